@@ -1,0 +1,251 @@
+//! One small `Copy` error for every call: a kind to match on, plus the raw OS code when the error
+//! came from the operating system (`errno`).
+
+use core::fmt;
+
+/// What went wrong, in the terms a caller matches on.
+///
+/// The kinds follow the `errno` values the socket calls produce (see each variant), so code written
+/// against the C API knows where to look. A backend maps its own errors onto these kinds; the raw
+/// code stays available through [`Error::raw_os_error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The call would have to wait, and the socket is non-blocking (`EAGAIN`/`EWOULDBLOCK`), or a
+    /// timeout set with `SO_RCVTIMEO`/`SO_SNDTIMEO` expired before anything was transferred.
+    WouldBlock,
+    /// A non-blocking `connect` has started and is not finished yet (`EINPROGRESS`). Wait for the
+    /// socket to become writable, then read the `SocketError` option for the outcome.
+    InProgress,
+    /// A previous non-blocking `connect` on this socket is still in progress (`EALREADY`).
+    AlreadyInProgress,
+    /// The call was interrupted by a signal (`EINTR`). The POSIX backend retries internally, so it
+    /// does not return this kind; other backends may.
+    Interrupted,
+    /// Nobody listens at the address (`ECONNREFUSED`), or the listener's queue was full.
+    ConnectionRefused,
+    /// The peer reset the connection (`ECONNRESET`).
+    ConnectionReset,
+    /// The connection was aborted on this side (`ECONNABORTED`).
+    ConnectionAborted,
+    /// The socket is not connected (`ENOTCONN`).
+    NotConnected,
+    /// The socket is already connected (`EISCONN`).
+    AlreadyConnected,
+    /// The address is already in use (`EADDRINUSE`).
+    AddrInUse,
+    /// The address is not available on this host (`EADDRNOTAVAIL`).
+    AddrNotAvailable,
+    /// No route to the network (`ENETUNREACH`).
+    NetworkUnreachable,
+    /// No route to the host (`EHOSTUNREACH`).
+    HostUnreachable,
+    /// The network is down (`ENETDOWN`).
+    NetworkDown,
+    /// The operation timed out (`ETIMEDOUT`), e.g. a `connect` that got no answer.
+    TimedOut,
+    /// Writing to a connection whose peer is gone or that was shut down for writing (`EPIPE`).
+    /// The process never receives `SIGPIPE` for it.
+    BrokenPipe,
+    /// An argument was invalid (`EINVAL`): a malformed or too-long address, too many iovecs, an
+    /// address of the wrong family for the socket, an option value out of range, and so on.
+    InvalidInput,
+    /// A datagram is larger than the transport allows (`EMSGSIZE`).
+    MessageTooLong,
+    /// The domain, type, protocol, option or flag is not supported here (`EAFNOSUPPORT`,
+    /// `EPROTONOSUPPORT`, `ESOCKTNOSUPPORT`, `EOPNOTSUPP`, `ENOPROTOOPT`, `EPROTOTYPE`).
+    Unsupported,
+    /// The caller lacks the permission (`EACCES`, `EPERM`), e.g. binding a port below 1024.
+    PermissionDenied,
+    /// A Unix socket path names nothing (`ENOENT`), or a directory on it is missing (`ENOTDIR`).
+    NotFound,
+    /// The kernel ran out of memory or buffer space (`ENOMEM`, `ENOBUFS`).
+    OutOfMemory,
+    /// The process or the system has no descriptors left (`EMFILE`, `ENFILE`).
+    TooManyOpenFiles,
+    /// The descriptor is closed, not a socket, or of the wrong kind for the call (`EBADF`,
+    /// `ENOTSOCK`).
+    BadDescriptor,
+    /// Any other error; see [`Error::raw_os_error`].
+    Other,
+}
+
+impl ErrorKind {
+    /// A short lowercase description, as used by `Display`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::WouldBlock => "operation would block",
+            ErrorKind::InProgress => "operation in progress",
+            ErrorKind::AlreadyInProgress => "operation already in progress",
+            ErrorKind::Interrupted => "interrupted by a signal",
+            ErrorKind::ConnectionRefused => "connection refused",
+            ErrorKind::ConnectionReset => "connection reset by peer",
+            ErrorKind::ConnectionAborted => "connection aborted",
+            ErrorKind::NotConnected => "socket is not connected",
+            ErrorKind::AlreadyConnected => "socket is already connected",
+            ErrorKind::AddrInUse => "address in use",
+            ErrorKind::AddrNotAvailable => "address not available",
+            ErrorKind::NetworkUnreachable => "network unreachable",
+            ErrorKind::HostUnreachable => "host unreachable",
+            ErrorKind::NetworkDown => "network is down",
+            ErrorKind::TimedOut => "timed out",
+            ErrorKind::BrokenPipe => "broken pipe",
+            ErrorKind::InvalidInput => "invalid input",
+            ErrorKind::MessageTooLong => "message too long",
+            ErrorKind::Unsupported => "not supported",
+            ErrorKind::PermissionDenied => "permission denied",
+            ErrorKind::NotFound => "not found",
+            ErrorKind::OutOfMemory => "out of memory or buffer space",
+            ErrorKind::TooManyOpenFiles => "too many open files",
+            ErrorKind::BadDescriptor => "bad descriptor",
+            ErrorKind::Other => "other error",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of every anysock call: an [`ErrorKind`] and, when the operating system reported it,
+/// the raw `errno` value.
+///
+/// It is 8 bytes and `Copy`, so `Result<usize, Error>` stays two machine words.
+///
+/// ```
+/// use anysock_core::{Error, ErrorKind};
+///
+/// let e = Error::from_os(ErrorKind::ConnectionRefused, 111);
+/// assert_eq!(e.kind(), ErrorKind::ConnectionRefused);
+/// assert_eq!(e.raw_os_error(), Some(111));
+/// assert_eq!(Error::new(ErrorKind::InvalidInput).raw_os_error(), None);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Error {
+    kind: ErrorKind,
+    /// The `errno` value; 0 when the error did not come from the operating system.
+    code: i32,
+}
+
+impl Error {
+    /// An error of `kind` that did not come from the operating system (found by anysock itself,
+    /// or by a simulated backend).
+    pub const fn new(kind: ErrorKind) -> Self {
+        Error { kind, code: 0 }
+    }
+
+    /// An error the operating system reported as `errno` value `code`, classified as `kind`.
+    pub const fn from_os(kind: ErrorKind, code: i32) -> Self {
+        Error { kind, code }
+    }
+
+    /// What went wrong.
+    pub const fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The raw `errno` value, when the operating system reported the error.
+    pub const fn raw_os_error(&self) -> Option<i32> {
+        if self.code == 0 {
+            None
+        } else {
+            Some(self.code)
+        }
+    }
+
+    /// Whether retrying later may succeed without changing anything: [`ErrorKind::WouldBlock`].
+    pub const fn is_would_block(&self) -> bool {
+        matches!(self.kind, ErrorKind::WouldBlock)
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error::new(kind)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind);
+        if let Some(code) = self.raw_os_error() {
+            d.field("os_error", &code);
+        }
+        d.finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.raw_os_error() {
+            Some(code) => write!(f, "{} (os error {})", self.kind, code),
+            None => f.write_str(self.kind.as_str()),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl embedded_io::Error for Error {
+    fn kind(&self) -> embedded_io::ErrorKind {
+        use embedded_io::ErrorKind as E;
+        match self.kind {
+            ErrorKind::Interrupted => E::Interrupted,
+            ErrorKind::ConnectionRefused => E::ConnectionRefused,
+            ErrorKind::ConnectionReset => E::ConnectionReset,
+            ErrorKind::ConnectionAborted => E::ConnectionAborted,
+            ErrorKind::NotConnected => E::NotConnected,
+            ErrorKind::AddrInUse => E::AddrInUse,
+            ErrorKind::AddrNotAvailable => E::AddrNotAvailable,
+            ErrorKind::TimedOut => E::TimedOut,
+            ErrorKind::BrokenPipe => E::BrokenPipe,
+            ErrorKind::InvalidInput => E::InvalidInput,
+            ErrorKind::Unsupported => E::Unsupported,
+            ErrorKind::PermissionDenied => E::PermissionDenied,
+            ErrorKind::NotFound => E::NotFound,
+            ErrorKind::OutOfMemory => E::OutOfMemory,
+            ErrorKind::AlreadyConnected => E::AlreadyExists,
+            // embedded-io has no kind for these; `Other` plus our own `kind()` keeps them apart.
+            ErrorKind::WouldBlock
+            | ErrorKind::InProgress
+            | ErrorKind::AlreadyInProgress
+            | ErrorKind::NetworkUnreachable
+            | ErrorKind::HostUnreachable
+            | ErrorKind::NetworkDown
+            | ErrorKind::MessageTooLong
+            | ErrorKind::TooManyOpenFiles
+            | ErrorKind::BadDescriptor
+            | ErrorKind::Other => E::Other,
+        }
+    }
+}
+
+/// `Result` with anysock's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_two_words_with_usize() {
+        assert_eq!(core::mem::size_of::<Error>(), 8);
+        assert!(core::mem::size_of::<Result<usize>>() <= 16);
+    }
+
+    #[test]
+    fn maps_to_embedded_io() {
+        let e = Error::new(ErrorKind::BrokenPipe);
+        assert_eq!(
+            embedded_io::Error::kind(&e),
+            embedded_io::ErrorKind::BrokenPipe
+        );
+        assert_eq!(
+            embedded_io::Error::kind(&Error::new(ErrorKind::WouldBlock)),
+            embedded_io::ErrorKind::Other
+        );
+    }
+}

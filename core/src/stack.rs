@@ -1,0 +1,88 @@
+//! `Stack`: a backend's entry point.
+
+use core::time::Duration;
+
+use crate::addr::SocketAddr;
+use crate::datagram::Datagram;
+use crate::domain::{Domain, Type};
+use crate::error::Result;
+use crate::listener::Listener;
+use crate::msg_io::MsgIo;
+use crate::poll::{PollFd, Pollable};
+use crate::socket::Socket;
+use crate::stream::Stream;
+
+/// A backend: where sockets come from, and where several are waited on at once.
+///
+/// Portable code takes a `Stack` as a generic parameter and uses nothing else, so the same code
+/// runs on the kernel (`anysock-posix`) and on a simulated network (`anysock-mock`).
+///
+/// ```no_run
+/// use anysock_core::{Listener, Stack};
+/// use embedded_io::{Read, Write};
+///
+/// /// Echoes one client's bytes back until it closes, on any backend.
+/// fn echo_once<S: Stack>(stack: &S, addr: &anysock_core::SocketAddr) -> Result<(), anysock_core::Error> {
+///     let mut listener = stack.listen(addr, 16)?;
+///     let (mut conn, _peer) = listener.accept()?;
+///     let mut buf = [0u8; 512];
+///     loop {
+///         let n = conn.read(&mut buf)?;
+///         if n == 0 {
+///             return Ok(()); // end of stream
+///         }
+///         conn.write_all(&buf[..n])?;
+///     }
+/// }
+/// ```
+pub trait Stack {
+    /// The handle sockets of this backend give to [`Stack::poll`].
+    type Handle: Copy + Eq + core::fmt::Debug;
+    /// A socket fresh from [`Stack::socket`]: not yet bound, listening or connected.
+    type Socket: Socket<Listener = Self::Listener, Stream = Self::Stream, Datagram = Self::Datagram>
+        + Pollable<Handle = Self::Handle>;
+    /// A listening socket.
+    type Listener: Listener<Stream = Self::Stream> + Pollable<Handle = Self::Handle>;
+    /// A connected stream (or seqpacket) socket.
+    type Stream: Stream + MsgIo + Pollable<Handle = Self::Handle>;
+    /// A datagram socket.
+    type Datagram: Datagram + MsgIo + Pollable<Handle = Self::Handle>;
+
+    /// `socket(domain, type, 0)`: a new socket, not bound, listening or connected, so options
+    /// can be set before [`Socket::bind`], [`Socket::listen`] or [`Socket::connect`].
+    fn socket(&self, domain: Domain, ty: Type) -> Result<Self::Socket>;
+
+    /// `socketpair(AF_UNIX, type, 0)`: two sockets connected to each other, with unnamed
+    /// addresses. Turn them into streams or datagrams with [`Socket::into_stream`] or
+    /// [`Socket::into_datagram`].
+    fn socketpair(&self, ty: Type) -> Result<(Self::Socket, Self::Socket)>;
+
+    /// `socket` + `bind(addr)` + `listen(backlog)` for a stream socket of `addr`'s domain.
+    ///
+    /// Backends may set options a server usually wants first (the POSIX backend sets
+    /// `SO_REUSEADDR` on Internet sockets, as `std::net::TcpListener::bind` does).
+    fn listen(&self, addr: &SocketAddr, backlog: u32) -> Result<Self::Listener> {
+        let mut s = self.socket(addr.domain(), Type::Stream)?;
+        s.bind(addr)?;
+        s.listen(backlog)
+    }
+
+    /// `socket` + blocking `connect(addr)` for a stream socket of `addr`'s domain.
+    fn connect(&self, addr: &SocketAddr) -> Result<Self::Stream> {
+        let mut s = self.socket(addr.domain(), Type::Stream)?;
+        s.connect(addr)?;
+        s.into_stream()
+    }
+
+    /// `socket` + `bind(addr)` for a datagram socket of `addr`'s domain.
+    fn bind(&self, addr: &SocketAddr) -> Result<Self::Datagram> {
+        let mut s = self.socket(addr.domain(), Type::Datagram)?;
+        s.bind(addr)?;
+        s.into_datagram()
+    }
+
+    /// `poll(fds, timeout)`: waits until one of the sockets is ready as asked, or the timeout
+    /// passes (`None` waits without limit; `Some(ZERO)` only looks). Records what was found in
+    /// each entry and returns how many entries have something to report (0 on timeout).
+    fn poll(&self, fds: &mut [PollFd<Self::Handle>], timeout: Option<Duration>) -> Result<usize>;
+}

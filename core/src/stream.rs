@@ -1,0 +1,49 @@
+//! `Stream`: a connected byte stream.
+
+use crate::addr::SocketAddr;
+use crate::domain::Shutdown;
+use crate::error::{Error, Result};
+use crate::msg::MsgFlags;
+
+/// A connected stream (or seqpacket) socket.
+///
+/// Reading and writing are [`embedded_io::Read`] and [`embedded_io::Write`], with their
+/// contracts: `read` blocks until at least one byte is there and returns `Ok(0)` only at end of
+/// stream (or for an empty buffer); `write` blocks until at least one byte is taken and never
+/// returns `Ok(0)` for a non-empty buffer. On a non-blocking stream both fail with
+/// [`crate::ErrorKind::WouldBlock`] instead of waiting. Writing to a connection the peer closed
+/// fails with [`crate::ErrorKind::BrokenPipe`] or [`crate::ErrorKind::ConnectionReset`]; no
+/// signal is raised. `flush` does nothing: the kernel sends on its own.
+///
+/// Dropping it closes it.
+pub trait Stream:
+    embedded_io::Read
+    + embedded_io::Write
+    + embedded_io::ReadReady
+    + embedded_io::WriteReady
+    + embedded_io::ErrorType<Error = Error>
+{
+    /// `send(fd, buf, len, flags)`: as `write`, with flags ([`MsgFlags::DONTWAIT`],
+    /// [`MsgFlags::OOB`], [`MsgFlags::EOR`]).
+    fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize>;
+
+    /// `recv(fd, buf, len, flags)`: as `read`, with flags ([`MsgFlags::PEEK`] leaves the bytes
+    /// queued, [`MsgFlags::WAITALL`] waits for the whole buffer, [`MsgFlags::DONTWAIT`]).
+    fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize>;
+
+    /// `shutdown(fd, how)`: closes one or both directions. After [`Shutdown::Write`] the peer
+    /// reads end of stream; the socket stays open until dropped.
+    fn shutdown(&mut self, how: Shutdown) -> Result<()>;
+
+    /// `getpeername`: the address of the other end.
+    #[doc(alias = "getpeername")]
+    fn peer_addr(&self) -> Result<SocketAddr>;
+
+    /// `getsockname`: the local address.
+    #[doc(alias = "getsockname")]
+    fn local_addr(&self) -> Result<SocketAddr>;
+
+    /// Sets or clears `O_NONBLOCK`.
+    #[doc(alias = "O_NONBLOCK")]
+    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()>;
+}
