@@ -1,9 +1,38 @@
 //! # anysock
 //!
-//! One socket API for portable code. This facade re-exports the vocabulary of
-//! [`anysock_core`] and the backends, and names the default one.
+//! One socket API for portable code: the BSD socket calls (`socket`, `bind`, `listen`,
+//! `accept`, `connect`, `send`/`recv`, `sendto`/`recvfrom`, `sendmsg`/`recvmsg`, `shutdown`,
+//! `setsockopt`/`getsockopt`, `poll`) as traits, with pluggable backends.
+//!
+//! This facade re-exports the vocabulary of [`anysock_core`] and the backends, and names the
+//! default one, [`DefaultStack`]. Write protocol code against [`Stack`] and the traits it
+//! names; pick the backend where the program starts.
+//!
+//! ```
+//! use anysock::{Datagram, Stack};
+//!
+//! fn ping<S: Stack>(stack: &S) -> anysock::Result<bool> {
+//!     let mut a = stack.bind(&"127.0.0.1:0".parse()?)?;
+//!     let mut b = stack.bind(&"127.0.0.1:0".parse()?)?;
+//!     a.send_to(b"ping", &b.local_addr()?)?;
+//!     let mut buf = [0u8; 8];
+//!     let (got, _from) = b.recv_from(&mut buf)?;
+//!     Ok(&buf[..got.len] == b"ping")
+//! }
+//!
+//! assert!(ping(&anysock::DefaultStack::default())?);
+//! # Ok::<(), anysock::Error>(())
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
 pub use anysock_core::*;
+
+/// The POSIX backend: the operating system's sockets ([`anysock_posix`]).
+pub mod posix {
+    pub use anysock_posix::*;
+}
+
+/// The backend used when a program does not choose one.
+pub type DefaultStack = anysock_posix::Posix;

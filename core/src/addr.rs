@@ -73,7 +73,7 @@ impl SocketAddr {
 
     /// The same address with another port; Unix addresses are returned unchanged.
     #[must_use]
-    pub const fn with_port(mut self, port: u16) -> Self {
+    pub fn with_port(mut self, port: u16) -> Self {
         match &mut self {
             SocketAddr::V4(a) => a.set_port(port),
             SocketAddr::V6(a) => a.set_port(port),

@@ -223,6 +223,36 @@ impl embedded_io::Error for Error {
     }
 }
 
+#[cfg(feature = "std")]
+impl From<Error> for std::io::Error {
+    /// Keeps the OS code when there is one (so `raw_os_error` survives), else the kind.
+    fn from(e: Error) -> Self {
+        use std::io::ErrorKind as K;
+        if let Some(code) = e.raw_os_error() {
+            return std::io::Error::from_raw_os_error(code);
+        }
+        let kind = match e.kind {
+            ErrorKind::WouldBlock => K::WouldBlock,
+            ErrorKind::Interrupted => K::Interrupted,
+            ErrorKind::ConnectionRefused => K::ConnectionRefused,
+            ErrorKind::ConnectionReset => K::ConnectionReset,
+            ErrorKind::ConnectionAborted => K::ConnectionAborted,
+            ErrorKind::NotConnected => K::NotConnected,
+            ErrorKind::AddrInUse => K::AddrInUse,
+            ErrorKind::AddrNotAvailable => K::AddrNotAvailable,
+            ErrorKind::TimedOut => K::TimedOut,
+            ErrorKind::BrokenPipe => K::BrokenPipe,
+            ErrorKind::InvalidInput => K::InvalidInput,
+            ErrorKind::Unsupported => K::Unsupported,
+            ErrorKind::PermissionDenied => K::PermissionDenied,
+            ErrorKind::NotFound => K::NotFound,
+            ErrorKind::OutOfMemory => K::OutOfMemory,
+            _ => K::Other,
+        };
+        std::io::Error::new(kind, e)
+    }
+}
+
 /// `Result` with anysock's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 

@@ -41,6 +41,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+#[cfg(feature = "std")]
+extern crate std;
+
 mod addr;
 mod datagram;
 mod domain;

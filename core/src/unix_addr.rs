@@ -89,6 +89,26 @@ impl UnixAddr {
         Ok(Self::from_parts(Form::Abstract, name))
     }
 
+    /// Decodes the bytes of `sun_path` as the kernel returned them (`addrlen` less the family
+    /// field): empty is unnamed, a leading NUL marks an abstract name, anything else is a path
+    /// that ends at its first NUL. Unlike [`UnixAddr::pathname`], a path filling all of
+    /// `sun_path` without a NUL is accepted, since the kernel does produce it.
+    ///
+    /// Errors with [`ErrorKind::InvalidInput`] when `raw` is longer than [`SUN_PATH_CAPACITY`].
+    pub fn from_sun_path(raw: &[u8]) -> Result<Self> {
+        if raw.len() > SUN_PATH_CAPACITY {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        Ok(match raw.split_first() {
+            None => Self::unnamed(),
+            Some((0, name)) => Self::from_parts(Form::Abstract, name),
+            Some(_) => {
+                let end = raw.iter().position(|&b| b == 0).unwrap_or(raw.len());
+                Self::from_parts(Form::Pathname, &raw[..end])
+            }
+        })
+    }
+
     fn from_parts(form: Form, src: &[u8]) -> Self {
         let mut bytes = [0; SUN_PATH_CAPACITY];
         bytes[..src.len()].copy_from_slice(src);
@@ -251,6 +271,25 @@ mod tests {
         assert_ne!(p, a);
         assert_ne!(e, UnixAddr::unnamed());
         assert_eq!(p, UnixAddr::pathname("x").unwrap());
+    }
+
+    #[test]
+    fn decodes_kernel_sun_path() {
+        assert!(UnixAddr::from_sun_path(b"").unwrap().is_unnamed());
+        assert_eq!(
+            UnixAddr::from_sun_path(b"\0ab").unwrap().as_abstract(),
+            Some(&b"ab"[..])
+        );
+        assert_eq!(
+            UnixAddr::from_sun_path(b"/x\0\0").unwrap().as_pathname(),
+            Some(&b"/x"[..])
+        );
+        let full = [b'p'; SUN_PATH_CAPACITY];
+        assert_eq!(
+            UnixAddr::from_sun_path(&full).unwrap().as_pathname(),
+            Some(&full[..])
+        );
+        assert!(UnixAddr::from_sun_path(&[b'p'; SUN_PATH_CAPACITY + 1]).is_err());
     }
 
     #[test]

@@ -1,0 +1,85 @@
+//! [`Datagram`]: a socket of messages.
+
+use anysock_core::{
+    Domain, MsgFlags, MsgIo, Pollable, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
+    Type,
+};
+
+use crate::socket::{shared_methods, Socket};
+use crate::sys;
+
+/// A POSIX datagram socket (UDP or Unix datagram). Close-on-exec; closed when dropped.
+///
+/// ```
+/// use anysock_posix::Posix;
+/// use anysock_core::{Datagram, Stack};
+///
+/// let mut a = Posix.bind(&"127.0.0.1:0".parse()?)?;
+/// let mut b = Posix.bind(&"127.0.0.1:0".parse()?)?;
+/// a.send_to(b"ping", &b.local_addr()?)?;
+/// let mut buf = [0u8; 2];
+/// let (got, from) = b.recv_from(&mut buf)?;
+/// assert_eq!((got.len, got.truncated), (2, true)); // "pi", and the rest reported lost
+/// assert_eq!(from, a.local_addr()?);
+/// # Ok::<(), anysock_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Datagram {
+    pub(crate) sock: Socket,
+}
+
+shared_methods!(Datagram);
+
+impl anysock_core::Datagram for Datagram {
+    #[inline]
+    fn send_to(&mut self, buf: &[u8], addr: &SocketAddr) -> Result<usize> {
+        let to = self.sock.encode(addr)?;
+        sys::msg::send_to(
+            &self.sock.fd,
+            buf,
+            &to,
+            sys::msg::send_flags(MsgFlags::NONE)?,
+        )
+    }
+
+    #[inline]
+    fn recv_from(&mut self, buf: &mut [u8]) -> Result<(Received, SocketAddr)> {
+        sys::msg::recv_from(&self.sock.fd, buf, 0, self.sock.domain)
+    }
+
+    fn connect(&mut self, addr: &SocketAddr) -> Result<()> {
+        sys::socket::connect(&self.sock.fd, &self.sock.encode(addr)?)
+    }
+
+    #[inline]
+    fn send(&mut self, buf: &[u8]) -> Result<usize> {
+        sys::msg::send(&self.sock.fd, buf, sys::msg::send_flags(MsgFlags::NONE)?)
+    }
+
+    #[inline]
+    fn recv(&mut self, buf: &mut [u8]) -> Result<Received> {
+        sys::msg::recv_datagram(&self.sock.fd, buf, 0)
+    }
+
+    fn peer_addr(&self) -> Result<SocketAddr> {
+        sys::socket::peer_addr(&self.sock.fd, self.sock.domain)
+    }
+
+    fn local_addr(&self) -> Result<SocketAddr> {
+        sys::socket::local_addr(&self.sock.fd, self.sock.domain)
+    }
+
+    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
+        self.sock.fd.set_nonblocking(nonblocking)
+    }
+}
+
+impl MsgIo for Datagram {
+    fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
+        sys::msg::send_msg(&self.sock.fd, self.sock.domain, msg)
+    }
+
+    fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
+        sys::msg::recv_msg(&self.sock.fd, self.sock.domain, msg)
+    }
+}

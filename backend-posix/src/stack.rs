@@ -1,0 +1,67 @@
+//! [`Posix`]: the backend's entry point.
+
+use core::time::Duration;
+
+use anysock_core::opt::ReuseAddr;
+use anysock_core::{Domain, PollFd, Result, SockOpt, Socket as _, SocketAddr, Stack, Type};
+
+use crate::sys;
+use crate::{Datagram, Listener, Socket, Stream};
+
+/// The operating system's sockets, as an anysock [`Stack`]. It holds nothing: every socket
+/// is a kernel descriptor.
+///
+/// ```
+/// use anysock_posix::Posix;
+/// use anysock_core::{Listener, Stack};
+/// use anysock_core::embedded_io::{Read, Write};
+///
+/// let mut listener = Posix.listen(&"127.0.0.1:0".parse()?, 8)?;
+/// let mut client = Posix.connect(&listener.local_addr()?)?;
+/// let (mut server, _peer) = listener.accept()?;
+/// client.write_all(b"hola")?;
+/// let mut buf = [0u8; 4];
+/// server.read_exact(&mut buf).unwrap();
+/// assert_eq!(&buf, b"hola");
+/// # Ok::<(), anysock_core::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Posix;
+
+impl Stack for Posix {
+    type Handle = i32;
+    type Socket = Socket;
+    type Listener = Listener;
+    type Stream = Stream;
+    type Datagram = Datagram;
+
+    fn socket(&self, domain: Domain, ty: Type) -> Result<Socket> {
+        Socket::new(domain, ty)
+    }
+
+    fn socketpair(&self, ty: Type) -> Result<(Socket, Socket)> {
+        let (a, b) = sys::socket::socketpair(ty)?;
+        let wrap = |fd| Socket {
+            fd,
+            domain: Domain::Unix,
+            ty,
+        };
+        Ok((wrap(a), wrap(b)))
+    }
+
+    /// As [`Stack::listen`], with `SO_REUSEADDR` on Internet sockets first, as
+    /// `std::net::TcpListener::bind` does, so a restarted server can bind its port while old
+    /// connections sit in `TIME_WAIT`.
+    fn listen(&self, addr: &SocketAddr, backlog: u32) -> Result<Listener> {
+        let mut s = Socket::new(addr.domain(), Type::Stream)?;
+        if addr.domain() != Domain::Unix {
+            s.set(ReuseAddr, true)?;
+        }
+        s.bind(addr)?;
+        s.listen(backlog)
+    }
+
+    fn poll(&self, fds: &mut [PollFd<i32>], timeout: Option<Duration>) -> Result<usize> {
+        sys::poll::poll(fds, timeout)
+    }
+}

@@ -1,0 +1,139 @@
+//! [`Stream`]: a connected stream or seqpacket socket.
+
+use anysock_core::embedded_io;
+use anysock_core::{
+    Domain, Error, ErrorKind, MsgFlags, MsgIo, Pollable, RecvMeta, RecvMsg, Result, SendMsg,
+    Shutdown, SocketAddr, Type,
+};
+
+use crate::socket::{shared_methods, Socket};
+use crate::sys;
+
+/// A connected POSIX stream socket (TCP, Unix stream, or Unix seqpacket). Close-on-exec; closed
+/// when dropped.
+///
+/// Reads and writes follow [`anysock_core::Stream`]'s contract. On a seqpacket socket each read
+/// takes one message; one longer than the buffer fails with [`ErrorKind::MessageTooLong`] (its
+/// start is in the buffer, the rest is gone) rather than being cut silently.
+///
+/// ```
+/// use anysock_posix::Posix;
+/// use anysock_core::{Socket, Stack, Type};
+/// use anysock_core::embedded_io::{Read, Write};
+///
+/// let (a, b) = Posix.socketpair(Type::Stream)?;
+/// let (mut a, mut b) = (a.into_stream()?, b.into_stream()?);
+/// a.write_all(b"hola")?;
+/// let mut buf = [0u8; 4];
+/// b.read_exact(&mut buf).unwrap();
+/// assert_eq!(&buf, b"hola");
+/// # Ok::<(), anysock_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Stream {
+    pub(crate) sock: Socket,
+}
+
+shared_methods!(Stream);
+
+impl Stream {
+    #[inline]
+    fn receive(&mut self, buf: &mut [u8], flags: i32) -> Result<usize> {
+        if self.sock.ty == Type::SeqPacket {
+            let got = sys::msg::recv_datagram(&self.sock.fd, buf, flags)?;
+            if got.truncated {
+                return Err(Error::new(ErrorKind::MessageTooLong));
+            }
+            return Ok(got.len);
+        }
+        sys::msg::recv(&self.sock.fd, buf, flags)
+    }
+}
+
+impl embedded_io::ErrorType for Stream {
+    type Error = Error;
+}
+
+impl embedded_io::Read for Stream {
+    /// `recv(fd, buf, len, 0)`. An empty buffer returns `Ok(0)` without a syscall.
+    #[inline]
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.receive(buf, 0)
+    }
+}
+
+impl embedded_io::Write for Stream {
+    /// `send(fd, buf, len, MSG_NOSIGNAL)`. An empty buffer returns `Ok(0)` without a syscall.
+    #[inline]
+    fn write(&mut self, buf: &[u8]) -> Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        sys::msg::send(&self.sock.fd, buf, sys::msg::send_flags(MsgFlags::NONE)?)
+    }
+
+    /// Nothing to do: the kernel sends without being asked.
+    fn flush(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl embedded_io::ReadReady for Stream {
+    /// `poll` with `POLLIN` and no wait: data, end of stream or an error is waiting.
+    fn read_ready(&mut self) -> Result<bool> {
+        let revents =
+            sys::poll::poll_one_now(self.sock.fd.raw(), anysock_core::Interest::READABLE.bits())?;
+        Ok(anysock_core::Readiness::from_bits(revents).is_readable())
+    }
+}
+
+impl embedded_io::WriteReady for Stream {
+    /// `poll` with `POLLOUT` and no wait.
+    fn write_ready(&mut self) -> Result<bool> {
+        let revents =
+            sys::poll::poll_one_now(self.sock.fd.raw(), anysock_core::Interest::WRITABLE.bits())?;
+        Ok(anysock_core::Readiness::from_bits(revents).is_writable())
+    }
+}
+
+impl anysock_core::Stream for Stream {
+    #[inline]
+    fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
+        sys::msg::send(&self.sock.fd, buf, sys::msg::send_flags(flags)?)
+    }
+
+    #[inline]
+    fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+        let flags = sys::msg::recv_flags(flags)?;
+        self.receive(buf, flags)
+    }
+
+    fn shutdown(&mut self, how: Shutdown) -> Result<()> {
+        sys::socket::shutdown(&self.sock.fd, how)
+    }
+
+    fn peer_addr(&self) -> Result<SocketAddr> {
+        sys::socket::peer_addr(&self.sock.fd, self.sock.domain)
+    }
+
+    fn local_addr(&self) -> Result<SocketAddr> {
+        sys::socket::local_addr(&self.sock.fd, self.sock.domain)
+    }
+
+    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
+        self.sock.fd.set_nonblocking(nonblocking)
+    }
+}
+
+impl MsgIo for Stream {
+    fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
+        sys::msg::send_msg(&self.sock.fd, self.sock.domain, msg)
+    }
+
+    fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
+        sys::msg::recv_msg(&self.sock.fd, self.sock.domain, msg)
+    }
+}

@@ -1,0 +1,277 @@
+//! [`SocketAddr`] to and from `sockaddr_storage`: the only code that knows the C layouts.
+
+use core::mem::{self, size_of};
+use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+use core::ptr;
+
+use libc::{
+    c_int, sa_family_t, sockaddr, sockaddr_in, sockaddr_in6, sockaddr_storage, sockaddr_un,
+    socklen_t,
+};
+
+use anysock_core::unix_addr::SUN_PATH_CAPACITY;
+use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, UnixAddr, UnixAddrKind};
+
+/// Bytes before `sun_path` in `sockaddr_un`.
+const SUN_PATH_OFFSET: usize = mem::offset_of!(sockaddr_un, sun_path);
+
+/// The `AF_*` value of a domain.
+pub(crate) fn family(domain: Domain) -> c_int {
+    match domain {
+        Domain::Unix => libc::AF_UNIX,
+        Domain::Inet => libc::AF_INET,
+        Domain::Inet6 => libc::AF_INET6,
+    }
+}
+
+/// The domain of an `AF_*` value, when it is one anysock speaks.
+pub(crate) fn domain_of(family: c_int) -> Option<Domain> {
+    match family {
+        libc::AF_UNIX => Some(Domain::Unix),
+        libc::AF_INET => Some(Domain::Inet),
+        libc::AF_INET6 => Some(Domain::Inet6),
+        _ => None,
+    }
+}
+
+/// A socket address in the kernel's layout, with its length.
+pub(crate) struct SockAddr {
+    storage: sockaddr_storage,
+    len: socklen_t,
+}
+
+impl SockAddr {
+    /// Room for any address the kernel returns.
+    #[inline]
+    pub(crate) fn empty() -> Self {
+        SockAddr {
+            // SAFETY: `sockaddr_storage` is plain old data; all-zero bytes are a valid value.
+            storage: unsafe { mem::zeroed() },
+            len: size_of::<sockaddr_storage>() as socklen_t,
+        }
+    }
+
+    /// Encodes `addr` for a socket of `domain`.
+    ///
+    /// Errors with [`ErrorKind::InvalidInput`] when `addr` is of another domain (C would pass
+    /// it on and let the kernel guess), or is a Unix path too long for this platform's
+    /// `sun_path`; with [`ErrorKind::Unsupported`] for abstract names where there are none.
+    pub(crate) fn for_socket(addr: &SocketAddr, domain: Domain) -> Result<Self> {
+        if addr.domain() != domain {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        Self::new(addr)
+    }
+
+    /// Encodes `addr`.
+    pub(crate) fn new(addr: &SocketAddr) -> Result<Self> {
+        let mut out = Self::empty();
+        match addr {
+            SocketAddr::V4(a) => {
+                // SAFETY: plain old data; all-zero bytes are a valid value.
+                let mut sin: sockaddr_in = unsafe { mem::zeroed() };
+                sin.sin_family = libc::AF_INET as sa_family_t;
+                sin.sin_port = a.port().to_be();
+                sin.sin_addr.s_addr = u32::from_ne_bytes(a.ip().octets());
+                set_len_field(&mut sin, size_of::<sockaddr_in>());
+                out.put(sin)
+            }
+            SocketAddr::V6(a) => {
+                // SAFETY: plain old data; all-zero bytes are a valid value.
+                let mut sin6: sockaddr_in6 = unsafe { mem::zeroed() };
+                sin6.sin6_family = libc::AF_INET6 as sa_family_t;
+                sin6.sin6_port = a.port().to_be();
+                sin6.sin6_flowinfo = a.flowinfo().to_be();
+                sin6.sin6_addr.s6_addr = a.ip().octets();
+                sin6.sin6_scope_id = a.scope_id();
+                set_len_field(&mut sin6, size_of::<sockaddr_in6>());
+                out.put(sin6)
+            }
+            SocketAddr::Unix(u) => out.put_unix(u)?,
+        }
+        Ok(out)
+    }
+
+    /// Stores `value` at the start of the storage and sets the length to its size.
+    fn put<T: Copy>(&mut self, value: T) {
+        const { assert!(size_of::<T>() <= size_of::<sockaddr_storage>()) };
+        // SAFETY: `sockaddr_storage` is large enough (checked above) and aligned for every
+        // `sockaddr_*` type, which is what it exists for; `T` is plain old data.
+        unsafe { ptr::write(ptr::addr_of_mut!(self.storage).cast::<T>(), value) };
+        self.len = size_of::<T>() as socklen_t;
+    }
+
+    fn put_unix(&mut self, addr: &UnixAddr) -> Result<()> {
+        // SAFETY: plain old data; all-zero bytes are a valid value.
+        let mut sun: sockaddr_un = unsafe { mem::zeroed() };
+        sun.sun_family = libc::AF_UNIX as sa_family_t;
+        let room = sun.sun_path.len();
+        let used = match addr.kind() {
+            UnixAddrKind::Unnamed => 0,
+            UnixAddrKind::Pathname(path) => {
+                if path.len() > room {
+                    return Err(Error::new(ErrorKind::InvalidInput));
+                }
+                copy_bytes(&mut sun.sun_path, path);
+                // The terminating NUL counts when it fits; Linux also takes a full sun_path.
+                (path.len() + 1).min(room)
+            }
+            UnixAddrKind::Abstract(name) => {
+                if !HAS_ABSTRACT {
+                    return Err(Error::new(ErrorKind::Unsupported));
+                }
+                if name.len() + 1 > room {
+                    return Err(Error::new(ErrorKind::InvalidInput));
+                }
+                copy_bytes(&mut sun.sun_path[1..], name);
+                name.len() + 1
+            }
+        };
+        set_len_field(&mut sun, SUN_PATH_OFFSET + used);
+        self.put(sun);
+        self.len = (SUN_PATH_OFFSET + used) as socklen_t;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn as_ptr(&self) -> *const sockaddr {
+        ptr::addr_of!(self.storage).cast()
+    }
+
+    #[inline]
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut sockaddr {
+        ptr::addr_of_mut!(self.storage).cast()
+    }
+
+    /// The `AF_*` value in the family field.
+    pub(crate) fn family(&self) -> c_int {
+        c_int::from(self.storage.ss_family)
+    }
+
+    #[inline]
+    pub(crate) fn len(&self) -> socklen_t {
+        self.len
+    }
+
+    #[inline]
+    pub(crate) fn len_mut(&mut self) -> &mut socklen_t {
+        &mut self.len
+    }
+
+    /// Decodes what the kernel wrote. `domain` is the socket's: the kernel reports an unnamed
+    /// Unix peer with length 0, which carries no family of its own.
+    pub(crate) fn to_socket_addr(&self, domain: Domain) -> Result<SocketAddr> {
+        let len = self.len as usize;
+        if len < mem::offset_of!(sockaddr, sa_family) + size_of::<sa_family_t>() {
+            return Ok(SocketAddr::unspecified(domain));
+        }
+        match c_int::from(self.storage.ss_family) {
+            libc::AF_INET if len >= size_of::<sockaddr_in>() => {
+                let sin: sockaddr_in = self.get();
+                let ip = Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes());
+                Ok(SocketAddr::V4(SocketAddrV4::new(
+                    ip,
+                    u16::from_be(sin.sin_port),
+                )))
+            }
+            libc::AF_INET6 if len >= size_of::<sockaddr_in6>() => {
+                let sin6: sockaddr_in6 = self.get();
+                Ok(SocketAddr::V6(SocketAddrV6::new(
+                    Ipv6Addr::from(sin6.sin6_addr.s6_addr),
+                    u16::from_be(sin6.sin6_port),
+                    u32::from_be(sin6.sin6_flowinfo),
+                    sin6.sin6_scope_id,
+                )))
+            }
+            libc::AF_UNIX => {
+                let sun: sockaddr_un = self.get();
+                let n = len.saturating_sub(SUN_PATH_OFFSET).min(sun.sun_path.len());
+                let mut raw = [0u8; SUN_PATH_CAPACITY];
+                let raw = raw
+                    .get_mut(..n)
+                    .ok_or(Error::new(ErrorKind::InvalidInput))?;
+                for (dst, &src) in raw.iter_mut().zip(&sun.sun_path[..n]) {
+                    *dst = src as u8;
+                }
+                UnixAddr::from_sun_path(raw).map(SocketAddr::Unix)
+            }
+            _ => Err(Error::new(ErrorKind::Unsupported)),
+        }
+    }
+
+    /// Reads the storage as `T`.
+    fn get<T: Copy>(&self) -> T {
+        const { assert!(size_of::<T>() <= size_of::<sockaddr_storage>()) };
+        // SAFETY: the storage is large enough and aligned for every `sockaddr_*` type, every
+        // byte of it is initialised (zeroed, then written by us or the kernel), and `T` is plain
+        // old data for which any bytes are a valid value.
+        unsafe { ptr::read(ptr::addr_of!(self.storage).cast::<T>()) }
+    }
+}
+
+fn copy_bytes(dst: &mut [libc::c_char], src: &[u8]) {
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d = s as libc::c_char;
+    }
+}
+
+cfg_if::cfg_if! {
+    if #[cfg(any(target_os = "linux", target_os = "android"))] {
+        const HAS_ABSTRACT: bool = true;
+        /// Linux addresses carry no length field.
+        fn set_len_field<T>(_addr: &mut T, _len: usize) {}
+    } else {
+        const HAS_ABSTRACT: bool = false;
+        /// The BSD family's addresses start with their own length (`sin_len`, `sun_len`...).
+        fn set_len_field<T>(addr: &mut T, len: usize) {
+            // SAFETY: every `sockaddr_*` type here starts with its one-byte length field.
+            unsafe { ptr::write(ptr::from_mut(addr).cast::<u8>(), len as u8) };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_form() {
+        let cases = [
+            "127.0.0.1:80",
+            "[::1]:443",
+            "[fe80::1%3]:9",
+            "unix:/tmp/a.sock",
+            "unix:@abstract\\x00name",
+            "unix:",
+        ];
+        for text in cases {
+            let addr: SocketAddr = text.parse().unwrap();
+            let raw = SockAddr::new(&addr).unwrap();
+            assert_eq!(raw.to_socket_addr(addr.domain()).unwrap(), addr, "{text}");
+        }
+    }
+
+    #[test]
+    fn flowinfo_survives() {
+        let addr = SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 1, 0xabcde, 2));
+        let raw = SockAddr::new(&addr).unwrap();
+        assert_eq!(raw.to_socket_addr(Domain::Inet6).unwrap(), addr);
+    }
+
+    #[test]
+    fn wrong_domain_is_invalid_input() {
+        let v6: SocketAddr = "[::1]:1".parse().unwrap();
+        let e = SockAddr::for_socket(&v6, Domain::Inet).err().unwrap();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn kernel_lengths_decode() {
+        let mut raw = SockAddr::empty();
+        *raw.len_mut() = 0;
+        assert_eq!(
+            raw.to_socket_addr(Domain::Unix).unwrap(),
+            SocketAddr::Unix(UnixAddr::unnamed())
+        );
+    }
+}
