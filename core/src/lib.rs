@@ -45,6 +45,8 @@
 extern crate std;
 
 mod addr;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod datagram;
 mod domain;
 mod error;
