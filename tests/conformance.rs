@@ -78,8 +78,15 @@ fn run_suite<H: Harness>(backend: &str, harness: &mut H) {
             failures.push(format!("{name}: {f}"));
         }
     });
-    println!("{backend}: {} passed, {} failed", summary.passed, summary.failed);
-    assert!(failures.is_empty(), "{backend} failed:\n{}", failures.join("\n"));
+    println!(
+        "{backend}: {} passed, {} failed",
+        summary.passed, summary.failed
+    );
+    assert!(
+        failures.is_empty(),
+        "{backend} failed:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -28,7 +28,10 @@ fn install_handler() {
         action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
         action.sa_flags = 0;
         libc::sigemptyset(&mut action.sa_mask);
-        assert_eq!(libc::sigaction(libc::SIGUSR1, &action, std::ptr::null_mut()), 0);
+        assert_eq!(
+            libc::sigaction(libc::SIGUSR1, &action, std::ptr::null_mut()),
+            0
+        );
     }
 }
 
@@ -103,11 +106,16 @@ fn accept_and_poll_wait_out_signals() {
     let ((waited, ready), _) = under_storm(move || {
         let start = Instant::now();
         let mut fds = [PollFd::new(handle, Interest::READABLE)];
-        let n = Posix.poll(&mut fds, Some(Duration::from_millis(150))).unwrap();
+        let n = Posix
+            .poll(&mut fds, Some(Duration::from_millis(150)))
+            .unwrap();
         (start.elapsed(), n)
     });
     assert_eq!(ready, 0);
-    assert!(waited >= Duration::from_millis(150), "poll returned after {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(150),
+        "poll returned after {waited:?}"
+    );
 
     // A blocked accept sees the signals, then the connection.
     let connector = thread::spawn(move || {

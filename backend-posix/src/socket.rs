@@ -82,10 +82,7 @@ impl anysock_core::Socket for Socket {
     }
 
     fn listen(self, backlog: u32) -> Result<Listener> {
-        if !self.ty.is_connection_oriented() {
-            // The kernel says EOPNOTSUPP too; saying it here keeps every platform alike.
-            return Err(Error::new(ErrorKind::Unsupported));
-        }
+        // A datagram socket: the kernel answers EOPNOTSUPP, which maps to `Unsupported`.
         sys::socket::listen(&self.fd, backlog)?;
         Ok(Listener { sock: self })
     }

@@ -105,9 +105,14 @@ impl anysock_core::Stream for Stream {
         sys::msg::send(&self.sock.fd, buf, sys::msg::send_flags(flags)?)
     }
 
+    /// An empty buffer returns `Ok(0)` at once, as `read` does: the kernel would wait for data
+    /// it could not deliver.
     #[inline]
     fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
         let flags = sys::msg::recv_flags(flags)?;
+        if buf.is_empty() {
+            return Ok(0);
+        }
         self.receive(buf, flags)
     }
 
@@ -133,7 +138,18 @@ impl MsgIo for Stream {
         sys::msg::send_msg(&self.sock.fd, self.sock.domain, msg)
     }
 
+    /// With no room for data, returns at once with nothing received (as `read` does), since a
+    /// stream's `recvmsg` would wait for bytes it could not deliver.
     fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
+        if msg.iov.total_len() == 0 {
+            sys::msg::recv_flags(msg.flags)?;
+            return Ok(RecvMeta {
+                len: 0,
+                addr: None,
+                control_len: 0,
+                flags: MsgFlags::NONE,
+            });
+        }
         sys::msg::recv_msg(&self.sock.fd, self.sock.domain, msg)
     }
 }
