@@ -1,1 +1,405 @@
-fn main() {}
+//! What anysock costs over the calls it wraps: the same socket workloads through anysock-posix,
+//! raw `libc` calls and `std`, in one process.
+//!
+//! Workloads, all with 64-byte messages:
+//! - `socketpair`: one thread, a Unix stream socketpair; send 64 bytes on one end and receive them
+//!   on the other, 1M times. One operation = one send + one receive.
+//! - `tcp`: loopback ping-pong between a client thread and a server thread, 50k round trips.
+//!   One operation = one round trip. Both threads run on one CPU (see [`Pinned`]).
+//! - `udp`: 32 datagrams sent to a loopback socket, then 32 received; 20k bursts. One operation
+//!   = one datagram sent and received.
+//!
+//! Each workload is written once (`overhead/workloads.rs`), generic over small traits that each
+//! implementation fills in with its own calls (`overhead/via_*.rs`), so all three run the very
+//! same loop.
+//!
+//! A shared machine is noisy, so the iterations are split into rounds and the three
+//! implementations run interleaved (each round runs all three, the order rotating), after a
+//! warm-up; the table shows the median time per operation over the rounds, and the min.
+//!
+//! Environment (the selection can also be given as command-line arguments):
+//! - `ANYSOCK_BENCH_QUICK=1`: 1/50 of the default sizes, for a smoke test.
+//! - `ANYSOCK_BENCH_ITERS=N`: `N` iterations of every workload and implementation (operations,
+//!   round trips, or bursts), in total over the rounds.
+//! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 10).
+//! - `ANYSOCK_BENCH_PIN=0`: let the scheduler place the TCP threads.
+//! - `ANYSOCK_BENCH_ONLY=workload[:impl][,...]`, e.g. `socketpair:anysock`: only these. A workload
+//!   with one implementation chosen runs once without warm-up, so that an instruction count
+//!   (`benches/callgrind.sh`) grows exactly with `N`.
+
+// The modules live in `overhead/` so that Cargo does not take them for benches of their own.
+#[macro_use]
+#[path = "overhead/workloads.rs"]
+mod workloads;
+#[path = "overhead/via_anysock.rs"]
+mod via_anysock;
+#[path = "overhead/via_libc.rs"]
+mod via_libc;
+#[path = "overhead/via_std.rs"]
+mod via_std;
+
+use std::process::exit;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use workloads::{Sockets, BURST};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Workload {
+    Socketpair,
+    Tcp,
+    Udp,
+}
+
+impl Workload {
+    const ALL: [Workload; 3] = [Workload::Socketpair, Workload::Tcp, Workload::Udp];
+
+    fn name(self) -> &'static str {
+        match self {
+            Workload::Socketpair => "socketpair",
+            Workload::Tcp => "tcp",
+            Workload::Udp => "udp",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Workload::Socketpair => "socketpair 64B send+recv",
+            Workload::Tcp => "tcp 64B ping-pong round trip",
+            Workload::Udp => "udp 64B datagram, burst 32",
+        }
+    }
+
+    fn default_iters(self) -> u64 {
+        match self {
+            Workload::Socketpair => 1_000_000,
+            Workload::Tcp => 50_000,
+            Workload::Udp => 20_000,
+        }
+    }
+
+    /// Operations in `iters` iterations: a UDP iteration is a burst of datagrams.
+    fn ops(self, iters: u64) -> u64 {
+        match self {
+            Workload::Udp => iters * BURST as u64,
+            Workload::Socketpair | Workload::Tcp => iters,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Impl {
+    Anysock,
+    Libc,
+    Std,
+}
+
+impl Impl {
+    const ALL: [Impl; 3] = [Impl::Anysock, Impl::Libc, Impl::Std];
+
+    fn name(self) -> &'static str {
+        match self {
+            Impl::Anysock => "anysock",
+            Impl::Libc => "libc",
+            Impl::Std => "std",
+        }
+    }
+}
+
+/// Runs `iters` iterations of a workload with one implementation; returns the time of the
+/// measured loop only (socket setup and teardown excluded).
+fn run(workload: Workload, imp: Impl, iters: u64) -> Duration {
+    match imp {
+        Impl::Anysock => run_with::<via_anysock::Anysock>(workload, iters),
+        Impl::Libc => run_with::<via_libc::Libc>(workload, iters),
+        Impl::Std => run_with::<via_std::Std>(workload, iters),
+    }
+}
+
+fn run_with<S: Sockets>(workload: Workload, iters: u64) -> Duration {
+    match workload {
+        Workload::Socketpair => {
+            let (mut a, mut b) = S::socketpair();
+            let start = Instant::now();
+            S::socketpair_loop(&mut a, &mut b, iters);
+            start.elapsed()
+        }
+        Workload::Tcp => {
+            let (mut client, mut server) = S::tcp_pair();
+            let server = thread::spawn(move || S::tcp_server_loop(&mut server, iters));
+            let start = Instant::now();
+            S::tcp_client_loop(&mut client, iters);
+            let elapsed = start.elapsed();
+            server.join().expect("tcp server thread panicked");
+            elapsed
+        }
+        Workload::Udp => {
+            let (mut tx, mut rx, to) = S::udp_pair();
+            let start = Instant::now();
+            S::udp_loop(&mut tx, &mut rx, &to, iters);
+            start.elapsed()
+        }
+    }
+}
+
+/// While it lives, this thread, and the threads it starts, run on the CPU it is on.
+///
+/// Ping-pong between two CPUs of a virtual machine mostly measures how fast an idle virtual CPU
+/// wakes up (tens of microseconds, varying from run to run); on one CPU a round trip is two
+/// context switches and four syscalls, and the calls' own cost stays visible.
+#[cfg(target_os = "linux")]
+struct Pinned(libc::cpu_set_t);
+
+#[cfg(target_os = "linux")]
+impl Pinned {
+    fn to_this_cpu() -> Option<Pinned> {
+        let size = std::mem::size_of::<libc::cpu_set_t>();
+        // SAFETY: `cpu_set_t` is plain old data; all-zero bytes are the empty set.
+        let (mut before, mut one): (libc::cpu_set_t, libc::cpu_set_t) =
+            unsafe { (std::mem::zeroed(), std::mem::zeroed()) };
+        // SAFETY: both sets are valid for `size` bytes; `sched_getcpu` takes no arguments.
+        unsafe {
+            let cpu = usize::try_from(libc::sched_getcpu()).ok()?;
+            if libc::sched_getaffinity(0, size, &mut before) != 0 {
+                return None;
+            }
+            libc::CPU_SET(cpu, &mut one);
+            (libc::sched_setaffinity(0, size, &one) == 0).then_some(Pinned(before))
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        // SAFETY: the set is valid for its size.
+        unsafe { libc::sched_setaffinity(0, std::mem::size_of_val(&self.0), &self.0) };
+    }
+}
+
+/// Elsewhere the scheduler places the threads.
+#[cfg(not(target_os = "linux"))]
+struct Pinned;
+
+#[cfg(not(target_os = "linux"))]
+impl Pinned {
+    fn to_this_cpu() -> Option<Pinned> {
+        None
+    }
+}
+
+/// What to run, and how much of it.
+struct Plan {
+    rounds: usize,
+    /// Iterations per implementation of every workload; `None` keeps each workload's default.
+    iters: Option<u64>,
+    quick: bool,
+    /// Keep the TCP client and server threads on one CPU.
+    pin_tcp: bool,
+    /// The (workload, implementation) pairs chosen.
+    chosen: Vec<(Workload, Impl)>,
+}
+
+impl Plan {
+    /// Iterations of `workload` per implementation, in total over the rounds.
+    fn iters(&self, workload: Workload) -> u64 {
+        match self.iters {
+            Some(n) => n,
+            None if self.quick => (workload.default_iters() / 50).max(1),
+            None => workload.default_iters(),
+        }
+    }
+
+    /// Rounds of `workload`: with one implementation chosen there is nothing to interleave, so
+    /// it runs once without warm-up, and an instruction count grows exactly with the iterations.
+    fn rounds(&self, workload: Workload) -> usize {
+        if self.runs(workload).len() == 1 {
+            1
+        } else {
+            self.rounds
+        }
+    }
+
+    fn runs(&self, workload: Workload) -> Vec<Impl> {
+        Impl::ALL
+            .into_iter()
+            .filter(|&imp| self.chosen.contains(&(workload, imp)))
+            .collect()
+    }
+}
+
+/// Reads the plan from the environment and the command line, or says what is wrong with it.
+fn plan() -> Result<Plan, String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let number = |name: &str| -> Result<Option<u64>, String> {
+        var(name)
+            .map(|v| match v.parse::<u64>() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err(format!("{name}={v}: expected a positive integer")),
+            })
+            .transpose()
+    };
+    let mut filters: Vec<String> = std::env::args()
+        .skip(1)
+        // `cargo bench` passes `--bench` to every bench binary.
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if let Some(only) = var("ANYSOCK_BENCH_ONLY") {
+        filters.extend(only.split(',').map(str::to_owned));
+    }
+    let mut chosen = Vec::new();
+    for filter in &filters {
+        let (w, i) = filter.split_once(':').unwrap_or((filter.as_str(), ""));
+        let workloads: Vec<Workload> = match Workload::ALL.into_iter().find(|x| x.name() == w) {
+            Some(x) => vec![x],
+            None if w == "all" => Workload::ALL.to_vec(),
+            None => {
+                return Err(format!(
+                    "unknown workload {w:?} (socketpair, tcp, udp, all)"
+                ))
+            }
+        };
+        let imps: Vec<Impl> = match Impl::ALL.into_iter().find(|x| x.name() == i) {
+            Some(x) => vec![x],
+            None if i.is_empty() => Impl::ALL.to_vec(),
+            None => return Err(format!("unknown implementation {i:?} (anysock, libc, std)")),
+        };
+        for &w in &workloads {
+            chosen.extend(imps.iter().map(|&i| (w, i)));
+        }
+    }
+    if filters.is_empty() {
+        chosen = Workload::ALL
+            .into_iter()
+            .flat_map(|w| Impl::ALL.map(|i| (w, i)))
+            .collect();
+    }
+    let rounds = number("ANYSOCK_BENCH_ROUNDS")?.map_or(10, |r| r as usize);
+    Ok(Plan {
+        rounds,
+        iters: number("ANYSOCK_BENCH_ITERS")?,
+        quick: var("ANYSOCK_BENCH_QUICK").is_some_and(|v| v != "0"),
+        pin_tcp: var("ANYSOCK_BENCH_PIN").as_deref() != Some("0"),
+        chosen,
+    })
+}
+
+/// Nanoseconds per operation of each round, by implementation.
+struct Timings {
+    workload: Workload,
+    rounds: Vec<(Impl, Vec<f64>)>,
+}
+
+impl Timings {
+    fn of(&self, imp: Impl) -> Option<&[f64]> {
+        self.rounds
+            .iter()
+            .find(|(i, _)| *i == imp)
+            .map(|(_, ns)| ns.as_slice())
+    }
+
+    fn median(&self, imp: Impl) -> Option<f64> {
+        let mut ns = self.of(imp)?.to_vec();
+        ns.sort_by(f64::total_cmp);
+        let mid = ns.len() / 2;
+        Some(if ns.len() % 2 == 1 {
+            ns[mid]
+        } else {
+            (ns[mid - 1] + ns[mid]) / 2.0
+        })
+    }
+
+    fn min(&self, imp: Impl) -> Option<f64> {
+        self.of(imp)?.iter().copied().min_by(f64::total_cmp)
+    }
+}
+
+/// Warms up, then runs every chosen implementation of `workload` once per round, rotating
+/// which goes first so none always runs on a cold (or hot) machine.
+fn measure(plan: &Plan, workload: Workload) -> Timings {
+    let imps = plan.runs(workload);
+    let n_rounds = plan.rounds(workload);
+    let iters = plan.iters(workload).div_ceil(n_rounds as u64);
+    let _pinned = (workload == Workload::Tcp && plan.pin_tcp).then(Pinned::to_this_cpu);
+    if n_rounds > 1 {
+        for &imp in &imps {
+            run(workload, imp, iters);
+        }
+    }
+    let mut rounds: Vec<(Impl, Vec<f64>)> = imps.iter().map(|&i| (i, Vec::new())).collect();
+    for round in 0..n_rounds {
+        for k in 0..rounds.len() {
+            let (imp, ns) = &mut rounds[(round + k) % imps.len()];
+            let elapsed = run(workload, *imp, iters);
+            ns.push(elapsed.as_nanos() as f64 / workload.ops(iters) as f64);
+        }
+    }
+    Timings { workload, rounds }
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(a? / b?)
+}
+
+/// One table row: each implementation's ns/op by `stat`, then the ratios.
+fn row(label: &str, t: &Timings, stat: impl Fn(&Timings, Impl) -> Option<f64>) -> String {
+    let mut line = format!("{label:<30}");
+    for imp in Impl::ALL {
+        if let Some(ns) = stat(t, imp) {
+            line += &format!("{:>9} {:>9.1} ns/op", imp.name(), ns);
+        }
+    }
+    let anysock = stat(t, Impl::Anysock);
+    for other in [Impl::Libc, Impl::Std] {
+        if let Some(r) = ratio(anysock, stat(t, other)) {
+            line += &format!("   anysock/{}={:.2}", other.name(), r);
+        }
+    }
+    line
+}
+
+fn main() {
+    let plan = match plan() {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("overhead: {e}");
+            exit(2);
+        }
+    };
+    let sizes: Vec<String> = Workload::ALL
+        .into_iter()
+        .filter(|&w| !plan.runs(w).is_empty())
+        .map(|w| format!("{} {}", w.name(), plan.iters(w)))
+        .collect();
+    println!(
+        "anysock overhead: {} iterations per implementation, split in {} interleaved rounds; \
+         median ns per operation",
+        sizes.join(", "),
+        plan.rounds
+    );
+    if !plan.runs(Workload::Tcp).is_empty() {
+        let pinned = plan.pin_tcp && cfg!(target_os = "linux");
+        let placed = if pinned {
+            "on one CPU"
+        } else {
+            "where the scheduler puts them"
+        };
+        println!("tcp: client and server threads {placed}");
+    }
+    let mut results = Vec::new();
+    for workload in Workload::ALL {
+        if plan.runs(workload).is_empty() {
+            continue;
+        }
+        let t = measure(&plan, workload);
+        println!("{}", row(workload.title(), &t, Timings::median));
+        if plan.rounds(workload) > 1 {
+            println!("{}", row("  (min over rounds)", &t, Timings::min));
+        }
+        results.push(t);
+    }
+    let socketpair = results.iter().find(|t| t.workload == Workload::Socketpair);
+    if let Some(r) = socketpair.and_then(|t| ratio(t.median(Impl::Anysock), t.median(Impl::Libc))) {
+        println!("overhead ratio anysock/libc socketpair={r:.2}");
+    }
+}

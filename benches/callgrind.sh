@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# User-space instructions per operation of the overhead workloads (benches/overhead.rs), for
+# anysock, raw libc and std, counted by valgrind's callgrind. System calls run in the kernel and
+# are not counted, so what is left is what each library adds around the same syscalls; unlike a
+# timing, the count does not depend on how busy the machine is.
+#
+# Each implementation runs alone twice, with N and 2N iterations; the difference of the two
+# totals divided by N is the cost of one iteration, with start-up and teardown cancelled out.
+#
+# usage: benches/callgrind.sh [socketpair|tcp|udp ...]    (default: all three)
+#
+#   N=<iterations>  override every workload's N (defaults: socketpair 20000, tcp 2000 round trips,
+#                   udp 500 bursts of 32 datagrams, reported per datagram)
+#   KEEP=1          keep the callgrind output files (for callgrind_annotate) and print where
+#   VALGRIND_ARGS   extra callgrind options, e.g. "--dump-instr=yes"
+#
+# tcp counts both threads: one operation is a whole round trip (two sends and two receives).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+command -v valgrind >/dev/null || {
+    echo "callgrind.sh: valgrind is not installed" >&2
+    exit 2
+}
+
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(socketpair tcp udp)
+for workload in "${workloads[@]}"; do
+    case $workload in
+    socketpair | tcp | udp) ;;
+    *)
+        echo "callgrind.sh: unknown workload $workload (socketpair, tcp, udp)" >&2
+        exit 2
+        ;;
+    esac
+done
+
+# The bench binary, as cargo names it (the JSON line of the `overhead` artifact).
+bin=$(cargo bench --bench overhead --no-run --message-format=json 2>/dev/null |
+    grep '"name":"overhead"' | grep -o '"executable":"[^"]*"' | tail -n 1 | cut -d'"' -f4)
+[ -x "$bin" ] || {
+    echo "callgrind.sh: could not build or find the overhead bench binary" >&2
+    exit 2
+}
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/anysock-callgrind.XXXXXX")
+if [ "${KEEP:-0}" = 1 ]; then
+    echo "callgrind output files kept in $out"
+else
+    trap 'rm -rf "$out"' EXIT
+fi
+
+# Total instructions (Ir) of one run of one workload with one implementation.
+instructions() { # workload impl iterations
+    local file="$out/$1-$2-$3.out"
+    # shellcheck disable=SC2086 # VALGRIND_ARGS is a list of options
+    ANYSOCK_BENCH_ONLY="$1:$2" ANYSOCK_BENCH_ITERS="$3" \
+        valgrind --tool=callgrind --callgrind-out-file="$file" ${VALGRIND_ARGS:-} "$bin" \
+        >/dev/null 2>"$file.log" || {
+        echo "callgrind.sh: $1:$2 failed, see below" >&2
+        cat "$file.log" >&2
+        exit 1
+    }
+    awk '/^(summary|totals):/ { print $2; exit }' "$file"
+}
+
+for workload in "${workloads[@]}"; do
+    case $workload in
+    socketpair) n=${N:-20000} per=1 ;;
+    tcp) n=${N:-2000} per=1 ;;
+    udp) n=${N:-500} per=32 ;;
+    esac
+    line="callgrind instructions/op $workload"
+    for impl in anysock libc std; do
+        once=$(instructions "$workload" "$impl" "$n")
+        twice=$(instructions "$workload" "$impl" $((2 * n)))
+        line+=" $impl=$(awk -v a="$once" -v b="$twice" -v ops=$((n * per)) \
+            'BEGIN { printf "%.1f", (b - a) / ops }')"
+    done
+    echo "$line"
+done
