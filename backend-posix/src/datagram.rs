@@ -33,13 +33,8 @@ shared_methods!(Datagram);
 impl anysock_core::Datagram for Datagram {
     #[inline]
     fn send_to(&mut self, buf: &[u8], addr: &SocketAddr) -> Result<usize> {
-        let to = self.sock.encode(addr)?;
-        sys::msg::send_to(
-            &self.sock.fd,
-            buf,
-            &to,
-            sys::msg::send_flags(MsgFlags::NONE)?,
-        )
+        let flags = sys::msg::send_flags(MsgFlags::NONE)?;
+        sys::msg::send_to(&self.sock.fd, buf, addr, self.sock.domain, flags)
     }
 
     #[inline]
@@ -48,7 +43,7 @@ impl anysock_core::Datagram for Datagram {
     }
 
     fn connect(&mut self, addr: &SocketAddr) -> Result<()> {
-        sys::socket::connect(&self.sock.fd, &self.sock.encode(addr)?)
+        sys::socket::connect(&self.sock.fd, addr, self.sock.domain)
     }
 
     #[inline]

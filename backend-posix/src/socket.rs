@@ -2,7 +2,6 @@
 
 use anysock_core::{Domain, Error, ErrorKind, Pollable, Result, SocketAddr, Type};
 
-use crate::sys::addr::SockAddr;
 use crate::sys::{self, Fd};
 use crate::{Datagram, Listener, Stream};
 
@@ -58,10 +57,6 @@ impl Socket {
             ty: self.ty,
         })
     }
-
-    pub(crate) fn encode(&self, addr: &SocketAddr) -> Result<SockAddr> {
-        SockAddr::for_socket(addr, self.domain)
-    }
 }
 
 impl anysock_core::Socket for Socket {
@@ -78,7 +73,7 @@ impl anysock_core::Socket for Socket {
     }
 
     fn bind(&mut self, addr: &SocketAddr) -> Result<()> {
-        sys::socket::bind(&self.fd, &self.encode(addr)?)
+        sys::socket::bind(&self.fd, addr, self.domain)
     }
 
     fn listen(self, backlog: u32) -> Result<Listener> {
@@ -88,7 +83,7 @@ impl anysock_core::Socket for Socket {
     }
 
     fn connect(&mut self, addr: &SocketAddr) -> Result<()> {
-        sys::socket::connect(&self.fd, &self.encode(addr)?)
+        sys::socket::connect(&self.fd, addr, self.domain)
     }
 
     fn into_stream(self) -> Result<Stream> {

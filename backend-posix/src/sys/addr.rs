@@ -34,7 +34,100 @@ pub(crate) fn domain_of(family: c_int) -> Option<Domain> {
     }
 }
 
-/// A socket address in the kernel's layout, with its length.
+/// Encodes `addr` for a socket of `domain` on the stack and hands `call` a pointer to it and
+/// its length: the address lives exactly as long as the syscall needs it, and nothing larger
+/// than the address itself is built or copied (this is on the path of every `sendto`).
+///
+/// Errors with [`ErrorKind::InvalidInput`] when `addr` is of another domain (C would pass it on
+/// and let the kernel guess), or is a Unix path too long for this platform's `sun_path`; with
+/// [`ErrorKind::Unsupported`] for abstract names where there are none.
+#[inline]
+pub(crate) fn with_sockaddr<T>(
+    addr: &SocketAddr,
+    domain: Domain,
+    call: impl FnOnce(*const sockaddr, socklen_t) -> Result<T>,
+) -> Result<T> {
+    if addr.domain() != domain {
+        return Err(Error::new(ErrorKind::InvalidInput));
+    }
+    match addr {
+        SocketAddr::V4(a) => {
+            let sin = encode_v4(a);
+            call(
+                ptr::from_ref(&sin).cast(),
+                size_of::<sockaddr_in>() as socklen_t,
+            )
+        }
+        SocketAddr::V6(a) => {
+            let sin6 = encode_v6(a);
+            call(
+                ptr::from_ref(&sin6).cast(),
+                size_of::<sockaddr_in6>() as socklen_t,
+            )
+        }
+        SocketAddr::Unix(u) => {
+            let (sun, len) = encode_unix(u)?;
+            call(ptr::from_ref(&sun).cast(), len)
+        }
+    }
+}
+
+#[inline]
+fn encode_v4(a: &SocketAddrV4) -> sockaddr_in {
+    // SAFETY: plain old data; all-zero bytes are a valid value.
+    let mut sin: sockaddr_in = unsafe { mem::zeroed() };
+    sin.sin_family = libc::AF_INET as sa_family_t;
+    sin.sin_port = a.port().to_be();
+    sin.sin_addr.s_addr = u32::from_ne_bytes(a.ip().octets());
+    set_len_field(&mut sin, size_of::<sockaddr_in>());
+    sin
+}
+
+#[inline]
+fn encode_v6(a: &SocketAddrV6) -> sockaddr_in6 {
+    // SAFETY: plain old data; all-zero bytes are a valid value.
+    let mut sin6: sockaddr_in6 = unsafe { mem::zeroed() };
+    sin6.sin6_family = libc::AF_INET6 as sa_family_t;
+    sin6.sin6_port = a.port().to_be();
+    sin6.sin6_flowinfo = a.flowinfo().to_be();
+    sin6.sin6_addr.s6_addr = a.ip().octets();
+    sin6.sin6_scope_id = a.scope_id();
+    set_len_field(&mut sin6, size_of::<sockaddr_in6>());
+    sin6
+}
+
+fn encode_unix(addr: &UnixAddr) -> Result<(sockaddr_un, socklen_t)> {
+    // SAFETY: plain old data; all-zero bytes are a valid value.
+    let mut sun: sockaddr_un = unsafe { mem::zeroed() };
+    sun.sun_family = libc::AF_UNIX as sa_family_t;
+    let room = sun.sun_path.len();
+    let used = match addr.kind() {
+        UnixAddrKind::Unnamed => 0,
+        UnixAddrKind::Pathname(path) => {
+            if path.len() > room {
+                return Err(Error::new(ErrorKind::InvalidInput));
+            }
+            copy_bytes(&mut sun.sun_path, path);
+            // The terminating NUL counts when it fits; Linux also takes a full sun_path.
+            (path.len() + 1).min(room)
+        }
+        UnixAddrKind::Abstract(name) => {
+            if !HAS_ABSTRACT {
+                return Err(Error::new(ErrorKind::Unsupported));
+            }
+            if name.len() + 1 > room {
+                return Err(Error::new(ErrorKind::InvalidInput));
+            }
+            copy_bytes(&mut sun.sun_path[1..], name);
+            name.len() + 1
+        }
+    };
+    set_len_field(&mut sun, SUN_PATH_OFFSET + used);
+    Ok((sun, (SUN_PATH_OFFSET + used) as socklen_t))
+}
+
+/// Room for an address the kernel returns (`accept`, `recvfrom`, `getsockname`...), decoded
+/// by [`SockAddr::to_socket_addr`].
 pub(crate) struct SockAddr {
     storage: sockaddr_storage,
     len: socklen_t,
@@ -49,93 +142,6 @@ impl SockAddr {
             storage: unsafe { mem::zeroed() },
             len: size_of::<sockaddr_storage>() as socklen_t,
         }
-    }
-
-    /// Encodes `addr` for a socket of `domain`.
-    ///
-    /// Errors with [`ErrorKind::InvalidInput`] when `addr` is of another domain (C would pass
-    /// it on and let the kernel guess), or is a Unix path too long for this platform's
-    /// `sun_path`; with [`ErrorKind::Unsupported`] for abstract names where there are none.
-    pub(crate) fn for_socket(addr: &SocketAddr, domain: Domain) -> Result<Self> {
-        if addr.domain() != domain {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
-        Self::new(addr)
-    }
-
-    /// Encodes `addr`.
-    pub(crate) fn new(addr: &SocketAddr) -> Result<Self> {
-        let mut out = Self::empty();
-        match addr {
-            SocketAddr::V4(a) => {
-                // SAFETY: plain old data; all-zero bytes are a valid value.
-                let mut sin: sockaddr_in = unsafe { mem::zeroed() };
-                sin.sin_family = libc::AF_INET as sa_family_t;
-                sin.sin_port = a.port().to_be();
-                sin.sin_addr.s_addr = u32::from_ne_bytes(a.ip().octets());
-                set_len_field(&mut sin, size_of::<sockaddr_in>());
-                out.put(sin)
-            }
-            SocketAddr::V6(a) => {
-                // SAFETY: plain old data; all-zero bytes are a valid value.
-                let mut sin6: sockaddr_in6 = unsafe { mem::zeroed() };
-                sin6.sin6_family = libc::AF_INET6 as sa_family_t;
-                sin6.sin6_port = a.port().to_be();
-                sin6.sin6_flowinfo = a.flowinfo().to_be();
-                sin6.sin6_addr.s6_addr = a.ip().octets();
-                sin6.sin6_scope_id = a.scope_id();
-                set_len_field(&mut sin6, size_of::<sockaddr_in6>());
-                out.put(sin6)
-            }
-            SocketAddr::Unix(u) => out.put_unix(u)?,
-        }
-        Ok(out)
-    }
-
-    /// Stores `value` at the start of the storage and sets the length to its size.
-    fn put<T: Copy>(&mut self, value: T) {
-        const { assert!(size_of::<T>() <= size_of::<sockaddr_storage>()) };
-        // SAFETY: `sockaddr_storage` is large enough (checked above) and aligned for every
-        // `sockaddr_*` type, which is what it exists for; `T` is plain old data.
-        unsafe { ptr::write(ptr::addr_of_mut!(self.storage).cast::<T>(), value) };
-        self.len = size_of::<T>() as socklen_t;
-    }
-
-    fn put_unix(&mut self, addr: &UnixAddr) -> Result<()> {
-        // SAFETY: plain old data; all-zero bytes are a valid value.
-        let mut sun: sockaddr_un = unsafe { mem::zeroed() };
-        sun.sun_family = libc::AF_UNIX as sa_family_t;
-        let room = sun.sun_path.len();
-        let used = match addr.kind() {
-            UnixAddrKind::Unnamed => 0,
-            UnixAddrKind::Pathname(path) => {
-                if path.len() > room {
-                    return Err(Error::new(ErrorKind::InvalidInput));
-                }
-                copy_bytes(&mut sun.sun_path, path);
-                // The terminating NUL counts when it fits; Linux also takes a full sun_path.
-                (path.len() + 1).min(room)
-            }
-            UnixAddrKind::Abstract(name) => {
-                if !HAS_ABSTRACT {
-                    return Err(Error::new(ErrorKind::Unsupported));
-                }
-                if name.len() + 1 > room {
-                    return Err(Error::new(ErrorKind::InvalidInput));
-                }
-                copy_bytes(&mut sun.sun_path[1..], name);
-                name.len() + 1
-            }
-        };
-        set_len_field(&mut sun, SUN_PATH_OFFSET + used);
-        self.put(sun);
-        self.len = (SUN_PATH_OFFSET + used) as socklen_t;
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn as_ptr(&self) -> *const sockaddr {
-        ptr::addr_of!(self.storage).cast()
     }
 
     #[inline]
@@ -160,6 +166,7 @@ impl SockAddr {
 
     /// Decodes what the kernel wrote. `domain` is the socket's: the kernel reports an unnamed
     /// Unix peer with length 0, which carries no family of its own.
+    #[inline]
     pub(crate) fn to_socket_addr(&self, domain: Domain) -> Result<SocketAddr> {
         let len = self.len as usize;
         if len < mem::offset_of!(sockaddr, sa_family) + size_of::<sa_family_t>() {
@@ -234,6 +241,24 @@ cfg_if::cfg_if! {
 mod tests {
     use super::*;
 
+    /// Encodes `addr` as a socket call would, and decodes it as from the kernel.
+    fn round_trip(addr: &SocketAddr) -> Result<SocketAddr> {
+        with_sockaddr(addr, addr.domain(), |ptr, len| {
+            let mut raw = SockAddr::empty();
+            // SAFETY: `ptr` points to `len` initialised bytes, at most the storage's size, which
+            // is what the kernel would copy too.
+            unsafe {
+                ptr::copy_nonoverlapping(
+                    ptr.cast::<u8>(),
+                    raw.as_mut_ptr().cast::<u8>(),
+                    len as usize,
+                )
+            };
+            *raw.len_mut() = len;
+            raw.to_socket_addr(addr.domain())
+        })
+    }
+
     #[test]
     fn round_trips_every_form() {
         let cases = [
@@ -246,22 +271,20 @@ mod tests {
         ];
         for text in cases {
             let addr: SocketAddr = text.parse().unwrap();
-            let raw = SockAddr::new(&addr).unwrap();
-            assert_eq!(raw.to_socket_addr(addr.domain()).unwrap(), addr, "{text}");
+            assert_eq!(round_trip(&addr).unwrap(), addr, "{text}");
         }
     }
 
     #[test]
     fn flowinfo_survives() {
         let addr = SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 1, 0xabcde, 2));
-        let raw = SockAddr::new(&addr).unwrap();
-        assert_eq!(raw.to_socket_addr(Domain::Inet6).unwrap(), addr);
+        assert_eq!(round_trip(&addr).unwrap(), addr);
     }
 
     #[test]
     fn wrong_domain_is_invalid_input() {
         let v6: SocketAddr = "[::1]:1".parse().unwrap();
-        let e = SockAddr::for_socket(&v6, Domain::Inet).err().unwrap();
+        let e = with_sockaddr(&v6, Domain::Inet, |_, _| Ok(())).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
     }
 

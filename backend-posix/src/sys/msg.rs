@@ -6,7 +6,7 @@ use core::ptr;
 
 use libc::{c_int, c_void};
 
-use super::addr::SockAddr;
+use super::addr::{self, SockAddr};
 use super::{os, retry, Fd};
 use anysock_core::{
     Domain, Error, ErrorKind, MsgFlags, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
@@ -99,20 +99,21 @@ pub(crate) fn recv(fd: &Fd, buf: &mut [u8], flags: c_int) -> Result<usize> {
 
 /// `sendto(fd, buf, len, flags, addr, addrlen)`.
 #[inline]
-pub(crate) fn send_to(fd: &Fd, buf: &[u8], addr: &SockAddr, flags: c_int) -> Result<usize> {
-    // SAFETY: `buf` points to `buf.len()` readable bytes, `addr` to `addr.len()` bytes of an
-    // initialised socket address.
-    let n = retry(|| unsafe {
-        libc::sendto(
-            fd.raw(),
-            buf.as_ptr().cast(),
-            buf.len(),
-            flags,
-            addr.as_ptr(),
-            addr.len(),
-        )
-    })?;
-    Ok(n as usize)
+pub(crate) fn send_to(
+    fd: &Fd,
+    buf: &[u8],
+    addr: &SocketAddr,
+    domain: Domain,
+    flags: c_int,
+) -> Result<usize> {
+    addr::with_sockaddr(addr, domain, |to, to_len| {
+        // SAFETY: `buf` points to `buf.len()` readable bytes, `to` to `to_len` bytes of an
+        // initialised socket address.
+        let n = retry(|| unsafe {
+            libc::sendto(fd.raw(), buf.as_ptr().cast(), buf.len(), flags, to, to_len)
+        })?;
+        Ok(n as usize)
+    })
 }
 
 /// `recv(fd, buf, len, flags)` on a datagram or seqpacket socket, reporting truncation.
@@ -188,10 +189,6 @@ pub(crate) fn send_msg<const N: usize>(
     msg: &SendMsg<'_, N>,
 ) -> Result<usize> {
     let flags = send_flags(msg.flags)?;
-    let addr = match msg.addr {
-        Some(a) => Some(SockAddr::for_socket(a, domain)?),
-        None => None,
-    };
     let mut iov = [libc::iovec {
         iov_base: ptr::null_mut(),
         iov_len: 0,
@@ -205,20 +202,27 @@ pub(crate) fn send_msg<const N: usize>(
     }
     // SAFETY: plain old data; all-zero bytes are a valid value (null pointers, zero lengths).
     let mut hdr: libc::msghdr = unsafe { mem::zeroed() };
-    if let Some(a) = &addr {
-        hdr.msg_name = a.as_ptr() as *mut c_void;
-        hdr.msg_namelen = a.len();
-    }
     hdr.msg_iov = iov.as_mut_ptr();
     hdr.msg_iovlen = msg.iov.len() as _;
     if !msg.control.is_empty() {
         hdr.msg_control = msg.control.as_ptr() as *mut c_void;
         hdr.msg_controllen = msg.control.len() as _;
     }
-    // SAFETY: every pointer in `hdr` refers to live memory of the stated length: `addr`,
-    // `iov` (first `msg_iovlen` entries, each over a caller buffer) and `msg.control`.
-    let n = retry(|| unsafe { libc::sendmsg(fd.raw(), &hdr, flags) })?;
-    Ok(n as usize)
+    let send = |hdr: &libc::msghdr| {
+        // SAFETY: every pointer in `hdr` refers to live memory of the stated length: the
+        // address (if any), `iov` (first `msg_iovlen` entries, each over a caller buffer) and
+        // `msg.control`.
+        let n = retry(|| unsafe { libc::sendmsg(fd.raw(), hdr, flags) })?;
+        Ok(n as usize)
+    };
+    match msg.addr {
+        None => send(&hdr),
+        Some(a) => addr::with_sockaddr(a, domain, |to, to_len| {
+            hdr.msg_name = to as *mut c_void;
+            hdr.msg_namelen = to_len;
+            send(&hdr)
+        }),
+    }
 }
 
 /// `recvmsg(fd, &msghdr, flags)` into the caller's buffers.

@@ -41,10 +41,12 @@ pub(crate) fn socketpair(ty: Type) -> Result<(Fd, Fd)> {
 }
 
 /// `bind(fd, addr, len)`.
-pub(crate) fn bind(fd: &Fd, addr: &SockAddr) -> Result<()> {
-    // SAFETY: `addr` points to `addr.len()` initialised bytes of a socket address.
-    retry(|| unsafe { libc::bind(fd.raw(), addr.as_ptr(), addr.len()) })?;
-    Ok(())
+pub(crate) fn bind(fd: &Fd, addr: &SocketAddr, domain: Domain) -> Result<()> {
+    addr::with_sockaddr(addr, domain, |ptr, len| {
+        // SAFETY: `ptr` points to `len` initialised bytes of a socket address.
+        retry(|| unsafe { libc::bind(fd.raw(), ptr, len) })?;
+        Ok(())
+    })
 }
 
 /// `listen(fd, backlog)`; a backlog above `c_int::MAX` is clamped, as the kernel clamps to
@@ -70,9 +72,11 @@ pub(crate) fn accept(fd: &Fd, domain: Domain) -> Result<(Fd, SocketAddr)> {
 /// On a blocking socket, a signal arriving while the kernel connects does not stop the
 /// connection; repeating `connect` then would fail with `EALREADY`. So an interrupted connect
 /// waits for the socket to become writable and reports `SO_ERROR` instead.
-pub(crate) fn connect(fd: &Fd, addr: &SockAddr) -> Result<()> {
-    // SAFETY: `addr` points to `addr.len()` initialised bytes of a socket address.
-    let ret = unsafe { libc::connect(fd.raw(), addr.as_ptr(), addr.len()) };
+pub(crate) fn connect(fd: &Fd, addr: &SocketAddr, domain: Domain) -> Result<()> {
+    let ret = addr::with_sockaddr(addr, domain, |ptr, len| {
+        // SAFETY: `ptr` points to `len` initialised bytes of a socket address.
+        Ok(unsafe { libc::connect(fd.raw(), ptr, len) })
+    })?;
     if ret == 0 {
         return Ok(());
     }
