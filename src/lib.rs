@@ -34,5 +34,10 @@ pub mod posix {
     pub use anysock_posix::*;
 }
 
+/// The mock backend: a deterministic in-memory network with a virtual clock ([`anysock_mock`]).
+pub mod mock {
+    pub use anysock_mock::*;
+}
+
 /// The backend used when a program does not choose one.
 pub type DefaultStack = anysock_posix::Posix;

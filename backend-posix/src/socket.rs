@@ -5,9 +5,10 @@ use anysock_core::{Domain, Error, ErrorKind, Pollable, Result, SocketAddr, Type}
 use crate::sys::{self, Fd};
 use crate::{Datagram, Listener, Stream};
 
-/// A POSIX socket fresh from `socket()`: set options, `bind`, then [`listen`](Socket::listen),
-/// [`connect`](Socket::connect) + [`into_stream`](Socket::into_stream), or
-/// [`into_datagram`](Socket::into_datagram). Close-on-exec; closed when dropped.
+/// A POSIX socket fresh from `socket()`: set options, `bind`, then
+/// [`listen`](anysock_core::Socket::listen), [`connect`](anysock_core::Socket::connect) +
+/// [`into_stream`](anysock_core::Socket::into_stream), or
+/// [`into_datagram`](anysock_core::Socket::into_datagram). Close-on-exec; closed when dropped.
 ///
 /// ```
 /// use anysock_posix::Posix;

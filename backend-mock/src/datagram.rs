@@ -1,0 +1,110 @@
+//! [`Datagram`]: a socket of messages (UDP or Unix datagram).
+
+use anysock_core::{
+    Error, ErrorKind, MsgFlags, MsgIo, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
+};
+
+use crate::socket::socket_type;
+
+socket_type! {
+    /// A datagram socket on a [`crate::Host`]: UDP or Unix datagram. Message boundaries are
+    /// kept; a datagram longer than the buffer is cut and reported as truncated. Closed when
+    /// dropped.
+    Datagram
+}
+
+impl<const S: usize, const B: usize, const Q: usize> anysock_core::Datagram
+    for Datagram<'_, S, B, Q>
+{
+    /// `sendto`. UDP: a datagram to a port nobody holds, or to an address no host has, is
+    /// sent (and lost); a full receive queue drops it. Unix: `ENOENT` for a missing path,
+    /// `ECONNREFUSED` for a closed one, [`ErrorKind::WouldBlock`] for a full queue.
+    /// [`ErrorKind::MessageTooLong`] above `BUF` bytes (or UDP's own limit).
+    fn send_to(&mut self, buf: &[u8], addr: &SocketAddr) -> Result<usize> {
+        self.net
+            .state_mut()
+            .datagram_send(self.handle, &[buf], Some(addr), MsgFlags::NONE)
+    }
+
+    fn recv_from(&mut self, buf: &mut [u8]) -> Result<(Received, SocketAddr)> {
+        let got = self
+            .net
+            .state_mut()
+            .datagram_recv(self.handle, &mut [buf], MsgFlags::NONE)?;
+        let received = Received {
+            len: got.len,
+            truncated: got.truncated,
+        };
+        Ok((received, got.from))
+    }
+
+    fn connect(&mut self, addr: &SocketAddr) -> Result<()> {
+        let mut st = self.net.state_mut();
+        if addr.domain() != st.sock(self.handle)?.domain {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        st.connect_datagram(self.handle, addr)
+    }
+
+    /// `send` to the connected peer. A connected UDP socket whose last datagram found no
+    /// socket at the peer gets [`ErrorKind::ConnectionRefused`] from its next call (Linux's
+    /// ICMP report); a connected Unix one whose peer closed gets it once, then
+    /// [`ErrorKind::NotConnected`].
+    fn send(&mut self, buf: &[u8]) -> Result<usize> {
+        self.net
+            .state_mut()
+            .datagram_send(self.handle, &[buf], None, MsgFlags::NONE)
+    }
+
+    fn recv(&mut self, buf: &mut [u8]) -> Result<Received> {
+        self.recv_from(buf).map(|(r, _)| r)
+    }
+
+    fn peer_addr(&self) -> Result<SocketAddr> {
+        let st = self.net.state();
+        st.sock(self.handle)?
+            .remote
+            .ok_or(Error::new(ErrorKind::NotConnected))
+    }
+
+    fn local_addr(&self) -> Result<SocketAddr> {
+        self.local()
+    }
+
+    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
+        self.set_nb(nonblocking)
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> MsgIo for Datagram<'_, S, B, Q> {
+    /// `sendmsg`: the buffers in order as one datagram, to `msg.addr` or the connected peer.
+    /// A non-empty `control` is [`ErrorKind::InvalidInput`]: the mock carries no ancillary
+    /// data.
+    fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
+        if !msg.control.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        self.net
+            .state_mut()
+            .datagram_send(self.handle, msg.iov.as_slices(), msg.addr, msg.flags)
+    }
+
+    /// `recvmsg`: one datagram scattered over the buffers, its sender, and
+    /// [`MsgFlags::TRUNC`] when it did not fit; `control_len` is 0.
+    fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
+        let got =
+            self.net
+                .state_mut()
+                .datagram_recv(self.handle, msg.iov.as_mut_slices(), msg.flags)?;
+        Ok(RecvMeta {
+            len: got.len,
+            addr: Some(got.from),
+            control_len: 0,
+            flags: if got.truncated {
+                MsgFlags::TRUNC
+            } else {
+                MsgFlags::NONE
+            },
+        })
+    }
+}

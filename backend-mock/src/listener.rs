@@ -1,0 +1,34 @@
+//! [`Listener`]: a socket accepting connections.
+
+use anysock_core::{Result, SocketAddr};
+
+use crate::socket::socket_type;
+use crate::Stream;
+
+socket_type! {
+    /// A listening socket on a [`crate::Host`]. Dropping it closes it and resets the
+    /// connections still waiting in its queue.
+    Listener
+}
+
+impl<'n, const S: usize, const B: usize, const Q: usize> anysock_core::Listener
+    for Listener<'n, S, B, Q>
+{
+    type Stream = Stream<'n, S, B, Q>;
+
+    /// `accept(fd)`: the oldest waiting connection (FIFO). With none waiting it fails with
+    /// [`anysock_core::ErrorKind::WouldBlock`], blocking or not (after `RecvTimeout` on the
+    /// virtual clock, if one is set): nobody else can connect while the caller waits.
+    fn accept(&mut self) -> Result<(Stream<'n, S, B, Q>, SocketAddr)> {
+        let (child, peer) = self.net.state_mut().accept(self.handle)?;
+        Ok((Stream::from_parts(self.net, child), peer))
+    }
+
+    fn local_addr(&self) -> Result<SocketAddr> {
+        self.local()
+    }
+
+    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
+        self.set_nb(nonblocking)
+    }
+}

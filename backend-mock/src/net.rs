@@ -1,0 +1,278 @@
+//! [`Net`]: the simulated network, its socket table and its clock.
+
+use core::cell::{Ref, RefCell, RefMut};
+use core::fmt;
+use core::net::{Ipv4Addr, Ipv6Addr};
+use core::time::Duration;
+
+use anysock_core::{Domain, Error, ErrorKind, Result, Type};
+
+use crate::clock::Clock;
+use crate::host::{Host, HostInfo, MAX_HOSTS};
+use crate::paths::Paths;
+use crate::sock::{Phase, Sock};
+
+/// The name of a socket in [`anysock_core::Stack::poll`]: its slot in the network's table and
+/// the slot's generation, so a handle kept after its socket closed never names the socket that
+/// reuses the slot (`poll` reports it as invalid, `POLLNVAL`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Handle {
+    index: u32,
+    generation: u32,
+}
+
+impl Handle {
+    pub(crate) fn index(self) -> usize {
+        self.index as usize
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Slot<const B: usize, const Q: usize> {
+    generation: u32,
+    pub(crate) sock: Option<Sock<B, Q>>,
+}
+
+/// Everything the network knows, behind the [`Net`]'s `RefCell`.
+pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
+    pub(crate) clock: Clock,
+    pub(crate) slots: [Slot<B, Q>; S],
+    pub(crate) hosts: [Option<HostInfo>; MAX_HOSTS],
+    pub(crate) paths: Paths,
+    /// The order of events that queue things (connections, `SYN`s), for FIFO without a clock.
+    seq: u64,
+}
+
+/// A simulated network: hosts, their sockets, and a virtual clock. Single-threaded and
+/// deterministic: the same calls give the same results, run after run.
+///
+/// Capacities are fixed when the type is named, and nothing is allocated:
+/// - `SOCKETS`: sockets open at once, on all hosts together (then
+///   [`ErrorKind::TooManyOpenFiles`]); a connection waiting to be accepted counts as one;
+/// - `BUF`: bytes a socket's receive queue can hold (the most a receive buffer can be set to);
+/// - `QUEUE`: the longest listen backlog and datagram queue.
+///
+/// Use it by shared reference; each [`Host`] made by [`Net::host`] is an
+/// [`anysock_core::Stack`].
+///
+/// ```
+/// use anysock_mock::Net;
+/// use anysock_core::{Listener, Stack};
+/// use anysock_core::embedded_io::{Read, Write};
+///
+/// let net: Net = Net::new();
+/// let server = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
+/// let client = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
+/// let mut listener = server.listen(&"10.0.0.1:80".parse()?, 4)?;
+/// let mut conn = client.connect(&"10.0.0.1:80".parse()?)?;
+/// let (mut accepted, peer) = listener.accept()?;
+/// assert_eq!(peer.to_string(), "10.0.0.2:49152");
+/// conn.write_all(b"GET /")?;
+/// let mut buf = [0u8; 5];
+/// accepted.read_exact(&mut buf).unwrap();
+/// assert_eq!(&buf, b"GET /");
+/// # Ok::<(), anysock_core::Error>(())
+/// ```
+pub struct Net<const SOCKETS: usize = 32, const BUF: usize = 4096, const QUEUE: usize = 8> {
+    state: RefCell<State<SOCKETS, BUF, QUEUE>>,
+}
+
+impl<const S: usize, const B: usize, const Q: usize> Net<S, B, Q> {
+    /// An empty network at time zero, with no hosts.
+    pub fn new() -> Self {
+        Net {
+            state: RefCell::new(State {
+                clock: Clock::new(),
+                slots: core::array::from_fn(|_| Slot {
+                    generation: 0,
+                    sock: None,
+                }),
+                hosts: [None; MAX_HOSTS],
+                paths: Paths::new(),
+                seq: 0,
+            }),
+        }
+    }
+
+    /// Adds a host owning `ipv4` and `ipv6` (besides `127.0.0.0/8` and `::1`, which reach only
+    /// the host itself), with an empty Unix path namespace of its own.
+    ///
+    /// Errors: [`ErrorKind::InvalidInput`] for a loopback, unspecified, multicast or broadcast
+    /// address; [`ErrorKind::AddrInUse`] when another host has the address;
+    /// [`ErrorKind::OutOfMemory`] when the network already has its
+    /// [`MAX_HOSTS`](crate::MAX_HOSTS) hosts.
+    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q>> {
+        let id = self.state_mut().add_host(ipv4, ipv6)?;
+        Ok(Host::new(self, id))
+    }
+
+    /// The virtual time: zero at creation, moved by [`Net::advance`] and by calls that wait
+    /// (a timeout expiring, a `connect` whose `SYN`s go unanswered).
+    pub fn now(&self) -> Duration {
+        self.state().clock.now()
+    }
+
+    /// Moves the virtual clock forward by `by`, firing what falls due (an unanswered `connect`
+    /// fails with [`ErrorKind::TimedOut`] once [`SYN_TIMEOUT`](crate::SYN_TIMEOUT) has
+    /// passed).
+    pub fn advance(&self, by: Duration) {
+        self.state_mut().advance(by);
+    }
+
+    /// How many sockets are open, on all hosts (connections waiting to be accepted included).
+    pub fn open_sockets(&self) -> usize {
+        self.state()
+            .slots
+            .iter()
+            .filter(|s| s.sock.is_some())
+            .count()
+    }
+
+    pub(crate) fn state(&self) -> Ref<'_, State<S, B, Q>> {
+        self.state.borrow()
+    }
+
+    pub(crate) fn state_mut(&self) -> RefMut<'_, State<S, B, Q>> {
+        self.state.borrow_mut()
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> Default for Net<S, B, Q> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> fmt::Debug for Net<S, B, Q> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.state.try_borrow() {
+            Ok(st) => f
+                .debug_struct("Net")
+                .field("now", &st.clock.now())
+                .field("hosts", &st.hosts.iter().flatten().count())
+                .field(
+                    "open_sockets",
+                    &st.slots.iter().filter(|s| s.sock.is_some()).count(),
+                )
+                .finish(),
+            Err(_) => f.write_str("Net { <in use> }"),
+        }
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+    pub(crate) fn sock(&self, h: Handle) -> Result<&Sock<B, Q>> {
+        match self.slots.get(h.index()) {
+            Some(Slot {
+                generation,
+                sock: Some(s),
+            }) if *generation == h.generation => Ok(s),
+            _ => Err(Error::new(ErrorKind::BadDescriptor)),
+        }
+    }
+
+    pub(crate) fn sock_mut(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
+        match self.slots.get_mut(h.index()) {
+            Some(Slot {
+                generation,
+                sock: Some(s),
+            }) if *generation == h.generation => Ok(s),
+            _ => Err(Error::new(ErrorKind::BadDescriptor)),
+        }
+    }
+
+    /// The handle of the socket in slot `index`, if one is open there.
+    pub(crate) fn handle_at(&self, index: usize) -> Option<Handle> {
+        let slot = self.slots.get(index)?;
+        slot.sock.as_ref()?;
+        Some(Handle {
+            index: u32::try_from(index).ok()?,
+            generation: slot.generation,
+        })
+    }
+
+    /// Every open socket's handle, in slot order (the deterministic order of every search).
+    pub(crate) fn handles(&self) -> impl Iterator<Item = Handle> + '_ {
+        (0..S).filter_map(|i| self.handle_at(i))
+    }
+
+    /// Opens a socket in the first free slot.
+    pub(crate) fn alloc(&mut self, host: usize, domain: Domain, ty: Type) -> Result<Handle> {
+        let (index, slot) = self
+            .slots
+            .iter_mut()
+            .enumerate()
+            .find(|(_, s)| s.sock.is_none())
+            .ok_or(Error::new(ErrorKind::TooManyOpenFiles))?;
+        let index = u32::try_from(index).map_err(|_| Error::new(ErrorKind::TooManyOpenFiles))?;
+        // A new generation per opening keeps old handles from naming the new socket; it wraps
+        // only after 2^32 openings of one slot.
+        slot.generation = slot.generation.wrapping_add(1);
+        slot.sock = Some(Sock::new(host, domain, ty));
+        Ok(Handle {
+            index,
+            generation: slot.generation,
+        })
+    }
+
+    /// Empties the slot (the socket's state is gone; see `close` for what peers see).
+    pub(crate) fn free(&mut self, h: Handle) {
+        if let Some(slot) = self.slots.get_mut(h.index()) {
+            if slot.generation == h.generation {
+                slot.sock = None;
+            }
+        }
+    }
+
+    pub(crate) fn next_seq(&mut self) -> u64 {
+        self.seq = self.seq.wrapping_add(1);
+        self.seq
+    }
+
+    /// Moves the clock and fires what fell due.
+    pub(crate) fn advance(&mut self, by: Duration) {
+        self.clock.advance(by);
+        self.fire_timers();
+    }
+
+    /// The earliest pending timer, if any: when a waiting `connect` gives up.
+    pub(crate) fn next_deadline(&self) -> Option<Duration> {
+        self.slots
+            .iter()
+            .filter_map(|s| match s.sock.as_ref()?.phase {
+                Phase::SynSent { deadline, .. } => Some(deadline),
+                _ => None,
+            })
+            .min()
+    }
+
+    /// A `connect` whose `SYN`s went unanswered for [`crate::SYN_TIMEOUT`] fails with
+    /// `ETIMEDOUT`, reported through `SO_ERROR`.
+    fn fire_timers(&mut self) {
+        let now = self.clock.now();
+        for slot in self.slots.iter_mut() {
+            if let Some(s) = slot.sock.as_mut() {
+                if let Phase::SynSent { deadline, .. } = s.phase {
+                    if deadline <= now {
+                        s.phase = Phase::Connected;
+                        s.stream.closed = true;
+                        s.so_error = Some(ErrorKind::TimedOut);
+                    }
+                }
+            }
+        }
+    }
+
+    /// What a blocking call that cannot finish does on a network with nobody else to run:
+    /// it waits out its timeout, if it has one, on the virtual clock, then gives up with
+    /// `EAGAIN` (as Linux does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires); without a timeout it
+    /// gives up at once.
+    pub(crate) fn would_block(&mut self, blocking: bool, timeout: Option<Duration>) -> Error {
+        if blocking {
+            if let Some(t) = timeout {
+                self.advance(t);
+            }
+        }
+        Error::new(ErrorKind::WouldBlock)
+    }
+}

@@ -1,0 +1,105 @@
+//! A fixed-capacity byte ring: the bytes queued at a receiver, for streams and datagrams alike.
+
+/// Bytes waiting to be read, oldest first, in an inline array of `B` bytes.
+///
+/// `limit` is how many of the `B` bytes may be used right now: the receive buffer size set with
+/// `SO_RCVBUF`/`SO_SNDBUF` can be smaller than the array.
+#[derive(Debug)]
+pub(crate) struct Ring<const B: usize> {
+    bytes: [u8; B],
+    head: usize,
+    len: usize,
+}
+
+impl<const B: usize> Ring<B> {
+    pub(crate) const fn new() -> Self {
+        Ring {
+            bytes: [0; B],
+            head: 0,
+            len: 0,
+        }
+    }
+
+    pub(crate) const fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Room left when at most `limit` bytes may be queued.
+    pub(crate) fn room(&self, limit: usize) -> usize {
+        limit.min(B).saturating_sub(self.len)
+    }
+
+    /// Appends as much of `src` as fits under `limit`; returns how much that was.
+    pub(crate) fn push(&mut self, src: &[u8], limit: usize) -> usize {
+        let n = src.len().min(self.room(limit));
+        for (i, &b) in src.iter().take(n).enumerate() {
+            let at = self.wrap(self.len + i);
+            if let Some(slot) = self.bytes.get_mut(at) {
+                *slot = b;
+            }
+        }
+        self.len += n;
+        n
+    }
+
+    /// Copies bytes starting `offset` bytes after the oldest into `dst`, without removing
+    /// them; returns how many were copied.
+    pub(crate) fn peek_at(&self, offset: usize, dst: &mut [u8]) -> usize {
+        let avail = self.len.saturating_sub(offset);
+        let n = dst.len().min(avail);
+        for (i, d) in dst.iter_mut().take(n).enumerate() {
+            *d = self
+                .bytes
+                .get(self.wrap(offset + i))
+                .copied()
+                .unwrap_or_default();
+        }
+        n
+    }
+
+    /// Removes the `n` oldest bytes (all of them if there are fewer).
+    pub(crate) fn consume(&mut self, n: usize) {
+        let n = n.min(self.len);
+        self.head = self.wrap(n);
+        self.len -= n;
+        if self.len == 0 {
+            // Keeps later writes contiguous; nothing depends on it but it is free.
+            self.head = 0;
+        }
+    }
+
+    /// The array index of the byte `i` places after the oldest (0 for a zero-sized ring,
+    /// which never holds anything).
+    fn wrap(&self, i: usize) -> usize {
+        self.head.wrapping_add(i).checked_rem(B).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ring;
+
+    #[test]
+    fn wraps_and_respects_the_limit() {
+        let mut r = Ring::<8>::new();
+        assert_eq!(r.push(b"abcdef", 8), 6);
+        let mut out = [0u8; 4];
+        assert_eq!(r.peek_at(0, &mut out), 4);
+        assert_eq!(&out, b"abcd");
+        r.consume(4);
+        assert_eq!(r.push(b"ghijklmn", 8), 6, "only 6 bytes of room");
+        let mut all = [0u8; 16];
+        assert_eq!(r.peek_at(0, &mut all), 8);
+        assert_eq!(&all[..8], b"efghijkl");
+        assert_eq!(r.peek_at(6, &mut all), 2);
+        assert_eq!(&all[..2], b"kl");
+        assert_eq!(r.room(4), 0);
+        r.consume(100);
+        assert!(r.is_empty());
+        assert_eq!(r.push(b"xyz", 2), 2);
+    }
+}

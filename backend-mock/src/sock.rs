@@ -1,0 +1,180 @@
+//! The state of one simulated socket, as the kernel would keep it behind a descriptor.
+
+use core::time::Duration;
+
+use anysock_core::{Domain, ErrorKind, SocketAddr, Type};
+
+use crate::queue::Queue;
+use crate::ring::Ring;
+use crate::Handle;
+
+/// Linux's floor for `SO_RCVBUF` as reported (`SOCK_MIN_RCVBUF`, 2304 bytes).
+pub(crate) const MIN_RCVBUF_REPORTED: usize = 2304;
+/// Linux's floor for `SO_SNDBUF` as reported (`SOCK_MIN_SNDBUF`, 4608 bytes).
+pub(crate) const MIN_SNDBUF_REPORTED: usize = 4608;
+/// Linux's default TTL and hop limit (`net.ipv4.ip_default_ttl`, `net.ipv6.conf.*.hop_limit`).
+pub(crate) const DEFAULT_TTL: u32 = 64;
+
+/// Where a socket is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Fresh, or a datagram socket (connected or not).
+    Idle,
+    /// Accepting connections; `backlog` is already clamped to the queue capacity.
+    Listening { backlog: usize },
+    /// A TCP `SYN` went to a listener whose queue was full; the kernel retries until `deadline`.
+    SynSent {
+        listener: Handle,
+        deadline: Duration,
+    },
+    /// A stream with a peer (which may since have gone: see [`Stream`]).
+    Connected,
+}
+
+/// The options `setsockopt` stores. Buffer sizes are kept as Linux reports them (doubled).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Opts {
+    pub(crate) reuse_addr: bool,
+    pub(crate) reuse_port: bool,
+    pub(crate) keepalive: bool,
+    pub(crate) broadcast: bool,
+    pub(crate) nodelay: bool,
+    pub(crate) v6only: bool,
+    pub(crate) linger: Option<Duration>,
+    pub(crate) recv_timeout: Option<Duration>,
+    pub(crate) send_timeout: Option<Duration>,
+    pub(crate) rcvbuf: usize,
+    pub(crate) sndbuf: usize,
+    pub(crate) ttl: u32,
+    pub(crate) hops: u32,
+}
+
+impl Opts {
+    pub(crate) const fn new(buf: usize) -> Self {
+        let doubled = buf.saturating_mul(2);
+        Opts {
+            reuse_addr: false,
+            reuse_port: false,
+            keepalive: false,
+            broadcast: false,
+            nodelay: false,
+            v6only: false,
+            linger: None,
+            recv_timeout: None,
+            send_timeout: None,
+            rcvbuf: doubled,
+            sndbuf: doubled,
+            ttl: DEFAULT_TTL,
+            hops: DEFAULT_TTL,
+        }
+    }
+}
+
+/// What happened to a connected stream, as flags the peer's actions set on this side, so a
+/// socket knows its state even after its peer's slot is gone.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Stream {
+    /// This side did `shutdown(SHUT_RD)`.
+    pub(crate) rd_shut: bool,
+    /// This side did `shutdown(SHUT_WR)`.
+    pub(crate) wr_shut: bool,
+    /// The peer will send no more: it shut down writing or closed cleanly (TCP `FIN`).
+    pub(crate) fin: bool,
+    /// Unix only: the peer did `shutdown(SHUT_RD)`, so writing here is `EPIPE`.
+    pub(crate) peer_rd_shut: bool,
+    /// The peer's socket is closed.
+    pub(crate) peer_gone: bool,
+    /// TCP only: the connection is in `TCP_CLOSE` (a reset came, or the last `FIN` was
+    /// answered by a reset); reads give end of stream, writes `EPIPE`.
+    pub(crate) closed: bool,
+    /// A non-blocking `connect` returned `EINPROGRESS` and has finished since: the next
+    /// `connect` returns success once, as Linux's does, before `EISCONN`.
+    pub(crate) connect_unreported: bool,
+}
+
+/// One simulated socket.
+#[derive(Debug)]
+pub(crate) struct Sock<const B: usize, const Q: usize> {
+    pub(crate) host: usize,
+    pub(crate) domain: Domain,
+    pub(crate) ty: Type,
+    pub(crate) nonblocking: bool,
+    /// `getsockname`, once bound (explicitly or by an implicit bind).
+    pub(crate) local: Option<SocketAddr>,
+    /// `getpeername`: the connected peer's address.
+    pub(crate) remote: Option<SocketAddr>,
+    /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
+    pub(crate) peer: Option<Handle>,
+    pub(crate) phase: Phase,
+    /// A connection waiting in this listener's accept queue.
+    pub(crate) parent: Option<Handle>,
+    /// Arrival order, for the accept queue and for `SYN`s waiting for room (FIFO).
+    pub(crate) seq: u64,
+    pub(crate) stream: Stream,
+    /// `SO_ERROR`: reported once, by the next call that looks at it.
+    pub(crate) so_error: Option<ErrorKind>,
+    pub(crate) opts: Opts,
+    /// Bytes received and not yet read.
+    pub(crate) rx: Ring<B>,
+    /// For datagram sockets: where each datagram in `rx` starts and who sent it.
+    pub(crate) dgrams: Queue<Q>,
+}
+
+impl<const B: usize, const Q: usize> Sock<B, Q> {
+    pub(crate) const fn new(host: usize, domain: Domain, ty: Type) -> Self {
+        Sock {
+            host,
+            domain,
+            ty,
+            nonblocking: false,
+            local: None,
+            remote: None,
+            peer: None,
+            phase: Phase::Idle,
+            parent: None,
+            seq: 0,
+            stream: Stream {
+                rd_shut: false,
+                wr_shut: false,
+                fin: false,
+                peer_rd_shut: false,
+                peer_gone: false,
+                closed: false,
+                connect_unreported: false,
+            },
+            so_error: None,
+            opts: Opts::new(B),
+            rx: Ring::new(),
+            dgrams: Queue::new(),
+        }
+    }
+
+    pub(crate) fn is_tcp(&self) -> bool {
+        self.domain != Domain::Unix && self.ty == Type::Stream
+    }
+
+    pub(crate) fn is_unix(&self) -> bool {
+        self.domain == Domain::Unix
+    }
+
+    pub(crate) fn is_listening(&self) -> bool {
+        matches!(self.phase, Phase::Listening { .. })
+    }
+
+    /// How many bytes may wait in this socket's receive queue: the receive buffer it was given
+    /// (half the reported `SO_RCVBUF`, as Linux counts its bookkeeping in the other half),
+    /// never more than the array.
+    pub(crate) fn rx_limit(&self) -> usize {
+        (self.opts.rcvbuf / 2).min(B)
+    }
+
+    /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF`.
+    pub(crate) fn tx_limit(&self) -> usize {
+        (self.opts.sndbuf / 2).min(B)
+    }
+
+    /// Takes the pending error (`SO_ERROR` is read-and-clear).
+    pub(crate) fn take_error(&mut self) -> Option<ErrorKind> {
+        self.so_error.take()
+    }
+}

@@ -1,0 +1,167 @@
+//! [`Stream`]: a connected stream socket (TCP or Unix).
+
+use anysock_core::embedded_io;
+use anysock_core::{
+    Error, ErrorKind, MsgFlags, MsgIo, RecvMeta, RecvMsg, Result, SendMsg, Shutdown, SocketAddr,
+    Type,
+};
+
+use crate::socket::socket_type;
+
+socket_type! {
+    /// A connected stream on a [`crate::Host`]: TCP, or a Unix stream. Reads and writes follow
+    /// [`anysock_core::Stream`]'s contract with the mock's rule for waiting: a blocking call
+    /// that would have to wait for the peer fails with [`ErrorKind::WouldBlock`] at once (or
+    /// after its timeout on the virtual clock). Closed when dropped.
+    Stream
+}
+
+impl<const S: usize, const B: usize, const Q: usize> Stream<'_, S, B, Q> {
+    fn ready(&self) -> i16 {
+        self.net.state().readiness(self.handle)
+    }
+
+    /// A read into one buffer; a seqpacket record longer than the buffer fails with
+    /// [`ErrorKind::MessageTooLong`] (its start is in the buffer, the rest is gone), as the
+    /// POSIX backend reports it, rather than being cut silently.
+    fn read_one(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+        let got = self
+            .net
+            .state_mut()
+            .stream_read(self.handle, &mut [buf], flags)?;
+        if got.truncated {
+            return Err(Error::new(ErrorKind::MessageTooLong));
+        }
+        Ok(got.len)
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> embedded_io::ErrorType
+    for Stream<'_, S, B, Q>
+{
+    type Error = Error;
+}
+
+impl<const S: usize, const B: usize, const Q: usize> embedded_io::Read for Stream<'_, S, B, Q> {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.read_one(buf, MsgFlags::NONE)
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> embedded_io::Write for Stream<'_, S, B, Q> {
+    fn write(&mut self, buf: &[u8]) -> Result<usize> {
+        self.net
+            .state_mut()
+            .stream_write(self.handle, &[buf], MsgFlags::NONE)
+    }
+
+    /// Nothing to do: bytes reach the peer's queue when written.
+    fn flush(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> embedded_io::ReadReady
+    for Stream<'_, S, B, Q>
+{
+    /// Data, end of stream or an error is waiting (`POLLIN`, `POLLHUP`, `POLLERR`).
+    fn read_ready(&mut self) -> Result<bool> {
+        Ok(anysock_core::Readiness::from_bits(self.ready()).is_readable())
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> embedded_io::WriteReady
+    for Stream<'_, S, B, Q>
+{
+    /// There is room toward the peer, or a write would fail at once (`POLLOUT`, `POLLERR`).
+    fn write_ready(&mut self) -> Result<bool> {
+        Ok(anysock_core::Readiness::from_bits(self.ready()).is_writable())
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> anysock_core::Stream for Stream<'_, S, B, Q> {
+    fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
+        self.net
+            .state_mut()
+            .stream_write(self.handle, &[buf], flags)
+    }
+
+    /// As `read`, with [`MsgFlags::PEEK`] and [`MsgFlags::DONTWAIT`]. [`MsgFlags::WAITALL`]
+    /// returns what is queued when that is less than asked, since nobody can add more while
+    /// the caller waits.
+    fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+        self.read_one(buf, flags)
+    }
+
+    fn shutdown(&mut self, how: Shutdown) -> Result<()> {
+        self.net.state_mut().shutdown(self.handle, how)
+    }
+
+    /// `getpeername`: [`ErrorKind::NotConnected`] before the connection is made and, for TCP,
+    /// after it was reset.
+    fn peer_addr(&self) -> Result<SocketAddr> {
+        let st = self.net.state();
+        let s = st.sock(self.handle)?;
+        let connected =
+            s.phase == crate::sock::Phase::Connected && !(s.is_tcp() && s.stream.closed);
+        match s.remote {
+            Some(r) if connected => Ok(r),
+            _ => Err(Error::new(ErrorKind::NotConnected)),
+        }
+    }
+
+    fn local_addr(&self) -> Result<SocketAddr> {
+        self.local()
+    }
+
+    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
+        self.set_nb(nonblocking)
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize> MsgIo for Stream<'_, S, B, Q> {
+    /// `sendmsg`: the buffers in order, as one write. The mock carries no ancillary data:
+    /// a non-empty `control` is [`ErrorKind::InvalidInput`]. An address is ignored on TCP (as
+    /// Linux does) and refused on a Unix stream (`EISCONN`).
+    fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
+        if !msg.control.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        if msg.addr.is_some() && self.domain() == anysock_core::Domain::Unix {
+            return Err(Error::new(ErrorKind::AlreadyConnected));
+        }
+        self.net
+            .state_mut()
+            .stream_write(self.handle, msg.iov.as_slices(), msg.flags)
+    }
+
+    /// `recvmsg`: fills the buffers in order; a seqpacket receive takes one record and
+    /// reports [`MsgFlags::TRUNC`] when it did not fit (Linux sets no `MSG_EOR` there). `addr` is the peer's address on a Unix stream
+    /// whose peer is bound (as Linux reports it), `None` otherwise; `control_len` is 0.
+    fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
+        let got =
+            self.net
+                .state_mut()
+                .stream_read(self.handle, msg.iov.as_mut_slices(), msg.flags)?;
+        let addr = {
+            let st = self.net.state();
+            let s = st.sock(self.handle)?;
+            match s.remote {
+                Some(SocketAddr::Unix(u)) if !u.is_unnamed() && s.ty != Type::Datagram => {
+                    Some(SocketAddr::Unix(u))
+                }
+                _ => None,
+            }
+        };
+        Ok(RecvMeta {
+            len: got.len,
+            addr,
+            control_len: 0,
+            flags: if got.truncated {
+                MsgFlags::TRUNC
+            } else {
+                MsgFlags::NONE
+            },
+        })
+    }
+}
