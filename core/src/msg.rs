@@ -51,6 +51,14 @@ impl MsgFlags {
     pub const DONTROUTE: MsgFlags = MsgFlags(1 << 8);
     /// Every flag this type knows.
     pub const ALL: MsgFlags = MsgFlags((1 << 9) - 1);
+    /// The flags a caller may pass to a send; others are [`crate::ErrorKind::InvalidInput`].
+    pub const SEND_REQUESTS: MsgFlags = MsgFlags(
+        Self::DONTWAIT.0 | Self::OOB.0 | Self::EOR.0 | Self::NOSIGNAL.0 | Self::DONTROUTE.0,
+    );
+    /// The flags a caller may pass to a receive; others (such as [`MsgFlags::TRUNC`], which is
+    /// a report, not a request) are [`crate::ErrorKind::InvalidInput`].
+    pub const RECV_REQUESTS: MsgFlags =
+        MsgFlags(Self::PEEK.0 | Self::DONTWAIT.0 | Self::WAITALL.0 | Self::OOB.0);
 
     const NAMES: [(MsgFlags, &'static str); 9] = [
         (Self::PEEK, "PEEK"),

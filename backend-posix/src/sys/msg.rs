@@ -25,19 +25,6 @@ const FLAG_TABLE: [(MsgFlags, c_int); 9] = [
     (MsgFlags::DONTROUTE, libc::MSG_DONTROUTE),
 ];
 
-/// Flags a caller may pass to a send.
-const SEND_ALLOWED: MsgFlags = MsgFlags::DONTWAIT
-    .union(MsgFlags::OOB)
-    .union(MsgFlags::EOR)
-    .union(MsgFlags::NOSIGNAL)
-    .union(MsgFlags::DONTROUTE);
-
-/// Flags a caller may pass to a receive. `TRUNC` and `CTRUNC` are reports, not requests.
-const RECV_ALLOWED: MsgFlags = MsgFlags::PEEK
-    .union(MsgFlags::DONTWAIT)
-    .union(MsgFlags::WAITALL)
-    .union(MsgFlags::OOB);
-
 fn to_platform(flags: MsgFlags, allowed: MsgFlags) -> Result<c_int> {
     if !allowed.contains(flags) {
         return Err(Error::new(ErrorKind::InvalidInput));
@@ -57,7 +44,7 @@ pub(crate) fn send_flags(flags: MsgFlags) -> Result<c_int> {
     if flags.is_empty() {
         return Ok(os::SEND_FLAGS);
     }
-    Ok(to_platform(flags, SEND_ALLOWED)? | os::SEND_FLAGS)
+    Ok(to_platform(flags, MsgFlags::SEND_REQUESTS)? | os::SEND_FLAGS)
 }
 
 /// The platform flags for a receive.
@@ -66,7 +53,7 @@ pub(crate) fn recv_flags(flags: MsgFlags) -> Result<c_int> {
     if flags.is_empty() {
         return Ok(0);
     }
-    to_platform(flags, RECV_ALLOWED)
+    to_platform(flags, MsgFlags::RECV_REQUESTS)
 }
 
 /// The flags a received message reports (`msg_flags`).
