@@ -57,7 +57,8 @@ pub enum ErrorKind {
     Unsupported,
     /// The caller lacks the permission (`EACCES`, `EPERM`), e.g. binding a port below 1024.
     PermissionDenied,
-    /// A Unix socket path names nothing (`ENOENT`), or a directory on it is missing (`ENOTDIR`).
+    /// A Unix socket path names nothing (`ENOENT`), a directory on it is missing (`ENOTDIR`), or
+    /// a named network interface does not exist (`ENODEV`).
     NotFound,
     /// The kernel ran out of memory or buffer space (`ENOMEM`, `ENOBUFS`).
     OutOfMemory,

@@ -43,7 +43,8 @@ pub(crate) fn kind_of(code: i32) -> ErrorKind {
         EAFNOSUPPORT | EPFNOSUPPORT | EPROTONOSUPPORT | ESOCKTNOSUPPORT | EOPNOTSUPP
         | ENOPROTOOPT | EPROTOTYPE => ErrorKind::Unsupported,
         EACCES | EPERM | EROFS => ErrorKind::PermissionDenied,
-        ENOENT | ENOTDIR | ELOOP => ErrorKind::NotFound,
+        // ENODEV: an interface named in an option (SO_BINDTODEVICE, multicast) does not exist.
+        ENOENT | ENOTDIR | ELOOP | ENODEV => ErrorKind::NotFound,
         ENOMEM | ENOBUFS => ErrorKind::OutOfMemory,
         EMFILE | ENFILE => ErrorKind::TooManyOpenFiles,
         EBADF | ENOTSOCK => ErrorKind::BadDescriptor,

@@ -1,0 +1,104 @@
+//! A network namespace of a test's own, for what needs a network no other program shares
+//! (multicast on `lo`): made with `ip netns add`, and deleted when the guard is dropped, also
+//! when the test fails. Inside it the test runs its own binary again, so the part that sends
+//! and receives never sees the host's interfaces.
+#![allow(dead_code)]
+
+use std::env;
+use std::process::{Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long the part run inside the namespace may take before it is killed.
+const INNER_LIMIT: Duration = Duration::from_secs(60);
+
+/// A namespace that lives as long as this guard.
+pub struct NetNs {
+    name: String,
+}
+
+impl NetNs {
+    /// `ip netns add anysock-<tag>-<pid>`, with `lo` up. `None`, after printing why, where a
+    /// namespace cannot be made (not root, no `ip`); where the environment says `CI`, that is a
+    /// failure instead: there the test must really run.
+    pub fn create(tag: &str) -> Option<NetNs> {
+        if let Some(why) = unavailable() {
+            assert!(env::var_os("CI").is_none(), "CI must run this test: {why}");
+            println!("skipped: {why}");
+            return None;
+        }
+        let name = format!("anysock-{tag}-{}", std::process::id());
+        run(Command::new("ip").args(["netns", "add", &name]));
+        // The guard exists from here on, so a failure below still deletes the namespace.
+        let ns = NetNs { name };
+        ns.ip(&["link", "set", "lo", "up"]);
+        Some(ns)
+    }
+
+    /// The namespace's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `ip -n NAME args...`, which must succeed.
+    pub fn ip(&self, args: &[&str]) {
+        run(Command::new("ip").args(["-n", &self.name]).args(args));
+    }
+
+    /// Runs the test `test` of this very binary inside the namespace, with `var` set in its
+    /// environment so it knows it is the inner part, and returns what it printed. Killed after
+    /// [`INNER_LIMIT`].
+    pub fn run_test(&self, test: &str, var: &str) -> Output {
+        let exe = env::current_exe().expect("the test binary's path");
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", &self.name])
+            .arg(exe)
+            .args(["--exact", test, "--nocapture", "--test-threads=1"])
+            .env(var, &self.name)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn ip netns exec");
+        let deadline = Instant::now() + INNER_LIMIT;
+        while child.try_wait().expect("wait for the inner test").is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        child.wait_with_output().expect("the inner test's output")
+    }
+}
+
+impl Drop for NetNs {
+    fn drop(&mut self) {
+        let deleted = Command::new("ip")
+            .args(["netns", "delete", &self.name])
+            .status();
+        if !matches!(deleted, Ok(s) if s.success()) {
+            eprintln!("could not delete network namespace {}", self.name);
+        }
+    }
+}
+
+/// Why namespaces cannot be made here, if they cannot.
+fn unavailable() -> Option<String> {
+    // SAFETY: `geteuid` reads the process's credentials and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return Some("creating a network namespace needs root".into());
+    }
+    match Command::new("ip").arg("-V").output() {
+        Ok(out) if out.status.success() => None,
+        _ => Some("the `ip` command (iproute2) is missing".into()),
+    }
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().expect("run ip");
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
