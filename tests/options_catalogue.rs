@@ -408,9 +408,9 @@ fn bad_inputs_are_refused_with_the_right_kind() {
         "join a unicast group": udp.set(JoinMulticastV4, unicast) => InvalidInput;
         "join on index over i32": udp.set(JoinMulticastV4, huge_index) => InvalidInput;
         "join a unicast v6 group": udp6.set(JoinMulticastV6, unicast6) => InvalidInput;
-        // Interfaces that do not exist: ENODEV, which has no kind of its own.
-        "bind to a missing device": udp.set(BindToDevice, Some(name("anysock-none0"))) => Other;
-        "join on a missing interface": udp.set(JoinMulticastV4, no_such_index) => Other;
+        // Interfaces that do not exist: ENODEV, reported as NotFound.
+        "bind to a missing device": udp.set(BindToDevice, Some(name("anysock-none0"))) => NotFound;
+        "join on a missing interface": udp.set(JoinMulticastV4, no_such_index) => NotFound;
         // Options on sockets they do not apply to.
         "TCP_NODELAY on UDP": udp.set(NoDelay, true) => Unsupported;
         "TCP_KEEPIDLE on UDP": udp.get(KeepIdle) => Unsupported;

@@ -6,6 +6,7 @@ use anysock_core::ErrorKind;
 
 use crate::net::State;
 use crate::sock::Phase;
+use crate::trace::EventKind;
 use crate::Handle;
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
@@ -19,6 +20,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     ///   after its queued data gets `ECONNRESET` (Linux ignores `SO_LINGER` there);
     /// - a pathname's file stays (see [`crate::Host::unlink`]).
     pub(crate) fn close(&mut self, h: Handle) {
+        self.close_as(h, false);
+    }
+
+    /// Closes `h`; `crashed` when its host crashed, which resets every connection.
+    pub(crate) fn close_as(&mut self, h: Handle, crashed: bool) {
         let Ok(s) = self.sock(h) else { return };
         let (phase, peer, tcp, unread, linger0) = (
             s.phase,
@@ -27,11 +33,26 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             !s.rx.is_empty(),
             s.opts.linger == Some(Duration::ZERO),
         );
+        // On the wire: nothing once a TCP connection is over, or a Unix peer is gone.
+        let live = if tcp {
+            !s.stream.closed
+        } else {
+            peer.is_some()
+        };
+        let (conn, wr_shut) = (s.conn, s.stream.wr_shut);
         match phase {
             Phase::Listening { .. } => self.close_listener(h),
             Phase::Connected => {
+                let reset = crashed || unread || (tcp && linger0);
+                if let Some(conn) = conn.filter(|_| live) {
+                    let (from, to) = self.ends(h);
+                    if reset {
+                        self.emit(EventKind::Reset { conn, from, to });
+                    } else if !wr_shut {
+                        self.emit(EventKind::Fin { conn, from, to });
+                    }
+                }
                 if let Some(peer) = peer {
-                    let reset = unread || (tcp && linger0);
                     self.end_peer(peer, tcp, reset);
                 }
             }
@@ -48,29 +69,46 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             (s.parent == Some(h)).then_some(c)
         });
         for child in pending.into_iter().flatten() {
-            let (peer, tcp) = match self.sock(child) {
-                Ok(c) => (c.peer, c.is_tcp()),
+            let (peer, tcp, conn) = match self.sock(child) {
+                Ok(c) => (c.peer, c.is_tcp(), c.conn),
                 Err(_) => continue,
             };
+            if let Some(conn) = conn {
+                let (from, to) = self.ends(child);
+                self.emit(EventKind::Reset { conn, from, to });
+            }
             if let Some(peer) = peer {
                 self.end_peer(peer, tcp, true);
             }
             self.paths.release(child);
             self.free(child);
         }
-        for slot in self.slots.iter_mut() {
-            if let Some(s) = slot.sock.as_mut() {
-                if matches!(s.phase, Phase::SynSent { listener, .. } if listener == h) {
-                    s.phase = Phase::Connected;
-                    s.stream.closed = true;
-                    s.so_error = Some(ErrorKind::ConnectionRefused);
-                }
-            }
+        let waiting: [Option<Handle>; S] = core::array::from_fn(|i| {
+            let c = self.handle_at(i)?;
+            let s = self.sock(c).ok()?;
+            matches!(s.phase, Phase::SynSent { listener: Some(l), .. } if l == h).then_some(c)
+        });
+        for client in waiting.into_iter().flatten() {
+            self.refuse(client);
+        }
+    }
+
+    /// A `connect` still retrying its `SYN` is answered with a reset: `ECONNREFUSED`.
+    pub(crate) fn refuse(&mut self, client: Handle) {
+        let (from, to) = self.ends(client);
+        self.emit(EventKind::Refused {
+            client: from,
+            server: to,
+        });
+        if let Ok(s) = self.sock_mut(client) {
+            s.phase = Phase::Connected;
+            s.stream.closed = true;
+            s.so_error = Some(ErrorKind::ConnectionRefused);
         }
     }
 
     /// Tells `peer` its other end closed: cleanly (end of stream) or with a reset.
-    fn end_peer(&mut self, peer: Handle, tcp: bool, reset: bool) {
+    pub(crate) fn end_peer(&mut self, peer: Handle, tcp: bool, reset: bool) {
         let Ok(p) = self.sock_mut(peer) else { return };
         p.peer = None;
         p.stream.peer_gone = true;

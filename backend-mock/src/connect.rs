@@ -5,10 +5,11 @@ use core::net::IpAddr;
 use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
 use crate::clock::SYN_TIMEOUT;
-use crate::host::{canonical, present};
+use crate::host::{canonical, present, wire};
 use crate::net::State;
 use crate::ports::Cover;
 use crate::sock::Phase;
+use crate::trace::EventKind;
 use crate::Handle;
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
@@ -112,6 +113,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
         }
         if !t.is_listening() {
+            let client = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+            self.emit(EventKind::Refused {
+                client,
+                server: SocketAddr::Unix(*addr),
+            });
             return Err(Error::new(ErrorKind::ConnectionRefused));
         }
         if self.queue_full(target)? {
@@ -163,28 +169,44 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             ip
         };
         let listener = self.find_listener(dst_host, to_ip, dst.port());
+        let cut = self.faults.is_cut(host, dst_host);
         let seq = self.next_seq();
         let now = self.clock.now();
         let s = self.sock_mut(h)?;
         s.local = Some(local);
-        s.remote = Some(present(to_ip, dst.port(), domain));
+        let remote = present(to_ip, dst.port(), domain);
+        s.remote = Some(remote);
         s.stream.connect_unreported = nonblocking;
-        let Some(listener) = listener else {
-            // The peer host answers the SYN with a reset.
-            s.phase = Phase::Connected;
-            s.stream.closed = true;
-            if nonblocking {
-                s.so_error = Some(ErrorKind::ConnectionRefused);
-                return Err(Error::new(ErrorKind::InProgress));
+        if cut {
+            // The SYN is lost on the cut link; the kernel retries as for a full queue.
+            self.emit_fault(crate::trace::Fault::Partition, local, remote);
+        }
+        let listener = match listener {
+            Some(l) => l,
+            None if cut => h,
+            None => {
+                // The peer host answers the SYN with a reset.
+                self.emit(EventKind::Refused {
+                    client: wire(local),
+                    server: wire(remote),
+                });
+                let s = self.sock_mut(h)?;
+                s.phase = Phase::Connected;
+                s.stream.closed = true;
+                if nonblocking {
+                    s.so_error = Some(ErrorKind::ConnectionRefused);
+                    return Err(Error::new(ErrorKind::InProgress));
+                }
+                return Err(Error::new(ErrorKind::ConnectionRefused));
             }
-            return Err(Error::new(ErrorKind::ConnectionRefused));
         };
-        if self.queue_full(listener)? {
+        if cut || self.queue_full(listener)? {
             // Linux drops the SYN and retries until SYN_TIMEOUT; room made meanwhile (an
             // `accept`) lets the connection in, as a retry would.
             let s = self.sock_mut(h)?;
             s.phase = Phase::SynSent {
-                listener,
+                listener: (listener != h).then_some(listener),
+                host: dst_host,
                 deadline: now.saturating_add(SYN_TIMEOUT),
             };
             s.seq = seq;
@@ -244,6 +266,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let l = self.sock(listener)?;
         let (host, domain, ty, opts, listen_addr) = (l.host, l.domain, l.ty, l.opts, l.local);
         let c = self.sock(client)?;
+        let (client_host, tcp) = (c.host, c.is_tcp());
         let (local, remote) = match (c.remote, c.local) {
             (Some(SocketAddr::Unix(_)), client_addr) => (
                 listen_addr,
@@ -262,7 +285,16 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         };
         let child = self.alloc(host, domain, ty)?;
         let seq = self.next_seq();
+        let conn = self.new_conn();
+        let reset_after = match self.faults.take_reset(conn) {
+            Some(n) => Some(n),
+            None if tcp => self.faults.plan(client_host, host).reset_after,
+            None => None,
+        };
         let s = self.sock_mut(child)?;
+        s.conn = Some(conn);
+        s.peer_host = client_host;
+        s.reset_after = reset_after;
         // An accepted socket inherits the listener's options, as on Linux.
         s.opts = opts;
         s.local = local;
@@ -274,6 +306,15 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let c = self.sock_mut(client)?;
         c.peer = Some(child);
         c.phase = Phase::Connected;
+        c.conn = Some(conn);
+        c.peer_host = host;
+        c.reset_after = reset_after;
+        let (client, server) = self.ends(client);
+        self.emit(EventKind::Connect {
+            conn,
+            client,
+            server,
+        });
         Ok(())
     }
 
@@ -298,6 +339,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let c = self.sock_mut(child)?;
         c.parent = None;
         let peer = c.remote.unwrap_or(SocketAddr::unspecified(domain));
+        if let Some(conn) = c.conn {
+            self.emit(EventKind::Accept { conn });
+        }
         self.admit_waiting(h);
         Ok((child, peer))
     }
@@ -309,8 +353,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 .handles()
                 .filter_map(|c| {
                     let s = self.sock(c).ok()?;
-                    matches!(s.phase, Phase::SynSent { listener: l, .. } if l == listener)
-                        .then_some((s.seq, c))
+                    let waiting = matches!(s.phase,
+                        Phase::SynSent { listener: Some(l), host, .. }
+                            if l == listener && !self.faults.is_cut(s.host, host));
+                    waiting.then_some((s.seq, c))
                 })
                 .min_by_key(|(seq, _)| *seq);
             let Some((_, client)) = next else { return };
@@ -320,18 +366,47 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
     }
 
-    /// `socketpair`: `a` and `b` connected to each other, both unnamed.
+    /// `socketpair`: `a` and `b` connected to each other, both unnamed. A stream pair is a
+    /// connection of the trace, `a` its client.
     pub(crate) fn pair(&mut self, a: Handle, b: Handle) {
         let unnamed = Some(SocketAddr::Unix(UnixAddr::unnamed()));
+        let stream = self.sock(a).is_ok_and(|s| s.ty != Type::Datagram);
+        let conn = stream.then(|| self.new_conn());
+        let reset_after = conn.and_then(|c| self.faults.take_reset(c));
         for (me, other) in [(a, b), (b, a)] {
             if let Ok(s) = self.sock_mut(me) {
                 s.local = unnamed;
                 s.remote = unnamed;
                 s.peer = Some(other);
-                if s.ty != Type::Datagram {
+                if stream {
                     s.phase = Phase::Connected;
+                    s.conn = conn;
+                    s.reset_after = reset_after;
                 }
             }
         }
+        if let Some(conn) = conn {
+            let (client, server) = self.ends(a);
+            self.emit(EventKind::Connect {
+                conn,
+                client,
+                server,
+            });
+        }
+    }
+
+    /// Arms a reset after `after` bytes on connection `conn` if it exists (both ends);
+    /// `false` when no socket has that connection.
+    pub(crate) fn arm_reset(&mut self, conn: crate::trace::ConnId, after: u64) -> bool {
+        let mut found = false;
+        for slot in self.slots.iter_mut() {
+            if let Some(s) = slot.sock.as_mut() {
+                if s.conn == Some(conn) {
+                    s.reset_after = Some(after);
+                    found = true;
+                }
+            }
+        }
+        found
     }
 }

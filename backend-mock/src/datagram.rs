@@ -5,6 +5,7 @@ use anysock_core::{
 };
 
 use crate::socket::socket_type;
+use crate::trace::Tracer;
 
 socket_type! {
     /// A datagram socket on a [`crate::Host`]: UDP or Unix datagram. Message boundaries are
@@ -13,8 +14,8 @@ socket_type! {
     Datagram
 }
 
-impl<const S: usize, const B: usize, const Q: usize> anysock_core::Datagram
-    for Datagram<'_, S, B, Q>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> anysock_core::Datagram
+    for Datagram<'_, S, B, Q, T>
 {
     /// `sendto`. UDP: a datagram to a port nobody holds, or to an address no host has, is
     /// sent (and lost); a full receive queue drops it. Unix: `ENOENT` for a missing path,
@@ -76,7 +77,7 @@ impl<const S: usize, const B: usize, const Q: usize> anysock_core::Datagram
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> MsgIo for Datagram<'_, S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> MsgIo for Datagram<'_, S, B, Q, T> {
     /// `sendmsg`: the buffers in order as one datagram, to `msg.addr` or the connected peer.
     /// A non-empty `control` is [`ErrorKind::InvalidInput`]: the mock carries no ancillary
     /// data.

@@ -4,11 +4,13 @@ use core::net::{IpAddr, Ipv4Addr};
 
 use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr};
 
+use crate::faults::Fate;
 use crate::flags::{check_recv, check_send, scatter};
 use crate::host::{canonical, present};
 use crate::net::State;
 use crate::ports::Cover;
 use crate::queue::Record;
+use crate::trace::{EventKind, Fault};
 use crate::Handle;
 
 /// The largest UDP payload over IPv4 (65535 less the IPv4 and UDP headers); Linux refuses
@@ -22,6 +24,15 @@ pub(crate) struct Got {
     pub(crate) len: usize,
     pub(crate) truncated: bool,
     pub(crate) from: SocketAddr,
+}
+
+/// A `Datagram` event, its bytes filled in when it is recorded.
+fn datagram(from: SocketAddr, to: SocketAddr) -> EventKind<'static> {
+    EventKind::Datagram {
+        from: crate::host::wire(from),
+        to: crate::host::wire(to),
+        bytes: &[],
+    }
 }
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
@@ -127,23 +138,32 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             if !broadcast_ok {
                 return Err(Error::new(ErrorKind::PermissionDenied));
             }
-            for host in 0..self.hosts.len() {
-                if let Some(t) = self.find_udp(host, ip, dst.port(), &src) {
-                    self.deliver(t, bufs, total, &src);
+            let to = SocketAddr::from((ip, dst.port()));
+            self.emit_bytes(datagram(src, to), bufs, total);
+            for dst_host in 0..self.hosts.len() {
+                if let Some(t) = self.find_udp(dst_host, ip, dst.port(), &src) {
+                    if let Some(fate) = self.datagram_fate(host, dst_host, src, to) {
+                        self.deliver_copies(t, bufs, total, &src, to, fate);
+                    }
                 }
             }
             return Ok(total);
         }
-        let Some(dst_host) = self.route(host, ip) else {
-            return Ok(total); // nobody owns the address: lost on the wire, as on a LAN
-        };
         let to_ip = if ip.is_unspecified() {
             self.source_ip(host, ip)?
         } else {
             ip
         };
+        let to = SocketAddr::from((to_ip, dst.port()));
+        self.emit_bytes(datagram(src, to), bufs, total);
+        let Some(dst_host) = self.route(host, ip) else {
+            return Ok(total); // nobody owns the address: lost on the wire, as on a LAN
+        };
+        let Some(fate) = self.datagram_fate(host, dst_host, src, to) else {
+            return Ok(total);
+        };
         match self.find_udp(dst_host, to_ip, dst.port(), &src) {
-            Some(t) => self.deliver(t, bufs, total, &src),
+            Some(t) => self.deliver_copies(t, bufs, total, &src, to, fate),
             // ICMP port unreachable; Linux reports it only on a connected socket.
             None if connected.is_some() => {
                 self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionRefused);
@@ -198,7 +218,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if t.dgrams.is_full() || t.rx.room(t.rx_limit()) < total {
             return Err(self.would_block(blocking, timeout));
         }
-        self.deliver(target, bufs, total, &from);
+        let to = t.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+        self.emit_bytes(datagram(from, to), bufs, total);
+        let now = self.clock.now();
+        self.deliver(target, bufs, total, &from, now, false);
         Ok(total)
     }
 
@@ -238,22 +261,78 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         best.map(|(_, h)| h)
     }
 
-    /// Queues a datagram at `target`; a UDP datagram that does not fit is dropped, as Linux
-    /// drops it when the receive buffer is full.
-    fn deliver(&mut self, target: Handle, bufs: &[&[u8]], total: usize, from: &SocketAddr) {
-        let Ok(t) = self.sock_mut(target) else { return };
+    /// Queues each copy of a datagram the network let through at `target`.
+    fn deliver_copies(
+        &mut self,
+        target: Handle,
+        bufs: &[&[u8]],
+        total: usize,
+        from: &SocketAddr,
+        to: SocketAddr,
+        fate: Fate,
+    ) {
+        for at in fate.copies.into_iter().flatten() {
+            if self.deliver(target, bufs, total, from, at, fate.reorder) {
+                self.emit_fault(Fault::Reorder, *from, to);
+            }
+        }
+    }
+
+    /// Queues a datagram at `target`, readable from `at`, in order of arrival (behind those
+    /// arriving at the same time); `reorder` puts it ahead of the last datagram from the
+    /// same sender still queued, if there is one (then the result is `true`). A datagram
+    /// that does not fit is dropped, as Linux drops it when the receive buffer is full; its
+    /// bytes take room from the moment they are sent.
+    fn deliver(
+        &mut self,
+        target: Handle,
+        bufs: &[&[u8]],
+        total: usize,
+        from: &SocketAddr,
+        at: core::time::Duration,
+        reorder: bool,
+    ) -> bool {
+        let Ok(t) = self.sock_mut(target) else {
+            return false;
+        };
         let limit = t.rx_limit();
         if t.dgrams.is_full() || t.rx.room(limit) < total {
-            return;
+            return false;
         }
         let from = match from.as_inet() {
             Some(a) => present(canonical(a.ip()), a.port(), t.domain),
             None => *from,
         };
-        for buf in bufs {
-            t.rx.push(buf, limit);
+        let mut index = t.dgrams.iter().take_while(|r| r.at <= at).count();
+        let mut at = at;
+        let mut overtook = false;
+        if reorder {
+            let last = t
+                .dgrams
+                .iter()
+                .take(index)
+                .enumerate()
+                .filter(|(_, r)| r.from == from)
+                .last();
+            if let Some((i, r)) = last {
+                (index, at, overtook) = (i, r.at, true);
+            }
         }
-        t.dgrams.push(Record { len: total, from });
+        let offset: usize = t.dgrams.iter().take(index).map(|r| r.len).sum();
+        let mut done = 0;
+        for buf in bufs {
+            t.rx.insert(offset + done, buf, limit);
+            done += buf.len();
+        }
+        t.dgrams.insert(
+            index,
+            Record {
+                len: total,
+                from,
+                at,
+            },
+        );
+        overtook
     }
 
     /// `recvfrom`/`recv`/`recvmsg` on a datagram socket: the oldest datagram, cut to fit
@@ -271,9 +350,22 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if let Some(e) = s.take_error() {
             return Err(Error::new(e));
         }
-        let Some(rec) = s.dgrams.front() else {
-            return Err(self.would_block(blocking, timeout));
+        let arrived = |st: &Self| {
+            st.sock(h)
+                .ok()
+                .and_then(|s| s.dgrams.front())
+                .filter(|r| r.at <= st.clock.now())
         };
+        let rec = match arrived(self) {
+            Some(rec) => rec,
+            // Nothing yet: a blocking call waits for the next datagram on its way.
+            None if self.wait_arrival(h, blocking, timeout) => match arrived(self) {
+                Some(rec) => rec,
+                None => return Err(self.would_block(blocking, timeout)),
+            },
+            None => return Err(self.would_block(blocking, timeout)),
+        };
+        let s = self.sock_mut(h)?;
         let len = scatter(&s.rx, 0, rec.len, bufs);
         if !flags.contains(MsgFlags::PEEK) {
             s.rx.consume(rec.len);

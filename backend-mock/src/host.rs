@@ -11,6 +11,8 @@ use anysock_core::{
 };
 
 use crate::net::{Net, State};
+use crate::plan::HostId;
+use crate::trace::Tracer;
 use crate::{Datagram, Handle, Listener, Socket, Stream};
 
 /// The most hosts one [`Net`] holds.
@@ -31,32 +33,40 @@ pub(crate) struct HostInfo {
 
 /// A host of a [`Net`]: its addresses, its sockets and its Unix path namespace. It is the
 /// [`Stack`] to hand to code under test; it is `Copy`, so hand it out freely.
-pub struct Host<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8> {
-    net: &'n Net<S, B, Q>,
+pub struct Host<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8, T: Tracer = ()>
+{
+    net: &'n Net<S, B, Q, T>,
     id: usize,
 }
 
-impl<const S: usize, const B: usize, const Q: usize> Clone for Host<'_, S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Clone for Host<'_, S, B, Q, T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> Copy for Host<'_, S, B, Q> {}
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Copy for Host<'_, S, B, Q, T> {}
 
-impl<const S: usize, const B: usize, const Q: usize> fmt::Debug for Host<'_, S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> fmt::Debug
+    for Host<'_, S, B, Q, T>
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Host").field("id", &self.id).finish()
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize> Host<'n, S, B, Q> {
-    pub(crate) fn new(net: &'n Net<S, B, Q>, id: usize) -> Self {
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer> Host<'n, S, B, Q, T> {
+    pub(crate) fn new(net: &'n Net<S, B, Q, T>, id: usize) -> Self {
         Host { net, id }
     }
 
+    /// The host's name in fault plans and scripts ([`crate::FaultPlan`], [`crate::Script`]).
+    pub fn id(&self) -> HostId {
+        HostId(self.id)
+    }
+
     /// The network the host is on.
-    pub fn net(&self) -> &'n Net<S, B, Q> {
+    pub fn net(&self) -> &'n Net<S, B, Q, T> {
         self.net
     }
 
@@ -87,17 +97,17 @@ impl<'n, const S: usize, const B: usize, const Q: usize> Host<'n, S, B, Q> {
         self.net.state().hosts.get(self.id).copied().flatten()
     }
 
-    fn wrap(&self, handle: Handle) -> Socket<'n, S, B, Q> {
+    fn wrap(&self, handle: Handle) -> Socket<'n, S, B, Q, T> {
         Socket::from_parts(self.net, handle)
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize> Stack for Host<'n, S, B, Q> {
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer> Stack for Host<'n, S, B, Q, T> {
     type Handle = Handle;
-    type Socket = Socket<'n, S, B, Q>;
-    type Listener = Listener<'n, S, B, Q>;
-    type Stream = Stream<'n, S, B, Q>;
-    type Datagram = Datagram<'n, S, B, Q>;
+    type Socket = Socket<'n, S, B, Q, T>;
+    type Listener = Listener<'n, S, B, Q, T>;
+    type Stream = Stream<'n, S, B, Q, T>;
+    type Datagram = Datagram<'n, S, B, Q, T>;
 
     /// `socket(domain, type, 0)`.
     ///
@@ -151,6 +161,15 @@ pub(crate) fn canonical(ip: IpAddr) -> IpAddr {
             None => ip,
         },
         v4 => v4,
+    }
+}
+
+/// An address as it travels on the wire: IPv4-mapped IPv6 addresses as IPv4 (the packet is
+/// IPv4), Unix addresses unchanged.
+pub(crate) fn wire(addr: SocketAddr) -> SocketAddr {
+    match addr.as_inet() {
+        Some(a) => SocketAddr::from((canonical(a.ip()), a.port())),
+        None => addr,
     }
 }
 

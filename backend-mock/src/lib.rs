@@ -34,7 +34,9 @@
 //!   host itself. An IPv6 socket without `V6Only` also serves IPv4 (peers appear as
 //!   `::ffff:a.b.c.d`), as on Linux. Each host has its own Unix path namespace.
 //! - Bytes written to a stream land in the peer's receive queue at once; a datagram lands in
-//!   its receiver's queue at once. Nothing is in flight, so nothing needs the clock to move.
+//!   its receiver's queue at once. Only a fault plan's latency (or a partition) puts bytes in
+//!   flight: they take room in the receiver's queue when sent and become readable when the
+//!   clock reaches their arrival.
 //!
 //! ## The rule for waiting
 //!
@@ -42,8 +44,112 @@
 //! never be satisfied by waiting. Such a call fails at once with
 //! [`ErrorKind::WouldBlock`](anysock_core::ErrorKind::WouldBlock), or, when the socket has a
 //! `RecvTimeout`/`SendTimeout`, first moves the virtual clock by that timeout (what Linux
-//! does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires). `poll` with nothing ready moves the clock
-//! by its timeout and returns 0; without a timeout it fails with `WouldBlock`.
+//! does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires). Bytes already on their way need nobody:
+//! a blocking read waits for them, moving the clock to their arrival (if that comes within
+//! its timeout). `poll` with nothing ready moves the clock from event to event (arrivals,
+//! `connect` timeouts) until something is ready or its timeout ends, then returns; without
+//! a timeout and with no event left it fails with `WouldBlock`.
+//!
+//! ## Faults
+//!
+//! Faults are data: a [`FaultPlan`] for the whole network ([`Net::set_faults`]) or a pair
+//! of hosts ([`Net::set_faults_between`], [`Net::set_faults_one_way`]), drawn from one seed
+//! ([`Net::with_seed`], [`Net::set_seed`]; an in-crate splitmix64, no floating point:
+//! probabilities are parts per million); a [`Script`] for one fault at an exact point
+//! ("the 3rd datagram from a to b", "connection #2 after 100 bytes"); and calls that cut
+//! the network ([`Net::partition`], [`Net::heal`], [`Net::crash`]). Each fault applied is
+//! an event of the trace. The same seed and program give the same faults, run after run.
+//!
+//! ```
+//! use anysock_mock::{FaultPlan, Net};
+//! use anysock_core::{Datagram, Interest, PollFd, Pollable, Stack};
+//! use core::time::Duration;
+//!
+//! let net: Net = Net::with_seed(7);
+//! let a = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
+//! let b = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
+//! let ms = Duration::from_millis(1);
+//! net.set_faults(FaultPlan::new().latency(10 * ms..20 * ms));
+//! let mut server = b.bind(&"10.0.0.2:53".parse()?)?;
+//! let mut client = a.bind(&"0.0.0.0:0".parse()?)?;
+//! client.send_to(b"query", &"10.0.0.2:53".parse()?)?;
+//! // Not there yet; poll waits on the virtual clock for its arrival.
+//! let mut fds = [PollFd::new(server.handle(), Interest::READABLE)];
+//! assert_eq!(b.poll(&mut fds, Some(Duration::from_secs(1)))?, 1);
+//! assert!(net.now() >= 10 * ms && net.now() < 20 * ms);
+//!
+//! net.partition(a, b);
+//! client.send_to(b"lost", &"10.0.0.2:53".parse()?)?; // sent, and lost on the cut link
+//! net.heal(a, b);
+//! # Ok::<(), anysock_core::Error>(())
+//! ```
+//!
+//! What each fault does:
+//!
+//! - Loss, duplication, reordering: UDP datagrams only (TCP would retransmit; the mock does
+//!   not model the delay that costs). A reordered datagram goes ahead of the last datagram
+//!   from the same sender still waiting in the receiver's queue.
+//! - Latency: per datagram and per stream write; stream bytes never overtake earlier ones.
+//!   Connection set-up, `FIN` and reset are not delayed, but a reader sees the end of stream
+//!   or a reset only after the bytes sent before it have arrived.
+//! - Short reads and writes (`max_chunk`) and reset after N bytes: TCP connections (a
+//!   scripted reset also works on Unix ones). The reset ends both sides: the writer's next
+//!   call gets `ConnectionReset`, the reader gets exactly the bytes sent, then
+//!   `ConnectionReset`.
+//! - Partition: datagrams between the two hosts are lost. Stream bytes are held, not lost
+//!   (TCP retransmits), and arrive when the link heals; Linux would give up after about
+//!   15 minutes (`tcp_retries2`), the mock waits for ever. A `connect` across the cut
+//!   retries its `SYN` as Linux does: non-blocking it stays `InProgress`, blocking it fails
+//!   with `TimedOut` after [`SYN_TIMEOUT`]; healed in time, it connects (or is refused if
+//!   nobody listens). `FIN`s and resets still cross.
+//! - Crash: every socket of the host is gone at once; each connection is reset, so peers
+//!   read what had arrived and then get `ConnectionReset` (a real crash sends nothing; the
+//!   peer would only learn on its next send). The crashed host's socket objects report
+//!   `BadDescriptor`; new sockets on the host model the restarted machine.
+//! - Loopback traffic and a host's traffic with itself are faulted only by a plan set for
+//!   that host with itself; Unix sockets are never faulted (except by a crash or a scripted
+//!   reset).
+//!
+//! ## Trace
+//!
+//! A network made with [`Net::with_tracer`] hands each event to a [`trace::Tracer`] as it
+//! happens: connections set up, refused and accepted, stream bytes, `FIN`s and resets,
+//! datagrams (where they leave, also those to nobody and those lost), and every fault
+//! applied, each with its time on the virtual clock. Connections are numbered in order
+//! from 0. Addresses are as on the wire (IPv4-mapped addresses as IPv4). Events reach the
+//! tracer after the network's state is released, so a tracer may even call into the
+//! network. [`pcap`] turns the trace into a capture file.
+//!
+//! ```
+//! use anysock_mock::trace::{Event, Tracer};
+//! use anysock_mock::Net;
+//! use anysock_core::{Listener, Stack};
+//! use anysock_core::embedded_io::Write;
+//!
+//! #[derive(Default)]
+//! struct Lines(Vec<String>);
+//!
+//! impl Tracer for Lines {
+//!     fn record(&mut self, event: &Event<'_>) {
+//!         self.0.push(event.to_string());
+//!     }
+//! }
+//!
+//! let mut lines = Lines::default();
+//! {
+//!     let net: Net<32, 4096, 8, &mut Lines> = Net::with_tracer(&mut lines);
+//!     let a = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
+//!     let b = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
+//!     let mut listener = b.listen(&"10.0.0.2:80".parse()?, 1)?;
+//!     let mut conn = a.connect(&"10.0.0.2:80".parse()?)?;
+//!     let (_accepted, _) = listener.accept()?;
+//!     conn.write_all(b"hello")?;
+//! }
+//! assert_eq!(lines.0[0], "     0.000000 connect #0 10.0.0.1:49152 -> 10.0.0.2:80");
+//! assert_eq!(lines.0[1], "     0.000000 accept #0");
+//! assert_eq!(lines.0[2], "     0.000000 data #0 10.0.0.1:49152 -> 10.0.0.2:80 5 bytes");
+//! # Ok::<(), anysock_core::Error>(())
+//! ```
 //!
 //! ## Linux behaviour reproduced
 //!
@@ -125,6 +231,9 @@
 //!   `MsgFlags::OOB` is `Unsupported`.
 //! - Port numbers below 1024 need no privilege.
 //! - `Handle` generations wrap after 2^32 openings of one slot.
+//! - Under latency, bytes in flight already take room in the receiver's queue (Linux counts
+//!   them in the sender's buffer); when more than a few stream writes are in flight at
+//!   once, the later ones arrive with the last one tracked.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
@@ -135,27 +244,37 @@ mod close;
 mod connect;
 mod datagram;
 mod datagram_io;
+mod faults;
 mod flags;
+mod flight;
 mod host;
 mod listener;
 mod net;
+mod outage;
+mod outbox;
 mod paths;
+pub mod pcap;
+mod plan;
 mod poll;
 mod ports;
 mod queue;
 mod ring;
+mod rng;
 mod sock;
 mod socket;
 mod sockopt;
 mod stream;
 mod stream_io;
+pub mod trace;
 
 pub use clock::SYN_TIMEOUT;
 pub use datagram::Datagram;
 pub use datagram_io::{MAX_UDP_V4, MAX_UDP_V6};
+pub use faults::MAX_SCRIPTS;
 pub use host::{Host, FIRST_EPHEMERAL_PORT, MAX_HOSTS};
 pub use listener::Listener;
 pub use net::{Handle, Net};
 pub use paths::MAX_PATHS;
+pub use plan::{FaultPlan, HostId, Script};
 pub use socket::Socket;
 pub use stream::Stream;

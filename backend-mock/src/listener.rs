@@ -3,6 +3,7 @@
 use anysock_core::{Result, SocketAddr};
 
 use crate::socket::socket_type;
+use crate::trace::Tracer;
 use crate::Stream;
 
 socket_type! {
@@ -11,15 +12,15 @@ socket_type! {
     Listener
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize> anysock_core::Listener
-    for Listener<'n, S, B, Q>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer> anysock_core::Listener
+    for Listener<'n, S, B, Q, T>
 {
-    type Stream = Stream<'n, S, B, Q>;
+    type Stream = Stream<'n, S, B, Q, T>;
 
     /// `accept(fd)`: the oldest waiting connection (FIFO). With none waiting it fails with
     /// [`anysock_core::ErrorKind::WouldBlock`], blocking or not (after `RecvTimeout` on the
     /// virtual clock, if one is set): nobody else can connect while the caller waits.
-    fn accept(&mut self) -> Result<(Stream<'n, S, B, Q>, SocketAddr)> {
+    fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T>, SocketAddr)> {
         let (child, peer) = self.net.state_mut().accept(self.handle)?;
         Ok((Stream::from_parts(self.net, child), peer))
     }

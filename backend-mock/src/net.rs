@@ -3,14 +3,20 @@
 use core::cell::{Ref, RefCell, RefMut};
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
+use core::ops::{Deref, DerefMut};
 use core::time::Duration;
 
-use anysock_core::{Domain, Error, ErrorKind, Result, Type};
+use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
 use crate::clock::Clock;
+use crate::faults::Faults;
+use crate::host::wire;
 use crate::host::{Host, HostInfo, MAX_HOSTS};
+use crate::outbox::{event, Outbox};
 use crate::paths::Paths;
 use crate::sock::{Phase, Sock};
+use crate::trace::Tracer;
+use crate::trace::{ConnId, EventKind, Fault};
 
 /// The name of a socket in [`anysock_core::Stack::poll`]: its slot in the network's table and
 /// the slot's generation, so a handle kept after its socket closed never names the socket that
@@ -41,6 +47,11 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     pub(crate) paths: Paths,
     /// The order of events that queue things (connections, `SYN`s), for FIFO without a clock.
     seq: u64,
+    /// The number the next connection gets in the trace.
+    next_conn: u32,
+    pub(crate) faults: Faults,
+    /// Events not yet handed to the tracer.
+    pub(crate) outbox: Outbox<S, B>,
 }
 
 /// A simulated network: hosts, their sockets, and a virtual clock. Single-threaded and
@@ -73,13 +84,42 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
 /// assert_eq!(&buf, b"GET /");
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
-pub struct Net<const SOCKETS: usize = 32, const BUF: usize = 4096, const QUEUE: usize = 8> {
+pub struct Net<
+    const SOCKETS: usize = 32,
+    const BUF: usize = 4096,
+    const QUEUE: usize = 8,
+    T: Tracer = (),
+> {
     state: RefCell<State<SOCKETS, BUF, QUEUE>>,
+    tracer: RefCell<T>,
+    /// Where an event's payload waits while the tracer looks at it (the state is released).
+    spill: RefCell<[u8; BUF]>,
+    tracing: bool,
 }
 
 impl<const S: usize, const B: usize, const Q: usize> Net<S, B, Q> {
-    /// An empty network at time zero, with no hosts.
+    /// An empty network at time zero, with no hosts, no faults and no tracer.
     pub fn new() -> Self {
+        Net::build((), false)
+    }
+
+    /// As [`Net::new`], with the fault generator seeded with `seed` (see
+    /// [`Net::set_seed`]).
+    pub fn with_seed(seed: u64) -> Self {
+        let net = Net::new();
+        net.set_seed(seed);
+        net
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Net<S, B, Q, T> {
+    /// An empty network that hands every event to `tracer` (see [`crate::trace`]). Pass
+    /// `&mut t` to keep the tracer and read it once the network is gone.
+    pub fn with_tracer(tracer: T) -> Self {
+        Net::build(tracer, true)
+    }
+
+    fn build(tracer: T, tracing: bool) -> Self {
         Net {
             state: RefCell::new(State {
                 clock: Clock::new(),
@@ -90,7 +130,56 @@ impl<const S: usize, const B: usize, const Q: usize> Net<S, B, Q> {
                 hosts: [None; MAX_HOSTS],
                 paths: Paths::new(),
                 seq: 0,
+                next_conn: 0,
+                faults: Faults::new(0),
+                outbox: Outbox::new(tracing),
             }),
+            tracer: RefCell::new(tracer),
+            spill: RefCell::new([0; B]),
+            tracing,
+        }
+    }
+
+    /// Runs `f` on the tracer, for a look at what it kept so far. `None` only when called
+    /// from inside the tracer's own `record` (the tracer is busy then). Events the network
+    /// makes while `f` runs are handed over when it returns.
+    pub fn tracer<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+        self.flush();
+        let out = {
+            let mut t = self.tracer.try_borrow_mut().ok()?;
+            f(&mut t)
+        };
+        self.flush();
+        Some(out)
+    }
+
+    /// Takes the tracer back; the network is gone (every socket must be dropped first, as
+    /// they borrow it).
+    pub fn into_tracer(self) -> T {
+        self.flush();
+        self.tracer.into_inner()
+    }
+
+    /// Hands the waiting events to the tracer, one at a time, with the state released. A
+    /// call made from the tracer's `record` leaves its events for the outer loop.
+    fn flush(&self) {
+        if !self.tracing {
+            return;
+        }
+        let Ok(mut tracer) = self.tracer.try_borrow_mut() else {
+            return;
+        };
+        let Ok(mut spill) = self.spill.try_borrow_mut() else {
+            return;
+        };
+        loop {
+            let next = match self.state.try_borrow_mut() {
+                Ok(mut st) if !st.outbox.is_empty() => st.outbox.pop(&mut spill[..]),
+                _ => None,
+            };
+            let Some((time, kind, n)) = next else { return };
+            let bytes = spill.get(..n).unwrap_or_default();
+            tracer.record(&event(time, kind, bytes));
         }
     }
 
@@ -101,7 +190,7 @@ impl<const S: usize, const B: usize, const Q: usize> Net<S, B, Q> {
     /// address; [`ErrorKind::AddrInUse`] when another host has the address;
     /// [`ErrorKind::OutOfMemory`] when the network already has its
     /// [`MAX_HOSTS`](crate::MAX_HOSTS) hosts.
-    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q>> {
+    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q, T>> {
         let id = self.state_mut().add_host(ipv4, ipv6)?;
         Ok(Host::new(self, id))
     }
@@ -132,8 +221,13 @@ impl<const S: usize, const B: usize, const Q: usize> Net<S, B, Q> {
         self.state.borrow()
     }
 
-    pub(crate) fn state_mut(&self) -> RefMut<'_, State<S, B, Q>> {
-        self.state.borrow_mut()
+    /// The state, for a change; the events the change makes go to the tracer when the
+    /// returned guard is dropped, after the state is released.
+    pub(crate) fn state_mut(&self) -> StateMut<'_, S, B, Q, T> {
+        StateMut {
+            st: self.state.borrow_mut(),
+            _flush: Flush { net: self },
+        }
     }
 }
 
@@ -143,7 +237,39 @@ impl<const S: usize, const B: usize, const Q: usize> Default for Net<S, B, Q> {
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> fmt::Debug for Net<S, B, Q> {
+/// A borrowed state that hands its events to the tracer when dropped. Fields drop in order:
+/// the borrow is released before the events go out.
+pub(crate) struct StateMut<'a, const S: usize, const B: usize, const Q: usize, T: Tracer> {
+    st: RefMut<'a, State<S, B, Q>>,
+    _flush: Flush<'a, S, B, Q, T>,
+}
+
+struct Flush<'a, const S: usize, const B: usize, const Q: usize, T: Tracer> {
+    net: &'a Net<S, B, Q, T>,
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Drop for Flush<'_, S, B, Q, T> {
+    fn drop(&mut self) {
+        self.net.flush();
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Deref for StateMut<'_, S, B, Q, T> {
+    type Target = State<S, B, Q>;
+    fn deref(&self) -> &State<S, B, Q> {
+        &self.st
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> DerefMut
+    for StateMut<'_, S, B, Q, T>
+{
+    fn deref_mut(&mut self) -> &mut State<S, B, Q> {
+        &mut self.st
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> fmt::Debug for Net<S, B, Q, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.state.try_borrow() {
             Ok(st) => f
@@ -235,15 +361,83 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         self.fire_timers();
     }
 
-    /// The earliest pending timer, if any: when a waiting `connect` gives up.
+    /// The earliest time something changes by itself, if any: a waiting `connect` gives
+    /// up, or delayed bytes arrive.
     pub(crate) fn next_deadline(&self) -> Option<Duration> {
+        let now = self.clock.now();
         self.slots
             .iter()
-            .filter_map(|s| match s.sock.as_ref()?.phase {
-                Phase::SynSent { deadline, .. } => Some(deadline),
-                _ => None,
+            .filter_map(|s| {
+                let s = s.sock.as_ref()?;
+                let timer = match s.phase {
+                    Phase::SynSent { deadline, .. } => Some(deadline),
+                    _ => None,
+                };
+                let arrival = s.next_arrival(now);
+                timer.into_iter().chain(arrival).min()
             })
             .min()
+    }
+
+    /// A blocking call found nothing to read on `h`: if bytes are on their way and arrive
+    /// within `timeout`, the clock moves to their arrival (the call waits for them) and the
+    /// result is `true`, so the call looks again.
+    pub(crate) fn wait_arrival(
+        &mut self,
+        h: Handle,
+        blocking: bool,
+        timeout: Option<Duration>,
+    ) -> bool {
+        let now = self.clock.now();
+        let Some(at) = self.sock(h).ok().and_then(|s| s.next_arrival(now)) else {
+            return false;
+        };
+        let wait = at.saturating_sub(now);
+        if !blocking || timeout.is_some_and(|t| wait > t) {
+            return false;
+        }
+        self.advance(wait);
+        true
+    }
+
+    /// Records an event at the current time.
+    pub(crate) fn emit(&mut self, kind: EventKind<'_>) {
+        let now = self.clock.now();
+        self.outbox.push(now, kind, &[], 0);
+    }
+
+    /// Records a `Data` or `Datagram` event whose bytes are the first `len` of `bufs`.
+    pub(crate) fn emit_bytes(&mut self, kind: EventKind<'_>, bufs: &[&[u8]], len: usize) {
+        let now = self.clock.now();
+        self.outbox.push(now, kind, bufs, len);
+    }
+
+    /// Records a fault applied to traffic from `from` to `to`.
+    pub(crate) fn emit_fault(&mut self, fault: Fault, from: SocketAddr, to: SocketAddr) {
+        self.emit(EventKind::Fault {
+            fault,
+            from: wire(from),
+            to: wire(to),
+        });
+    }
+
+    /// The number of a new connection.
+    pub(crate) fn new_conn(&mut self) -> ConnId {
+        let conn = ConnId(self.next_conn);
+        self.next_conn = self.next_conn.saturating_add(1);
+        conn
+    }
+
+    /// A connected socket's two ends as they appear on the wire: (this end, the peer).
+    pub(crate) fn ends(&self, h: Handle) -> (SocketAddr, SocketAddr) {
+        let unnamed = SocketAddr::Unix(UnixAddr::unnamed());
+        match self.sock(h) {
+            Ok(s) => (
+                wire(s.local.unwrap_or(unnamed)),
+                wire(s.remote.unwrap_or(unnamed)),
+            ),
+            Err(_) => (unnamed, unnamed),
+        }
     }
 
     /// A `connect` whose `SYN`s went unanswered for [`crate::SYN_TIMEOUT`] fails with

@@ -19,8 +19,19 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// `datagram_poll`), all interests included.
     pub(crate) fn readiness(&self, h: Handle) -> i16 {
         let Ok(s) = self.sock(h) else { return NVAL };
-        let mut r = if s.so_error.is_some() { ERR } else { 0 };
-        let has_data = !s.rx.is_empty() || s.dgrams.len() > 0;
+        let now = self.clock.now();
+        // Bytes on their way are not there yet; what the peer did after sending them (its
+        // FIN, a reset) is seen only once they have arrived.
+        let on_the_way = s.flights.pending(now) > 0;
+        let mut r = if s.so_error.is_some() && !on_the_way {
+            ERR
+        } else {
+            0
+        };
+        let has_data = match s.dgrams.front() {
+            Some(rec) => rec.at <= now,
+            None => s.readable(now) > 0,
+        };
         if has_data {
             r |= IN;
         }
@@ -53,6 +64,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                         st.wr_shut || st.peer_rd_shut || st.peer_gone,
                     )
                 };
+                let rcv_shut = rcv_shut && !on_the_way;
                 if rcv_shut {
                     r |= IN;
                 }
@@ -85,11 +97,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         count
     }
 
-    /// `poll(fds, timeout)` on the virtual clock. Nothing ready: with a timeout, the clock
-    /// moves to the next event that could change the answer (a `connect` timing out) or to
-    /// the end of the timeout, whichever is first; without one, the clock moves to the next
-    /// such event, and if there is none the call fails with [`ErrorKind::WouldBlock`]
-    /// instead of waiting forever for a peer that cannot run.
+    /// `poll(fds, timeout)` on the virtual clock. Nothing ready: the clock moves from one
+    /// event that could change the answer (delayed bytes arriving, a `connect` timing out)
+    /// to the next until an entry is ready or the timeout ends; without a timeout, when no
+    /// event is left, the call fails with [`ErrorKind::WouldBlock`] instead of waiting
+    /// forever for a peer that cannot run.
     pub(crate) fn poll(
         &mut self,
         fds: &mut [PollFd<Handle>],
@@ -99,29 +111,27 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if n > 0 || timeout == Some(Duration::ZERO) {
             return Ok(n);
         }
-        let now = self.clock.now();
-        let event = self.next_deadline().map(|d| d.saturating_sub(now));
-        match (timeout, event) {
-            (Some(t), Some(e)) if e <= t => {
-                self.advance(e);
-                let n = self.scan(fds);
-                if n == 0 {
-                    self.advance(t.saturating_sub(e));
-                }
-                Ok(n)
+        let end = timeout.map(|t| self.clock.now().saturating_add(t));
+        // Each turn moves the clock to a later event, and no event makes new ones, so the
+        // loop ends.
+        while let Some(at) = self.next_deadline() {
+            if end.is_some_and(|end| at > end) {
+                break;
             }
-            (Some(t), _) => {
-                self.advance(t);
+            let now = self.clock.now();
+            self.advance(at.saturating_sub(now));
+            let n = self.scan(fds);
+            if n > 0 {
+                return Ok(n);
+            }
+        }
+        match end {
+            Some(end) => {
+                let now = self.clock.now();
+                self.advance(end.saturating_sub(now));
                 Ok(self.scan(fds))
             }
-            (None, Some(e)) => {
-                self.advance(e);
-                match self.scan(fds) {
-                    0 => Err(Error::new(ErrorKind::WouldBlock)),
-                    n => Ok(n),
-                }
-            }
-            (None, None) => Err(Error::new(ErrorKind::WouldBlock)),
+            None => Err(Error::new(ErrorKind::WouldBlock)),
         }
     }
 }

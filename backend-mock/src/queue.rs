@@ -1,6 +1,8 @@
 //! The records of queued datagrams: each one's length and sender, oldest first. The bytes
 //! themselves sit in the socket's [`crate::ring::Ring`], one after another.
 
+use core::time::Duration;
+
 use anysock_core::SocketAddr;
 
 /// One queued datagram.
@@ -8,9 +10,11 @@ use anysock_core::SocketAddr;
 pub(crate) struct Record {
     pub(crate) len: usize,
     pub(crate) from: SocketAddr,
+    /// When it becomes readable (its arrival on the virtual clock).
+    pub(crate) at: Duration,
 }
 
-/// At most `Q` datagram records, in arrival order.
+/// At most `Q` datagram records, in arrival order (ties in sending order).
 #[derive(Debug)]
 pub(crate) struct Queue<const Q: usize> {
     records: [Option<Record>; Q],
@@ -58,6 +62,28 @@ impl<const Q: usize> Queue<Q> {
         }
     }
 
+    /// The records, oldest first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Record> + '_ {
+        (0..self.len).filter_map(|i| self.records.get(self.wrap(i)).copied().flatten())
+    }
+
+    /// Puts `record` at position `index` (0 = the front), moving the later ones back;
+    /// `false` (nothing changed) when full or past the end.
+    pub(crate) fn insert(&mut self, index: usize, record: Record) -> bool {
+        if self.is_full() || index > self.len {
+            return false;
+        }
+        let mut carry = Some(record);
+        for i in index..=self.len {
+            let at = self.wrap(i);
+            if let Some(slot) = self.records.get_mut(at) {
+                carry = core::mem::replace(slot, carry);
+            }
+        }
+        self.len += 1;
+        true
+    }
+
     pub(crate) fn pop(&mut self) -> Option<Record> {
         let front = self.front()?;
         if let Some(slot) = self.records.get_mut(self.head) {
@@ -78,20 +104,43 @@ mod tests {
     use super::*;
     use anysock_core::Domain;
 
+    fn rec(len: usize) -> Record {
+        let from = SocketAddr::unspecified(Domain::Inet);
+        Record {
+            len,
+            from,
+            at: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn insert_in_the_middle() {
+        let mut q = Queue::<4>::new();
+        assert!(q.push(rec(1)));
+        assert!(q.push(rec(2)));
+        q.pop();
+        assert!(q.push(rec(3)));
+        assert!(q.insert(1, rec(9)));
+        assert!(q.insert(0, rec(0)));
+        let lens: [usize; 4] = core::array::from_fn(|i| q.iter().nth(i).map_or(99, |r| r.len));
+        assert_eq!(lens, [0, 2, 9, 3]);
+        assert!(!q.insert(0, rec(5)), "full");
+        assert!(!Queue::<4>::new().insert(1, rec(5)), "past the end");
+    }
+
     #[test]
     fn fifo_and_bounded() {
-        let from = SocketAddr::unspecified(Domain::Inet);
         let mut q = Queue::<2>::new();
-        assert!(q.push(Record { len: 1, from }));
-        assert!(q.push(Record { len: 2, from }));
-        assert!(!q.push(Record { len: 3, from }));
+        assert!(q.push(Record { len: 1, ..rec(0) }));
+        assert!(q.push(Record { len: 2, ..rec(0) }));
+        assert!(!q.push(Record { len: 3, ..rec(0) }));
         assert_eq!(q.pop().map(|r| r.len), Some(1));
-        assert!(q.push(Record { len: 4, from }));
+        assert!(q.push(Record { len: 4, ..rec(0) }));
         assert_eq!(q.pop().map(|r| r.len), Some(2));
         assert_eq!(q.pop().map(|r| r.len), Some(4));
         assert!(q.pop().is_none());
         let mut z = Queue::<0>::new();
-        assert!(!z.push(Record { len: 1, from }));
+        assert!(!z.push(rec(1)));
         assert!(z.pop().is_none());
     }
 }

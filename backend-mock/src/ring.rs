@@ -46,6 +46,30 @@ impl<const B: usize> Ring<B> {
         n
     }
 
+    /// Puts `src` `offset` bytes after the oldest, moving the later bytes back: all of it or
+    /// nothing (`false` when it does not fit under `limit`, or `offset` is past the end).
+    pub(crate) fn insert(&mut self, offset: usize, src: &[u8], limit: usize) -> bool {
+        let n = src.len();
+        if offset > self.len || n > self.room(limit) {
+            return false;
+        }
+        for i in (offset..self.len).rev() {
+            let b = self.bytes.get(self.wrap(i)).copied().unwrap_or_default();
+            let to = self.wrap(i + n);
+            if let Some(slot) = self.bytes.get_mut(to) {
+                *slot = b;
+            }
+        }
+        for (i, &b) in src.iter().enumerate() {
+            let to = self.wrap(offset + i);
+            if let Some(slot) = self.bytes.get_mut(to) {
+                *slot = b;
+            }
+        }
+        self.len += n;
+        true
+    }
+
     /// Copies bytes starting `offset` bytes after the oldest into `dst`, without removing
     /// them; returns how many were copied.
     pub(crate) fn peek_at(&self, offset: usize, dst: &mut [u8]) -> usize {
@@ -101,5 +125,19 @@ mod tests {
         r.consume(100);
         assert!(r.is_empty());
         assert_eq!(r.push(b"xyz", 2), 2);
+    }
+
+    #[test]
+    fn insert_moves_the_rest_back() {
+        let mut r = Ring::<8>::new();
+        r.push(b"abcdef", 8);
+        r.consume(4);
+        r.push(b"gh", 8); // wraps: "efgh"
+        assert!(r.insert(1, b"XYZ", 8));
+        let mut all = [0u8; 8];
+        assert_eq!(r.peek_at(0, &mut all), 7);
+        assert_eq!(&all[..7], b"eXYZfgh");
+        assert!(!r.insert(0, b"12", 8), "no room");
+        assert!(!r.insert(9, b"1", 9), "past the end");
     }
 }

@@ -4,8 +4,10 @@ use core::time::Duration;
 
 use anysock_core::{Domain, ErrorKind, SocketAddr, Type};
 
+use crate::flight::Flights;
 use crate::queue::Queue;
 use crate::ring::Ring;
+use crate::trace::ConnId;
 use crate::Handle;
 
 /// Linux's floor for `SO_RCVBUF` as reported (`SOCK_MIN_RCVBUF`, 2304 bytes).
@@ -22,9 +24,12 @@ pub(crate) enum Phase {
     Idle,
     /// Accepting connections; `backlog` is already clamped to the queue capacity.
     Listening { backlog: usize },
-    /// A TCP `SYN` went to a listener whose queue was full; the kernel retries until `deadline`.
+    /// A TCP `SYN` went unanswered: the listener's queue was full, or the link to `host`
+    /// is cut (then `listener` may be `None`: nobody listened when the `SYN` left); the
+    /// kernel retries until `deadline`.
     SynSent {
-        listener: Handle,
+        listener: Option<Handle>,
+        host: usize,
         deadline: Duration,
     },
     /// A stream with a peer (which may since have gone: see [`Stream`]).
@@ -118,6 +123,16 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) rx: Ring<B>,
     /// For datagram sockets: where each datagram in `rx` starts and who sent it.
     pub(crate) dgrams: Queue<Q>,
+    /// For streams: the bytes at the end of `rx` that have not arrived yet.
+    pub(crate) flights: Flights,
+    /// A connected stream's number in the trace.
+    pub(crate) conn: Option<ConnId>,
+    /// The host at the other end of a connected stream (whose fault plan applies).
+    pub(crate) peer_host: usize,
+    /// Bytes this end has written on its connection.
+    pub(crate) sent: u64,
+    /// Bytes the connection may carry, both ways together, before the network resets it.
+    pub(crate) reset_after: Option<u64>,
 }
 
 impl<const B: usize, const Q: usize> Sock<B, Q> {
@@ -146,7 +161,24 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             opts: Opts::new(B),
             rx: Ring::new(),
             dgrams: Queue::new(),
+            flights: Flights::new(),
+            conn: None,
+            peer_host: host,
+            sent: 0,
+            reset_after: None,
         }
+    }
+
+    /// The next time queued bytes arrive after `now`, if any are on their way.
+    pub(crate) fn next_arrival(&self, now: Duration) -> Option<Duration> {
+        let dgram = self.dgrams.iter().map(|r| r.at).find(|&at| at > now);
+        let stream = self.flights.next_arrival(now);
+        dgram.into_iter().chain(stream).min()
+    }
+
+    /// Stream bytes that can be read at `now` (the rest are on their way).
+    pub(crate) fn readable(&self, now: Duration) -> usize {
+        self.rx.len().saturating_sub(self.flights.pending(now))
     }
 
     pub(crate) fn is_tcp(&self) -> bool {

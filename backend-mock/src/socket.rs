@@ -10,20 +10,29 @@ use crate::{Datagram, Listener, Stream};
 macro_rules! socket_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug)]
-        pub struct $name<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8> {
-            pub(crate) net: &'n crate::Net<S, B, Q>,
+        pub struct $name<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8, T: crate::trace::Tracer = ()> {
+            pub(crate) net: &'n crate::Net<S, B, Q, T>,
             pub(crate) handle: crate::Handle,
         }
 
-        impl<'n, const S: usize, const B: usize, const Q: usize> $name<'n, S, B, Q> {
-            pub(crate) fn from_parts(net: &'n crate::Net<S, B, Q>, handle: crate::Handle) -> Self {
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer>
+            core::fmt::Debug for $name<'_, S, B, Q, T>
+        {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("handle", &self.handle)
+                    .finish()
+            }
+        }
+
+        impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer> $name<'n, S, B, Q, T> {
+            pub(crate) fn from_parts(net: &'n crate::Net<S, B, Q, T>, handle: crate::Handle) -> Self {
                 $name { net, handle }
             }
 
             /// Gives up ownership without closing, to become another socket type.
             #[allow(dead_code)]
-            pub(crate) fn into_parts(self) -> (&'n crate::Net<S, B, Q>, crate::Handle) {
+            pub(crate) fn into_parts(self) -> (&'n crate::Net<S, B, Q, T>, crate::Handle) {
                 let me = core::mem::ManuallyDrop::new(self);
                 (me.net, me.handle)
             }
@@ -61,14 +70,14 @@ macro_rules! socket_type {
         }
 
         /// Closes the socket (`close(fd)`).
-        impl<const S: usize, const B: usize, const Q: usize> Drop for $name<'_, S, B, Q> {
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer> Drop for $name<'_, S, B, Q, T> {
             fn drop(&mut self) {
                 self.net.state_mut().close(self.handle);
             }
         }
 
-        impl<const S: usize, const B: usize, const Q: usize> anysock_core::Pollable
-            for $name<'_, S, B, Q>
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer> anysock_core::Pollable
+            for $name<'_, S, B, Q, T>
         {
             type Handle = crate::Handle;
             fn handle(&self) -> crate::Handle {
@@ -87,12 +96,12 @@ socket_type! {
     Socket
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize> anysock_core::Socket
-    for Socket<'n, S, B, Q>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer>
+    anysock_core::Socket for Socket<'n, S, B, Q, T>
 {
-    type Listener = Listener<'n, S, B, Q>;
-    type Stream = Stream<'n, S, B, Q>;
-    type Datagram = Datagram<'n, S, B, Q>;
+    type Listener = Listener<'n, S, B, Q, T>;
+    type Stream = Stream<'n, S, B, Q, T>;
+    type Datagram = Datagram<'n, S, B, Q, T>;
 
     fn domain(&self) -> Domain {
         Socket::domain(self)
@@ -106,7 +115,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize> anysock_core::Socket
         self.net.state_mut().bind(self.handle, addr)
     }
 
-    fn listen(self, backlog: u32) -> Result<Listener<'n, S, B, Q>> {
+    fn listen(self, backlog: u32) -> Result<Listener<'n, S, B, Q, T>> {
         self.net.state_mut().listen(self.handle, backlog)?;
         let (net, handle) = self.into_parts();
         Ok(Listener::from_parts(net, handle))
@@ -128,7 +137,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize> anysock_core::Socket
         }
     }
 
-    fn into_stream(self) -> Result<Stream<'n, S, B, Q>> {
+    fn into_stream(self) -> Result<Stream<'n, S, B, Q, T>> {
         if Socket::socket_type(&self) == Type::Datagram {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
@@ -136,7 +145,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize> anysock_core::Socket
         Ok(Stream::from_parts(net, handle))
     }
 
-    fn into_datagram(self) -> Result<Datagram<'n, S, B, Q>> {
+    fn into_datagram(self) -> Result<Datagram<'n, S, B, Q, T>> {
         if Socket::socket_type(&self) != Type::Datagram {
             return Err(Error::new(ErrorKind::InvalidInput));
         }

@@ -7,6 +7,7 @@ use anysock_core::{
 };
 
 use crate::socket::socket_type;
+use crate::trace::Tracer;
 
 socket_type! {
     /// A connected stream on a [`crate::Host`]: TCP, or a Unix stream. Reads and writes follow
@@ -16,7 +17,7 @@ socket_type! {
     Stream
 }
 
-impl<const S: usize, const B: usize, const Q: usize> Stream<'_, S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Stream<'_, S, B, Q, T> {
     fn ready(&self) -> i16 {
         self.net.state().readiness(self.handle)
     }
@@ -36,19 +37,23 @@ impl<const S: usize, const B: usize, const Q: usize> Stream<'_, S, B, Q> {
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> embedded_io::ErrorType
-    for Stream<'_, S, B, Q>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::ErrorType
+    for Stream<'_, S, B, Q, T>
 {
     type Error = Error;
 }
 
-impl<const S: usize, const B: usize, const Q: usize> embedded_io::Read for Stream<'_, S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::Read
+    for Stream<'_, S, B, Q, T>
+{
     fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
         self.read_one(buf, MsgFlags::NONE)
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> embedded_io::Write for Stream<'_, S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::Write
+    for Stream<'_, S, B, Q, T>
+{
     fn write(&mut self, buf: &[u8]) -> Result<usize> {
         self.net
             .state_mut()
@@ -61,8 +66,8 @@ impl<const S: usize, const B: usize, const Q: usize> embedded_io::Write for Stre
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> embedded_io::ReadReady
-    for Stream<'_, S, B, Q>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::ReadReady
+    for Stream<'_, S, B, Q, T>
 {
     /// Data, end of stream or an error is waiting (`POLLIN`, `POLLHUP`, `POLLERR`).
     fn read_ready(&mut self) -> Result<bool> {
@@ -70,8 +75,8 @@ impl<const S: usize, const B: usize, const Q: usize> embedded_io::ReadReady
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> embedded_io::WriteReady
-    for Stream<'_, S, B, Q>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::WriteReady
+    for Stream<'_, S, B, Q, T>
 {
     /// There is room toward the peer, or a write would fail at once (`POLLOUT`, `POLLERR`).
     fn write_ready(&mut self) -> Result<bool> {
@@ -79,7 +84,9 @@ impl<const S: usize, const B: usize, const Q: usize> embedded_io::WriteReady
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> anysock_core::Stream for Stream<'_, S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> anysock_core::Stream
+    for Stream<'_, S, B, Q, T>
+{
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
         self.net
             .state_mut()
@@ -119,7 +126,7 @@ impl<const S: usize, const B: usize, const Q: usize> anysock_core::Stream for St
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> MsgIo for Stream<'_, S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer> MsgIo for Stream<'_, S, B, Q, T> {
     /// `sendmsg`: the buffers in order, as one write. The mock carries no ancillary data:
     /// a non-empty `control` is [`ErrorKind::InvalidInput`]. An address is ignored on TCP (as
     /// Linux does) and refused on a Unix stream (`EISCONN`).

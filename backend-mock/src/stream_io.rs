@@ -5,8 +5,10 @@ use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Typ
 
 use crate::flags::{check_recv, check_send, scatter};
 use crate::net::State;
+use crate::plan::FaultPlan;
 use crate::queue::Record;
 use crate::sock::Phase;
+use crate::trace::{EventKind, Fault};
 use crate::Handle;
 
 /// What a stream read got: bytes copied, and for a seqpacket record, whether it was cut.
@@ -17,7 +19,8 @@ pub(crate) struct Read {
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// `send`/`write`/`sendmsg` on a stream: takes what fits in the path to the peer (see
-    /// `path_limit`), all of `bufs` in order as one call.
+    /// `path_limit`), all of `bufs` in order as one call, less when a fault plan caps the
+    /// chunk or the connection is to be reset after a number of bytes.
     pub(crate) fn stream_write(
         &mut self,
         h: Handle,
@@ -57,7 +60,23 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 // which Linux records as EPIPE for the next call.
                 s.stream.closed = true;
                 s.so_error = Some(ErrorKind::BrokenPipe);
-                return Ok(total.min(s.tx_limit().max(1)));
+                let (done, conn) = (total.min(s.tx_limit().max(1)), s.conn);
+                if let Some(conn) = conn {
+                    let (local, remote) = self.ends(h);
+                    let data = EventKind::Data {
+                        conn,
+                        from: local,
+                        to: remote,
+                        bytes: &[],
+                    };
+                    self.emit_bytes(data, bufs, done);
+                    self.emit(EventKind::Reset {
+                        conn,
+                        from: remote,
+                        to: local,
+                    });
+                }
+                return Ok(done);
             }
         } else if s.stream.wr_shut || s.stream.peer_rd_shut || s.stream.peer_gone {
             return Err(Error::new(ErrorKind::BrokenPipe));
@@ -68,9 +87,24 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let tx_limit = s.tx_limit();
         let seqpacket = s.ty == Type::SeqPacket;
         let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+        let (host, peer_host, conn, sent, reset_after) =
+            (s.host, s.peer_host, s.conn, s.sent, s.reset_after);
+        let plan = if tcp {
+            self.faults.plan(host, peer_host)
+        } else {
+            FaultPlan::NONE
+        };
+        let now = self.clock.now();
         let p = self.sock_mut(peer)?;
+        let carried = sent.saturating_add(p.sent);
+        let allowance = reset_after.map(|n| n.saturating_sub(carried));
+        if allowance == Some(0) {
+            self.reset_connection(h, peer);
+            let e = self.sock_mut(h)?.take_error();
+            return Err(Error::new(e.unwrap_or(ErrorKind::ConnectionReset)));
+        }
         let limit = p.rx_limit().min(tx_limit);
-        if seqpacket {
+        let done = if seqpacket {
             // A record goes whole or not at all.
             if total > B {
                 return Err(Error::new(ErrorKind::MessageTooLong));
@@ -81,25 +115,81 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             for buf in bufs {
                 p.rx.push(buf, limit);
             }
-            p.dgrams.push(Record { len: total, from });
-            return Ok(total);
-        }
-        if p.rx.room(limit) == 0 {
-            return Err(self.would_block(blocking, timeout));
-        }
-        let mut done = 0;
-        for buf in bufs {
-            let n = p.rx.push(buf, limit);
-            done += n;
-            if n < buf.len() {
-                break;
+            p.dgrams.push(Record {
+                len: total,
+                from,
+                at: now,
+            });
+            total
+        } else {
+            if p.rx.room(limit) == 0 {
+                return Err(self.would_block(blocking, timeout));
             }
+            let cap = plan
+                .chunk()
+                .min(allowance.map_or(usize::MAX, |a| usize::try_from(a).unwrap_or(usize::MAX)));
+            let mut done = 0;
+            for buf in bufs {
+                let want = buf.len().min(cap - done);
+                let n = p.rx.push(buf.get(..want).unwrap_or_default(), limit);
+                done += n;
+                if n < buf.len() {
+                    break;
+                }
+            }
+            done
+        };
+        let (local, remote) = self.ends(h);
+        if let Some(conn) = conn {
+            let data = EventKind::Data {
+                conn,
+                from: local,
+                to: remote,
+                bytes: &[],
+            };
+            self.emit_bytes(data, bufs, done);
+        }
+        if total > done && done == plan.chunk() {
+            self.emit_fault(Fault::ShortIo, local, remote);
+        }
+        let at = self.stream_arrival(host, peer_host, &plan, local, remote);
+        let p = self.sock_mut(peer)?;
+        p.flights.add(now, done, at);
+        let s = self.sock_mut(h)?;
+        s.sent = s.sent.saturating_add(done as u64);
+        if allowance.is_some_and(|a| done as u64 >= a) {
+            self.reset_connection(h, peer);
         }
         Ok(done)
     }
 
+    /// The network resets the connection of `h` and `peer` (a reset-after-bytes fault): both
+    /// ends get `ECONNRESET` once the bytes already sent are read.
+    fn reset_connection(&mut self, h: Handle, peer: Handle) {
+        let (local, remote) = self.ends(h);
+        self.emit_fault(Fault::ResetAfterBytes, local, remote);
+        let Ok(s) = self.sock(h) else { return };
+        let (tcp, conn) = (s.is_tcp(), s.conn);
+        if let Some(conn) = conn {
+            self.emit(EventKind::Reset {
+                conn,
+                from: local,
+                to: remote,
+            });
+            self.emit(EventKind::Reset {
+                conn,
+                from: remote,
+                to: local,
+            });
+        }
+        self.end_peer(peer, tcp, true);
+        self.end_peer(h, tcp, true);
+    }
+
     /// `recv`/`read`/`recvmsg` on a stream: queued bytes first, then what the connection's
-    /// state says (end of stream, a pending error, or waiting).
+    /// state says (end of stream, a pending error, or waiting). A blocking call waits for
+    /// bytes on their way (moving the clock to their arrival) when they arrive within its
+    /// timeout.
     pub(crate) fn stream_read(
         &mut self,
         h: Handle,
@@ -107,11 +197,37 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         flags: MsgFlags,
     ) -> Result<Read> {
         check_recv(flags)?;
-        let total: usize = bufs.iter().map(|b| b.len()).sum();
-        let s = self.sock_mut(h)?;
+        if let Some(got) = self.stream_read_now(h, bufs, flags)? {
+            return Ok(got);
+        }
+        let s = self.sock(h)?;
         let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
         let timeout = s.opts.recv_timeout;
+        if self.wait_arrival(h, blocking, timeout) {
+            if let Some(got) = self.stream_read_now(h, bufs, flags)? {
+                return Ok(got);
+            }
+        }
+        Err(self.would_block(blocking, timeout))
+    }
+
+    /// A stream read at the current time; `None` when it would have to wait.
+    fn stream_read_now(
+        &mut self,
+        h: Handle,
+        bufs: &mut [&mut [u8]],
+        flags: MsgFlags,
+    ) -> Result<Option<Read>> {
+        let total: usize = bufs.iter().map(|b| b.len()).sum();
+        let s = self.sock(h)?;
         let tcp = s.is_tcp();
+        let cap = if tcp {
+            self.faults.plan(s.peer_host, s.host).chunk()
+        } else {
+            usize::MAX
+        };
+        let now = self.clock.now();
+        let s = self.sock_mut(h)?;
         match s.phase {
             // Linux: `ENOTCONN` for an unconnected TCP socket, `EINVAL` for a Unix one.
             Phase::Idle | Phase::Listening { .. } if tcp => {
@@ -120,7 +236,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::InvalidInput))
             }
-            Phase::SynSent { .. } => return Err(self.would_block(blocking, timeout)),
+            Phase::SynSent { .. } => return Ok(None),
             Phase::Connected => {}
         }
         let nothing = Read {
@@ -128,50 +244,63 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             truncated: false,
         };
         if total == 0 {
-            return Ok(nothing);
+            return Ok(Some(nothing));
         }
-        if let Some(rec) = s.dgrams.front() {
+        if let Some(rec) = s.dgrams.front().filter(|r| r.at <= now) {
             // Seqpacket: one record per read; a cut one loses its rest, as a datagram does.
             let len = scatter(&s.rx, 0, rec.len, bufs);
             if !flags.contains(MsgFlags::PEEK) {
                 s.rx.consume(rec.len);
                 s.dgrams.pop();
             }
-            return Ok(Read {
+            return Ok(Some(Read {
                 len,
                 truncated: len < rec.len,
-            });
+            }));
         }
-        if !s.rx.is_empty() {
-            let len = scatter(&s.rx, 0, s.rx.len(), bufs);
+        let readable = if s.dgrams.len() > 0 {
+            0
+        } else {
+            s.readable(now)
+        };
+        if readable > 0 {
+            let len = scatter(&s.rx, 0, readable.min(cap), bufs);
             if !flags.contains(MsgFlags::PEEK) {
                 s.rx.consume(len);
             }
-            return Ok(Read {
+            if len == cap && readable > cap && total > cap {
+                let (local, remote) = self.ends(h);
+                self.emit_fault(Fault::ShortIo, remote, local);
+            }
+            return Ok(Some(Read {
                 len,
                 truncated: false,
-            });
+            }));
+        }
+        if s.flights.pending(now) > 0 || s.dgrams.len() > 0 {
+            // More is on its way, and end of stream or an error only come after it.
+            return Ok(None);
         }
         if tcp {
             // tcp_recvmsg: a received FIN means end of stream before any pending error.
             if s.stream.fin {
-                return Ok(nothing);
+                return Ok(Some(nothing));
             }
             if let Some(e) = s.take_error() {
                 return Err(Error::new(e));
             }
             if s.stream.closed || s.stream.rd_shut {
-                return Ok(nothing);
+                return Ok(Some(nothing));
             }
         } else {
             if let Some(e) = s.take_error() {
                 return Err(Error::new(e));
             }
             if s.stream.fin || s.stream.rd_shut {
-                return Ok(nothing);
+                return Ok(Some(nothing));
             }
         }
-        Err(self.would_block(blocking, timeout))
+        Ok(None)
     }
 
     /// `shutdown(fd, how)`.
@@ -191,6 +320,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let read = matches!(how, Shutdown::Read | Shutdown::Both);
         let write = matches!(how, Shutdown::Write | Shutdown::Both);
         let peer = s.peer;
+        let fin = write && !s.stream.wr_shut && (tcp || peer.is_some());
+        let conn = s.conn;
         if read {
             s.stream.rd_shut = true;
         }
@@ -200,6 +331,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 // LAST_ACK answered by the gone peer's reset: the connection is over.
                 s.stream.closed = true;
             }
+        }
+        if let (true, Some(conn)) = (fin, conn) {
+            let (from, to) = self.ends(h);
+            self.emit(EventKind::Fin { conn, from, to });
         }
         if let Some(p) = peer.and_then(|p| self.sock_mut(p).ok()) {
             if write {
