@@ -110,10 +110,7 @@ impl<'n> Harness for MockHarness<'n> {
     }
 
     fn quirk(&self, quirk: Quirk) -> bool {
-        matches!(
-            quirk,
-            Quirk::SequentialPorts | Quirk::ImmediateConnectTimeout
-        )
+        matches!(quirk, Quirk::SequentialPorts)
     }
 }
 

@@ -2,9 +2,9 @@
 
 use crate::{Datagram, Domain, ErrorKind, Listener, Socket, SocketAddr, Stack, Type, UnixAddr};
 
-use super::{Case, Harness, Outcome};
+use super::{Case, Harness, Outcome, Quirk};
 
-pub(super) fn cases<H: Harness>() -> [Case<H>; 10] {
+pub(super) fn cases<H: Harness>() -> [Case<H>; 11] {
     case_list![H:
         socket_remembers_domain_and_type,
         bind_port_zero_picks_a_port,
@@ -16,6 +16,7 @@ pub(super) fn cases<H: Harness>() -> [Case<H>; 10] {
         bind_a_unix_path_twice_is_addr_in_use,
         bind_an_abstract_name_reports_it_back,
         unbound_unix_socket_is_unnamed,
+        ephemeral_ports_are_distinct_and_unprivileged,
     ]
 }
 
@@ -173,5 +174,25 @@ fn unbound_unix_socket_is_unnamed<H: Harness>(h: &mut H) -> Outcome {
         local == SocketAddr::Unix(UnixAddr::unnamed()),
         "an unbound Unix socket is unnamed"
     );
+    Ok(())
+}
+
+fn ephemeral_ports_are_distinct_and_unprivileged<H: Harness>(h: &mut H) -> Outcome {
+    let a = must!(h.stack().bind(&h.ipv4()), "bind port 0");
+    let b = must!(h.stack().bind(&h.ipv4()), "bind port 0 again");
+    let pa = must!(a.local_addr(), "local_addr").port().unwrap_or(0);
+    let pb = must!(b.local_addr(), "local_addr").port().unwrap_or(0);
+    ensure!(
+        pa >= 1024 && pb >= 1024,
+        "ephemeral ports are above the privileged range"
+    );
+    ensure!(pa != pb, "two sockets bound at once get different ports");
+    if h.quirk(Quirk::SequentialPorts) {
+        // The documented difference: one after the other, where Linux picks at random.
+        ensure!(
+            pb == pa.wrapping_add(1),
+            "sequential ports come one after the other"
+        );
+    }
     Ok(())
 }

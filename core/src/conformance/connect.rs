@@ -8,10 +8,10 @@ use crate::{
 };
 
 use super::{connected, wait, Case, Harness, Outcome, SocketOf};
-use crate::opt::SocketError;
+use crate::opt::{SendTimeout, SocketError};
 use crate::SockOpt;
 
-pub(super) fn cases<H: Harness>() -> [Case<H>; 15] {
+pub(super) fn cases<H: Harness>() -> [Case<H>; 16] {
     case_list![H:
         listen_on_a_datagram_socket_is_unsupported,
         connect_to_a_closed_port_is_refused,
@@ -27,6 +27,7 @@ pub(super) fn cases<H: Harness>() -> [Case<H>; 15] {
         nonblocking_tcp_connect_is_in_progress_then_completes,
         unix_backlog_bounds_pending_connections,
         tcp_backlog_bounds_pending_connections,
+        a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout,
         closing_a_listener_resets_its_pending_connections,
     ]
 }
@@ -326,5 +327,31 @@ fn closing_a_listener_resets_its_pending_connections<H: Harness>(h: &mut H) -> O
             "a connection left in the queue of a closed listener is reset"
         );
     }
+    Ok(())
+}
+
+fn a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let listener = must!(h.stack().listen(&h.ipv4(), 0), "listen(0)");
+    let target = must!(listener.local_addr(), "local_addr");
+    // listen(0) queues one connection (backlog + 1); the next SYN is dropped and retried.
+    let _first = must!(
+        h.stack().connect(&target),
+        "the first connection fits the queue"
+    );
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(
+        s.set(SendTimeout, Some(Duration::from_millis(50))),
+        "SO_SNDTIMEO"
+    );
+    // Linux bounds a blocking connect by SO_SNDTIMEO and then says EINPROGRESS: the kernel
+    // goes on trying in the background.
+    fails!(
+        s.connect(&target),
+        ErrorKind::InProgress,
+        "a connect that timed out waiting"
+    );
+    drop(listener);
     Ok(())
 }

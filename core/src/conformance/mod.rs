@@ -87,11 +87,8 @@ impl<T> AllOptions for T where
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Quirk {
-    /// Ephemeral ports are handed out in order instead of at random.
+    /// Ephemeral ports are handed out in order, one after the other, instead of at random.
     SequentialPorts,
-    /// A TCP `connect` to a full listen queue fails at once with `TimedOut` (Linux retries SYNs
-    /// for about two minutes first).
-    ImmediateConnectTimeout,
 }
 
 /// What a backend under test provides: its stack, and addresses it can use.
