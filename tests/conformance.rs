@@ -7,7 +7,7 @@ mod common;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use anysock::mock::{Host, Net};
+use anysock::mock::{Host, Net, SharedNet, Sharing};
 use anysock::posix::Posix;
 use anysock::{SocketAddr, UnixAddr};
 use anysock_core::conformance::{self, Harness, Quirk};
@@ -70,16 +70,17 @@ impl Harness for PosixHarness {
     }
 }
 
-/// One host of a fresh network, with names of its own for Unix sockets.
-struct MockHarness<'n> {
-    host: Host<'n>,
+/// One host of a fresh mock network (single-threaded or shared), with names of its own for
+/// Unix sockets.
+struct MockHarness<'n, K: Sharing> {
+    host: Host<'n, 32, 4096, 8, (), K>,
     names: u32,
 }
 
-impl<'n> Harness for MockHarness<'n> {
-    type Stack = Host<'n>;
+impl<'n, K: Sharing> Harness for MockHarness<'n, K> {
+    type Stack = Host<'n, 32, 4096, 8, (), K>;
 
-    fn stack(&self) -> &Host<'n> {
+    fn stack(&self) -> &Self::Stack {
         &self.host
     }
 
@@ -105,25 +106,41 @@ impl<'n> Harness for MockHarness<'n> {
         Some(UnixAddr::abstract_name(&format!("conf{}", self.names)).unwrap())
     }
 
-    fn patience(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(2)
-    }
-
     fn quirk(&self, quirk: Quirk) -> bool {
         matches!(quirk, Quirk::SequentialPorts)
     }
 }
 
-/// Runs case number `index` on a network of its own, so one case's leftovers (files, ports)
-/// never decide another's; `None` past the last case.
-fn run_case(index: usize) -> Option<(&'static str, conformance::Outcome)> {
-    let net: Net = Net::new();
-    let host = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
-    let mut harness = MockHarness { host, names: 0 };
-    let case = conformance::cases::<MockHarness<'_>>().nth(index)?;
-    Some((case.name, (case.run)(&mut harness)))
+/// Runs every case on a mock network of its own, made by `fresh`, so one case's leftovers
+/// (files, ports) never decide another's.
+fn run_mock_suite<K: Sharing>(backend: &str, fresh: impl Fn() -> Net<32, 4096, 8, (), K>) {
+    let mut failures = Vec::new();
+    let mut index = 0;
+    loop {
+        let net = fresh();
+        let host = net
+            .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
+            .unwrap();
+        let mut harness = MockHarness { host, names: 0 };
+        let Some(case) = conformance::cases::<MockHarness<'_, K>>().nth(index) else {
+            break;
+        };
+        match (case.run)(&mut harness) {
+            Ok(()) => println!("{backend}: {} ... ok", case.name),
+            Err(f) => {
+                println!("{backend}: {} ... FAILED: {f}", case.name);
+                failures.push(format!("{}: {f}", case.name));
+            }
+        }
+        index += 1;
+    }
+    println!("{backend}: {index} cases, {} failed", failures.len());
+    assert!(index >= 60, "the suite shrank to {index} cases");
+    assert!(
+        failures.is_empty(),
+        "{backend} failed:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// Runs every case, printing each outcome; fails naming every case that failed.
@@ -155,18 +172,15 @@ fn posix_passes_the_suite() {
 
 #[test]
 fn mock_passes_the_suite() {
-    let mut failures = Vec::new();
-    let mut index = 0;
-    while let Some((name, outcome)) = run_case(index) {
-        match outcome {
-            Ok(()) => println!("mock: {name} ... ok"),
-            Err(f) => {
-                println!("mock: {name} ... FAILED: {f}");
-                failures.push(format!("{name}: {f}"));
-            }
-        }
-        index += 1;
-    }
-    println!("mock: {} cases, {} failed", index, failures.len());
-    assert!(failures.is_empty(), "mock failed:\n{}", failures.join("\n"));
+    run_mock_suite("mock", || -> Net { Net::new() });
+}
+
+#[test]
+fn shared_mock_passes_the_suite() {
+    run_mock_suite("shared mock", || {
+        let net: SharedNet = SharedNet::new();
+        // One thread drives every case, so a call that waits for nobody ends at this bound.
+        net.set_max_wait(std::time::Duration::from_millis(300));
+        net
+    });
 }

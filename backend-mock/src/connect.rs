@@ -5,6 +5,7 @@ use core::net::IpAddr;
 use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
 use crate::clock::SYN_TIMEOUT;
+use crate::guard::{gave_up, Expiry};
 use crate::host::{canonical, present, wire};
 use crate::net::State;
 use crate::ports::Cover;
@@ -82,9 +83,21 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// `connect(fd, addr)` for a stream socket.
     pub(crate) fn connect_stream(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
         let s = self.sock_mut(h)?;
+        let timeout = s.opts.send_timeout;
         match s.phase {
             Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
+            Phase::SynSent { .. } if s.stream.connect_waiting => {
+                return Err(self.would_block(true, timeout));
+            }
             Phase::SynSent { .. } => return Err(Error::new(ErrorKind::AlreadyInProgress)),
+            Phase::Connected if s.stream.connect_waiting => {
+                // The wait is over: room was made (or the connection failed meanwhile).
+                s.stream.connect_waiting = false;
+                if s.stream.closed {
+                    return Err(Error::new(s.take_error().unwrap_or(ErrorKind::TimedOut)));
+                }
+                return Ok(());
+            }
             Phase::Connected if s.stream.connect_unreported => {
                 // Linux's second `connect` after `EINPROGRESS` reports the outcome once.
                 s.stream.connect_unreported = false;
@@ -213,6 +226,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             if nonblocking {
                 return Err(Error::new(ErrorKind::InProgress));
             }
+            if self.threads {
+                // Another thread's `accept` may make room: wait for it (see
+                // `connect_gave_up` for when it does not come).
+                self.sock_mut(h)?.stream.connect_waiting = true;
+                return Err(self.would_block(true, timeout));
+            }
             return match timeout {
                 // SO_SNDTIMEO bounds a blocking connect; Linux then says EINPROGRESS and
                 // keeps connecting.
@@ -233,6 +252,33 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Err(Error::new(ErrorKind::InProgress));
         }
         Ok(())
+    }
+
+    /// A blocking `connect` of a shared network waited for room in vain: when its
+    /// `SO_SNDTIMEO` passed, Linux says `EINPROGRESS` and keeps connecting; when the
+    /// network's bound passed, it fails with `ETIMEDOUT`, as if its `SYN`s went unanswered.
+    pub(crate) fn connect_gave_up(
+        &mut self,
+        h: Handle,
+        last: Result<()>,
+        why: Expiry,
+    ) -> Result<()> {
+        let Ok(s) = self.sock_mut(h) else { return last };
+        if !s.stream.connect_waiting {
+            return gave_up(last, why); // a Unix connect: it only retries
+        }
+        s.stream.connect_waiting = false;
+        match why {
+            Expiry::Timeout => {
+                s.stream.connect_unreported = true;
+                Err(Error::new(ErrorKind::InProgress))
+            }
+            Expiry::Bound => {
+                s.phase = Phase::Connected;
+                s.stream.closed = true;
+                Err(Error::new(ErrorKind::TimedOut))
+            }
+        }
     }
 
     /// The TCP listener a `SYN` to `ip:port` on `host` reaches: one bound to exactly `ip`

@@ -4,8 +4,10 @@ use anysock_core::{
     Error, ErrorKind, MsgFlags, MsgIo, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
 };
 
+use crate::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
+use crate::Sharing;
 
 socket_type! {
     /// A datagram socket on a [`crate::Host`]: UDP or Unix datagram. Message boundaries are
@@ -14,24 +16,27 @@ socket_type! {
     Datagram
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> anysock_core::Datagram
-    for Datagram<'_, S, B, Q, T>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anysock_core::Datagram
+    for Datagram<'_, S, B, Q, T, K>
 {
     /// `sendto`. UDP: a datagram to a port nobody holds, or to an address no host has, is
     /// sent (and lost); a full receive queue drops it. Unix: `ENOENT` for a missing path,
     /// `ECONNREFUSED` for a closed one, [`ErrorKind::WouldBlock`] for a full queue.
     /// [`ErrorKind::MessageTooLong`] above `BUF` bytes (or UDP's own limit).
     fn send_to(&mut self, buf: &[u8], addr: &SocketAddr) -> Result<usize> {
-        self.net
-            .state_mut()
-            .datagram_send(self.handle, &[buf], Some(addr), MsgFlags::NONE)
+        let h = self.handle;
+        self.net.blocking(
+            |st| st.datagram_send(h, &[buf], Some(addr), MsgFlags::NONE),
+            gave_up,
+        )
     }
 
     fn recv_from(&mut self, buf: &mut [u8]) -> Result<(Received, SocketAddr)> {
-        let got = self
-            .net
-            .state_mut()
-            .datagram_recv(self.handle, &mut [buf], MsgFlags::NONE)?;
+        let h = self.handle;
+        let got = self.net.blocking(
+            |st| st.datagram_recv(h, &mut [&mut *buf], MsgFlags::NONE),
+            gave_up,
+        )?;
         let received = Received {
             len: got.len,
             truncated: got.truncated,
@@ -52,9 +57,11 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> anysock_core::Da
     /// ICMP report); a connected Unix one whose peer closed gets it once, then
     /// [`ErrorKind::NotConnected`].
     fn send(&mut self, buf: &[u8]) -> Result<usize> {
-        self.net
-            .state_mut()
-            .datagram_send(self.handle, &[buf], None, MsgFlags::NONE)
+        let h = self.handle;
+        self.net.blocking(
+            |st| st.datagram_send(h, &[buf], None, MsgFlags::NONE),
+            gave_up,
+        )
     }
 
     fn recv(&mut self, buf: &mut [u8]) -> Result<Received> {
@@ -77,7 +84,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> anysock_core::Da
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> MsgIo for Datagram<'_, S, B, Q, T> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo
+    for Datagram<'_, S, B, Q, T, K>
+{
     /// `sendmsg`: the buffers in order as one datagram, to `msg.addr` or the connected peer.
     /// A non-empty `control` is [`ErrorKind::InvalidInput`]: the mock carries no ancillary
     /// data.
@@ -85,18 +94,21 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> MsgIo for Datagr
         if !msg.control.is_empty() {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        self.net
-            .state_mut()
-            .datagram_send(self.handle, msg.iov.as_slices(), msg.addr, msg.flags)
+        let h = self.handle;
+        self.net.blocking(
+            |st| st.datagram_send(h, msg.iov.as_slices(), msg.addr, msg.flags),
+            gave_up,
+        )
     }
 
     /// `recvmsg`: one datagram scattered over the buffers, its sender, and
     /// [`MsgFlags::TRUNC`] when it did not fit; `control_len` is 0.
     fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
-        let got =
-            self.net
-                .state_mut()
-                .datagram_recv(self.handle, msg.iov.as_mut_slices(), msg.flags)?;
+        let (h, flags) = (self.handle, msg.flags);
+        let bufs = msg.iov.as_mut_slices();
+        let got = self
+            .net
+            .blocking(|st| st.datagram_recv(h, bufs, flags), gave_up)?;
         Ok(RecvMeta {
             len: got.len,
             addr: Some(got.from),

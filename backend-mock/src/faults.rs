@@ -11,6 +11,7 @@ use crate::net::{Net, State};
 use crate::plan::{FaultPlan, HostId, Script};
 use crate::rng::Rng;
 use crate::trace::{ConnId, Fault, Tracer};
+use crate::Sharing;
 
 /// The most scripted faults waiting at once (then [`Net::script`] fails with
 /// [`ErrorKind::OutOfMemory`]).
@@ -201,7 +202,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
 }
 
 /// Setting up faults. Every call takes effect at once, for traffic from then on.
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Net<S, B, Q, T> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
     /// Restarts the generator every random fault is drawn from. The same seed and the same
     /// calls give the same faults, run after run. A network starts with seed 0.
     pub fn set_seed(&self, seed: u64) {

@@ -10,10 +10,12 @@ use anysock_core::{
     UnixAddr,
 };
 
+use crate::guard::gave_up;
 use crate::net::{Net, State};
 use crate::plan::HostId;
 use crate::trace::Tracer;
 use crate::{Datagram, Handle, Listener, Socket, Stream};
+use crate::{Local, Sharing};
 
 /// The most hosts one [`Net`] holds.
 pub const MAX_HOSTS: usize = 8;
@@ -33,30 +35,43 @@ pub(crate) struct HostInfo {
 
 /// A host of a [`Net`]: its addresses, its sockets and its Unix path namespace. It is the
 /// [`Stack`] to hand to code under test; it is `Copy`, so hand it out freely.
-pub struct Host<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8, T: Tracer = ()>
-{
-    net: &'n Net<S, B, Q, T>,
+pub struct Host<
+    'n,
+    const S: usize = 32,
+    const B: usize = 4096,
+    const Q: usize = 8,
+    T: Tracer = (),
+    K: Sharing = Local,
+> {
+    net: &'n Net<S, B, Q, T, K>,
     id: usize,
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Clone for Host<'_, S, B, Q, T> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Clone
+    for Host<'_, S, B, Q, T, K>
+{
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Copy for Host<'_, S, B, Q, T> {}
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Copy
+    for Host<'_, S, B, Q, T, K>
+{
+}
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> fmt::Debug
-    for Host<'_, S, B, Q, T>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> fmt::Debug
+    for Host<'_, S, B, Q, T, K>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Host").field("id", &self.id).finish()
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer> Host<'n, S, B, Q, T> {
-    pub(crate) fn new(net: &'n Net<S, B, Q, T>, id: usize) -> Self {
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    Host<'n, S, B, Q, T, K>
+{
+    pub(crate) fn new(net: &'n Net<S, B, Q, T, K>, id: usize) -> Self {
         Host { net, id }
     }
 
@@ -66,7 +81,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer> Host<'n, S, 
     }
 
     /// The network the host is on.
-    pub fn net(&self) -> &'n Net<S, B, Q, T> {
+    pub fn net(&self) -> &'n Net<S, B, Q, T, K> {
         self.net
     }
 
@@ -97,17 +112,19 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer> Host<'n, S, 
         self.net.state().hosts.get(self.id).copied().flatten()
     }
 
-    fn wrap(&self, handle: Handle) -> Socket<'n, S, B, Q, T> {
+    fn wrap(&self, handle: Handle) -> Socket<'n, S, B, Q, T, K> {
         Socket::from_parts(self.net, handle)
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer> Stack for Host<'n, S, B, Q, T> {
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Stack
+    for Host<'n, S, B, Q, T, K>
+{
     type Handle = Handle;
-    type Socket = Socket<'n, S, B, Q, T>;
-    type Listener = Listener<'n, S, B, Q, T>;
-    type Stream = Stream<'n, S, B, Q, T>;
-    type Datagram = Datagram<'n, S, B, Q, T>;
+    type Socket = Socket<'n, S, B, Q, T, K>;
+    type Listener = Listener<'n, S, B, Q, T, K>;
+    type Stream = Stream<'n, S, B, Q, T, K>;
+    type Datagram = Datagram<'n, S, B, Q, T, K>;
 
     /// `socket(domain, type, 0)`.
     ///
@@ -142,7 +159,15 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer> Stack for Ho
     }
 
     fn poll(&self, fds: &mut [PollFd<Handle>], timeout: Option<Duration>) -> Result<usize> {
-        self.net.state_mut().poll(fds, timeout)
+        // A shared network waits for other threads; a poll with a timeout that runs out
+        // returns 0 (even when the network's bound ends it first), one without fails.
+        self.net.blocking(
+            |st| st.poll(fds, timeout),
+            |last, why| match timeout {
+                Some(_) => last,
+                None => gave_up(last, why),
+            },
+        )
     }
 }
 

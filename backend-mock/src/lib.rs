@@ -24,7 +24,8 @@
 //!
 //! ## The model
 //!
-//! - [`Net`] holds everything in a `RefCell`; use it by shared reference from one thread.
+//! - [`Net`] holds everything in a `RefCell`; use it by shared reference from one thread
+//!   (or from many: `SharedNet`, below).
 //!   Capacities are const generics: `SOCKETS` (32), `BUF` bytes per receive queue (4096),
 //!   `QUEUE` entries per listen, datagram or seqpacket queue (8). A default `Net` is
 //!   180 000 bytes, small enough for a 2 MiB test thread's stack.
@@ -49,6 +50,15 @@
 //! its timeout). `poll` with nothing ready moves the clock from event to event (arrivals,
 //! `connect` timeouts) until something is ready or its timeout ends, then returns; without
 //! a timeout and with no event left it fails with `WouldBlock`.
+//!
+//! ## Threads (feature `std`)
+//!
+//! `SharedNet` is the same network behind a `std::sync::Mutex`: its hosts and sockets are
+//! `Send + Sync`, so a thread-per-connection server runs on it unchanged, and a blocking call
+//! that cannot finish waits (in real time) until another thread changes the network, bounded
+//! by the socket's timeout and by `Net::max_wait` ([`DEFAULT_MAX_WAIT`]), then fails with
+//! `TimedOut` rather than hang. The single-threaded [`Net`] (`K` = [`Local`]) stays `no_std`
+//! and pays nothing for it. See `SharedNet` for how its clock and tracer behave.
 //!
 //! ## Faults
 //!
@@ -238,6 +248,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+#[cfg(feature = "std")]
+extern crate std;
+
 mod bind;
 mod clock;
 mod close;
@@ -247,6 +260,7 @@ mod datagram_io;
 mod faults;
 mod flags;
 mod flight;
+mod guard;
 mod host;
 mod listener;
 mod net;
@@ -260,6 +274,9 @@ mod ports;
 mod queue;
 mod ring;
 mod rng;
+#[cfg(feature = "std")]
+mod shared;
+mod sharing;
 mod sock;
 mod socket;
 mod sockopt;
@@ -271,10 +288,14 @@ pub use clock::SYN_TIMEOUT;
 pub use datagram::Datagram;
 pub use datagram_io::{MAX_UDP_V4, MAX_UDP_V6};
 pub use faults::MAX_SCRIPTS;
+pub use guard::DEFAULT_MAX_WAIT;
 pub use host::{Host, FIRST_EPHEMERAL_PORT, MAX_HOSTS};
 pub use listener::Listener;
 pub use net::{Handle, Net};
 pub use paths::MAX_PATHS;
 pub use plan::{FaultPlan, HostId, Script};
+#[cfg(feature = "std")]
+pub use shared::{Shared, SharedNet};
+pub use sharing::{Local, Sharing};
 pub use socket::Socket;
 pub use stream::Stream;

@@ -2,8 +2,10 @@
 
 use anysock_core::{Result, SocketAddr};
 
+use crate::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
+use crate::Sharing;
 use crate::Stream;
 
 socket_type! {
@@ -12,16 +14,19 @@ socket_type! {
     Listener
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer> anysock_core::Listener
-    for Listener<'n, S, B, Q, T>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    anysock_core::Listener for Listener<'n, S, B, Q, T, K>
 {
-    type Stream = Stream<'n, S, B, Q, T>;
+    type Stream = Stream<'n, S, B, Q, T, K>;
 
     /// `accept(fd)`: the oldest waiting connection (FIFO). With none waiting it fails with
     /// [`anysock_core::ErrorKind::WouldBlock`], blocking or not (after `RecvTimeout` on the
-    /// virtual clock, if one is set): nobody else can connect while the caller waits.
-    fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T>, SocketAddr)> {
-        let (child, peer) = self.net.state_mut().accept(self.handle)?;
+    /// virtual clock, if one is set): nobody else can connect while the caller waits. On a
+    /// `SharedNet` (feature `std`), a blocking accept waits for another thread's `connect` (see
+    /// there for the bounds).
+    fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T, K>, SocketAddr)> {
+        let h = self.handle;
+        let (child, peer) = self.net.blocking(|st| st.accept(h), gave_up)?;
         Ok((Stream::from_parts(self.net, child), peer))
     }
 

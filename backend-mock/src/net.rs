@@ -1,19 +1,19 @@
 //! [`Net`]: the simulated network, its socket table and its clock.
 
-use core::cell::{Ref, RefCell, RefMut};
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
-use core::ops::{Deref, DerefMut};
 use core::time::Duration;
 
 use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
 use crate::clock::Clock;
 use crate::faults::Faults;
+use crate::guard::Blocked;
 use crate::host::wire;
 use crate::host::{Host, HostInfo, MAX_HOSTS};
-use crate::outbox::{event, Outbox};
+use crate::outbox::Outbox;
 use crate::paths::Paths;
+use crate::sharing::{Local, Sharing};
 use crate::sock::{Phase, Sock};
 use crate::trace::Tracer;
 use crate::trace::{ConnId, EventKind, Fault};
@@ -52,16 +52,27 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     pub(crate) faults: Faults,
     /// Events not yet handed to the tracer.
     pub(crate) outbox: Outbox<S, B>,
+    /// Other threads may act while a call waits (a shared network): a blocking call that
+    /// cannot finish says so in `blocked` instead of giving up.
+    pub(crate) threads: bool,
+    /// Set by a blocking call of a shared network that has to wait for another thread.
+    pub(crate) blocked: Option<Blocked>,
+    /// The longest a blocking call of a shared network waits (real time).
+    pub(crate) max_wait: Duration,
 }
 
 /// A simulated network: hosts, their sockets, and a virtual clock. Single-threaded and
-/// deterministic: the same calls give the same results, run after run.
+/// deterministic: the same calls give the same results, run after run. With feature `std`,
+/// `K` = `Shared` (feature `std`) makes it thread-safe (`SharedNet` (feature `std`)).
 ///
 /// Capacities are fixed when the type is named, and nothing is allocated:
 /// - `SOCKETS`: sockets open at once, on all hosts together (then
 ///   [`ErrorKind::TooManyOpenFiles`]); a connection waiting to be accepted counts as one;
 /// - `BUF`: bytes a socket's receive queue can hold (the most a receive buffer can be set to);
 /// - `QUEUE`: the longest listen backlog and datagram queue.
+///
+/// `T` is the [`Tracer`] (none by default); `K` how the state is shared ([`Local`] by
+/// default: one thread).
 ///
 /// Use it by shared reference; each [`Host`] made by [`Net::host`] is an
 /// [`anysock_core::Stack`].
@@ -89,15 +100,18 @@ pub struct Net<
     const BUF: usize = 4096,
     const QUEUE: usize = 8,
     T: Tracer = (),
+    K: Sharing = Local,
 > {
-    state: RefCell<State<SOCKETS, BUF, QUEUE>>,
-    tracer: RefCell<T>,
-    /// Where an event's payload waits while the tracer looks at it (the state is released).
-    spill: RefCell<[u8; BUF]>,
-    tracing: bool,
+    pub(crate) state: K::Cell<State<SOCKETS, BUF, QUEUE>>,
+    pub(crate) tracer: K::Cell<T>,
+    /// Where an event's payload waits while the tracer looks at it.
+    pub(crate) spill: K::Cell<[u8; BUF]>,
+    pub(crate) tracing: bool,
+    /// What threads waiting for a change sleep on (nothing in a [`Local`] network).
+    pub(crate) signal: K::Signal,
 }
 
-impl<const S: usize, const B: usize, const Q: usize> Net<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, K: Sharing> Net<S, B, Q, (), K> {
     /// An empty network at time zero, with no hosts, no faults and no tracer.
     pub fn new() -> Self {
         Net::build((), false)
@@ -112,7 +126,7 @@ impl<const S: usize, const B: usize, const Q: usize> Net<S, B, Q> {
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Net<S, B, Q, T> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
     /// An empty network that hands every event to `tracer` (see [`crate::trace`]). Pass
     /// `&mut t` to keep the tracer and read it once the network is gone.
     pub fn with_tracer(tracer: T) -> Self {
@@ -121,7 +135,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Net<S, B, Q, T> 
 
     fn build(tracer: T, tracing: bool) -> Self {
         Net {
-            state: RefCell::new(State {
+            state: K::cell(State {
                 clock: Clock::new(),
                 slots: core::array::from_fn(|_| Slot {
                     generation: 0,
@@ -133,10 +147,14 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Net<S, B, Q, T> 
                 next_conn: 0,
                 faults: Faults::new(0),
                 outbox: Outbox::new(tracing),
+                threads: K::THREADS,
+                blocked: None,
+                max_wait: crate::guard::DEFAULT_MAX_WAIT,
             }),
-            tracer: RefCell::new(tracer),
-            spill: RefCell::new([0; B]),
+            tracer: K::cell(tracer),
+            spill: K::cell([0; B]),
             tracing,
+            signal: K::signal(),
         }
     }
 
@@ -146,7 +164,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Net<S, B, Q, T> 
     pub fn tracer<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
         self.flush();
         let out = {
-            let mut t = self.tracer.try_borrow_mut().ok()?;
+            let mut t = K::try_lock(&self.tracer)?;
             f(&mut t)
         };
         self.flush();
@@ -157,30 +175,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Net<S, B, Q, T> 
     /// they borrow it).
     pub fn into_tracer(self) -> T {
         self.flush();
-        self.tracer.into_inner()
-    }
-
-    /// Hands the waiting events to the tracer, one at a time, with the state released. A
-    /// call made from the tracer's `record` leaves its events for the outer loop.
-    fn flush(&self) {
-        if !self.tracing {
-            return;
-        }
-        let Ok(mut tracer) = self.tracer.try_borrow_mut() else {
-            return;
-        };
-        let Ok(mut spill) = self.spill.try_borrow_mut() else {
-            return;
-        };
-        loop {
-            let next = match self.state.try_borrow_mut() {
-                Ok(mut st) if !st.outbox.is_empty() => st.outbox.pop(&mut spill[..]),
-                _ => None,
-            };
-            let Some((time, kind, n)) = next else { return };
-            let bytes = spill.get(..n).unwrap_or_default();
-            tracer.record(&event(time, kind, bytes));
-        }
+        K::into_inner(self.tracer)
     }
 
     /// Adds a host owning `ipv4` and `ipv6` (besides `127.0.0.0/8` and `::1`, which reach only
@@ -190,7 +185,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Net<S, B, Q, T> 
     /// address; [`ErrorKind::AddrInUse`] when another host has the address;
     /// [`ErrorKind::OutOfMemory`] when the network already has its
     /// [`MAX_HOSTS`](crate::MAX_HOSTS) hosts.
-    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q, T>> {
+    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q, T, K>> {
         let id = self.state_mut().add_host(ipv4, ipv6)?;
         Ok(Host::new(self, id))
     }
@@ -217,62 +212,23 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Net<S, B, Q, T> 
             .count()
     }
 
-    pub(crate) fn state(&self) -> Ref<'_, State<S, B, Q>> {
-        self.state.borrow()
-    }
-
-    /// The state, for a change; the events the change makes go to the tracer when the
-    /// returned guard is dropped, after the state is released.
-    pub(crate) fn state_mut(&self) -> StateMut<'_, S, B, Q, T> {
-        StateMut {
-            st: self.state.borrow_mut(),
-            _flush: Flush { net: self },
-        }
+    pub(crate) fn state(&self) -> K::ReadGuard<'_, State<S, B, Q>> {
+        K::read(&self.state)
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> Default for Net<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, K: Sharing> Default for Net<S, B, Q, (), K> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-/// A borrowed state that hands its events to the tracer when dropped. Fields drop in order:
-/// the borrow is released before the events go out.
-pub(crate) struct StateMut<'a, const S: usize, const B: usize, const Q: usize, T: Tracer> {
-    st: RefMut<'a, State<S, B, Q>>,
-    _flush: Flush<'a, S, B, Q, T>,
-}
-
-struct Flush<'a, const S: usize, const B: usize, const Q: usize, T: Tracer> {
-    net: &'a Net<S, B, Q, T>,
-}
-
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Drop for Flush<'_, S, B, Q, T> {
-    fn drop(&mut self) {
-        self.net.flush();
-    }
-}
-
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Deref for StateMut<'_, S, B, Q, T> {
-    type Target = State<S, B, Q>;
-    fn deref(&self) -> &State<S, B, Q> {
-        &self.st
-    }
-}
-
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> DerefMut
-    for StateMut<'_, S, B, Q, T>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> fmt::Debug
+    for Net<S, B, Q, T, K>
 {
-    fn deref_mut(&mut self) -> &mut State<S, B, Q> {
-        &mut self.st
-    }
-}
-
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> fmt::Debug for Net<S, B, Q, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.state.try_borrow() {
-            Ok(st) => f
+        match K::try_lock(&self.state) {
+            Some(st) => f
                 .debug_struct("Net")
                 .field("now", &st.clock.now())
                 .field("hosts", &st.hosts.iter().flatten().count())
@@ -281,7 +237,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> fmt::Debug for N
                     &st.slots.iter().filter(|s| s.sock.is_some()).count(),
                 )
                 .finish(),
-            Err(_) => f.write_str("Net { <in use> }"),
+            None => f.write_str("Net { <in use> }"),
         }
     }
 }
@@ -461,9 +417,14 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// it waits out its timeout, if it has one, on the virtual clock, then gives up with
     /// `EAGAIN` (as Linux does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires); without a timeout it
     /// gives up at once.
+    ///
+    /// In a shared network the call instead notes that it has to wait (for another thread,
+    /// at most `timeout` of real time) and the caller's retry loop waits; the clock stays.
     pub(crate) fn would_block(&mut self, blocking: bool, timeout: Option<Duration>) -> Error {
         if blocking {
-            if let Some(t) = timeout {
+            if self.threads {
+                self.blocked = Some(Blocked { timeout });
+            } else if let Some(t) = timeout {
                 self.advance(t);
             }
         }

@@ -6,23 +6,24 @@ use core::time::Duration;
 
 use crate::trace::{ConnId, Tracer};
 use crate::Host;
+use crate::Sharing;
 
 /// Names one host of a network (from [`Host::id`]), for fault plans and scripts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HostId(pub(crate) usize);
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> From<Host<'_, S, B, Q, T>>
-    for HostId
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    From<Host<'_, S, B, Q, T, K>> for HostId
 {
-    fn from(host: Host<'_, S, B, Q, T>) -> Self {
+    fn from(host: Host<'_, S, B, Q, T, K>) -> Self {
         host.id()
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> From<&Host<'_, S, B, Q, T>>
-    for HostId
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    From<&Host<'_, S, B, Q, T, K>> for HostId
 {
-    fn from(host: &Host<'_, S, B, Q, T>) -> Self {
+    fn from(host: &Host<'_, S, B, Q, T, K>) -> Self {
         host.id()
     }
 }

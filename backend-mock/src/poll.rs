@@ -125,6 +125,14 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 return Ok(n);
             }
         }
+        if self.threads {
+            // Nothing more will happen on the virtual clock: wait for another thread.
+            self.blocked = Some(crate::guard::Blocked { timeout });
+            return match timeout {
+                Some(_) => Ok(0),
+                None => Err(Error::new(ErrorKind::WouldBlock)),
+            };
+        }
         match end {
             Some(end) => {
                 let now = self.clock.now();

@@ -95,6 +95,9 @@ pub(crate) struct Stream {
     /// A non-blocking `connect` returned `EINPROGRESS` and has finished since: the next
     /// `connect` returns success once, as Linux's does, before `EISCONN`.
     pub(crate) connect_unreported: bool,
+    /// A blocking `connect` on a shared network waits for room in the listener's queue;
+    /// its retries ask how it went instead of connecting again.
+    pub(crate) connect_waiting: bool,
 }
 
 /// One simulated socket.
@@ -156,6 +159,7 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
                 peer_gone: false,
                 closed: false,
                 connect_unreported: false,
+                connect_waiting: false,
             },
             so_error: None,
             opts: Opts::new(B),

@@ -10,13 +10,13 @@ use crate::{Datagram, Listener, Stream};
 macro_rules! socket_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        pub struct $name<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8, T: crate::trace::Tracer = ()> {
-            pub(crate) net: &'n crate::Net<S, B, Q, T>,
+        pub struct $name<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8, T: crate::trace::Tracer = (), K: crate::Sharing = crate::Local> {
+            pub(crate) net: &'n crate::Net<S, B, Q, T, K>,
             pub(crate) handle: crate::Handle,
         }
 
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer>
-            core::fmt::Debug for $name<'_, S, B, Q, T>
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::Sharing>
+            core::fmt::Debug for $name<'_, S, B, Q, T, K>
         {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.debug_struct(stringify!($name))
@@ -25,14 +25,14 @@ macro_rules! socket_type {
             }
         }
 
-        impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer> $name<'n, S, B, Q, T> {
-            pub(crate) fn from_parts(net: &'n crate::Net<S, B, Q, T>, handle: crate::Handle) -> Self {
+        impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::Sharing> $name<'n, S, B, Q, T, K> {
+            pub(crate) fn from_parts(net: &'n crate::Net<S, B, Q, T, K>, handle: crate::Handle) -> Self {
                 $name { net, handle }
             }
 
             /// Gives up ownership without closing, to become another socket type.
             #[allow(dead_code)]
-            pub(crate) fn into_parts(self) -> (&'n crate::Net<S, B, Q, T>, crate::Handle) {
+            pub(crate) fn into_parts(self) -> (&'n crate::Net<S, B, Q, T, K>, crate::Handle) {
                 let me = core::mem::ManuallyDrop::new(self);
                 (me.net, me.handle)
             }
@@ -70,14 +70,14 @@ macro_rules! socket_type {
         }
 
         /// Closes the socket (`close(fd)`).
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer> Drop for $name<'_, S, B, Q, T> {
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::Sharing> Drop for $name<'_, S, B, Q, T, K> {
             fn drop(&mut self) {
                 self.net.state_mut().close(self.handle);
             }
         }
 
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer> anysock_core::Pollable
-            for $name<'_, S, B, Q, T>
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::Sharing> anysock_core::Pollable
+            for $name<'_, S, B, Q, T, K>
         {
             type Handle = crate::Handle;
             fn handle(&self) -> crate::Handle {
@@ -96,12 +96,18 @@ socket_type! {
     Socket
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer>
-    anysock_core::Socket for Socket<'n, S, B, Q, T>
+impl<
+        'n,
+        const S: usize,
+        const B: usize,
+        const Q: usize,
+        T: crate::trace::Tracer,
+        K: crate::Sharing,
+    > anysock_core::Socket for Socket<'n, S, B, Q, T, K>
 {
-    type Listener = Listener<'n, S, B, Q, T>;
-    type Stream = Stream<'n, S, B, Q, T>;
-    type Datagram = Datagram<'n, S, B, Q, T>;
+    type Listener = Listener<'n, S, B, Q, T, K>;
+    type Stream = Stream<'n, S, B, Q, T, K>;
+    type Datagram = Datagram<'n, S, B, Q, T, K>;
 
     fn domain(&self) -> Domain {
         Socket::domain(self)
@@ -115,7 +121,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer
         self.net.state_mut().bind(self.handle, addr)
     }
 
-    fn listen(self, backlog: u32) -> Result<Listener<'n, S, B, Q, T>> {
+    fn listen(self, backlog: u32) -> Result<Listener<'n, S, B, Q, T, K>> {
         self.net.state_mut().listen(self.handle, backlog)?;
         let (net, handle) = self.into_parts();
         Ok(Listener::from_parts(net, handle))
@@ -125,19 +131,24 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer
     /// room (a non-blocking TCP one still says [`ErrorKind::InProgress`] first, as Linux's
     /// does even on loopback; a Unix one never does). See the crate docs for a full queue.
     fn connect(&mut self, addr: &SocketAddr) -> Result<()> {
-        let mut st = self.net.state_mut();
-        let s = st.sock(self.handle)?;
-        if addr.domain() != s.domain {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
-        if s.ty == Type::Datagram {
-            st.connect_datagram(self.handle, addr)
-        } else {
-            st.connect_stream(self.handle, addr)
-        }
+        let h = self.handle;
+        self.net.blocking_then(
+            |st| {
+                let s = st.sock(h)?;
+                if addr.domain() != s.domain {
+                    return Err(Error::new(ErrorKind::InvalidInput));
+                }
+                if s.ty == Type::Datagram {
+                    st.connect_datagram(h, addr)
+                } else {
+                    st.connect_stream(h, addr)
+                }
+            },
+            |st, last, why| st.connect_gave_up(h, last, why),
+        )
     }
 
-    fn into_stream(self) -> Result<Stream<'n, S, B, Q, T>> {
+    fn into_stream(self) -> Result<Stream<'n, S, B, Q, T, K>> {
         if Socket::socket_type(&self) == Type::Datagram {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
@@ -145,7 +156,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer
         Ok(Stream::from_parts(net, handle))
     }
 
-    fn into_datagram(self) -> Result<Datagram<'n, S, B, Q, T>> {
+    fn into_datagram(self) -> Result<Datagram<'n, S, B, Q, T, K>> {
         if Socket::socket_type(&self) != Type::Datagram {
             return Err(Error::new(ErrorKind::InvalidInput));
         }

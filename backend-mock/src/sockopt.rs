@@ -8,6 +8,7 @@ use anysock_core::{Domain, Error, ErrorKind, Result, SockOpt};
 
 use crate::sock::{Sock, MIN_RCVBUF_REPORTED, MIN_SNDBUF_REPORTED};
 use crate::trace::Tracer;
+use crate::Sharing;
 use crate::{Datagram, Listener, Socket, Stream};
 
 fn invalid() -> Error {
@@ -251,7 +252,7 @@ impl MockOpt for V6Only {
 macro_rules! sockopts {
     ([$($ty:ident),*], $opts:tt) => {$(sockopts!(@one $ty, $opts);)*};
     (@one $ty:ident, [$($opt:ty),*]) => {$(
-        impl<const S: usize, const B: usize, const Q: usize, T: Tracer> SockOpt<$opt> for $ty<'_, S, B, Q, T> {
+        impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> SockOpt<$opt> for $ty<'_, S, B, Q, T, K> {
             fn set(&mut self, _: $opt, value: <$opt as SockOption>::Value) -> Result<()> {
                 let mut st = self.net.state_mut();
                 <$opt as MockOpt>::write(st.sock_mut(self.handle)?, value)

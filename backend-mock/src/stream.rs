@@ -6,18 +6,23 @@ use anysock_core::{
     Type,
 };
 
+use crate::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
+use crate::Sharing;
 
 socket_type! {
     /// A connected stream on a [`crate::Host`]: TCP, or a Unix stream. Reads and writes follow
     /// [`anysock_core::Stream`]'s contract with the mock's rule for waiting: a blocking call
     /// that would have to wait for the peer fails with [`ErrorKind::WouldBlock`] at once (or
-    /// after its timeout on the virtual clock). Closed when dropped.
+    /// after its timeout on the virtual clock); on a `SharedNet` (feature `std`) it waits for the
+    /// peer's thread. Closed when dropped.
     Stream
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Stream<'_, S, B, Q, T> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    Stream<'_, S, B, Q, T, K>
+{
     fn ready(&self) -> i16 {
         self.net.state().readiness(self.handle)
     }
@@ -26,10 +31,10 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Stream<'_, S, B,
     /// [`ErrorKind::MessageTooLong`] (its start is in the buffer, the rest is gone), as the
     /// POSIX backend reports it, rather than being cut silently.
     fn read_one(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+        let h = self.handle;
         let got = self
             .net
-            .state_mut()
-            .stream_read(self.handle, &mut [buf], flags)?;
+            .blocking(|st| st.stream_read(h, &mut [&mut *buf], flags), gave_up)?;
         if got.truncated {
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
@@ -37,27 +42,27 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> Stream<'_, S, B,
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::ErrorType
-    for Stream<'_, S, B, Q, T>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::ErrorType
+    for Stream<'_, S, B, Q, T, K>
 {
     type Error = Error;
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::Read
-    for Stream<'_, S, B, Q, T>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::Read
+    for Stream<'_, S, B, Q, T, K>
 {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
         self.read_one(buf, MsgFlags::NONE)
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::Write
-    for Stream<'_, S, B, Q, T>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::Write
+    for Stream<'_, S, B, Q, T, K>
 {
     fn write(&mut self, buf: &[u8]) -> Result<usize> {
+        let h = self.handle;
         self.net
-            .state_mut()
-            .stream_write(self.handle, &[buf], MsgFlags::NONE)
+            .blocking(|st| st.stream_write(h, &[buf], MsgFlags::NONE), gave_up)
     }
 
     /// Nothing to do: bytes reach the peer's queue when written.
@@ -66,8 +71,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::Wri
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::ReadReady
-    for Stream<'_, S, B, Q, T>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::ReadReady
+    for Stream<'_, S, B, Q, T, K>
 {
     /// Data, end of stream or an error is waiting (`POLLIN`, `POLLHUP`, `POLLERR`).
     fn read_ready(&mut self) -> Result<bool> {
@@ -75,8 +80,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::Rea
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::WriteReady
-    for Stream<'_, S, B, Q, T>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::WriteReady
+    for Stream<'_, S, B, Q, T, K>
 {
     /// There is room toward the peer, or a write would fail at once (`POLLOUT`, `POLLERR`).
     fn write_ready(&mut self) -> Result<bool> {
@@ -84,13 +89,13 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> embedded_io::Wri
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> anysock_core::Stream
-    for Stream<'_, S, B, Q, T>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anysock_core::Stream
+    for Stream<'_, S, B, Q, T, K>
 {
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
+        let h = self.handle;
         self.net
-            .state_mut()
-            .stream_write(self.handle, &[buf], flags)
+            .blocking(|st| st.stream_write(h, &[buf], flags), gave_up)
     }
 
     /// As `read`, with [`MsgFlags::PEEK`] and [`MsgFlags::DONTWAIT`]. [`MsgFlags::WAITALL`]
@@ -126,7 +131,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> anysock_core::St
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer> MsgIo for Stream<'_, S, B, Q, T> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo
+    for Stream<'_, S, B, Q, T, K>
+{
     /// `sendmsg`: the buffers in order, as one write. The mock carries no ancillary data:
     /// a non-empty `control` is [`ErrorKind::InvalidInput`]. An address is ignored on TCP (as
     /// Linux does) and refused on a Unix stream (`EISCONN`).
@@ -137,19 +144,22 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer> MsgIo for Stream
         if msg.addr.is_some() && self.domain() == anysock_core::Domain::Unix {
             return Err(Error::new(ErrorKind::AlreadyConnected));
         }
-        self.net
-            .state_mut()
-            .stream_write(self.handle, msg.iov.as_slices(), msg.flags)
+        let h = self.handle;
+        self.net.blocking(
+            |st| st.stream_write(h, msg.iov.as_slices(), msg.flags),
+            gave_up,
+        )
     }
 
     /// `recvmsg`: fills the buffers in order; a seqpacket receive takes one record and
     /// reports [`MsgFlags::TRUNC`] when it did not fit (Linux sets no `MSG_EOR` there). `addr` is the peer's address on a Unix stream
     /// whose peer is bound (as Linux reports it), `None` otherwise; `control_len` is 0.
     fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
-        let got =
-            self.net
-                .state_mut()
-                .stream_read(self.handle, msg.iov.as_mut_slices(), msg.flags)?;
+        let (h, flags) = (self.handle, msg.flags);
+        let bufs = msg.iov.as_mut_slices();
+        let got = self
+            .net
+            .blocking(|st| st.stream_read(h, bufs, flags), gave_up)?;
         let addr = {
             let st = self.net.state();
             let s = st.sock(self.handle)?;
