@@ -1,8 +1,8 @@
 //! [`Datagram`]: a socket of messages.
 
 use anysock_core::{
-    Domain, MsgFlags, MsgIo, Pollable, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
-    Type,
+    Domain, MsgFlags, MsgIo, Pollable, Received, RecvBatch, RecvMeta, RecvMsg, Result, SendBatch,
+    SendMsg, SocketAddr, Type,
 };
 
 use crate::socket::{shared_methods, Socket};
@@ -70,11 +70,35 @@ impl anysock_core::Datagram for Datagram {
 }
 
 impl MsgIo for Datagram {
+    /// `sendmsg`. Descriptors, packet info and other ancillary data go in `msg.control`,
+    /// encoded with [`crate::cmsg::ControlWriter`] or
+    /// [`anysock_core::cmsg::Ancillary::encode_control`].
     fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
         sys::msg::send_msg(&self.sock.fd, self.sock.domain, msg)
     }
 
+    /// `recvmsg`. Descriptors received in `SCM_RIGHTS` are closed (their numbers read `-1`):
+    /// to keep them, use [`anysock_core::cmsg::Ancillary::recv_msg_control`].
     fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
         sys::msg::recv_msg(&self.sock.fd, self.sock.domain, msg)
+    }
+
+    /// `sendmmsg`: the whole batch in one syscall on Linux (one per run of messages with equal
+    /// flags), one `sendmsg` per message elsewhere. Every message is checked before anything
+    /// is sent.
+    fn send_mmsg<const B: usize, const N: usize>(
+        &mut self,
+        batch: &mut SendBatch<'_, B, N>,
+    ) -> Result<usize> {
+        sys::mmsg::send_mmsg(&self.sock.fd, self.sock.domain, batch)
+    }
+
+    /// `recvmmsg` with `MSG_WAITFORONE` on Linux, one `recvmsg` per message elsewhere.
+    /// Descriptors received in `SCM_RIGHTS` are closed, as by `recv_msg`.
+    fn recv_mmsg<const B: usize, const N: usize>(
+        &mut self,
+        batch: &mut RecvBatch<'_, B, N>,
+    ) -> Result<usize> {
+        sys::mmsg::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 }

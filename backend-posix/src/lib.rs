@@ -42,6 +42,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod cmsg;
 mod datagram;
 mod listener;
 mod socket;

@@ -2,8 +2,8 @@
 
 use anysock_core::embedded_io;
 use anysock_core::{
-    Domain, Error, ErrorKind, MsgFlags, MsgIo, Pollable, RecvMeta, RecvMsg, Result, SendMsg,
-    Shutdown, SocketAddr, Type,
+    Domain, Error, ErrorKind, MsgFlags, MsgIo, Pollable, RecvBatch, RecvMeta, RecvMsg, Result,
+    SendBatch, SendMsg, Shutdown, SocketAddr, Type,
 };
 
 use crate::socket::{shared_methods, Socket};
@@ -151,5 +151,29 @@ impl MsgIo for Stream {
             });
         }
         sys::msg::recv_msg(&self.sock.fd, self.sock.domain, msg)
+    }
+
+    /// `sendmmsg`: the whole batch in one syscall on Linux (one per run of messages with equal
+    /// flags), one `sendmsg` per message elsewhere. Every message is checked before anything
+    /// is sent.
+    fn send_mmsg<const B: usize, const N: usize>(
+        &mut self,
+        batch: &mut SendBatch<'_, B, N>,
+    ) -> Result<usize> {
+        sys::mmsg::send_mmsg(&self.sock.fd, self.sock.domain, batch)
+    }
+
+    /// `recvmmsg` with `MSG_WAITFORONE` on Linux, one `recvmsg` per message elsewhere.
+    /// Descriptors received in `SCM_RIGHTS` are closed, as by `recv_msg`.
+    fn recv_mmsg<const B: usize, const N: usize>(
+        &mut self,
+        batch: &mut RecvBatch<'_, B, N>,
+    ) -> Result<usize> {
+        // A message with no room for data would make the kernel wait for bytes it cannot
+        // deliver; one `recvmsg` at a time answers it at once, as `recv_msg` does.
+        if batch.messages().iter().any(|m| m.iov.total_len() == 0) {
+            return sys::mmsg::recv_mmsg_loop(batch, |m| self.recv_msg(m));
+        }
+        sys::mmsg::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 }

@@ -16,6 +16,8 @@
 //! | `read`/`write`, `send`/`recv` | [`embedded_io::Read`]/[`embedded_io::Write`], [`Stream::send`]/[`Stream::recv`] |
 //! | `sendto`/`recvfrom` | [`Datagram::send_to`]/[`Datagram::recv_from`] |
 //! | `sendmsg`/`recvmsg` | [`MsgIo::send_msg`]/[`MsgIo::recv_msg`] |
+//! | `sendmmsg`/`recvmmsg` | [`MsgIo::send_mmsg`]/[`MsgIo::recv_mmsg`] |
+//! | `CMSG_*`, `SCM_RIGHTS`, ... | [`cmsg::Cmsg`], [`cmsg::Ancillary`] |
 //! | `shutdown` | [`Stream::shutdown`] |
 //! | `setsockopt`/`getsockopt` | [`SockOpt::set`]/[`SockOpt::get`] |
 //! | `poll` | [`Stack::poll`] |
@@ -45,6 +47,7 @@
 extern crate std;
 
 mod addr;
+pub mod cmsg;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod datagram;
@@ -68,7 +71,7 @@ pub use domain::{Domain, Shutdown, Type};
 pub use error::{Error, ErrorKind, Result};
 pub use iovec::{IoVec, IoVecMut};
 pub use listener::Listener;
-pub use msg::{MsgFlags, Received, RecvMeta, RecvMsg, SendMsg};
+pub use msg::{MsgFlags, Received, RecvBatch, RecvMeta, RecvMsg, SendBatch, SendMsg};
 pub use msg_io::MsgIo;
 pub use poll::{Interest, PollFd, Pollable, Readiness};
 pub use socket::Socket;

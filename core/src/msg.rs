@@ -5,6 +5,7 @@ use core::fmt;
 use core::ops::{BitOr, BitOrAssign};
 
 use crate::addr::SocketAddr;
+use crate::error::{Error, ErrorKind, Result};
 use crate::iovec::{IoVec, IoVecMut, DEFAULT_IOVECS};
 
 /// Flags of `send`/`recv`/`sendmsg`/`recvmsg` (`MSG_*`), both those a caller passes and those
@@ -277,4 +278,207 @@ pub struct Received {
     pub len: usize,
     /// The datagram did not fit and was cut to `len` bytes.
     pub truncated: bool,
+}
+
+impl RecvMeta {
+    /// Nothing received: zero bytes, no address, no control data, no flags.
+    pub const EMPTY: RecvMeta = RecvMeta {
+        len: 0,
+        addr: None,
+        control_len: 0,
+        flags: MsgFlags::NONE,
+    };
+}
+
+/// Up to `B` messages to send in one call (`struct mmsghdr[]` for `sendmmsg`), each with its own
+/// address, buffers, control data and flags; after [`crate::MsgIo::send_mmsg`], the bytes sent
+/// of each.
+///
+/// ```
+/// use anysock_core::{ErrorKind, IoVec, SendBatch, SendMsg};
+///
+/// let mut batch = SendBatch::<2, 1>::new();
+/// batch.push(SendMsg::new(IoVec::from_slices(&[b"one"])?))?;
+/// batch.push(SendMsg::new(IoVec::from_slices(&[b"two"])?))?;
+/// let third = SendMsg::new(IoVec::from_slices(&[b"three"])?);
+/// assert_eq!(batch.push(third).unwrap_err().kind(), ErrorKind::InvalidInput);
+/// assert_eq!(batch.len(), 2);
+/// # Ok::<(), anysock_core::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+#[doc(alias = "mmsghdr")]
+pub struct SendBatch<'a, const B: usize, const N: usize = DEFAULT_IOVECS> {
+    msgs: [SendMsg<'a, N>; B],
+    sent: [usize; B],
+    len: usize,
+}
+
+impl<'a, const B: usize, const N: usize> SendBatch<'a, B, N> {
+    /// An empty batch.
+    pub const fn new() -> Self {
+        SendBatch {
+            msgs: [SendMsg::new(IoVec::new()); B],
+            sent: [0; B],
+            len: 0,
+        }
+    }
+
+    /// Appends a message; [`crate::ErrorKind::InvalidInput`] when the batch already holds `B`.
+    pub fn push(&mut self, msg: SendMsg<'a, N>) -> Result<()> {
+        let slot = self
+            .msgs
+            .get_mut(self.len)
+            .ok_or(Error::new(ErrorKind::InvalidInput))?;
+        *slot = msg;
+        self.sent[self.len] = 0;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Empties the batch, to fill it again.
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// The messages, in order.
+    pub fn messages(&self) -> &[SendMsg<'a, N>] {
+        &self.msgs[..self.len]
+    }
+
+    /// Bytes sent of each message by the last `send_mmsg` (`msg_len`): valid for as many
+    /// messages as it reported sent.
+    pub fn sent(&self) -> &[usize] {
+        &self.sent[..self.len]
+    }
+
+    /// The messages and the counts of bytes sent, for a backend filling both in one pass.
+    pub fn parts_mut(&mut self) -> (&[SendMsg<'a, N>], &mut [usize]) {
+        (&self.msgs[..self.len], &mut self.sent[..self.len])
+    }
+
+    /// How many messages the batch holds.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the batch holds no message.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The most messages the batch can hold: `B`.
+    pub const fn capacity(&self) -> usize {
+        B
+    }
+}
+
+impl<const B: usize, const N: usize> Default for SendBatch<'_, B, N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Up to `B` messages to receive in one call (`struct mmsghdr[]` for `recvmmsg`), each into its
+/// own buffers and control buffer; after [`crate::MsgIo::recv_mmsg`], what each one received.
+///
+/// All messages of a batch take the same request flags, since `recvmmsg` has one flags
+/// argument for the whole call.
+///
+/// ```
+/// use anysock_core::{IoVecMut, RecvBatch, RecvMsg};
+///
+/// let mut bufs = [[0u8; 64]; 4];
+/// let mut batch = RecvBatch::<4, 1>::new();
+/// for buf in &mut bufs {
+///     let mut iov = IoVecMut::new();
+///     iov.push(buf)?;
+///     batch.push(RecvMsg::new(iov))?;
+/// }
+/// assert_eq!(batch.len(), batch.capacity());
+/// # Ok::<(), anysock_core::Error>(())
+/// ```
+#[derive(Debug)]
+#[doc(alias = "mmsghdr")]
+pub struct RecvBatch<'a, const B: usize, const N: usize = DEFAULT_IOVECS> {
+    msgs: [RecvMsg<'a, N>; B],
+    meta: [RecvMeta; B],
+    len: usize,
+}
+
+impl<'a, const B: usize, const N: usize> RecvBatch<'a, B, N> {
+    /// An empty batch.
+    pub fn new() -> Self {
+        RecvBatch {
+            msgs: core::array::from_fn(|_| RecvMsg::new(IoVecMut::new())),
+            meta: [RecvMeta::EMPTY; B],
+            len: 0,
+        }
+    }
+
+    /// Appends a message; [`crate::ErrorKind::InvalidInput`] when the batch already holds `B`.
+    pub fn push(&mut self, msg: RecvMsg<'a, N>) -> Result<()> {
+        let slot = self
+            .msgs
+            .get_mut(self.len)
+            .ok_or(Error::new(ErrorKind::InvalidInput))?;
+        *slot = msg;
+        self.meta[self.len] = RecvMeta::EMPTY;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Empties the batch, to fill it again.
+    pub fn clear(&mut self) {
+        for msg in &mut self.msgs[..self.len] {
+            *msg = RecvMsg::new(IoVecMut::new());
+        }
+        self.len = 0;
+    }
+
+    /// The messages, in order: after a receive, message `i` holds `meta()[i].len` bytes.
+    pub fn messages(&self) -> &[RecvMsg<'a, N>] {
+        &self.msgs[..self.len]
+    }
+
+    /// What the last `recv_mmsg` received into each message: valid for as many messages as it
+    /// reported received.
+    pub fn meta(&self) -> &[RecvMeta] {
+        &self.meta[..self.len]
+    }
+
+    /// The messages and their reports, for a backend filling both in one pass.
+    pub fn parts_mut(&mut self) -> (&mut [RecvMsg<'a, N>], &mut [RecvMeta]) {
+        (&mut self.msgs[..self.len], &mut self.meta[..self.len])
+    }
+
+    /// The request flags of the batch (those of its first message), or
+    /// [`crate::ErrorKind::InvalidInput`] when its messages disagree.
+    pub fn flags(&self) -> Result<MsgFlags> {
+        let first = self.messages().first().map_or(MsgFlags::NONE, |m| m.flags);
+        if self.messages().iter().any(|m| m.flags != first) {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        Ok(first)
+    }
+
+    /// How many messages the batch holds.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the batch holds no message.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The most messages the batch can hold: `B`.
+    pub const fn capacity(&self) -> usize {
+        B
+    }
+}
+
+impl<const B: usize, const N: usize> Default for RecvBatch<'_, B, N> {
+    fn default() -> Self {
+        Self::new()
+    }
 }

@@ -15,10 +15,13 @@
 compile_error!("anysock-posix supports Unix-like systems only (Linux, macOS, the BSDs)");
 
 pub(crate) mod addr;
+pub(crate) mod cmsg;
 pub(crate) mod errno;
 pub(crate) mod fd;
+pub(crate) mod mmsg;
 pub(crate) mod msg;
 pub(crate) mod os;
+pub(crate) mod passed;
 pub(crate) mod poll;
 mod raw_fd;
 pub(crate) mod socket;

@@ -1,5 +1,5 @@
-//! Moving data: `send`, `recv`, `sendto`, `recvfrom`, `sendmsg`, `recvmsg`, and the mapping
-//! of [`MsgFlags`] to the platform's `MSG_*` values.
+//! Moving data: `send`, `recv`, `sendto`, `recvfrom`, `sendmsg`, `recvmsg` (batches are in
+//! `mmsg`), and the mapping of [`MsgFlags`] to the platform's `MSG_*` values.
 
 use core::mem;
 use core::ptr;
@@ -7,9 +7,11 @@ use core::ptr;
 use libc::{c_int, c_void};
 
 use super::addr::{self, SockAddr};
+use super::passed::{self, ReceivedControl};
 use super::{os, retry, Fd};
 use anysock_core::{
-    Domain, Error, ErrorKind, MsgFlags, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
+    Domain, Error, ErrorKind, IoVecMut, MsgFlags, Received, RecvMeta, RecvMsg, Result, SendMsg,
+    SocketAddr,
 };
 
 /// anysock flag, platform flag.
@@ -57,7 +59,7 @@ pub(crate) fn recv_flags(flags: MsgFlags) -> Result<c_int> {
 }
 
 /// The flags a received message reports (`msg_flags`).
-fn from_platform(raw: c_int) -> MsgFlags {
+pub(crate) fn from_platform(raw: c_int) -> MsgFlags {
     let mut out = MsgFlags::NONE;
     for (ours, theirs) in FLAG_TABLE {
         if theirs != 0 && raw & theirs == theirs && ours != MsgFlags::NOSIGNAL {
@@ -212,19 +214,53 @@ pub(crate) fn send_msg<const N: usize>(
     }
 }
 
-/// `recvmsg(fd, &msghdr, flags)` into the caller's buffers.
+/// `recvmsg(fd, &msghdr, flags)` into the caller's buffers. Descriptors received in
+/// `SCM_RIGHTS` are closed and their numbers overwritten with `-1`: raw bytes cannot own them,
+/// and this way none leaks (to keep them, use [`recv_msg_control`]).
 pub(crate) fn recv_msg<const N: usize>(
     fd: &Fd,
     domain: Domain,
     msg: &mut RecvMsg<'_, N>,
 ) -> Result<RecvMeta> {
     let flags = recv_flags(msg.flags)?;
+    let meta = recv_into(fd, domain, &mut msg.iov, msg.control, flags)?;
+    passed::close_rights(&mut msg.control[..meta.control_len]);
+    Ok(meta)
+}
+
+/// `recvmsg(fd, &msghdr, flags)` with a control buffer lent to the decoder it returns, which
+/// owns the descriptors received.
+pub(crate) fn recv_msg_control<'c, const N: usize>(
+    fd: &Fd,
+    domain: Domain,
+    msg: &mut RecvMsg<'_, N>,
+    control: &'c mut [u8],
+) -> Result<(RecvMeta, ReceivedControl<'c>)> {
+    if !msg.control.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidInput));
+    }
+    let flags = recv_flags(msg.flags)?;
+    let meta = recv_into(fd, domain, &mut msg.iov, control, flags)?;
+    let control: &'c [u8] = control;
+    // SAFETY: the kernel just wrote these bytes, and nothing else has seen the descriptors.
+    let received = unsafe { ReceivedControl::new(&control[..meta.control_len]) };
+    Ok((meta, received))
+}
+
+/// One `recvmsg` into `iov` and `control`.
+fn recv_into<const N: usize>(
+    fd: &Fd,
+    domain: Domain,
+    bufs: &mut IoVecMut<'_, N>,
+    control: &mut [u8],
+    flags: c_int,
+) -> Result<RecvMeta> {
     let mut iov = [libc::iovec {
         iov_base: ptr::null_mut(),
         iov_len: 0,
     }; N];
-    let used = msg.iov.len();
-    for (dst, src) in iov.iter_mut().zip(msg.iov.as_mut_slices()) {
+    let used = bufs.len();
+    for (dst, src) in iov.iter_mut().zip(bufs.as_mut_slices()) {
         *dst = libc::iovec {
             iov_base: src.as_mut_ptr().cast(),
             iov_len: src.len(),
@@ -232,7 +268,7 @@ pub(crate) fn recv_msg<const N: usize>(
     }
     let mut from = SockAddr::empty();
     let (len, msg_flags, control_len) =
-        recvmsg_raw(fd, &mut iov[..used], Some(&mut from), msg.control, flags)?;
+        recvmsg_raw(fd, &mut iov[..used], Some(&mut from), control, flags)?;
     let addr = if from.len() == 0 {
         None
     } else {
@@ -241,7 +277,7 @@ pub(crate) fn recv_msg<const N: usize>(
     Ok(RecvMeta {
         len,
         addr,
-        control_len: control_len.min(msg.control.len()),
+        control_len: control_len.min(control.len()),
         flags: from_platform(msg_flags),
     })
 }
