@@ -259,15 +259,6 @@ impl PassedFd {
     }
 }
 
-#[cfg(feature = "std")]
-impl From<PassedFd> for std::os::fd::OwnedFd {
-    fn from(fd: PassedFd) -> Self {
-        use std::os::fd::FromRawFd;
-        // SAFETY: `into_raw_fd` gives up an open descriptor that nothing else owns.
-        unsafe { std::os::fd::OwnedFd::from_raw_fd(fd.into_raw_fd()) }
-    }
-}
-
 /// The typed ancillary data of [`anysock_core::cmsg::Ancillary`], the same for every POSIX
 /// socket that carries messages.
 macro_rules! ancillary {

@@ -100,3 +100,10 @@ std_conversions!(Listener:
 std_conversions!(Datagram:
     UdpSocket => |d, _| is_inet(d),
     UnixDatagram => |d, _| d == Domain::Unix);
+
+impl From<crate::cmsg::PassedFd> for OwnedFd {
+    fn from(fd: crate::cmsg::PassedFd) -> OwnedFd {
+        // SAFETY: `into_raw_fd` gives up an open descriptor that nothing else owns.
+        unsafe { OwnedFd::from_raw_fd(fd.into_raw_fd()) }
+    }
+}
