@@ -7,8 +7,10 @@ mod common;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use anysock::mock::{Host, Net, SharedNet, Sharing};
-use anysock::posix::Posix;
+use anysock::mock::cmsg::ReceivedSockets;
+use anysock::mock::{self, Host, Net, SharedNet, Sharing};
+use anysock::posix::cmsg::ReceivedFds;
+use anysock::posix::{self, Posix};
 use anysock::{SocketAddr, UnixAddr};
 use anysock_core::conformance::{self, Harness, Quirk};
 
@@ -40,6 +42,14 @@ impl Harness for PosixHarness {
 
     fn stack(&self) -> &Posix {
         &Posix
+    }
+
+    fn passed_stream(fds: &mut ReceivedFds<'_>) -> Option<anysock::Result<posix::Stream>> {
+        fds.next().map(|fd| fd.into_stream())
+    }
+
+    fn passed_listener(fds: &mut ReceivedFds<'_>) -> Option<anysock::Result<posix::Listener>> {
+        fds.next().map(|fd| fd.into_listener())
     }
 
     fn ipv4(&self) -> SocketAddr {
@@ -82,6 +92,18 @@ impl<'n, K: Sharing> Harness for MockHarness<'n, K> {
 
     fn stack(&self) -> &Self::Stack {
         &self.host
+    }
+
+    fn passed_stream(
+        fds: &mut ReceivedSockets<'_, 'n, 32, 4096, 8, (), K>,
+    ) -> Option<anysock::Result<mock::Stream<'n, 32, 4096, 8, (), K>>> {
+        fds.next().map(|s| s.into_stream())
+    }
+
+    fn passed_listener(
+        fds: &mut ReceivedSockets<'_, 'n, 32, 4096, 8, (), K>,
+    ) -> Option<anysock::Result<mock::Listener<'n, 32, 4096, 8, (), K>>> {
+        fds.next().map(|s| s.into_listener())
     }
 
     fn ipv4(&self) -> SocketAddr {

@@ -19,8 +19,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// - a Unix stream always ends the peer's stream; with unread data the peer's next read
     ///   after its queued data gets `ECONNRESET` (Linux ignores `SO_LINGER` there);
     /// - a pathname's file stays (see [`crate::Host::unlink`]).
+    ///
+    /// That is when `h`'s last handle is dropped and no message in flight carries it; until
+    /// then the other handles keep it open (see `rights.rs`).
     pub(crate) fn close(&mut self, h: Handle) {
-        self.close_as(h, false);
+        self.drop_owner(h);
     }
 
     /// Closes `h`; `crashed` when its host crashed, which resets every connection.

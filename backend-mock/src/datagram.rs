@@ -4,6 +4,7 @@ use anysock_core::{
     Error, ErrorKind, MsgFlags, MsgIo, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
 };
 
+use crate::ancillary::{Ctl, Outgoing};
 use crate::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
@@ -33,8 +34,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
 
     fn recv_from(&mut self, buf: &mut [u8]) -> Result<(Received, SocketAddr)> {
         let h = self.handle;
+        let ctl = &mut Ctl::none();
         let got = self.net.blocking(
-            |st| st.datagram_recv(h, &mut [&mut *buf], MsgFlags::NONE),
+            |st| st.datagram_recv(h, &mut [&mut *buf], MsgFlags::NONE, ctl),
             gave_up,
         )?;
         let received = Received {
@@ -87,37 +89,34 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
 impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo
     for Datagram<'_, S, B, Q, T, K>
 {
-    /// `sendmsg`: the buffers in order as one datagram, to `msg.addr` or the connected peer.
-    /// A non-empty `control` is [`ErrorKind::InvalidInput`]: the mock carries no ancillary
-    /// data.
+    /// `sendmsg`: the buffers in order as one datagram, to `msg.addr` or the connected peer,
+    /// with the ancillary data of `control` in the mock's encoding ([`crate::cmsg`]): passed
+    /// sockets and credentials on a Unix socket, checked before anything is sent (see
+    /// [`anysock_core::cmsg::Ancillary`]).
     fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
-        if !msg.control.is_empty() {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
         let h = self.handle;
+        if msg.control.is_empty() {
+            return self.net.blocking(
+                |st| st.datagram_send(h, msg.iov.as_slices(), msg.addr, msg.flags),
+                gave_up,
+            );
+        }
+        let out = Outgoing::parse(msg.control)?;
         self.net.blocking(
-            |st| st.datagram_send(h, msg.iov.as_slices(), msg.addr, msg.flags),
+            |st| st.datagram_send_with(h, msg.iov.as_slices(), msg.addr, msg.flags, &out),
             gave_up,
         )
     }
 
     /// `recvmsg`: one datagram scattered over the buffers, its sender, and
-    /// [`MsgFlags::TRUNC`] when it did not fit; `control_len` is 0.
+    /// [`MsgFlags::TRUNC`] when it did not fit. Ancillary data lands in `msg.control` as on
+    /// Linux, except that passed sockets are closed at once (their handles read as closed):
+    /// receive with [`anysock_core::cmsg::Ancillary::recv_msg_control`] to keep them.
     fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
-        let (h, flags) = (self.handle, msg.flags);
-        let bufs = msg.iov.as_mut_slices();
-        let got = self
-            .net
-            .blocking(|st| st.datagram_recv(h, bufs, flags), gave_up)?;
-        Ok(RecvMeta {
-            len: got.len,
-            addr: Some(got.from),
-            control_len: 0,
-            flags: if got.truncated {
-                MsgFlags::TRUNC
-            } else {
-                MsgFlags::NONE
-            },
-        })
+        let control = core::mem::take(&mut msg.control);
+        let mut ctl = Ctl::new(&mut *control, false);
+        let meta = self.recv_with(msg, &mut ctl);
+        msg.control = control;
+        meta
     }
 }

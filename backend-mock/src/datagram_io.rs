@@ -4,12 +4,14 @@ use core::net::{IpAddr, Ipv4Addr};
 
 use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr};
 
+use crate::ancillary::Ctl;
 use crate::faults::Fate;
 use crate::flags::{check_recv, check_send, scatter};
 use crate::host::{canonical, present};
 use crate::net::State;
 use crate::ports::Cover;
-use crate::queue::Record;
+use crate::queue::{Record, Tag};
+use crate::rights::Landed;
 use crate::trace::{EventKind, Fault};
 use crate::Handle;
 
@@ -221,7 +223,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let to = t.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
         self.emit_bytes(datagram(from, to), bufs, total);
         let now = self.clock.now();
-        self.deliver(target, bufs, total, &from, now, false);
+        self.deliver(target, bufs, total, &from, now, false, Tag::None);
         Ok(total)
     }
 
@@ -271,8 +273,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         to: SocketAddr,
         fate: Fate,
     ) {
+        let tag = to
+            .as_inet()
+            .map_or(Tag::None, |a| Tag::To(canonical(a.ip())));
         for at in fate.copies.into_iter().flatten() {
-            if self.deliver(target, bufs, total, from, at, fate.reorder) {
+            if self.deliver(target, bufs, total, from, at, fate.reorder, tag) {
                 self.emit_fault(Fault::Reorder, *from, to);
             }
         }
@@ -282,7 +287,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// arriving at the same time); `reorder` puts it ahead of the last datagram from the
     /// same sender still queued, if there is one (then the result is `true`). A datagram
     /// that does not fit is dropped, as Linux drops it when the receive buffer is full; its
-    /// bytes take room from the moment they are sent.
+    /// bytes take room from the moment they are sent. `tag` goes with it, for its ancillary
+    /// data; where it landed is noted in `landed`.
+    #[allow(clippy::too_many_arguments)]
     fn deliver(
         &mut self,
         target: Handle,
@@ -291,6 +298,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         from: &SocketAddr,
         at: core::time::Duration,
         reorder: bool,
+        tag: Tag,
     ) -> bool {
         let Ok(t) = self.sock_mut(target) else {
             return false;
@@ -330,18 +338,24 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 len: total,
                 from,
                 at,
+                tag,
             },
         );
+        self.landed = Some(Landed::Record {
+            holder: target,
+            index,
+        });
         overtook
     }
 
     /// `recvfrom`/`recv`/`recvmsg` on a datagram socket: the oldest datagram, cut to fit
-    /// `bufs` and reported as truncated if it did not fit.
+    /// `bufs` and reported as truncated if it did not fit, its ancillary data in `ctl`.
     pub(crate) fn datagram_recv(
         &mut self,
         h: Handle,
         bufs: &mut [&mut [u8]],
         flags: MsgFlags,
+        ctl: &mut Ctl<'_>,
     ) -> Result<Got> {
         check_recv(flags)?;
         let s = self.sock_mut(h)?;
@@ -367,10 +381,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         };
         let s = self.sock_mut(h)?;
         let len = scatter(&s.rx, 0, rec.len, bufs);
-        if !flags.contains(MsgFlags::PEEK) {
+        let peek = flags.contains(MsgFlags::PEEK);
+        if !peek {
             s.rx.consume(rec.len);
             s.dgrams.pop();
         }
+        self.put_control(h, rec.tag, ctl, peek);
         Ok(Got {
             len,
             truncated: len < rec.len,

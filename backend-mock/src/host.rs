@@ -95,6 +95,14 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
         self.info().map_or(Ipv6Addr::UNSPECIFIED, |h| h.ipv6)
     }
 
+    /// The credentials of the host's simulated process, as a Unix socket's receiver sees
+    /// them with `PassCredentials` ([`anysock_core::cmsg::Cmsg::Credentials`]): pid
+    /// `1000 + n` for the `n`-th host made (from 0), user and group 1000. A sender may name
+    /// only these; others are [`ErrorKind::PermissionDenied`].
+    pub fn credentials(&self) -> anysock_core::cmsg::Credentials {
+        crate::ancillary::host_credentials(self.id)
+    }
+
     /// `unlink(path)`: removes a Unix socket's file from the host's namespace. A pathname
     /// socket's file outlives the socket, as on Linux, so a server that binds the same path
     /// again must remove it first.

@@ -39,6 +39,30 @@
 //!   flight: they take room in the receiver's queue when sent and become readable when the
 //!   clock reaches their arrival.
 //!
+//! ## Ancillary data
+//!
+//! [`Stream`] and [`Datagram`] implement [`anysock_core::cmsg::Ancillary`], with a control
+//! encoding of the mock's own (length-prefixed records, Linux's level and type numbers; see
+//! [`cmsg`]):
+//!
+//! - Passed sockets ([`Cmsg::Rights`](anysock_core::cmsg::Cmsg::Rights), `SCM_RIGHTS`) over
+//!   Unix stream, datagram and seqpacket sockets: the receiver gets a
+//!   [`cmsg::PassedSocket`], another handle to the same simulated socket (a listener keeps
+//!   its queue, a stream its connection and queued bytes), to turn into the type it is. As
+//!   on Linux, a socket closes when its last handle does and no message in flight carries
+//!   it; handles nobody takes, and those a control buffer too small cuts (reported as
+//!   `CTRUNC`), are closed. A stream read that reaches bytes sent with sockets takes them and
+//!   ends with those bytes; a peek hands out more handles and leaves them queued.
+//! - Credentials (`SCM_CREDENTIALS`) on Unix sockets whose receiver set `PassCredentials`:
+//!   each host runs one simulated process, pid `1000 + n` for the `n`-th host, user and
+//!   group 1000 ([`Host::credentials`]). A sender may name only those.
+//! - Packet info (`IP_PKTINFO` with `PktInfo`, `IPV6_PKTINFO` with `RecvPktInfo`): a UDP
+//!   datagram's destination address and a simulated interface: 1 for loopback, 2 for the
+//!   host's own address ([`cmsg::LOOPBACK_IFINDEX`], [`cmsg::HOST_IFINDEX`]).
+//!
+//! Nothing is dropped silently: what a send cannot carry fails before anything is sent, and
+//! what a receive cannot fit is reported as `CTRUNC`.
+//!
 //! ## The rule for waiting
 //!
 //! One thread drives every socket, so a blocking call that needs another party to act can
@@ -237,8 +261,23 @@
 //!   hashes).
 //! - A connection waiting to be accepted uses a socket slot: `connect` fails with
 //!   `TooManyOpenFiles` when none is left (Linux would fail the `accept`).
-//! - No ancillary data: `send_msg` with `control` is `InvalidInput`; `control_len` is 0.
-//!   `MsgFlags::OOB` is `Unsupported`.
+//! - Ancillary data is in the mock's encoding, not `struct cmsghdr` ([`cmsg`]). Only passed
+//!   sockets, credentials and received packet info are carried: timestamps, TOS/TTL and
+//!   segmentation offload cannot be encoded (`Unsupported`), and packet info on send
+//!   (choosing the source) is `Unsupported`.
+//! - A passed socket keeps its [`Handle`] on the receiving side (Linux gives a new descriptor
+//!   number); a message carries at most [`cmsg::MAX_RIGHTS`] sockets (Linux: 253) and at most
+//!   [`cmsg::MAX_IN_FLIGHT`] such messages wait on the whole network (beyond:
+//!   `TooManyOpenFiles`, where Linux has `ETOOMANYREFS` per user). Sockets may be passed only
+//!   within their host (another host's handle is `BadDescriptor`).
+//! - Stricter than Linux, which accepts and ignores them: rights or credentials on an
+//!   Internet socket, packet info on a Unix socket, and rights on a stream write of no bytes
+//!   are `InvalidInput`. A record that does not fit the control buffer is left out whole
+//!   (`CTRUNC`), where Linux may copy part of it; a stream read at end of stream carries no
+//!   credentials (Linux sends pid 0).
+//! - Sockets kept open only by messages queued at unreachable sockets are closed as soon as
+//!   the last owner's handle is dropped (Linux's garbage collector runs later).
+//! - `MsgFlags::OOB` is `Unsupported`.
 //! - Port numbers below 1024 need no privilege.
 //! - `Handle` generations wrap after 2^32 openings of one slot.
 //! - Under latency, bytes in flight already take room in the receiver's queue (Linux counts
@@ -251,9 +290,11 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+mod ancillary;
 mod bind;
 mod clock;
 mod close;
+pub mod cmsg;
 mod connect;
 mod datagram;
 mod datagram_io;
@@ -266,12 +307,14 @@ mod listener;
 mod net;
 mod outage;
 mod outbox;
+mod passed;
 mod paths;
 pub mod pcap;
 mod plan;
 mod poll;
 mod ports;
 mod queue;
+mod rights;
 mod ring;
 mod rng;
 #[cfg(feature = "std")]

@@ -31,6 +31,23 @@ impl Handle {
     pub(crate) fn index(self) -> usize {
         self.index as usize
     }
+
+    /// The handle as it travels in a control buffer: slot and generation, little-endian.
+    pub(crate) fn to_bytes(self) -> [u8; 8] {
+        let mut out = [0u8; 8];
+        out[..4].copy_from_slice(&self.index.to_le_bytes());
+        out[4..].copy_from_slice(&self.generation.to_le_bytes());
+        out
+    }
+
+    /// The handle [`Handle::to_bytes`] wrote; the bytes need not name an open socket.
+    pub(crate) fn from_bytes(bytes: [u8; 8]) -> Handle {
+        let [a, b, c, d, e, f, g, h] = bytes;
+        Handle {
+            index: u32::from_le_bytes([a, b, c, d]),
+            generation: u32::from_le_bytes([e, f, g, h]),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -59,6 +76,10 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     pub(crate) blocked: Option<Blocked>,
     /// The longest a blocking call of a shared network waits (real time).
     pub(crate) max_wait: Duration,
+    /// Sockets passed in messages not yet received (`SCM_RIGHTS` in flight).
+    pub(crate) rights: crate::rights::InFlight,
+    /// Where the last message sent landed, so ancillary data can be attached to it.
+    pub(crate) landed: Option<crate::rights::Landed>,
 }
 
 /// A simulated network: hosts, their sockets, and a virtual clock. Single-threaded and
@@ -150,6 +171,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
                 threads: K::THREADS,
                 blocked: None,
                 max_wait: crate::guard::DEFAULT_MAX_WAIT,
+                rights: crate::rights::InFlight::new(),
+                landed: None,
             }),
             tracer: K::cell(tracer),
             spill: K::cell([0; B]),

@@ -70,5 +70,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         for h in victims.into_iter().flatten() {
             self.close_as(h, true);
         }
+        // Messages queued at the dead sockets no longer carry the sockets they passed.
+        self.reap();
     }
 }

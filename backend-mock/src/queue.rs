@@ -3,7 +3,21 @@
 
 use core::time::Duration;
 
+use core::net::IpAddr;
+
 use anysock_core::SocketAddr;
+
+/// What a queued datagram carries besides its bytes, for ancillary data on receive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tag {
+    /// Nothing.
+    None,
+    /// A UDP datagram's destination address (for packet info).
+    To(IpAddr),
+    /// Sockets passed with it: the id of its entry in the network's table of rights in
+    /// flight.
+    Rights(u32),
+}
 
 /// One queued datagram.
 #[derive(Clone, Copy, Debug)]
@@ -12,6 +26,7 @@ pub(crate) struct Record {
     pub(crate) from: SocketAddr,
     /// When it becomes readable (its arrival on the virtual clock).
     pub(crate) at: Duration,
+    pub(crate) tag: Tag,
 }
 
 /// At most `Q` datagram records, in arrival order (ties in sending order).
@@ -84,6 +99,15 @@ impl<const Q: usize> Queue<Q> {
         true
     }
 
+    /// The record at position `index` (0 = the front), to tag it.
+    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut Record> {
+        if index >= self.len {
+            return None;
+        }
+        let at = self.wrap(index);
+        self.records.get_mut(at)?.as_mut()
+    }
+
     pub(crate) fn pop(&mut self) -> Option<Record> {
         let front = self.front()?;
         if let Some(slot) = self.records.get_mut(self.head) {
@@ -110,6 +134,7 @@ mod tests {
             len,
             from,
             at: Duration::ZERO,
+            tag: Tag::None,
         }
     }
 

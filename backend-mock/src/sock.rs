@@ -52,6 +52,12 @@ pub(crate) struct Opts {
     pub(crate) sndbuf: usize,
     pub(crate) ttl: u32,
     pub(crate) hops: u32,
+    /// `SO_PASSCRED`: attach the sender's credentials to each message received.
+    pub(crate) pass_cred: bool,
+    /// `IP_PKTINFO`: attach an IPv4 datagram's destination and interface.
+    pub(crate) pktinfo: bool,
+    /// `IPV6_RECVPKTINFO`: attach a datagram's destination and interface, as IPv6.
+    pub(crate) recv_pktinfo: bool,
 }
 
 impl Opts {
@@ -71,6 +77,9 @@ impl Opts {
             sndbuf: doubled,
             ttl: DEFAULT_TTL,
             hops: DEFAULT_TTL,
+            pass_cred: false,
+            pktinfo: false,
+            recv_pktinfo: false,
         }
     }
 }
@@ -136,6 +145,15 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) sent: u64,
     /// Bytes the connection may carry, both ways together, before the network resets it.
     pub(crate) reset_after: Option<u64>,
+    /// Handles open on this socket: the objects that own it (a connection waiting in an
+    /// accept queue counts its listener's hold as one). The socket closes when the last one
+    /// is dropped and no message in flight carries it (see `rights.rs`).
+    pub(crate) owners: u32,
+    /// Messages not yet received that carry this socket (`SCM_RIGHTS` in flight).
+    pub(crate) inflight: u32,
+    /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
+    /// descriptors passed with a write are found again.
+    pub(crate) rx_head: u64,
 }
 
 impl<const B: usize, const Q: usize> Sock<B, Q> {
@@ -170,6 +188,9 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             peer_host: host,
             sent: 0,
             reset_after: None,
+            owners: 1,
+            inflight: 0,
+            rx_head: 0,
         }
     }
 

@@ -249,6 +249,58 @@ impl MockOpt for V6Only {
     }
 }
 
+/// Unix sockets only: Linux (6.x) refuses `SO_PASSCRED` elsewhere with `EOPNOTSUPP`.
+impl MockOpt for PassCredentials {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        if !s.is_unix() {
+            return Err(unsupported());
+        }
+        Ok(s.opts.pass_cred)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if !s.is_unix() {
+            return Err(unsupported());
+        }
+        s.opts.pass_cred = v;
+        Ok(())
+    }
+}
+
+/// IPv4 and IPv6 sockets (an IPv6 one gets it for the IPv4 datagrams it receives);
+/// `EOPNOTSUPP` on Unix ones, as Linux.
+impl MockOpt for PktInfo {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        if s.is_unix() {
+            return Err(unsupported());
+        }
+        Ok(s.opts.pktinfo)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if s.is_unix() {
+            return Err(unsupported());
+        }
+        s.opts.pktinfo = v;
+        Ok(())
+    }
+}
+
+/// IPv6 sockets only (Linux: `ENOPROTOOPT` elsewhere).
+impl MockOpt for RecvPktInfo {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        if s.domain != Domain::Inet6 {
+            return Err(unsupported());
+        }
+        Ok(s.opts.recv_pktinfo)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if s.domain != Domain::Inet6 {
+            return Err(unsupported());
+        }
+        s.opts.recv_pktinfo = v;
+        Ok(())
+    }
+}
+
 macro_rules! sockopts {
     ([$($ty:ident),*], $opts:tt) => {$(sockopts!(@one $ty, $opts);)*};
     (@one $ty:ident, [$($opt:ty),*]) => {$(
@@ -283,6 +335,9 @@ sockopts!(
         NoDelay,
         Ttl,
         UnicastHops,
-        V6Only
+        V6Only,
+        PassCredentials,
+        PktInfo,
+        RecvPktInfo
     ]
 );

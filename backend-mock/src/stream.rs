@@ -6,6 +6,7 @@ use anysock_core::{
     Type,
 };
 
+use crate::ancillary::{Ctl, Outgoing};
 use crate::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
@@ -32,9 +33,11 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     /// POSIX backend reports it, rather than being cut silently.
     fn read_one(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
         let h = self.handle;
-        let got = self
-            .net
-            .blocking(|st| st.stream_read(h, &mut [&mut *buf], flags), gave_up)?;
+        let ctl = &mut Ctl::none();
+        let got = self.net.blocking(
+            |st| st.stream_read(h, &mut [&mut *buf], flags, ctl),
+            gave_up,
+        )?;
         if got.truncated {
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
@@ -134,51 +137,75 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
 impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo
     for Stream<'_, S, B, Q, T, K>
 {
-    /// `sendmsg`: the buffers in order, as one write. The mock carries no ancillary data:
-    /// a non-empty `control` is [`ErrorKind::InvalidInput`]. An address is ignored on TCP (as
-    /// Linux does) and refused on a Unix stream (`EISCONN`).
+    /// `sendmsg`: the buffers in order, as one write, with the ancillary data of `control`
+    /// in the mock's encoding ([`crate::cmsg`]): passed sockets and credentials on a Unix
+    /// stream, checked before anything is sent (see [`anysock_core::cmsg::Ancillary`]). An
+    /// address is ignored on TCP (as Linux does) and refused on a Unix stream (`EISCONN`).
     fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
-        if !msg.control.is_empty() {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
         if msg.addr.is_some() && self.domain() == anysock_core::Domain::Unix {
             return Err(Error::new(ErrorKind::AlreadyConnected));
         }
         let h = self.handle;
+        if msg.control.is_empty() {
+            return self.net.blocking(
+                |st| st.stream_write(h, msg.iov.as_slices(), msg.flags),
+                gave_up,
+            );
+        }
+        let out = Outgoing::parse(msg.control)?;
         self.net.blocking(
-            |st| st.stream_write(h, msg.iov.as_slices(), msg.flags),
+            |st| st.stream_write_with(h, msg.iov.as_slices(), msg.flags, &out),
             gave_up,
         )
     }
 
     /// `recvmsg`: fills the buffers in order; a seqpacket receive takes one record and
-    /// reports [`MsgFlags::TRUNC`] when it did not fit (Linux sets no `MSG_EOR` there). `addr` is the peer's address on a Unix stream
-    /// whose peer is bound (as Linux reports it), `None` otherwise; `control_len` is 0.
+    /// reports [`MsgFlags::TRUNC`] when it did not fit (Linux sets no `MSG_EOR` there). `addr`
+    /// is the peer's address on a Unix stream whose peer is bound (as Linux reports it),
+    /// `None` otherwise. Ancillary data lands in `msg.control` as on Linux, except that passed
+    /// sockets are closed at once (their handles read as closed): receive with
+    /// [`anysock_core::cmsg::Ancillary::recv_msg_control`] to keep them.
     fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
+        let control = core::mem::take(&mut msg.control);
+        let mut ctl = Ctl::new(&mut *control, false);
+        let meta = self.recv_with(msg, &mut ctl);
+        msg.control = control;
+        meta
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    Stream<'_, S, B, Q, T, K>
+{
+    /// One read into `msg.iov`, its ancillary data into `ctl`.
+    pub(crate) fn recv_with<const N: usize>(
+        &mut self,
+        msg: &mut RecvMsg<'_, N>,
+        ctl: &mut Ctl<'_>,
+    ) -> Result<RecvMeta> {
         let (h, flags) = (self.handle, msg.flags);
         let bufs = msg.iov.as_mut_slices();
         let got = self
             .net
-            .blocking(|st| st.stream_read(h, bufs, flags), gave_up)?;
+            .blocking(|st| st.stream_read(h, bufs, flags, ctl), gave_up)?;
         let addr = {
             let st = self.net.state();
-            let s = st.sock(self.handle)?;
-            match s.remote {
-                Some(SocketAddr::Unix(u)) if !u.is_unnamed() && s.ty != Type::Datagram => {
+            match st.sock(self.handle).map(|s| (s.remote, s.ty)) {
+                Ok((Some(SocketAddr::Unix(u)), ty)) if !u.is_unnamed() && ty != Type::Datagram => {
                     Some(SocketAddr::Unix(u))
                 }
                 _ => None,
             }
         };
+        let mut flags = ctl.flags();
+        if got.truncated {
+            flags |= MsgFlags::TRUNC;
+        }
         Ok(RecvMeta {
             len: got.len,
             addr,
-            control_len: 0,
-            flags: if got.truncated {
-                MsgFlags::TRUNC
-            } else {
-                MsgFlags::NONE
-            },
+            control_len: ctl.len,
+            flags,
         })
     }
 }

@@ -3,10 +3,12 @@
 
 use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr};
 
+use crate::ancillary::Ctl;
 use crate::flags::{check_recv, check_send, scatter};
 use crate::net::State;
 use crate::plan::FaultPlan;
-use crate::queue::Record;
+use crate::queue::{Record, Tag};
+use crate::rights::Landed;
 use crate::sock::Phase;
 use crate::trace::{EventKind, Fault};
 use crate::Handle;
@@ -104,6 +106,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Err(Error::new(e.unwrap_or(ErrorKind::ConnectionReset)));
         }
         let limit = p.rx_limit().min(tx_limit);
+        // Where these bytes start in the peer's stream, for descriptors passed with them.
+        let pos = p.rx_head.saturating_add(p.rx.len() as u64);
+        let landed;
         let done = if seqpacket {
             // A record goes whole or not at all.
             if total > B {
@@ -119,7 +124,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 len: total,
                 from,
                 at: now,
+                tag: Tag::None,
             });
+            landed = Landed::Record {
+                holder: peer,
+                index: p.dgrams.len().saturating_sub(1),
+            };
             total
         } else {
             if p.rx.room(limit) == 0 {
@@ -137,8 +147,14 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                     break;
                 }
             }
+            landed = Landed::Bytes {
+                holder: peer,
+                pos,
+                len: done,
+            };
             done
         };
+        self.landed = Some(landed);
         let (local, remote) = self.ends(h);
         if let Some(conn) = conn {
             let data = EventKind::Data {
@@ -195,28 +211,32 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         h: Handle,
         bufs: &mut [&mut [u8]],
         flags: MsgFlags,
+        ctl: &mut Ctl<'_>,
     ) -> Result<Read> {
         check_recv(flags)?;
-        if let Some(got) = self.stream_read_now(h, bufs, flags)? {
+        if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
             return Ok(got);
         }
         let s = self.sock(h)?;
         let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
         let timeout = s.opts.recv_timeout;
         if self.wait_arrival(h, blocking, timeout) {
-            if let Some(got) = self.stream_read_now(h, bufs, flags)? {
+            if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
                 return Ok(got);
             }
         }
         Err(self.would_block(blocking, timeout))
     }
 
-    /// A stream read at the current time; `None` when it would have to wait.
+    /// A stream read at the current time; `None` when it would have to wait. Ancillary data
+    /// goes to `ctl`: a read that reaches bytes sent with descriptors takes them, and ends
+    /// with those bytes, as Linux's `unix_stream_read_generic` does.
     fn stream_read_now(
         &mut self,
         h: Handle,
         bufs: &mut [&mut [u8]],
         flags: MsgFlags,
+        ctl: &mut Ctl<'_>,
     ) -> Result<Option<Read>> {
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock(h)?;
@@ -246,13 +266,15 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if total == 0 {
             return Ok(Some(nothing));
         }
+        let peek = flags.contains(MsgFlags::PEEK);
         if let Some(rec) = s.dgrams.front().filter(|r| r.at <= now) {
             // Seqpacket: one record per read; a cut one loses its rest, as a datagram does.
             let len = scatter(&s.rx, 0, rec.len, bufs);
-            if !flags.contains(MsgFlags::PEEK) {
+            if !peek {
                 s.rx.consume(rec.len);
                 s.dgrams.pop();
             }
+            self.put_control(h, rec.tag, ctl, peek);
             return Ok(Some(Read {
                 len,
                 truncated: len < rec.len,
@@ -264,10 +286,24 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             s.readable(now)
         };
         if readable > 0 {
-            let len = scatter(&s.rx, 0, readable.min(cap), bufs);
-            if !flags.contains(MsgFlags::PEEK) {
+            let head = s.rx_head;
+            let want = readable.min(cap).min(total);
+            let end = head.saturating_add(want as u64);
+            // Bytes sent with descriptors end the read that reaches them.
+            let passed = self.rights.first_bytes(h, end);
+            let upto = passed.map_or(want, |(_, pos, n)| {
+                let stop = pos.saturating_add(n as u64).saturating_sub(head);
+                want.min(usize::try_from(stop).unwrap_or(usize::MAX))
+            });
+            let s = self.sock_mut(h)?;
+            let len = scatter(&s.rx, 0, upto, bufs);
+            if !peek {
                 s.rx.consume(len);
+                s.rx_head = s.rx_head.saturating_add(len as u64);
             }
+            let reached = passed.filter(|&(_, pos, _)| pos < head.saturating_add(len as u64));
+            let tag = reached.map_or(Tag::None, |(id, _, _)| Tag::Rights(id));
+            self.put_control_as(h, tag, ctl, peek, len > 0);
             if len == cap && readable > cap && total > cap {
                 let (local, remote) = self.ends(h);
                 self.emit_fault(Fault::ShortIo, remote, local);

@@ -12,6 +12,9 @@ pub type ListenerOf<H> = <<H as Harness>::Stack as Stack>::Listener;
 pub type StreamOf<H> = <<H as Harness>::Stack as Stack>::Stream;
 /// The stack's datagram type, for a harness.
 pub type DatagramOf<H> = <<H as Harness>::Stack as Stack>::Datagram;
+/// The sockets of a [`crate::cmsg::Cmsg::Rights`] message received on the stack's datagram
+/// socket, for a harness.
+pub type PassedOf<'c, H> = <DatagramOf<H> as crate::cmsg::Ancillary>::ReceivedFds<'c>;
 /// The stack's fresh-socket type, for a harness.
 pub type SocketOf<H> = <<H as Harness>::Stack as Stack>::Socket;
 

@@ -25,11 +25,13 @@
 use core::fmt;
 use core::time::Duration;
 
+use crate::cmsg::Ancillary;
 use crate::opt::*;
 use crate::{Error, Interest, PollFd, Pollable, Readiness, SockOpt, SocketAddr, Stack, UnixAddr};
 
 #[macro_use]
 mod check;
+mod ancillary;
 mod bind;
 mod connect;
 mod datagram;
@@ -97,12 +99,24 @@ pub trait Harness {
     type Stack: Stack<
         Socket: AllOptions,
         Listener: AllOptions,
-        Stream: AllOptions,
-        Datagram: AllOptions,
+        Stream: AllOptions + Ancillary,
+        Datagram: AllOptions
+                      + Ancillary
+                      + SockOpt<PktInfo>
+                      + SockOpt<RecvPktInfo>
+                      + SockOpt<PassCredentials>,
     >;
 
     /// The stack to test.
     fn stack(&self) -> &Self::Stack;
+
+    /// Takes the next socket out of `fds`, the sockets of a [`crate::cmsg::Cmsg::Rights`]
+    /// message received on a datagram socket, as a stream; `None` when none is left. (How a
+    /// received descriptor becomes a socket is each backend's own API.)
+    fn passed_stream(fds: &mut PassedOf<'_, Self>) -> Option<Result<StreamOf<Self>, Error>>;
+
+    /// As [`Harness::passed_stream`], for a listening socket.
+    fn passed_listener(fds: &mut PassedOf<'_, Self>) -> Option<Result<ListenerOf<Self>, Error>>;
 
     /// An IPv4 address of this host, port 0 (loopback for a kernel).
     fn ipv4(&self) -> SocketAddr;
@@ -187,6 +201,7 @@ pub fn cases<H: Harness>() -> impl Iterator<Item = Case<H>> {
         .chain(stream::cases::<H>())
         .chain(datagram::cases::<H>())
         .chain(msg::cases::<H>())
+        .chain(ancillary::cases::<H>())
         .chain(options::cases::<H>())
         .chain(poll::cases::<H>())
 }
