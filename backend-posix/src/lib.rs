@@ -45,6 +45,8 @@ extern crate std;
 pub mod cmsg;
 mod datagram;
 mod listener;
+pub mod rt;
+mod selector;
 mod socket;
 mod sockopt;
 mod stack;
@@ -55,6 +57,7 @@ mod sys;
 
 pub use datagram::Datagram;
 pub use listener::Listener;
+pub use selector::Selector;
 pub use socket::Socket;
 pub use stack::Posix;
 pub use stream::Stream;

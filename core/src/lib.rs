@@ -59,6 +59,7 @@ pub mod msg;
 mod msg_io;
 pub mod opt;
 pub mod poll;
+pub mod selector;
 mod socket;
 mod sockopt;
 mod stack;

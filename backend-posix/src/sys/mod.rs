@@ -16,6 +16,7 @@ compile_error!("anysock-posix supports Unix-like systems only (Linux, macOS, the
 
 pub(crate) mod addr;
 pub(crate) mod cmsg;
+pub(crate) mod epoll;
 pub(crate) mod errno;
 pub(crate) mod fd;
 pub(crate) mod mmsg;
@@ -24,6 +25,7 @@ pub(crate) mod os;
 pub(crate) mod passed;
 pub(crate) mod poll;
 mod raw_fd;
+pub(crate) mod rt;
 pub(crate) mod socket;
 pub(crate) mod sockopt;
 #[cfg(feature = "std")]

@@ -15,7 +15,7 @@ const _: () = assert!(align_of::<PollFd<c_int>>() == align_of::<pollfd>());
 
 /// Milliseconds for `poll`, rounded up so that a short wait does not become a busy look; `-1`
 /// for no limit.
-fn millis(timeout: Option<Duration>) -> c_int {
+pub(super) fn millis(timeout: Option<Duration>) -> c_int {
     match timeout {
         None => -1,
         Some(d) => {
@@ -26,7 +26,7 @@ fn millis(timeout: Option<Duration>) -> c_int {
 }
 
 /// `clock_gettime(CLOCK_MONOTONIC)`.
-fn now() -> Duration {
+pub(super) fn now() -> Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
