@@ -2,19 +2,6 @@
 
 use anysock_core::{Error, ErrorKind, MsgFlags, Result};
 
-/// Flags a caller may pass to a send.
-const SEND_ALLOWED: MsgFlags = MsgFlags::DONTWAIT
-    .union(MsgFlags::OOB)
-    .union(MsgFlags::EOR)
-    .union(MsgFlags::NOSIGNAL)
-    .union(MsgFlags::DONTROUTE);
-
-/// Flags a caller may pass to a receive. `TRUNC` and `CTRUNC` are reports, not requests.
-const RECV_ALLOWED: MsgFlags = MsgFlags::PEEK
-    .union(MsgFlags::DONTWAIT)
-    .union(MsgFlags::WAITALL)
-    .union(MsgFlags::OOB);
-
 /// `EINVAL` for a flag the call does not take (as the POSIX backend), `EOPNOTSUPP` for
 /// out-of-band data, which the mock does not carry.
 fn check(flags: MsgFlags, allowed: MsgFlags) -> Result<()> {
@@ -28,11 +15,11 @@ fn check(flags: MsgFlags, allowed: MsgFlags) -> Result<()> {
 }
 
 pub(crate) fn check_send(flags: MsgFlags) -> Result<()> {
-    check(flags, SEND_ALLOWED)
+    check(flags, MsgFlags::SEND_REQUESTS)
 }
 
 pub(crate) fn check_recv(flags: MsgFlags) -> Result<()> {
-    check(flags, RECV_ALLOWED)
+    check(flags, MsgFlags::RECV_REQUESTS)
 }
 
 /// Copies queued bytes starting at `offset` into `bufs` in order; returns how many.
