@@ -8,6 +8,11 @@
 //! default one, [`DefaultStack`]. Write protocol code against [`Stack`] and the traits it
 //! names; pick the backend where the program starts.
 //!
+//! The C calls and the lecture's walk-through, with examples that run, are on
+//! [`anysock_core`]'s front page. With the feature `nal`, the module `anysock::nal` presents any
+//! stack through embedded-nal 0.9's traits, so crates written for embedded-nal run on these
+//! backends too.
+//!
 //! ```
 //! use anysock::{Datagram, Stack};
 //!
@@ -38,6 +43,9 @@ pub mod posix {
 pub mod mock {
     pub use anysock_mock::*;
 }
+
+#[cfg(feature = "nal")]
+pub mod nal;
 
 /// The backend used when a program does not choose one.
 pub type DefaultStack = anysock_posix::Posix;

@@ -2,73 +2,18 @@
 //! HTTP `GET /status`, a telemetry datagram, a command on the control socket, a bad command
 //! line (exit 2), and `SHUTDOWN` (exit 0, control socket file removed).
 //!
-//! The test builds the binary itself, with the one command that builds it
+//! The tests build the binary themselves, with the one command that builds it
 //! (`cargo build --profile firmware --example firmware --no-default-features`), into a target
-//! directory of its own, so it never waits on the lock of the build running the tests.
+//! directory of their own (see `firmware_node`).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpStream, UdpSocket};
+mod firmware_node;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::os::unix::net::UnixDatagram;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-/// How long any one step may take before the test calls it a hang.
-const PATIENCE: Duration = Duration::from_secs(10);
-/// How long the build may take (a cold optimised build of the firmware and its crates).
-const BUILD_PATIENCE: Duration = Duration::from_secs(600);
-
-/// Builds the firmware once per test binary; returns its path.
-fn firmware() -> &'static Path {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let target = root.join("target").join("firmware-e2e");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo)
-            .args([
-                "build",
-                "--profile",
-                "firmware",
-                "--example",
-                "firmware",
-                "--no-default-features",
-            ])
-            .current_dir(root)
-            .env("CARGO_TARGET_DIR", &target)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("run cargo");
-        let status = wait_bounded(&mut build, BUILD_PATIENCE).expect("the build finishes");
-        assert!(status.success(), "the firmware builds");
-        target.join("firmware/examples/firmware")
-    })
-}
-
-/// Waits for `child`, killing it if it runs longer than `limit`.
-fn wait_bounded(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return Some(status);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
-}
-
-/// The firmware process, killed if the test ends without its `SHUTDOWN`.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use firmware_node::{collector, firmware, Launch, PATIENCE};
 
 #[test]
 fn a_bad_command_line_is_one_line_and_exit_2() {
@@ -100,54 +45,21 @@ fn it_links_no_std() {
 
 #[test]
 fn a_session_over_loopback() {
-    let dir = std::env::temp_dir().join(format!("anysock-fw-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let control = dir.join("node.sock");
-    let collector = UdpSocket::bind("127.0.0.1:0").unwrap();
-    collector.set_read_timeout(Some(PATIENCE)).unwrap();
-    let mut child = Command::new(firmware())
-        .args([
-            "--console",
-            "127.0.0.1:0",
-            "--http",
-            "127.0.0.1:0",
-            "--telemetry",
-        ])
-        .arg(collector.local_addr().unwrap().to_string())
-        .arg("--control")
-        .arg(format!("unix:{}", control.display()))
-        .args(["--interval-ms", "100"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start firmware");
-    let stdout = child.stdout.take().unwrap();
-    let mut node = Running(child);
-    // "console ADDR", "http ADDR", "ready".
-    let mut addrs = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if line == "ready" {
-            break;
-        }
-        addrs.push(line.split_once(' ').unwrap().1.to_string());
-    }
-    let (console, http) = (&addrs[0], &addrs[1]);
+    let collector = collector();
+    let mut launch = Launch::new();
+    launch.telemetry = collector.local_addr().unwrap().to_string();
+    launch.interval_ms = 100;
+    let mut node = launch.start();
 
     // Console.
-    let mut c = TcpStream::connect(console).unwrap();
-    c.set_read_timeout(Some(PATIENCE)).unwrap();
-    let mut lines = BufReader::new(c.try_clone().unwrap()).lines();
-    c.write_all(b"GET temperature\nSTATS\n").unwrap();
-    assert!(lines
-        .next()
-        .unwrap()
-        .unwrap()
-        .starts_with("OK temperature "));
-    let stats = lines.next().unwrap().unwrap();
+    let mut c = node.client();
+    let mut lines = [c.ask("GET temperature"), c.ask("STATS")].into_iter();
+    assert!(lines.next().unwrap().starts_with("OK temperature "));
+    let stats = lines.next().unwrap();
     assert!(stats.contains(" interval_ms=100 clients=1 "), "{stats}");
 
     // HTTP.
-    let mut h = TcpStream::connect(http).unwrap();
+    let mut h = TcpStream::connect(&node.http).unwrap();
     h.set_read_timeout(Some(PATIENCE)).unwrap();
     h.write_all(b"GET /status HTTP/1.1\r\nHost: node\r\n\r\n")
         .unwrap();
@@ -162,19 +74,18 @@ fn a_session_over_loopback() {
     assert!(buf[..n].starts_with(b"telemetry seq="), "{:?}", &buf[..n]);
 
     // Control socket, then SHUTDOWN from it.
+    let dir = node.control.parent().unwrap().to_path_buf();
     let me = UnixDatagram::bind(dir.join("client.sock")).unwrap();
     me.set_read_timeout(Some(PATIENCE)).unwrap();
-    me.send_to(b"GET humidity", &control).unwrap();
+    me.send_to(b"GET humidity", &node.control).unwrap();
     let n = me.recv(&mut buf).unwrap();
     assert!(buf[..n].starts_with(b"OK humidity "));
-    me.send_to(b"SHUTDOWN", &control).unwrap();
+    me.send_to(b"SHUTDOWN", &node.control).unwrap();
     let n = me.recv(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"OK shutting down\n");
-    let status = wait_bounded(&mut node.0, PATIENCE).expect("it exits");
+    let status = node.wait().expect("it exits");
     assert_eq!(status.code(), Some(0));
-    assert!(!control.exists(), "the control socket file is removed");
+    assert!(!node.control.exists(), "the control socket file is removed");
     // The console client sees its connection end.
-    assert!(matches!(lines.next(), None | Some(Err(_))));
-    drop(me);
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(c.line(), None);
 }

@@ -73,7 +73,8 @@
 //! a blocking read waits for them, moving the clock to their arrival (if that comes within
 //! its timeout). `poll` with nothing ready moves the clock from event to event (arrivals,
 //! `connect` timeouts) until something is ready or its timeout ends, then returns; without
-//! a timeout and with no event left it fails with `WouldBlock`.
+//! a timeout and with no event left it fails with `WouldBlock`. A [`Selector`] (the mock's
+//! `epoll`, from [`anysock_core::selector::ScalableReadiness`]) waits by the same rule.
 //!
 //! ## Threads (feature `std`)
 //!
@@ -317,6 +318,7 @@ mod queue;
 mod rights;
 mod ring;
 mod rng;
+mod selector;
 #[cfg(feature = "std")]
 mod shared;
 mod sharing;
@@ -337,6 +339,7 @@ pub use listener::Listener;
 pub use net::{Handle, Net};
 pub use paths::MAX_PATHS;
 pub use plan::{FaultPlan, HostId, Script};
+pub use selector::Selector;
 #[cfg(feature = "std")]
 pub use shared::{Shared, SharedNet};
 pub use sharing::{Local, Sharing};

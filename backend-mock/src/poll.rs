@@ -8,10 +8,10 @@ use crate::net::State;
 use crate::sock::Phase;
 use crate::Handle;
 
-const IN: i16 = 0x1;
-const OUT: i16 = 0x4;
-const ERR: i16 = 0x8;
-const HUP: i16 = 0x10;
+pub(crate) const IN: i16 = 0x1;
+pub(crate) const OUT: i16 = 0x4;
+pub(crate) const ERR: i16 = 0x8;
+pub(crate) const HUP: i16 = 0x10;
 const NVAL: i16 = 0x20;
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
@@ -97,17 +97,27 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         count
     }
 
-    /// `poll(fds, timeout)` on the virtual clock. Nothing ready: the clock moves from one
-    /// event that could change the answer (delayed bytes arriving, a `connect` timing out)
-    /// to the next until an entry is ready or the timeout ends; without a timeout, when no
-    /// event is left, the call fails with [`ErrorKind::WouldBlock`] instead of waiting
-    /// forever for a peer that cannot run.
+    /// `poll(fds, timeout)` on the virtual clock; see [`State::wait_until`].
     pub(crate) fn poll(
         &mut self,
         fds: &mut [PollFd<Handle>],
         timeout: Option<Duration>,
     ) -> Result<usize> {
-        let n = self.scan(fds);
+        self.wait_until(timeout, |st| st.scan(fds))
+    }
+
+    /// A wait for readiness on the virtual clock (`poll`, and a selector's `wait`): `scan`
+    /// looks at the sockets and returns how many have something to report. Nothing ready:
+    /// the clock moves from one event that could change the answer (delayed bytes arriving,
+    /// a `connect` timing out) to the next until `scan` finds something or the timeout ends;
+    /// without a timeout, when no event is left, the call fails with
+    /// [`ErrorKind::WouldBlock`] instead of waiting forever for a peer that cannot run.
+    pub(crate) fn wait_until(
+        &mut self,
+        timeout: Option<Duration>,
+        mut scan: impl FnMut(&Self) -> usize,
+    ) -> Result<usize> {
+        let n = scan(self);
         if n > 0 || timeout == Some(Duration::ZERO) {
             return Ok(n);
         }
@@ -120,7 +130,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             }
             let now = self.clock.now();
             self.advance(at.saturating_sub(now));
-            let n = self.scan(fds);
+            let n = scan(self);
             if n > 0 {
                 return Ok(n);
             }
@@ -137,7 +147,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             Some(end) => {
                 let now = self.clock.now();
                 self.advance(end.saturating_sub(now));
-                Ok(self.scan(fds))
+                Ok(scan(self))
             }
             None => Err(Error::new(ErrorKind::WouldBlock)),
         }

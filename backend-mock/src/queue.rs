@@ -35,6 +35,9 @@ pub(crate) struct Queue<const Q: usize> {
     records: [Option<Record>; Q],
     head: usize,
     len: usize,
+    /// Records taken out so far: with the ones queued, how many ever arrived, which tells an
+    /// edge-triggered selector that a new one came even when the count queued is unchanged.
+    popped: u64,
 }
 
 impl<const Q: usize> Queue<Q> {
@@ -43,7 +46,13 @@ impl<const Q: usize> Queue<Q> {
             records: [None; Q],
             head: 0,
             len: 0,
+            popped: 0,
         }
+    }
+
+    /// How many records have been taken out of the queue, ever.
+    pub(crate) const fn popped(&self) -> u64 {
+        self.popped
     }
 
     pub(crate) const fn len(&self) -> usize {
@@ -115,6 +124,7 @@ impl<const Q: usize> Queue<Q> {
         }
         self.head = self.wrap(1);
         self.len -= 1;
+        self.popped = self.popped.wrapping_add(1);
         Some(front)
     }
 

@@ -228,8 +228,8 @@ impl<'c> Iterator for ControlReader<'c> {
 impl core::iter::FusedIterator for ControlReader<'_> {}
 
 impl PassedFd {
-    /// The socket behind the descriptor, its domain and type asked of the kernel
-    /// (`getsockname`, `SO_TYPE`). A descriptor that is no socket is an error, and is closed.
+    /// The socket behind the descriptor, its domain and type asked of the kernel (`getsockname`,
+    /// `getsockopt(SO_TYPE)`). A descriptor that is no socket is an error, and is closed.
     pub fn into_socket(self) -> Result<Socket> {
         let (domain, ty) = sys::socket::identify(&self.fd)?;
         Ok(Socket {

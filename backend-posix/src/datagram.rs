@@ -70,22 +70,28 @@ impl anysock_core::Datagram for Datagram {
 }
 
 impl MsgIo for Datagram {
-    /// `sendmsg`. Descriptors, packet info and other ancillary data go in `msg.control`,
+    /// [`sendmsg`][send(2)]. Descriptors, packet info and other ancillary data go in `msg.control`,
     /// encoded with [`crate::cmsg::ControlWriter`] or
     /// [`anysock_core::cmsg::Ancillary::encode_control`].
+    ///
+    /// [send(2)]: https://man7.org/linux/man-pages/man2/send.2.html
     fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
         sys::msg::send_msg(&self.sock.fd, self.sock.domain, msg)
     }
 
-    /// `recvmsg`. Descriptors received in `SCM_RIGHTS` are closed (their numbers read `-1`):
-    /// to keep them, use [`anysock_core::cmsg::Ancillary::recv_msg_control`].
+    /// [`recvmsg`][recv(2)]. Descriptors received in `SCM_RIGHTS` are closed (their numbers read
+    /// `-1`): to keep them, use [`anysock_core::cmsg::Ancillary::recv_msg_control`].
+    ///
+    /// [recv(2)]: https://man7.org/linux/man-pages/man2/recv.2.html
     fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
         sys::msg::recv_msg(&self.sock.fd, self.sock.domain, msg)
     }
 
-    /// `sendmmsg`: the whole batch in one syscall on Linux (one per run of messages with equal
-    /// flags), one `sendmsg` per message elsewhere. Every message is checked before anything
-    /// is sent.
+    /// [`sendmmsg`][sendmmsg(2)]: the whole batch in one syscall on Linux (one per run of messages
+    /// with equal flags), one `sendmsg` per message elsewhere. Every message is checked before
+    /// anything is sent.
+    ///
+    /// [sendmmsg(2)]: https://man7.org/linux/man-pages/man2/sendmmsg.2.html
     fn send_mmsg<const B: usize, const N: usize>(
         &mut self,
         batch: &mut SendBatch<'_, B, N>,
@@ -93,8 +99,10 @@ impl MsgIo for Datagram {
         sys::mmsg::send_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 
-    /// `recvmmsg` with `MSG_WAITFORONE` on Linux, one `recvmsg` per message elsewhere.
-    /// Descriptors received in `SCM_RIGHTS` are closed, as by `recv_msg`.
+    /// [`recvmmsg`][recvmmsg(2)] with `MSG_WAITFORONE` on Linux, one `recvmsg` per message
+    /// elsewhere. Descriptors received in `SCM_RIGHTS` are closed, as by `recv_msg`.
+    ///
+    /// [recvmmsg(2)]: https://man7.org/linux/man-pages/man2/recvmmsg.2.html
     fn recv_mmsg<const B: usize, const N: usize>(
         &mut self,
         batch: &mut RecvBatch<'_, B, N>,

@@ -1,6 +1,6 @@
 //! Runtime support for programs without `std` (firmware-style programs on a POSIX system):
-//! the monotonic clock, the standard streams, the command line, removing a socket's file, and
-//! aborting — so such a program needs no `unsafe` of its own.
+//! the monotonic clock, the standard streams, the command line, removing a socket's file,
+//! catching a signal, and aborting — so such a program needs no `unsafe` of its own.
 //!
 //! ```no_run
 //! use core::fmt::Write as _;
@@ -22,17 +22,26 @@ use anysock_core::{Error, ErrorKind, Result, UnixAddr};
 
 use crate::sys;
 
-/// `clock_gettime(CLOCK_MONOTONIC)`: time that never jumps when the wall clock is set.
+/// [`clock_gettime(CLOCK_MONOTONIC)`][clock_getres(2)]: time that never jumps when the
+/// wall clock is set.
+///
+/// [clock_getres(2)]: https://man7.org/linux/man-pages/man2/clock_getres.2.html
+#[doc(alias = "clock_gettime")]
+#[doc(alias = "CLOCK_MONOTONIC")]
 pub fn monotonic_now() -> Duration {
     sys::rt::monotonic_now()
 }
 
-/// Standard output, written with `write(2)`; `write!` works on it. A write error (a closed
-/// pipe) is `fmt::Error`.
+/// Standard output, written with [`write(2)`][write(2)]; `write!` works on it. A write error (a
+/// closed pipe) is `fmt::Error`.
+///
+/// [write(2)]: https://man7.org/linux/man-pages/man2/write.2.html
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Stdout;
 
-/// Standard error, written with `write(2)`; `write!` works on it.
+/// Standard error, written with [`write(2)`][write(2)]; `write!` works on it.
+///
+/// [write(2)]: https://man7.org/linux/man-pages/man2/write.2.html
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Stderr;
 
@@ -90,11 +99,13 @@ impl Args {
     }
 }
 
-/// `unlink(path)`: removes the file a pathname Unix socket left behind (closing the socket
-/// does not), so the next `bind` can use the path.
+/// [`unlink(path)`][unlink(2)]: removes the file a pathname Unix socket left behind (closing the
+/// socket does not), so the next `bind` can use the path.
 ///
 /// Errors: [`ErrorKind::InvalidInput`] for an address that is not a pathname;
 /// [`ErrorKind::NotFound`] when there is no such file.
+///
+/// [unlink(2)]: https://man7.org/linux/man-pages/man2/unlink.2.html
 pub fn unlink(addr: &UnixAddr) -> Result<()> {
     let path = addr
         .as_pathname()
@@ -102,7 +113,31 @@ pub fn unlink(addr: &UnixAddr) -> Result<()> {
     sys::rt::unlink(path)
 }
 
-/// `abort()`: ends the process at once, as a panic handler without `std` must.
+/// [`abort()`][abort(3)]: ends the process at once, as a panic handler without `std` must.
+///
+/// [abort(3)]: https://man7.org/linux/man-pages/man3/abort.3.html
 pub fn abort() -> ! {
     sys::rt::abort()
+}
+
+/// A signal that [`interrupt_on`] can catch: the two the system leaves to programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// `SIGUSR1`.
+    User1,
+    /// `SIGUSR2`.
+    User2,
+}
+
+/// `sigaction(signal, { handler that does nothing, flags: 0 })`: the signal no longer ends the
+/// process; it only interrupts the blocking call it lands in. Without `SA_RESTART` that call
+/// fails with `EINTR`, which this crate restarts (see the crate's EINTR policy), so a program
+/// that catches a signal this way sees it nowhere — which is what firmware wants from an
+/// interrupt it does not use, and what a test needs to show that `EINTR` is handled.
+#[doc(alias = "sigaction")]
+pub fn interrupt_on(signal: Signal) -> Result<()> {
+    sys::rt::interrupt_on(match signal {
+        Signal::User1 => sys::rt::SIGUSR1,
+        Signal::User2 => sys::rt::SIGUSR2,
+    })
 }

@@ -8,8 +8,8 @@ use anysock_core::{Interest, Result};
 use crate::stack::Posix;
 use crate::sys::epoll::Epoll;
 
-/// An `epoll` instance: the registered sockets of one event loop, with the interest, trigger
-/// and token of each. Level-triggered unless a socket is registered with [`Trigger::Edge`]
+/// An [`epoll`][epoll(7)] instance: the registered sockets of one event loop, with the interest,
+/// trigger and token of each. Level-triggered unless a socket is registered with [`Trigger::Edge`]
 /// (`EPOLLET`). The descriptor is close-on-exec and closed when the selector is dropped.
 ///
 /// Linux and Android only: elsewhere [`Posix::selector`](ScalableReadiness::selector) fails
@@ -34,8 +34,12 @@ use crate::sys::epoll::Epoll;
 /// assert!(events[0].ready().is_readable());
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
+///
+/// [epoll(7)]: https://man7.org/linux/man-pages/man7/epoll.7.html
 #[derive(Debug)]
 #[doc(alias = "epoll")]
+#[doc(alias = "epoll_wait")]
+#[doc(alias = "epoll_ctl")]
 pub struct Selector {
     epoll: Epoll,
 }

@@ -29,7 +29,15 @@ pub struct Socket {
 }
 
 impl Socket {
-    /// `socket(domain, type, 0)`.
+    /// [`socket(domain, type | SOCK_CLOEXEC, 0)`][socket(2)]: a new socket, close-on-exec,
+    /// not bound, listening or connected. The same as [`anysock_core::Stack::socket`] on
+    /// [`crate::Posix`].
+    ///
+    /// Errors: [`ErrorKind::Unsupported`] for a type the system lacks (seqpacket outside Linux
+    /// and some BSDs), [`ErrorKind::TooManyOpenFiles`].
+    ///
+    /// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
+    #[doc(alias = "socket")]
     pub fn new(domain: Domain, ty: Type) -> Result<Socket> {
         Ok(Socket {
             fd: sys::socket::socket(domain, ty)?,
@@ -38,19 +46,32 @@ impl Socket {
         })
     }
 
-    /// `setsockopt(fd, level, name, value, len)` with raw bytes: for options anysock has no
-    /// type for. `level` and `name` are the platform's `SOL_*`/`IPPROTO_*` and `SO_*` values.
+    /// [`setsockopt(fd, level, name, value, len)`][setsockopt(2)] with raw bytes: for
+    /// options anysock has no type for. `level` and `name` are the platform's
+    /// `SOL_*`/`IPPROTO_*` and `SO_*` values.
+    ///
+    /// [setsockopt(2)]: https://man7.org/linux/man-pages/man2/setsockopt.2.html
+    #[doc(alias = "setsockopt")]
     pub fn set_raw_option(&mut self, level: i32, name: i32, value: &[u8]) -> Result<()> {
         sys::sockopt::set_raw(&self.fd, level, name, value)
     }
 
-    /// `getsockopt(fd, level, name, buf, &len)` with raw bytes; returns how many bytes of `buf`
-    /// the value filled. Errors with [`ErrorKind::InvalidInput`] if the value did not fit.
+    /// [`getsockopt(fd, level, name, buf, &len)`][getsockopt(2)] with raw bytes; returns
+    /// how many bytes of `buf` the value filled. Errors with [`ErrorKind::InvalidInput`] if the
+    /// value did not fit.
+    ///
+    /// [getsockopt(2)]: https://man7.org/linux/man-pages/man2/getsockopt.2.html
+    #[doc(alias = "getsockopt")]
     pub fn get_raw_option(&self, level: i32, name: i32, buf: &mut [u8]) -> Result<usize> {
         sys::sockopt::get_raw(&self.fd, level, name, buf)
     }
 
-    /// A second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`), for another thread.
+    /// [`fcntl(fd, F_DUPFD_CLOEXEC, 0)`][fcntl(2)]: a second handle to the same socket
+    /// (as `dup` does, but close-on-exec), for another thread.
+    ///
+    /// [fcntl(2)]: https://man7.org/linux/man-pages/man2/fcntl.2.html
+    #[doc(alias = "dup")]
+    #[doc(alias = "F_DUPFD_CLOEXEC")]
     pub fn try_clone(&self) -> Result<Socket> {
         Ok(Socket {
             fd: self.fd.try_clone()?,
@@ -152,29 +173,41 @@ macro_rules! shared_methods {
         }
 
         impl $ty {
-            /// `setsockopt` with raw bytes; see [`Socket::set_raw_option`].
+            /// [`setsockopt`][setsockopt(2)] with raw bytes; see
+            /// [`Socket::set_raw_option`].
+            ///
+            /// [setsockopt(2)]: https://man7.org/linux/man-pages/man2/setsockopt.2.html
+            #[doc(alias = "setsockopt")]
             pub fn set_raw_option(&mut self, level: i32, name: i32, value: &[u8]) -> Result<()> {
                 self.sock.set_raw_option(level, name, value)
             }
 
-            /// `getsockopt` with raw bytes; see [`Socket::get_raw_option`].
+            /// [`getsockopt`][getsockopt(2)] with raw bytes; see
+            /// [`Socket::get_raw_option`].
+            ///
+            /// [getsockopt(2)]: https://man7.org/linux/man-pages/man2/getsockopt.2.html
+            #[doc(alias = "getsockopt")]
             pub fn get_raw_option(&self, level: i32, name: i32, buf: &mut [u8]) -> Result<usize> {
                 self.sock.get_raw_option(level, name, buf)
             }
 
-            /// A second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`).
+            /// [`fcntl(fd, F_DUPFD_CLOEXEC, 0)`][fcntl(2)]: a second handle to the same
+            /// socket, close-on-exec.
+            ///
+            /// [fcntl(2)]: https://man7.org/linux/man-pages/man2/fcntl.2.html
+            #[doc(alias = "dup")]
             pub fn try_clone(&self) -> Result<$ty> {
                 Ok($ty {
                     sock: self.sock.try_clone()?,
                 })
             }
 
-            /// The socket's domain.
+            /// The socket's domain (`SO_DOMAIN`, as found when it was made or adopted).
             pub fn domain(&self) -> Domain {
                 self.sock.domain
             }
 
-            /// The socket's type.
+            /// The socket's type (`SO_TYPE`, as found when it was made or adopted).
             pub fn socket_type(&self) -> Type {
                 self.sock.ty
             }

@@ -55,7 +55,10 @@ impl embedded_io::ErrorType for Stream {
 }
 
 impl embedded_io::Read for Stream {
-    /// `recv(fd, buf, len, 0)`. An empty buffer returns `Ok(0)` without a syscall.
+    /// [`recv(fd, buf, len, 0)`][recv(2)]. An empty buffer returns `Ok(0)` without a
+    /// syscall.
+    ///
+    /// [recv(2)]: https://man7.org/linux/man-pages/man2/recv.2.html
     #[inline]
     fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
         if buf.is_empty() {
@@ -66,7 +69,10 @@ impl embedded_io::Read for Stream {
 }
 
 impl embedded_io::Write for Stream {
-    /// `send(fd, buf, len, MSG_NOSIGNAL)`. An empty buffer returns `Ok(0)` without a syscall.
+    /// [`send(fd, buf, len, MSG_NOSIGNAL)`][send(2)]. An empty buffer returns `Ok(0)`
+    /// without a syscall.
+    ///
+    /// [send(2)]: https://man7.org/linux/man-pages/man2/send.2.html
     #[inline]
     fn write(&mut self, buf: &[u8]) -> Result<usize> {
         if buf.is_empty() {
@@ -82,7 +88,9 @@ impl embedded_io::Write for Stream {
 }
 
 impl embedded_io::ReadReady for Stream {
-    /// `poll` with `POLLIN` and no wait: data, end of stream or an error is waiting.
+    /// [`poll`][poll(2)] with `POLLIN` and no wait: data, end of stream or an error is waiting.
+    ///
+    /// [poll(2)]: https://man7.org/linux/man-pages/man2/poll.2.html
     fn read_ready(&mut self) -> Result<bool> {
         let revents =
             sys::poll::poll_one_now(self.sock.fd.raw(), anysock_core::Interest::READABLE.bits())?;
@@ -91,7 +99,9 @@ impl embedded_io::ReadReady for Stream {
 }
 
 impl embedded_io::WriteReady for Stream {
-    /// `poll` with `POLLOUT` and no wait.
+    /// [`poll`][poll(2)] with `POLLOUT` and no wait.
+    ///
+    /// [poll(2)]: https://man7.org/linux/man-pages/man2/poll.2.html
     fn write_ready(&mut self) -> Result<bool> {
         let revents =
             sys::poll::poll_one_now(self.sock.fd.raw(), anysock_core::Interest::WRITABLE.bits())?;
@@ -153,9 +163,11 @@ impl MsgIo for Stream {
         sys::msg::recv_msg(&self.sock.fd, self.sock.domain, msg)
     }
 
-    /// `sendmmsg`: the whole batch in one syscall on Linux (one per run of messages with equal
-    /// flags), one `sendmsg` per message elsewhere. Every message is checked before anything
-    /// is sent.
+    /// [`sendmmsg`][sendmmsg(2)]: the whole batch in one syscall on Linux (one per run of messages
+    /// with equal flags), one `sendmsg` per message elsewhere. Every message is checked before
+    /// anything is sent.
+    ///
+    /// [sendmmsg(2)]: https://man7.org/linux/man-pages/man2/sendmmsg.2.html
     fn send_mmsg<const B: usize, const N: usize>(
         &mut self,
         batch: &mut SendBatch<'_, B, N>,
@@ -163,8 +175,10 @@ impl MsgIo for Stream {
         sys::mmsg::send_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 
-    /// `recvmmsg` with `MSG_WAITFORONE` on Linux, one `recvmsg` per message elsewhere.
-    /// Descriptors received in `SCM_RIGHTS` are closed, as by `recv_msg`.
+    /// [`recvmmsg`][recvmmsg(2)] with `MSG_WAITFORONE` on Linux, one `recvmsg` per message
+    /// elsewhere. Descriptors received in `SCM_RIGHTS` are closed, as by `recv_msg`.
+    ///
+    /// [recvmmsg(2)]: https://man7.org/linux/man-pages/man2/recvmmsg.2.html
     fn recv_mmsg<const B: usize, const N: usize>(
         &mut self,
         batch: &mut RecvBatch<'_, B, N>,

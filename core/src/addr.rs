@@ -8,8 +8,9 @@ use crate::domain::Domain;
 use crate::error::{Error, ErrorKind, Result};
 use crate::unix_addr::{self, UnixAddr};
 
-/// An address of any socket domain: what `bind`, `connect`, `sendto` take and `accept`,
-/// `recvfrom`, `getsockname`, `getpeername` give back.
+/// An address of any socket domain (`struct sockaddr_storage`): what `bind`, `connect`,
+/// `sendto` take and `accept`, `recvfrom`, `getsockname`, `getpeername` give back. See
+/// [`ip(7)`][ip(7)], [`ipv6(7)`][ipv6(7)], [`unix(7)`][unix(7)].
 ///
 /// IPv6 addresses keep their flow info and scope id. Text forms (see [`FromStr`]):
 /// `127.0.0.1:80`, `[::1]:80`, `[fe80::1%2]:80`, `unix:/run/x.sock`, `unix:@name`, `unix:`.
@@ -25,7 +26,15 @@ use crate::unix_addr::{self, UnixAddr};
 /// assert_eq!(u.domain(), Domain::Unix);
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
+///
+/// [ip(7)]: https://man7.org/linux/man-pages/man7/ip.7.html
+/// [ipv6(7)]: https://man7.org/linux/man-pages/man7/ipv6.7.html
+/// [unix(7)]: https://man7.org/linux/man-pages/man7/unix.7.html
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[doc(alias = "sockaddr")]
+#[doc(alias = "sockaddr_storage")]
+#[doc(alias = "sockaddr_in")]
+#[doc(alias = "sockaddr_in6")]
 pub enum SocketAddr {
     /// An IPv4 address and port (`sockaddr_in`).
     V4(SocketAddrV4),
@@ -84,6 +93,8 @@ impl SocketAddr {
 
     /// The wildcard address of an Internet domain with port 0 (`INADDR_ANY` / `in6addr_any`), or
     /// the unnamed Unix address.
+    #[doc(alias = "INADDR_ANY")]
+    #[doc(alias = "in6addr_any")]
     pub const fn unspecified(domain: Domain) -> Self {
         match domain {
             Domain::Inet => SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)),
@@ -92,7 +103,9 @@ impl SocketAddr {
         }
     }
 
-    /// The loopback address of an Internet domain with port 0; `None` for the Unix domain.
+    /// The loopback address of an Internet domain with port 0 (`INADDR_LOOPBACK` /
+    /// `in6addr_loopback`); `None` for the Unix domain.
+    #[doc(alias = "INADDR_LOOPBACK")]
     pub const fn loopback(domain: Domain) -> Option<Self> {
         match domain {
             Domain::Inet => Some(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))),

@@ -4,7 +4,14 @@ use core::fmt;
 
 /// The communication domain (address family) of a socket: `AF_UNIX`, `AF_INET`, `AF_INET6`.
 ///
-/// Two sockets talk only when they share a domain and a [`Type`].
+/// Two sockets talk only when they share a domain and a [`Type`]. See
+/// [`socket(2)`][socket(2)], [`unix(7)`][unix(7)], [`ip(7)`][ip(7)],
+/// [`ipv6(7)`][ipv6(7)].
+///
+/// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
+/// [unix(7)]: https://man7.org/linux/man-pages/man7/unix.7.html
+/// [ip(7)]: https://man7.org/linux/man-pages/man7/ip.7.html
+/// [ipv6(7)]: https://man7.org/linux/man-pages/man7/ipv6.7.html
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "AF_UNIX")]
 #[doc(alias = "AF_INET")]
@@ -18,10 +25,14 @@ pub enum Domain {
     Inet6,
 }
 
-/// The type of a socket: `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET`.
+/// The type of a socket: `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET` (see
+/// [`socket(2)`][socket(2)]).
+///
+/// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "SOCK_STREAM")]
 #[doc(alias = "SOCK_DGRAM")]
+#[doc(alias = "SOCK_SEQPACKET")]
 pub enum Type {
     /// A reliable, connected byte stream: TCP in the Internet domains.
     Stream,
@@ -58,8 +69,13 @@ impl fmt::Display for Type {
     }
 }
 
-/// Which direction(s) `shutdown` closes: `SHUT_RD`, `SHUT_WR`, `SHUT_RDWR`.
+/// Which direction(s) [`shutdown`][shutdown(2)] closes: `SHUT_RD`, `SHUT_WR`,
+/// `SHUT_RDWR`.
+///
+/// [shutdown(2)]: https://man7.org/linux/man-pages/man2/shutdown.2.html
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[doc(alias = "SHUT_RD")]
+#[doc(alias = "SHUT_WR")]
 #[doc(alias = "SHUT_RDWR")]
 pub enum Shutdown {
     /// No more receiving (`SHUT_RD`).

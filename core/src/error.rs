@@ -7,65 +7,103 @@ use core::fmt;
 ///
 /// The kinds follow the `errno` values the socket calls produce (see each variant), so code written
 /// against the C API knows where to look. A backend maps its own errors onto these kinds; the raw
-/// code stays available through [`Error::raw_os_error`].
+/// code stays available through [`Error::raw_os_error`]. See [`errno(3)`][errno(3)].
+///
+/// [errno(3)]: https://man7.org/linux/man-pages/man3/errno.3.html
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The call would have to wait, and the socket is non-blocking (`EAGAIN`/`EWOULDBLOCK`), or a
     /// timeout set with `SO_RCVTIMEO`/`SO_SNDTIMEO` expired before anything was transferred.
+    #[doc(alias = "EAGAIN")]
+    #[doc(alias = "EWOULDBLOCK")]
     WouldBlock,
     /// A non-blocking `connect` has started and is not finished yet (`EINPROGRESS`). Wait for the
     /// socket to become writable, then read the `SocketError` option for the outcome.
+    #[doc(alias = "EINPROGRESS")]
     InProgress,
     /// A previous non-blocking `connect` on this socket is still in progress (`EALREADY`).
+    #[doc(alias = "EALREADY")]
     AlreadyInProgress,
     /// The call was interrupted by a signal (`EINTR`). The POSIX backend retries internally, so it
     /// does not return this kind; other backends may.
+    #[doc(alias = "EINTR")]
     Interrupted,
     /// Nobody listens at the address (`ECONNREFUSED`), or the listener's queue was full.
+    #[doc(alias = "ECONNREFUSED")]
     ConnectionRefused,
     /// The peer reset the connection (`ECONNRESET`).
+    #[doc(alias = "ECONNRESET")]
     ConnectionReset,
     /// The connection was aborted on this side (`ECONNABORTED`).
+    #[doc(alias = "ECONNABORTED")]
     ConnectionAborted,
     /// The socket is not connected (`ENOTCONN`).
+    #[doc(alias = "ENOTCONN")]
     NotConnected,
     /// The socket is already connected (`EISCONN`).
+    #[doc(alias = "EISCONN")]
     AlreadyConnected,
     /// The address is already in use (`EADDRINUSE`).
+    #[doc(alias = "EADDRINUSE")]
     AddrInUse,
     /// The address is not available on this host (`EADDRNOTAVAIL`).
+    #[doc(alias = "EADDRNOTAVAIL")]
     AddrNotAvailable,
     /// No route to the network (`ENETUNREACH`).
+    #[doc(alias = "ENETUNREACH")]
     NetworkUnreachable,
     /// No route to the host (`EHOSTUNREACH`).
+    #[doc(alias = "EHOSTUNREACH")]
     HostUnreachable,
     /// The network is down (`ENETDOWN`).
+    #[doc(alias = "ENETDOWN")]
     NetworkDown,
     /// The operation timed out (`ETIMEDOUT`), e.g. a `connect` that got no answer.
+    #[doc(alias = "ETIMEDOUT")]
     TimedOut,
     /// Writing to a connection whose peer is gone or that was shut down for writing (`EPIPE`).
     /// The process never receives `SIGPIPE` for it.
+    #[doc(alias = "EPIPE")]
     BrokenPipe,
     /// An argument was invalid (`EINVAL`): a malformed or too-long address, too many iovecs, an
     /// address of the wrong family for the socket, an option value out of range, and so on.
+    #[doc(alias = "EINVAL")]
     InvalidInput,
     /// A datagram is larger than the transport allows (`EMSGSIZE`).
+    #[doc(alias = "EMSGSIZE")]
     MessageTooLong,
     /// The domain, type, protocol, option or flag is not supported here (`EAFNOSUPPORT`,
     /// `EPROTONOSUPPORT`, `ESOCKTNOSUPPORT`, `EOPNOTSUPP`, `ENOPROTOOPT`, `EPROTOTYPE`).
+    #[doc(alias = "EAFNOSUPPORT")]
+    #[doc(alias = "EPROTONOSUPPORT")]
+    #[doc(alias = "ESOCKTNOSUPPORT")]
+    #[doc(alias = "EOPNOTSUPP")]
+    #[doc(alias = "ENOPROTOOPT")]
+    #[doc(alias = "EPROTOTYPE")]
     Unsupported,
     /// The caller lacks the permission (`EACCES`, `EPERM`), e.g. binding a port below 1024.
+    #[doc(alias = "EACCES")]
+    #[doc(alias = "EPERM")]
     PermissionDenied,
     /// A Unix socket path names nothing (`ENOENT`), a directory on it is missing (`ENOTDIR`), or
     /// a named network interface does not exist (`ENODEV`).
+    #[doc(alias = "ENOENT")]
+    #[doc(alias = "ENOTDIR")]
+    #[doc(alias = "ENODEV")]
     NotFound,
     /// The kernel ran out of memory or buffer space (`ENOMEM`, `ENOBUFS`).
+    #[doc(alias = "ENOMEM")]
+    #[doc(alias = "ENOBUFS")]
     OutOfMemory,
     /// The process or the system has no descriptors left (`EMFILE`, `ENFILE`).
+    #[doc(alias = "EMFILE")]
+    #[doc(alias = "ENFILE")]
     TooManyOpenFiles,
     /// The descriptor is closed, not a socket, or of the wrong kind for the call (`EBADF`,
     /// `ENOTSOCK`).
+    #[doc(alias = "EBADF")]
+    #[doc(alias = "ENOTSOCK")]
     BadDescriptor,
     /// Any other error; see [`Error::raw_os_error`].
     Other,
@@ -124,6 +162,7 @@ impl fmt::Display for ErrorKind {
 /// assert_eq!(Error::new(ErrorKind::InvalidInput).raw_os_error(), None);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[doc(alias = "errno")]
 pub struct Error {
     kind: ErrorKind,
     /// The `errno` value; 0 when the error did not come from the operating system.

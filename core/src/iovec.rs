@@ -5,7 +5,8 @@ use crate::error::{Error, ErrorKind, Result};
 /// The default capacity of [`IoVec`] and [`IoVecMut`].
 pub const DEFAULT_IOVECS: usize = 8;
 
-/// Buffers to send in one call, in order (`const struct iovec *`), at most `N` of them.
+/// Buffers to send in one call, in order (`const struct iovec *`, see
+/// [`writev(2)`][readv(2)]), at most `N` of them.
 ///
 /// ```
 /// use anysock_core::{ErrorKind, IoVec};
@@ -17,7 +18,10 @@ pub const DEFAULT_IOVECS: usize = 8;
 /// assert_eq!(iov.push(b"x").unwrap_err().kind(), ErrorKind::InvalidInput);
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
+///
+/// [readv(2)]: https://man7.org/linux/man-pages/man2/readv.2.html
 #[derive(Clone, Copy, Debug)]
+#[doc(alias = "iovec")]
 pub struct IoVec<'a, const N: usize = DEFAULT_IOVECS> {
     bufs: [&'a [u8]; N],
     len: usize,
@@ -101,7 +105,8 @@ impl<const N: usize> Default for IoVec<'_, N> {
     }
 }
 
-/// Buffers to receive into, filled in order (`struct iovec *`), at most `N` of them.
+/// Buffers to receive into, filled in order (`struct iovec *`, see
+/// [`readv(2)`][readv(2)]), at most `N` of them.
 ///
 /// ```
 /// use anysock_core::IoVecMut;
@@ -113,7 +118,10 @@ impl<const N: usize> Default for IoVec<'_, N> {
 /// assert_eq!(iov.total_len(), 68);
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
+///
+/// [readv(2)]: https://man7.org/linux/man-pages/man2/readv.2.html
 #[derive(Debug)]
+#[doc(alias = "iovec")]
 pub struct IoVecMut<'a, const N: usize = DEFAULT_IOVECS> {
     bufs: [&'a mut [u8]; N],
     len: usize,

@@ -8,8 +8,8 @@ use crate::addr::SocketAddr;
 use crate::error::{Error, ErrorKind, Result};
 use crate::iovec::{IoVec, IoVecMut, DEFAULT_IOVECS};
 
-/// Flags of `send`/`recv`/`sendmsg`/`recvmsg` (`MSG_*`), both those a caller passes and those
-/// a received message reports in `msg_flags`.
+/// Flags of [`send`][send(2)]/[`recv`][recv(2)]/`sendmsg`/`recvmsg` (`MSG_*`), both those a caller
+/// passes and those a received message reports in `msg_flags`.
 ///
 /// The bits are anysock's own; each backend maps them to its platform's values. A flag the
 /// platform lacks makes the call fail with [`crate::ErrorKind::Unsupported`] instead of being
@@ -22,6 +22,9 @@ use crate::iovec::{IoVec, IoVecMut, DEFAULT_IOVECS};
 /// assert!(f.contains(MsgFlags::PEEK));
 /// assert!(!f.contains(MsgFlags::WAITALL));
 /// ```
+///
+/// [send(2)]: https://man7.org/linux/man-pages/man2/send.2.html
+/// [recv(2)]: https://man7.org/linux/man-pages/man2/recv.2.html
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct MsgFlags(u32);
 
@@ -29,26 +32,35 @@ impl MsgFlags {
     /// No flag.
     pub const NONE: MsgFlags = MsgFlags(0);
     /// Look at the data without removing it from the queue (`MSG_PEEK`).
+    #[doc(alias = "MSG_PEEK")]
     pub const PEEK: MsgFlags = MsgFlags(1 << 0);
     /// Do not block for this one call, as if the socket were non-blocking (`MSG_DONTWAIT`).
+    #[doc(alias = "MSG_DONTWAIT")]
     pub const DONTWAIT: MsgFlags = MsgFlags(1 << 1);
     /// Block until the whole buffer is filled, unless end of stream, an error, a signal or a
     /// timeout comes first (`MSG_WAITALL`).
+    #[doc(alias = "MSG_WAITALL")]
     pub const WAITALL: MsgFlags = MsgFlags(1 << 2);
     /// Out-of-band data (`MSG_OOB`).
+    #[doc(alias = "MSG_OOB")]
     pub const OOB: MsgFlags = MsgFlags(1 << 3);
     /// End of record, for seqpacket sockets (`MSG_EOR`).
+    #[doc(alias = "MSG_EOR")]
     pub const EOR: MsgFlags = MsgFlags(1 << 4);
     /// Reported on receive: the datagram was longer than the buffers and the rest was discarded
     /// (`MSG_TRUNC`).
+    #[doc(alias = "MSG_TRUNC")]
     pub const TRUNC: MsgFlags = MsgFlags(1 << 5);
     /// Reported on receive: control data did not fit the control buffer and was cut
     /// (`MSG_CTRUNC`).
+    #[doc(alias = "MSG_CTRUNC")]
     pub const CTRUNC: MsgFlags = MsgFlags(1 << 6);
     /// Send without `SIGPIPE` (`MSG_NOSIGNAL`). The POSIX backend always sends this way; the flag
     /// exists so code that names it still compiles.
+    #[doc(alias = "MSG_NOSIGNAL")]
     pub const NOSIGNAL: MsgFlags = MsgFlags(1 << 7);
     /// Send only to directly connected hosts, bypassing routing (`MSG_DONTROUTE`).
+    #[doc(alias = "MSG_DONTROUTE")]
     pub const DONTROUTE: MsgFlags = MsgFlags(1 << 8);
     /// Every flag this type knows.
     pub const ALL: MsgFlags = MsgFlags((1 << 9) - 1);
@@ -145,7 +157,7 @@ impl fmt::Debug for MsgFlags {
     }
 }
 
-/// A message to send with `sendmsg`: an optional destination, the data as an [`IoVec`],
+/// A message to send with [`sendmsg`][send(2)]: an optional destination, the data as an [`IoVec`],
 /// ancillary data, and flags.
 ///
 /// `control` holds ancillary data already encoded in the backend's format (for the POSIX
@@ -159,6 +171,8 @@ impl fmt::Debug for MsgFlags {
 /// assert_eq!(msg.iov.total_len(), 8);
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
+///
+/// [send(2)]: https://man7.org/linux/man-pages/man2/send.2.html
 #[derive(Clone, Copy, Debug)]
 #[doc(alias = "msghdr")]
 pub struct SendMsg<'a, const N: usize = DEFAULT_IOVECS> {
@@ -205,7 +219,8 @@ impl<'a, const N: usize> SendMsg<'a, N> {
     }
 }
 
-/// Where `recvmsg` puts a message: the data buffers, a control buffer, and the call's flags.
+/// Where [`recvmsg`][recv(2)] puts a message: the data buffers, a control buffer, and the call's
+/// flags.
 ///
 /// ```
 /// use anysock_core::{IoVecMut, MsgFlags, RecvMsg};
@@ -218,6 +233,8 @@ impl<'a, const N: usize> SendMsg<'a, N> {
 /// assert_eq!(msg.control.len(), 64);
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
+///
+/// [recv(2)]: https://man7.org/linux/man-pages/man2/recv.2.html
 #[derive(Debug)]
 #[doc(alias = "msghdr")]
 pub struct RecvMsg<'a, const N: usize = DEFAULT_IOVECS> {
@@ -255,7 +272,8 @@ impl<'a, const N: usize> RecvMsg<'a, N> {
     }
 }
 
-/// What `recvmsg` reports about the message it received.
+/// What `recvmsg` reports about the message it received: the `msghdr` fields the kernel
+/// writes back (`msg_namelen`, `msg_controllen`, `msg_flags`) and the call's result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RecvMeta {
     /// Bytes written into the buffers. `0` on a stream means end of stream; on a datagram socket
@@ -290,7 +308,8 @@ impl RecvMeta {
     };
 }
 
-/// Up to `B` messages to send in one call (`struct mmsghdr[]` for `sendmmsg`), each with its own
+/// Up to `B` messages to send in one call (`struct mmsghdr[]` for
+/// [`sendmmsg`][sendmmsg(2)]), each with its own
 /// address, buffers, control data and flags; after [`crate::MsgIo::send_mmsg`], the bytes sent
 /// of each.
 ///
@@ -305,6 +324,8 @@ impl RecvMeta {
 /// assert_eq!(batch.len(), 2);
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
+///
+/// [sendmmsg(2)]: https://man7.org/linux/man-pages/man2/sendmmsg.2.html
 #[derive(Clone, Copy, Debug)]
 #[doc(alias = "mmsghdr")]
 pub struct SendBatch<'a, const B: usize, const N: usize = DEFAULT_IOVECS> {
@@ -378,7 +399,8 @@ impl<const B: usize, const N: usize> Default for SendBatch<'_, B, N> {
     }
 }
 
-/// Up to `B` messages to receive in one call (`struct mmsghdr[]` for `recvmmsg`), each into its
+/// Up to `B` messages to receive in one call (`struct mmsghdr[]` for
+/// [`recvmmsg`][recvmmsg(2)]), each into its
 /// own buffers and control buffer; after [`crate::MsgIo::recv_mmsg`], what each one received.
 ///
 /// All messages of a batch take the same request flags, since `recvmmsg` has one flags
@@ -397,6 +419,8 @@ impl<const B: usize, const N: usize> Default for SendBatch<'_, B, N> {
 /// assert_eq!(batch.len(), batch.capacity());
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
+///
+/// [recvmmsg(2)]: https://man7.org/linux/man-pages/man2/recvmmsg.2.html
 #[derive(Debug)]
 #[doc(alias = "mmsghdr")]
 pub struct RecvBatch<'a, const B: usize, const N: usize = DEFAULT_IOVECS> {

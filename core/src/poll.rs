@@ -2,10 +2,15 @@
 
 use core::ops::BitOr;
 
-/// What to wait for. The bits are the traditional `poll(2)` values (`POLLIN` = 1,
-/// `POLLOUT` = 4), so a POSIX backend hands a [`PollFd`] slice to the kernel as it is.
+/// What to wait for (`events` of a `struct pollfd`; see [`poll(2)`][poll(2)]). The bits are
+/// the traditional `poll(2)` values (`POLLIN` = 1, `POLLOUT` = 4), so a POSIX backend hands a
+/// [`PollFd`] slice to the kernel as it is.
+///
+/// [poll(2)]: https://man7.org/linux/man-pages/man2/poll.2.html
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(transparent)]
+#[doc(alias = "POLLIN")]
+#[doc(alias = "POLLOUT")]
 pub struct Interest(i16);
 
 impl Interest {
@@ -36,9 +41,14 @@ impl BitOr for Interest {
     }
 }
 
-/// What `poll` found for one socket (`revents`).
+/// What [`poll`][poll(2)] found for one socket (`revents`).
+///
+/// [poll(2)]: https://man7.org/linux/man-pages/man2/poll.2.html
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[repr(transparent)]
+#[doc(alias = "revents")]
+#[doc(alias = "POLLHUP")]
+#[doc(alias = "POLLERR")]
 pub struct Readiness(i16);
 
 impl Readiness {
@@ -90,10 +100,12 @@ impl Readiness {
     }
 }
 
-/// One entry of a `poll` set (`struct pollfd`): a socket's handle, what to wait for, and, after
-/// the call, what was found.
+/// One entry of a [`poll`][poll(2)] set (`struct pollfd`): a socket's handle, what to wait for,
+/// and, after the call, what was found.
 ///
 /// For the POSIX backend it has the layout of `struct pollfd` (`H` is the descriptor).
+///
+/// [poll(2)]: https://man7.org/linux/man-pages/man2/poll.2.html
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C)]
 #[doc(alias = "pollfd")]
@@ -144,6 +156,7 @@ impl<H: Copy> PollFd<H> {
 pub trait Pollable {
     /// The backend's handle type.
     type Handle: Copy + Eq + core::fmt::Debug;
-    /// This socket's handle. It names the socket only while the socket is open.
+    /// This socket's handle (the descriptor, for POSIX). It names the socket only while the
+    /// socket is open.
     fn handle(&self) -> Self::Handle;
 }

@@ -18,27 +18,32 @@ pub trait Socket: Sized {
     /// What [`Socket::into_datagram`] makes of it.
     type Datagram;
 
-    /// The domain it was created with.
+    /// The domain it was created with (`SO_DOMAIN`).
     fn domain(&self) -> Domain;
 
-    /// The type it was created with.
+    /// The type it was created with (`SO_TYPE`).
     fn socket_type(&self) -> Type;
 
-    /// `bind(fd, addr)`: gives the socket its local address. Port 0 picks a free port.
+    /// [`bind(fd, addr, addrlen)`][bind(2)]: gives the socket its local address. Port 0 picks a
+    /// free port.
     ///
     /// Errors: [`crate::ErrorKind::InvalidInput`] when `addr` is of another domain than the
     /// socket; [`crate::ErrorKind::AddrInUse`] when taken; [`crate::ErrorKind::AddrNotAvailable`]
     /// when the address is not this host's; [`crate::ErrorKind::PermissionDenied`].
+    ///
+    /// [bind(2)]: https://man7.org/linux/man-pages/man2/bind.2.html
     fn bind(&mut self, addr: &SocketAddr) -> Result<()>;
 
-    /// `listen(fd, backlog)`: marks a stream or seqpacket socket as accepting connections, at
-    /// most `backlog` of them waiting to be accepted.
+    /// [`listen(fd, backlog)`][listen(2)]: marks a stream or seqpacket socket as accepting
+    /// connections, at most `backlog` of them waiting to be accepted.
     ///
     /// Errors: [`crate::ErrorKind::Unsupported`] on a datagram socket.
+    ///
+    /// [listen(2)]: https://man7.org/linux/man-pages/man2/listen.2.html
     fn listen(self, backlog: u32) -> Result<Self::Listener>;
 
-    /// `connect(fd, addr)`: connects a stream socket, or sets the default peer of a datagram
-    /// socket.
+    /// [`connect(fd, addr, addrlen)`][connect(2)]: connects a stream socket, or sets the default
+    /// peer of a datagram socket.
     ///
     /// Blocking, it returns once connected. Non-blocking (see [`Socket::set_nonblocking`]), a
     /// stream connect that cannot finish at once fails with [`crate::ErrorKind::InProgress`]; wait
@@ -46,8 +51,10 @@ pub trait Socket: Sized {
     /// outcome.
     ///
     /// Errors: [`crate::ErrorKind::ConnectionRefused`], [`crate::ErrorKind::TimedOut`],
-    /// [`crate::ErrorKind::NotFound`] (no such Unix path), [`crate::ErrorKind::InvalidInput`] for an
-    /// address of another domain.
+    /// [`crate::ErrorKind::NotFound`] (no such Unix path), [`crate::ErrorKind::InvalidInput`] for
+    /// an address of another domain.
+    ///
+    /// [connect(2)]: https://man7.org/linux/man-pages/man2/connect.2.html
     fn connect(&mut self, addr: &SocketAddr) -> Result<()>;
 
     /// The socket as a connected stream, once [`Socket::connect`] succeeded (or is in progress).
@@ -60,13 +67,19 @@ pub trait Socket: Sized {
     /// Errors: [`crate::ErrorKind::InvalidInput`] for a stream or seqpacket socket.
     fn into_datagram(self) -> Result<Self::Datagram>;
 
-    /// Sets or clears `O_NONBLOCK` (`fcntl(fd, F_SETFL, ...)`). The mode carries over to what
-    /// the socket becomes.
+    /// [`fcntl(fd, F_SETFL, flags | O_NONBLOCK)`][fcntl(2)]: sets or clears
+    /// `O_NONBLOCK`. Non-blocking, calls that would wait fail with
+    /// [`crate::ErrorKind::WouldBlock`] (or [`crate::ErrorKind::InProgress`] for `connect`)
+    /// instead. The mode carries over to what the socket becomes.
+    ///
+    /// [fcntl(2)]: https://man7.org/linux/man-pages/man2/fcntl.2.html
     #[doc(alias = "O_NONBLOCK")]
     #[doc(alias = "fcntl")]
     fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()>;
 
-    /// `getsockname`: the local address.
+    /// [`getsockname(fd, addr, addrlen)`][getsockname(2)]: the local address.
+    ///
+    /// [getsockname(2)]: https://man7.org/linux/man-pages/man2/getsockname.2.html
     #[doc(alias = "getsockname")]
     fn local_addr(&self) -> Result<SocketAddr>;
 }

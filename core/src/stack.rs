@@ -48,41 +48,61 @@ pub trait Stack {
     /// A datagram socket.
     type Datagram: Datagram + MsgIo + Pollable<Handle = Self::Handle>;
 
-    /// `socket(domain, type, 0)`: a new socket, not bound, listening or connected, so options
-    /// can be set before [`Socket::bind`], [`Socket::listen`] or [`Socket::connect`].
+    /// [`socket(domain, type, 0)`][socket(2)]: a new socket, not bound, listening or connected, so
+    /// options can be set before [`Socket::bind`], [`Socket::listen`] or [`Socket::connect`].
+    ///
+    /// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
     fn socket(&self, domain: Domain, ty: Type) -> Result<Self::Socket>;
 
-    /// `socketpair(AF_UNIX, type, 0)`: two sockets connected to each other, with unnamed
-    /// addresses. Turn them into streams or datagrams with [`Socket::into_stream`] or
+    /// [`socketpair(AF_UNIX, type, 0, sv)`][socketpair(2)]: two sockets connected to each other,
+    /// with unnamed addresses. Turn them into streams or datagrams with [`Socket::into_stream`] or
     /// [`Socket::into_datagram`].
+    ///
+    /// [socketpair(2)]: https://man7.org/linux/man-pages/man2/socketpair.2.html
     fn socketpair(&self, ty: Type) -> Result<(Self::Socket, Self::Socket)>;
 
-    /// `socket` + `bind(addr)` + `listen(backlog)` for a stream socket of `addr`'s domain.
+    /// [`socket`][socket(2)] + [`bind(addr)`][bind(2)] +
+    /// [`listen(backlog)`][listen(2)] for a stream socket of `addr`'s domain.
     ///
     /// Backends may set options a server usually wants first (the POSIX backend sets
     /// `SO_REUSEADDR` on Internet sockets, as `std::net::TcpListener::bind` does).
+    ///
+    /// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
+    /// [bind(2)]: https://man7.org/linux/man-pages/man2/bind.2.html
+    /// [listen(2)]: https://man7.org/linux/man-pages/man2/listen.2.html
     fn listen(&self, addr: &SocketAddr, backlog: u32) -> Result<Self::Listener> {
         let mut s = self.socket(addr.domain(), Type::Stream)?;
         s.bind(addr)?;
         s.listen(backlog)
     }
 
-    /// `socket` + blocking `connect(addr)` for a stream socket of `addr`'s domain.
+    /// [`socket`][socket(2)] + blocking [`connect(addr)`][connect(2)] for a stream
+    /// socket of `addr`'s domain.
+    ///
+    /// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
+    /// [connect(2)]: https://man7.org/linux/man-pages/man2/connect.2.html
     fn connect(&self, addr: &SocketAddr) -> Result<Self::Stream> {
         let mut s = self.socket(addr.domain(), Type::Stream)?;
         s.connect(addr)?;
         s.into_stream()
     }
 
-    /// `socket` + `bind(addr)` for a datagram socket of `addr`'s domain.
+    /// [`socket`][socket(2)] + [`bind(addr)`][bind(2)] for a datagram socket of
+    /// `addr`'s domain.
+    ///
+    /// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
+    /// [bind(2)]: https://man7.org/linux/man-pages/man2/bind.2.html
     fn bind(&self, addr: &SocketAddr) -> Result<Self::Datagram> {
         let mut s = self.socket(addr.domain(), Type::Datagram)?;
         s.bind(addr)?;
         s.into_datagram()
     }
 
-    /// `poll(fds, timeout)`: waits until one of the sockets is ready as asked, or the timeout
-    /// passes (`None` waits without limit; `Some(ZERO)` only looks). Records what was found in
-    /// each entry and returns how many entries have something to report (0 on timeout).
+    /// [`poll(fds, nfds, timeout)`][poll(2)]: waits until one of the sockets is ready as asked, or
+    /// the timeout passes (`None` waits without limit; `Some(ZERO)` only looks). Records what was
+    /// found in each entry and returns how many entries have something to report (0 on timeout).
+    ///
+    /// [poll(2)]: https://man7.org/linux/man-pages/man2/poll.2.html
+    #[doc(alias = "ppoll")]
     fn poll(&self, fds: &mut [PollFd<Self::Handle>], timeout: Option<Duration>) -> Result<usize>;
 }

@@ -16,6 +16,9 @@ use crate::msg::MsgFlags;
 /// signal is raised. `flush` does nothing: the kernel sends on its own.
 ///
 /// Dropping it closes it.
+#[doc(alias = "read")]
+#[doc(alias = "write")]
+#[doc(alias = "SOCK_STREAM")]
 pub trait Stream:
     embedded_io::Read
     + embedded_io::Write
@@ -23,27 +26,41 @@ pub trait Stream:
     + embedded_io::WriteReady
     + embedded_io::ErrorType<Error = Error>
 {
-    /// `send(fd, buf, len, flags)`: as `write`, with flags ([`MsgFlags::DONTWAIT`],
+    /// [`send(fd, buf, len, flags)`][send(2)]: as `write`, with flags ([`MsgFlags::DONTWAIT`],
     /// [`MsgFlags::OOB`], [`MsgFlags::EOR`]).
+    ///
+    /// [send(2)]: https://man7.org/linux/man-pages/man2/send.2.html
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize>;
 
-    /// `recv(fd, buf, len, flags)`: as `read`, with flags ([`MsgFlags::PEEK`] leaves the bytes
-    /// queued, [`MsgFlags::WAITALL`] waits for the whole buffer, [`MsgFlags::DONTWAIT`]).
+    /// [`recv(fd, buf, len, flags)`][recv(2)]: as `read`, with flags ([`MsgFlags::PEEK`] leaves the
+    /// bytes queued, [`MsgFlags::WAITALL`] waits for the whole buffer, [`MsgFlags::DONTWAIT`]).
+    ///
+    /// [recv(2)]: https://man7.org/linux/man-pages/man2/recv.2.html
     fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize>;
 
-    /// `shutdown(fd, how)`: closes one or both directions. After [`Shutdown::Write`] the peer
-    /// reads end of stream; the socket stays open until dropped.
+    /// [`shutdown(fd, how)`][shutdown(2)]: closes one or both directions. After [`Shutdown::Write`]
+    /// the peer reads end of stream; the socket stays open until dropped.
+    ///
+    /// [shutdown(2)]: https://man7.org/linux/man-pages/man2/shutdown.2.html
     fn shutdown(&mut self, how: Shutdown) -> Result<()>;
 
-    /// `getpeername`: the address of the other end.
+    /// [`getpeername(fd, addr, addrlen)`][getpeername(2)]: the address of the other end.
+    ///
+    /// [getpeername(2)]: https://man7.org/linux/man-pages/man2/getpeername.2.html
     #[doc(alias = "getpeername")]
     fn peer_addr(&self) -> Result<SocketAddr>;
 
-    /// `getsockname`: the local address.
+    /// [`getsockname(fd, addr, addrlen)`][getsockname(2)]: the local address.
+    ///
+    /// [getsockname(2)]: https://man7.org/linux/man-pages/man2/getsockname.2.html
     #[doc(alias = "getsockname")]
     fn local_addr(&self) -> Result<SocketAddr>;
 
-    /// Sets or clears `O_NONBLOCK`.
+    /// [`fcntl(fd, F_SETFL, flags | O_NONBLOCK)`][fcntl(2)]: sets or clears `O_NONBLOCK`;
+    /// non-blocking, reads and writes that would wait fail with
+    /// [`crate::ErrorKind::WouldBlock`].
+    ///
+    /// [fcntl(2)]: https://man7.org/linux/man-pages/man2/fcntl.2.html
     #[doc(alias = "O_NONBLOCK")]
     fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()>;
 }

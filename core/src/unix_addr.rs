@@ -33,7 +33,8 @@ enum Form {
     Unnamed,
 }
 
-/// A Unix-domain socket address: a pathname, a Linux abstract name, or unnamed.
+/// A Unix-domain socket address (`struct sockaddr_un`): a pathname, a Linux abstract name, or
+/// unnamed. See [`unix(7)`][unix(7)].
 ///
 /// The bytes live inline (capacity [`SUN_PATH_CAPACITY`]); nothing is allocated. Constructors
 /// check the length and refuse what does not fit instead of truncating it.
@@ -48,7 +49,10 @@ enum Form {
 /// assert_eq!(UnixAddr::pathname(&long).unwrap_err().kind(), ErrorKind::InvalidInput);
 /// # Ok::<(), anysock_core::Error>(())
 /// ```
+///
+/// [unix(7)]: https://man7.org/linux/man-pages/man7/unix.7.html
 #[derive(Clone, Copy)]
+#[doc(alias = "sockaddr_un")]
 pub struct UnixAddr {
     form: Form,
     len: u8,

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo build --profile firmware --example firmware --no-default-features
-//! target/release/examples/firmware --console 127.0.0.1:7000 --http 127.0.0.1:8080 \
+//! target/firmware/examples/firmware --console 127.0.0.1:7000 --http 127.0.0.1:8080 \
 //!     --telemetry 127.0.0.1:9000 --control unix:/tmp/node.sock [--interval-ms 1000]
 //! ```
 //!
@@ -12,6 +12,9 @@
 //! standard library in through the backends; the release profile's `panic = "abort"` removes
 //! unwinding. Built with the defaults (as `cargo test` and `cargo clippy` do) it still
 //! compiles, with std's panic handler, so the workspace checks cover it.
+//!
+//! SIGUSR1 is caught and ignored without `SA_RESTART`: it interrupts blocking calls, which
+//! are restarted, and otherwise changes nothing.
 //!
 //! Once every socket is open it prints one line per socket (`console 127.0.0.1:7000`, ...)
 //! and `ready`. Exit codes: 0 after `SHUTDOWN`, 1 when a socket call fails at start or `poll`
@@ -64,6 +67,13 @@ extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
             return 2;
         }
     };
+    // SIGUSR1 is caught and does nothing, like an interrupt the node does not use: it breaks
+    // into `poll` and the socket calls (EINTR, as no SA_RESTART is asked for), and the node
+    // must neither die of it nor lose or repeat a byte.
+    if let Err(e) = rt::interrupt_on(rt::Signal::User1) {
+        let _ = writeln!(Stderr, "firmware: catching SIGUSR1: {e}");
+        return 1;
+    }
     let code = run(&config);
     if let Some(path) = config.control.as_unix() {
         // Gone already, or not a pathname: nothing to remove.

@@ -1,10 +1,12 @@
 //! A network namespace of a test's own, for what needs a network no other program shares
-//! (multicast on `lo`): made with `ip netns add`, and deleted when the guard is dropped, also
-//! when the test fails. Inside it the test runs its own binary again, so the part that sends
-//! and receives never sees the host's interfaces.
+//! (multicast on `lo`, two hosts joined by a cable): made with `ip netns add`, and deleted when
+//! the guard is dropped, also when the test fails. Inside it the test runs its own binary
+//! again (or another program), so the part that sends and receives never sees the host's
+//! interfaces.
 #![allow(dead_code)]
 
 use std::env;
+use std::ffi::OsStr;
 use std::process::{Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -43,6 +45,27 @@ impl NetNs {
     /// `ip -n NAME args...`, which must succeed.
     pub fn ip(&self, args: &[&str]) {
         run(Command::new("ip").args(["-n", &self.name]).args(args));
+    }
+
+    /// Joins this namespace and `other` with a veth pair, a cable between two hosts: one end
+    /// in each, both named `veth0`, given the addresses `mine` and `theirs` (`10.99.0.1/24`)
+    /// and brought up. Created inside the namespaces, the pair never appears in the host's; it
+    /// goes when either namespace is deleted.
+    pub fn link(&self, other: &NetNs, mine: &str, theirs: &str) {
+        run(Command::new("ip")
+            .args(["link", "add", "veth0", "netns", &self.name, "type", "veth"])
+            .args(["peer", "name", "veth0", "netns", &other.name]));
+        for (ns, addr) in [(self, mine), (other, theirs)] {
+            ns.ip(&["addr", "add", addr, "dev", "veth0"]);
+            ns.ip(&["link", "set", "veth0", "up"]);
+        }
+    }
+
+    /// `ip netns exec NAME program`: a command that runs `program` inside the namespace.
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut command = Command::new("ip");
+        command.args(["netns", "exec", &self.name]).arg(program);
+        command
     }
 
     /// Runs the test `test` of this very binary inside the namespace, with `var` set in its

@@ -1,5 +1,6 @@
 //! What a program without `std` needs from the C library besides sockets: the monotonic
-//! clock, the standard streams, its command line, removing a file, and aborting.
+//! clock, the standard streams, its command line, removing a file, catching a signal, and
+//! aborting.
 
 use core::time::Duration;
 
@@ -83,4 +84,24 @@ pub(crate) fn unlink(path: &[u8]) -> Result<()> {
 pub(crate) fn abort() -> ! {
     // SAFETY: `abort` takes no arguments and never returns.
     unsafe { libc::abort() }
+}
+
+pub(crate) const SIGUSR1: c_int = libc::SIGUSR1;
+pub(crate) const SIGUSR2: c_int = libc::SIGUSR2;
+
+/// The handler [`interrupt_on`] installs: doing nothing is all it is for, and is
+/// async-signal-safe.
+extern "C" fn interrupted(_: c_int) {}
+
+/// `sigaction(signal, { interrupted, mask: empty, flags: 0 })`: no `SA_RESTART`.
+pub(crate) fn interrupt_on(signal: c_int) -> Result<()> {
+    // SAFETY: `sigaction` is plain data, for which all zeroes is a valid value (no flags).
+    let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
+    action.sa_sigaction = interrupted as extern "C" fn(c_int) as libc::sighandler_t;
+    // SAFETY: `sa_mask` is a writable `sigset_t` inside `action`.
+    unsafe { libc::sigemptyset(&mut action.sa_mask) };
+    // SAFETY: `action` is a valid `sigaction` whose handler touches nothing; the old action
+    // is not asked for (null).
+    retry(|| unsafe { libc::sigaction(signal, &action, core::ptr::null_mut()) })?;
+    Ok(())
 }

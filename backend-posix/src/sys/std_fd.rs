@@ -98,8 +98,8 @@ std_conversions!(Listener:
     TcpListener => |d, t| is_inet(d) && t == Type::Stream,
     UnixListener => |d, t| d == Domain::Unix && t == Type::Stream);
 std_conversions!(Datagram:
-    UdpSocket => |d, _| is_inet(d),
-    UnixDatagram => |d, _| d == Domain::Unix);
+    UdpSocket => |d, t| is_inet(d) && t == Type::Datagram,
+    UnixDatagram => |d, t| d == Domain::Unix && t == Type::Datagram);
 
 impl From<crate::cmsg::PassedFd> for OwnedFd {
     fn from(fd: crate::cmsg::PassedFd) -> OwnedFd {

@@ -27,6 +27,7 @@ use core::time::Duration;
 
 use crate::cmsg::Ancillary;
 use crate::opt::*;
+use crate::selector::ScalableReadiness;
 use crate::{Error, Interest, PollFd, Pollable, Readiness, SockOpt, SocketAddr, Stack, UnixAddr};
 
 #[macro_use]
@@ -39,6 +40,7 @@ mod kit;
 mod msg;
 mod options;
 mod poll;
+mod selector;
 mod stream;
 
 pub use kit::*;
@@ -95,17 +97,19 @@ pub enum Quirk {
 
 /// What a backend under test provides: its stack, and addresses it can use.
 pub trait Harness {
-    /// The backend.
-    type Stack: Stack<
-        Socket: AllOptions,
-        Listener: AllOptions,
-        Stream: AllOptions + Ancillary,
-        Datagram: AllOptions
-                      + Ancillary
-                      + SockOpt<PktInfo>
-                      + SockOpt<RecvPktInfo>
-                      + SockOpt<PassCredentials>,
-    >;
+    /// The backend: a [`Stack`] whose sockets can also be registered with a
+    /// [`crate::selector::Selector`].
+    type Stack: ScalableReadiness
+        + Stack<
+            Socket: AllOptions,
+            Listener: AllOptions,
+            Stream: AllOptions + Ancillary,
+            Datagram: AllOptions
+                          + Ancillary
+                          + SockOpt<PktInfo>
+                          + SockOpt<RecvPktInfo>
+                          + SockOpt<PassCredentials>,
+        >;
 
     /// The stack to test.
     fn stack(&self) -> &Self::Stack;
@@ -204,6 +208,7 @@ pub fn cases<H: Harness>() -> impl Iterator<Item = Case<H>> {
         .chain(ancillary::cases::<H>())
         .chain(options::cases::<H>())
         .chain(poll::cases::<H>())
+        .chain(selector::cases::<H>())
 }
 
 /// Runs every case on `harness`, telling `report` each name and outcome.

@@ -5,6 +5,13 @@
 //! the write side is shut down and what the peer still sends is read and dropped until it
 //! closes too or [`LINGER`] passes. Closing at once with unread input would make the kernel
 //! reset the connection, and a reset can destroy the reply before the peer reads it.
+//!
+//! A peer that closes its sending side (a half-close) still gets every reply: the connection
+//! is over only once the peer has ended and all output is sent ([`Conn::is_done`]).
+//!
+//! Flow control: input is read only while the output has room for a reply (see
+//! [`Conn::interest`]), so a peer that asks faster than it reads its replies is slowed down by
+//! TCP itself, instead of making the node buffer more than it holds.
 
 use core::time::Duration;
 
@@ -22,7 +29,9 @@ pub enum Filled {
     Empty,
     /// The input buffer is full: a line or request longer than the buffer.
     Full,
-    /// The peer closed its side, or the connection failed: drop it.
+    /// The peer closed its sending side (end of stream); replies can still be sent.
+    Ended,
+    /// The connection failed (reset, or any other error): drop it.
     Gone,
 }
 
@@ -37,6 +46,8 @@ pub struct Conn<T, const IN: usize, const OUT: usize> {
     /// Set once the connection is ending: the time after which it is dropped regardless.
     closing: Option<Duration>,
     shut: bool,
+    /// The peer closed its sending side.
+    ended: bool,
 }
 
 impl<T: Stream + Pollable, const IN: usize, const OUT: usize> Conn<T, IN, OUT> {
@@ -51,6 +62,7 @@ impl<T: Stream + Pollable, const IN: usize, const OUT: usize> Conn<T, IN, OUT> {
             queued: 0,
             closing: None,
             shut: false,
+            ended: false,
         }
     }
 
@@ -59,14 +71,29 @@ impl<T: Stream + Pollable, const IN: usize, const OUT: usize> Conn<T, IN, OUT> {
         self.stream.handle()
     }
 
-    /// What to poll for: always readable (input, or the peer's close), writable while output
-    /// waits.
-    pub fn interest(&self) -> Interest {
-        if self.sent < self.queued {
-            Interest::BOTH
-        } else {
-            Interest::READABLE
+    /// What to poll for: writable while output waits; readable until the peer has ended, but
+    /// (unless closing, when input is dropped) only while the output has room for `reply`
+    /// more bytes. Not reading is how a peer that does not read its replies is held back; as
+    /// output then waits, the writable interest wakes the node when the peer reads again, and
+    /// `poll` reports a reset or hang-up whatever the interest.
+    pub fn interest(&self, reply: usize) -> Interest {
+        let read = !self.ended && (self.closing.is_some() || self.room() >= reply);
+        match (read, self.sent < self.queued) {
+            (true, true) => Interest::BOTH,
+            (true, false) => Interest::READABLE,
+            (false, true) => Interest::WRITABLE,
+            (false, false) => Interest::NONE,
         }
+    }
+
+    /// Free bytes of the output buffer.
+    pub fn room(&self) -> usize {
+        OUT - (self.queued - self.sent)
+    }
+
+    /// Whether the connection is over: closing, the peer has ended, and all output is sent.
+    pub fn is_done(&self) -> bool {
+        self.closing.is_some() && self.ended && self.sent == self.queued
     }
 
     /// Whether the connection is ending.
@@ -80,7 +107,11 @@ impl<T: Stream + Pollable, const IN: usize, const OUT: usize> Conn<T, IN, OUT> {
     }
 
     /// Reads once into the free part of the input buffer; while closing, reads and drops.
+    /// After the end of the stream, reads nothing more and says [`Filled::Ended`] again.
     pub fn fill(&mut self) -> Filled {
+        if self.ended {
+            return Filled::Ended;
+        }
         if self.closing.is_some() {
             self.used = 0;
         }
@@ -88,7 +119,10 @@ impl<T: Stream + Pollable, const IN: usize, const OUT: usize> Conn<T, IN, OUT> {
             return Filled::Full;
         };
         match self.stream.read(room) {
-            Ok(0) => Filled::Gone,
+            Ok(0) => {
+                self.ended = true;
+                Filled::Ended
+            }
             Ok(n) => {
                 self.used = self.used.saturating_add(n).min(IN);
                 Filled::Data
@@ -113,11 +147,16 @@ impl<T: Stream + Pollable, const IN: usize, const OUT: usize> Conn<T, IN, OUT> {
     }
 
     /// Queues `bytes` for sending and sends what the socket takes now. Returns false if the
-    /// output buffer has no room: a peer that does not read its replies is then dropped.
+    /// output buffer has no room (the caller checks [`Conn::room`] first) or the connection
+    /// failed.
     #[must_use]
     pub fn send(&mut self, bytes: &[u8]) -> bool {
         if self.sent == self.queued {
             (self.sent, self.queued) = (0, 0);
+        } else if self.queued.saturating_add(bytes.len()) > OUT {
+            // Move what waits to the front, so the whole free room can be used.
+            self.output.copy_within(self.sent..self.queued, 0);
+            (self.sent, self.queued) = (0, self.queued - self.sent);
         }
         let end = self.queued.saturating_add(bytes.len());
         let Some(room) = self.output.get_mut(self.queued..end) else {

@@ -33,7 +33,15 @@ use http::{REQUEST_MAX, RESPONSE_MAX};
 use text::Text;
 
 /// Console clients served at once; one more is told `ERR too many clients` and closed.
-pub const CLIENTS: usize = 8;
+///
+/// 8, or the number in `FIRMWARE_CLIENTS` when the firmware is built
+/// (`FIRMWARE_CLIENTS=1024 cargo build --profile firmware ...`). The client table is a fixed
+/// array inside the node, as firmware keeps it, so its size is chosen when the program is
+/// built; a bad number stops the build.
+pub const CLIENTS: usize = match option_env!("FIRMWARE_CLIENTS") {
+    Some(text) => client_count(text),
+    None => 8,
+};
 /// HTTP connections served at once; one more is answered `503` and closed.
 pub const PAGES: usize = 4;
 /// Bytes of one console or control line, newline included.
@@ -42,13 +50,39 @@ pub const LINE_MAX: usize = 128;
 const OUTPUT_MAX: usize = 1024;
 /// Connections accepted per listener per step, so a flood of them cannot starve the others.
 const ACCEPTS_PER_STEP: usize = 16;
+/// Reads from one connection per step, for the same reason.
+const READS_PER_STEP: usize = 4;
 /// How long accepting pauses after it failed for want of descriptors or memory: the listener
 /// stays readable, and polling it at once again would spin.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
-/// The listen backlog of both listeners.
-const BACKLOG: u32 = 16;
+/// The listen backlog of both listeners: room for every client to connect at once when the
+/// table is large, so that a burst of connections waits in the queue instead of having its
+/// handshakes dropped (and retried by the clients a second later).
+const BACKLOG: u32 = if CLIENTS > 16 { CLIENTS as u32 } else { 16 };
 
 const POLL_SET: usize = 3 + CLIENTS + PAGES;
+
+/// The most client slots a build may ask for: the table (about 1.2 KiB a slot) lives in the
+/// node, on the main thread's stack, whose usual limit is 8 MiB.
+const CLIENTS_MAX: usize = 1024;
+
+/// `FIRMWARE_CLIENTS` as a number of slots, checked at compile time: a panic here is a build
+/// error, never a runtime one.
+const fn client_count(text: &str) -> usize {
+    let digits = text.as_bytes();
+    assert!(!digits.is_empty(), "FIRMWARE_CLIENTS is empty");
+    let mut count = 0usize;
+    let mut i = 0;
+    while i < digits.len() {
+        let digit = digits[i];
+        assert!(digit.is_ascii_digit(), "FIRMWARE_CLIENTS is not a number");
+        count = count * 10 + (digit - b'0') as usize;
+        assert!(count <= CLIENTS_MAX, "FIRMWARE_CLIENTS is over CLIENTS_MAX");
+        i += 1;
+    }
+    assert!(count > 0, "FIRMWARE_CLIENTS is 0");
+    count
+}
 
 /// The node's notion of time: `CLOCK_MONOTONIC` on Linux, the virtual clock on the mock.
 pub trait Clock {
@@ -176,13 +210,13 @@ impl<S: Stack> Node<S> {
         add(self.control.handle(), Interest::READABLE, Slot::Control);
         for (i, c) in self.clients.iter().enumerate() {
             if let Some(c) = c {
-                add(c.handle(), c.interest(), Slot::Client(i));
+                add(c.handle(), c.interest(REPLY_MAX), Slot::Client(i));
                 wake = wake.min(c.deadline().unwrap_or(wake));
             }
         }
         for (i, p) in self.pages.iter().enumerate() {
             if let Some(p) = p {
-                add(p.handle(), p.interest(), Slot::Page(i));
+                add(p.handle(), p.interest(RESPONSE_MAX), Slot::Page(i));
                 wake = wake.min(p.deadline().unwrap_or(wake));
             }
         }
@@ -280,53 +314,55 @@ impl<S: Stack> Node<S> {
         };
         let mut alive = client.flush();
         let mut reply = Text::<REPLY_MAX>::new();
-        while alive {
-            let filled = client.fill();
-            if client.is_closing() {
-                alive = !matches!(filled, Filled::Gone | Filled::Full);
-                if filled != Filled::Data {
+        let mut reads = 0;
+        while alive && !self.stopping {
+            // Answer the complete lines read so far, while a reply fits in the output: a client
+            // that asks faster than it reads is held back (no more of its input is read until
+            // it reads), not dropped.
+            while !client.is_closing() && client.room() >= REPLY_MAX {
+                let Some(end) = client.input().iter().position(|&b| b == b'\n') else {
+                    break;
+                };
+                let after =
+                    console::execute(&client.input()[..end], &mut self.state, now, &mut reply);
+                client.consume(end + 1);
+                alive = client.send(reply.as_bytes());
+                match after {
+                    After::Keep => {}
+                    After::Close => {
+                        if reply.as_bytes().starts_with(b"ERR") {
+                            self.state.stats.rejected += 1;
+                        }
+                        alive = alive && client.close(now);
+                    }
+                    After::Shutdown => self.stopping = true,
+                }
+                if !alive || self.stopping {
                     break;
                 }
-                continue;
             }
-            match filled {
-                Filled::Gone => alive = false,
+            let held_back = !client.is_closing() && client.room() < REPLY_MAX;
+            // A few reads per step, so a client that floods the node cannot starve the others.
+            if !alive || self.stopping || held_back || reads == READS_PER_STEP {
+                break;
+            }
+            reads += 1;
+            match client.fill() {
+                Filled::Data => {}
                 Filled::Empty => break,
                 Filled::Full => {
                     alive = client.send(b"ERR line too long\n") && client.close(now);
                     self.state.stats.rejected += 1;
                 }
-                Filled::Data => {
-                    while let Some(end) = client.input().iter().position(|&b| b == b'\n') {
-                        let after = console::execute(
-                            &client.input()[..end],
-                            &mut self.state,
-                            now,
-                            &mut reply,
-                        );
-                        client.consume(end + 1);
-                        alive = client.send(reply.as_bytes());
-                        match after {
-                            After::Keep => {}
-                            After::Close => {
-                                if reply.as_bytes().starts_with(b"ERR") {
-                                    self.state.stats.rejected += 1;
-                                }
-                                alive = alive && client.close(now);
-                            }
-                            After::Shutdown => self.stopping = true,
-                        }
-                        if !alive || client.is_closing() || self.stopping {
-                            break;
-                        }
-                    }
-                    if self.stopping {
-                        return;
-                    }
+                // Every complete line is answered (above); an unfinished one never will be.
+                Filled::Ended => {
+                    alive = client.close(now);
+                    break;
                 }
+                Filled::Gone => alive = false,
             }
         }
-        if !alive {
+        if !alive || client.is_done() {
             self.clients[i] = None;
             self.state.stats.clients = self.state.stats.clients.saturating_sub(1);
         }
@@ -338,34 +374,35 @@ impl<S: Stack> Node<S> {
             return;
         };
         let mut alive = page.flush();
-        while alive {
-            let filled = page.fill();
-            if page.is_closing() {
-                alive = !matches!(filled, Filled::Gone | Filled::Full);
-                if filled != Filled::Data {
-                    break;
-                }
-                continue;
+        let mut out = Text::<RESPONSE_MAX>::new();
+        for _ in 0..READS_PER_STEP {
+            if !alive {
+                break;
             }
-            let mut out = Text::<RESPONSE_MAX>::new();
-            match filled {
-                Filled::Gone => alive = false,
+            match page.fill() {
+                // Closing: what comes after the request is read and dropped.
+                Filled::Data if page.is_closing() => {}
+                Filled::Data => {
+                    if let Some(end) = http::head_end(page.input()) {
+                        http::respond(&page.input()[..end], &self.state, now, &mut out);
+                        self.state.stats.http += 1;
+                        alive = page.send(out.as_bytes()) && page.close(now);
+                    }
+                }
                 Filled::Empty => break,
                 Filled::Full => {
                     http::too_large(&mut out);
                     alive = page.send(out.as_bytes()) && page.close(now);
                 }
-                Filled::Data => {
-                    let Some(end) = http::head_end(page.input()) else {
-                        continue;
-                    };
-                    http::respond(&page.input()[..end], &self.state, now, &mut out);
-                    self.state.stats.http += 1;
-                    alive = page.send(out.as_bytes()) && page.close(now);
+                // A request cut short cannot be answered; an answered one ends once sent.
+                Filled::Ended => {
+                    alive = page.is_closing();
+                    break;
                 }
+                Filled::Gone => alive = false,
             }
         }
-        if !alive {
+        if !alive || page.is_done() {
             self.pages[i] = None;
         }
     }
