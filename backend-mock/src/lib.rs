@@ -28,7 +28,8 @@
 //!   (or from many: `SharedNet`, below).
 //!   Capacities are const generics: `SOCKETS` (32), `BUF` bytes per receive queue (4096),
 //!   `QUEUE` entries per listen, datagram or seqpacket queue (8). A default `Net` is
-//!   180 000 bytes, small enough for a 2 MiB test thread's stack.
+//!   about 240 000 bytes (`cargo bench --bench mock` prints the exact size), small enough
+//!   for a 2 MiB test thread's stack; a test function should hold one at a time.
 //! - TCP, UDP, Unix stream, Unix datagram and Unix seqpacket sockets (records kept; one
 //!   longer than the read buffer is `MessageTooLong` on `read`, `TRUNC` on `recv_msg`).
 //! - Each [`Host`] owns an IPv4 and an IPv6 address; `127.0.0.0/8` and `::1` reach only the
