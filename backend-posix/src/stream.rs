@@ -38,7 +38,7 @@ shared_methods!(Stream);
 
 impl Stream {
     #[inline]
-    fn receive(&mut self, buf: &mut [u8], flags: i32) -> Result<usize> {
+    pub(crate) fn receive(&self, buf: &mut [u8], flags: i32) -> Result<usize> {
         if self.sock.ty == Type::SeqPacket {
             let got = sys::msg::recv_datagram(&self.sock.fd, buf, flags)?;
             if got.truncated {
@@ -68,6 +68,18 @@ impl embedded_io::Read for Stream {
     }
 }
 
+impl Stream {
+    /// `send(fd, buf, len, MSG_NOSIGNAL)` for a shared reference: the kernel serialises
+    /// concurrent sends itself.
+    #[inline]
+    pub(crate) fn transmit(&self, buf: &[u8]) -> Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        sys::msg::send(&self.sock.fd, buf, sys::msg::send_flags(MsgFlags::NONE)?)
+    }
+}
+
 impl embedded_io::Write for Stream {
     /// [`send(fd, buf, len, MSG_NOSIGNAL)`][send(2)]. An empty buffer returns `Ok(0)`
     /// without a syscall.
@@ -75,10 +87,7 @@ impl embedded_io::Write for Stream {
     /// [send(2)]: https://man7.org/linux/man-pages/man2/send.2.html
     #[inline]
     fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        sys::msg::send(&self.sock.fd, buf, sys::msg::send_flags(MsgFlags::NONE)?)
+        self.transmit(buf)
     }
 
     /// Nothing to do: the kernel sends without being asked.
