@@ -12,6 +12,8 @@
 //! - `ANYSOCK_BENCH_ITERS=N`: `N` bursts per implementation, in total over the rounds.
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 15).
 
+mod common;
+
 use std::hint::black_box;
 use std::io;
 use std::mem;
@@ -205,16 +207,13 @@ fn run(imp: Impl, pair: &Pair, bursts: u64) -> f64 {
 }
 
 fn env_number(name: &str) -> Option<u64> {
-    let v = std::env::var(name).ok().filter(|v| !v.is_empty())?;
-    match v.parse::<u64>() {
-        Ok(n) if n > 0 => Some(n),
-        _ => {
-            eprintln!("{name}={v}: expected a positive integer");
-            std::process::exit(2);
-        }
-    }
+    common::positive(name).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2);
+    })
 }
 
+/// The middle value; of an even count, the upper of the two in the middle.
 fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
@@ -222,7 +221,7 @@ fn median(v: &[f64]) -> f64 {
 }
 
 fn main() {
-    let quick = std::env::var("ANYSOCK_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let quick = common::var("ANYSOCK_BENCH_QUICK").as_deref() == Some("1");
     let rounds = env_number("ANYSOCK_BENCH_ROUNDS").unwrap_or(15) as usize;
     let bursts = env_number("ANYSOCK_BENCH_ITERS").unwrap_or(if quick {
         DEFAULT_BURSTS / 50
@@ -237,11 +236,8 @@ fn main() {
         run(imp, &pairs[i], (per_round / 4).max(1));
     }
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); Impl::ALL.len()];
-    for round in 0..rounds {
-        for k in 0..Impl::ALL.len() {
-            let i = (round + k) % Impl::ALL.len();
-            times[i].push(run(Impl::ALL[i], &pairs[i], per_round));
-        }
+    for i in common::interleaved(rounds, Impl::ALL.len()) {
+        times[i].push(run(Impl::ALL[i], &pairs[i], per_round));
     }
 
     println!(
@@ -254,7 +250,7 @@ fn main() {
     );
     let medians: Vec<f64> = times.iter().map(|t| median(t)).collect();
     for (i, imp) in Impl::ALL.into_iter().enumerate() {
-        let min = times[i].iter().copied().fold(f64::INFINITY, f64::min);
+        let min = common::min(&times[i]);
         println!("{:<30} {:>12.1} {:>12.1}", imp.name(), medians[i], min);
     }
     let (any, raw, std) = (medians[0], medians[1], medians[2]);

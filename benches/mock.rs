@@ -25,7 +25,8 @@
 //! - `ANYSOCK_BENCH_QUICK=1`: 1/50 of the default sizes, for a smoke test.
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 10).
 
-// The modules live in `mock/` so that Cargo does not take them for benches of their own.
+// The modules live in subfolders so that Cargo does not take them for benches of their own.
+mod common;
 #[path = "mock/on_mock.rs"]
 mod on_mock;
 #[path = "mock/on_turmoil.rs"]
@@ -111,20 +112,10 @@ struct Plan {
 impl Plan {
     /// Reads the plan from the environment, or says what is wrong with it.
     fn from_env() -> Result<Plan, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let rounds = match var("ANYSOCK_BENCH_ROUNDS") {
-            None => 10,
-            Some(v) => match v.parse::<usize>() {
-                Ok(n) if n > 0 => n,
-                _ => {
-                    return Err(format!(
-                        "ANYSOCK_BENCH_ROUNDS={v}: expected a positive integer"
-                    ))
-                }
-            },
-        };
-        let quick = var("ANYSOCK_BENCH_QUICK").is_some_and(|v| v != "0");
-        Ok(Plan { rounds, quick })
+        Ok(Plan {
+            rounds: common::rounds(10)?,
+            quick: common::quick(),
+        })
     }
 
     /// Operations of `workload` per round.
@@ -139,19 +130,12 @@ struct Rates(Vec<f64>);
 
 impl Rates {
     fn median(&self) -> f64 {
-        let mut r = self.0.clone();
-        r.sort_by(f64::total_cmp);
-        let mid = r.len() / 2;
-        match r.len() {
-            0 => f64::NAN,
-            n if n % 2 == 1 => r[mid],
-            _ => (r[mid - 1] + r[mid]) / 2.0,
-        }
+        common::median(&self.0)
     }
 
     /// The slowest round.
     fn slowest(&self) -> f64 {
-        self.0.iter().copied().fold(f64::NAN, f64::min)
+        common::min(&self.0)
     }
 }
 
@@ -162,16 +146,13 @@ fn measure(plan: &Plan) -> Result<Vec<Rates>, String> {
         workload.run(plan.iters_per_round(workload).div_ceil(4))?;
     }
     let mut rates: Vec<Rates> = Workload::ALL.iter().map(|_| Rates(Vec::new())).collect();
-    for round in 0..plan.rounds {
-        for k in 0..Workload::ALL.len() {
-            let i = (round + k) % Workload::ALL.len();
-            let workload = Workload::ALL[i];
-            let iters = plan.iters_per_round(workload);
-            let elapsed = workload.run(iters)?;
-            rates[i]
-                .0
-                .push(iters as f64 / elapsed.as_secs_f64().max(1e-9));
-        }
+    for i in common::interleaved(plan.rounds, Workload::ALL.len()) {
+        let workload = Workload::ALL[i];
+        let iters = plan.iters_per_round(workload);
+        let elapsed = workload.run(iters)?;
+        rates[i]
+            .0
+            .push(iters as f64 / elapsed.as_secs_f64().max(1e-9));
     }
     Ok(rates)
 }

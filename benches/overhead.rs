@@ -27,7 +27,8 @@
 //!   with one implementation chosen runs once without warm-up, so that an instruction count
 //!   (`benches/callgrind.sh`) grows exactly with `N`.
 
-// The modules live in `overhead/` so that Cargo does not take them for benches of their own.
+// The modules live in subfolders so that Cargo does not take them for benches of their own.
+mod common;
 #[macro_use]
 #[path = "overhead/workloads.rs"]
 mod workloads;
@@ -42,6 +43,7 @@ use std::process::exit;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::Pinned;
 use workloads::{Sockets, BURST};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,52 +144,6 @@ fn run_with<S: Sockets>(workload: Workload, iters: u64) -> Duration {
     }
 }
 
-/// While it lives, this thread, and the threads it starts, run on the CPU it is on.
-///
-/// Ping-pong between two CPUs of a virtual machine mostly measures how fast an idle virtual CPU
-/// wakes up (tens of microseconds, varying from run to run); on one CPU a round trip is two
-/// context switches and four syscalls, and the calls' own cost stays visible.
-#[cfg(target_os = "linux")]
-struct Pinned(libc::cpu_set_t);
-
-#[cfg(target_os = "linux")]
-impl Pinned {
-    fn to_this_cpu() -> Option<Pinned> {
-        let size = std::mem::size_of::<libc::cpu_set_t>();
-        // SAFETY: `cpu_set_t` is plain old data; all-zero bytes are the empty set.
-        let (mut before, mut one): (libc::cpu_set_t, libc::cpu_set_t) =
-            unsafe { (std::mem::zeroed(), std::mem::zeroed()) };
-        // SAFETY: both sets are valid for `size` bytes; `sched_getcpu` takes no arguments.
-        unsafe {
-            let cpu = usize::try_from(libc::sched_getcpu()).ok()?;
-            if libc::sched_getaffinity(0, size, &mut before) != 0 {
-                return None;
-            }
-            libc::CPU_SET(cpu, &mut one);
-            (libc::sched_setaffinity(0, size, &one) == 0).then_some(Pinned(before))
-        }
-    }
-}
-
-#[cfg(target_os = "linux")]
-impl Drop for Pinned {
-    fn drop(&mut self) {
-        // SAFETY: the set is valid for its size.
-        unsafe { libc::sched_setaffinity(0, std::mem::size_of_val(&self.0), &self.0) };
-    }
-}
-
-/// Elsewhere the scheduler places the threads.
-#[cfg(not(target_os = "linux"))]
-struct Pinned;
-
-#[cfg(not(target_os = "linux"))]
-impl Pinned {
-    fn to_this_cpu() -> Option<Pinned> {
-        None
-    }
-}
-
 /// What to run, and how much of it.
 struct Plan {
     rounds: usize,
@@ -230,21 +186,12 @@ impl Plan {
 
 /// Reads the plan from the environment and the command line, or says what is wrong with it.
 fn plan() -> Result<Plan, String> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let number = |name: &str| -> Result<Option<u64>, String> {
-        var(name)
-            .map(|v| match v.parse::<u64>() {
-                Ok(n) if n > 0 => Ok(n),
-                _ => Err(format!("{name}={v}: expected a positive integer")),
-            })
-            .transpose()
-    };
     let mut filters: Vec<String> = std::env::args()
         .skip(1)
         // `cargo bench` passes `--bench` to every bench binary.
         .filter(|a| !a.starts_with('-'))
         .collect();
-    if let Some(only) = var("ANYSOCK_BENCH_ONLY") {
+    if let Some(only) = common::var("ANYSOCK_BENCH_ONLY") {
         filters.extend(only.split(',').map(str::to_owned));
     }
     let mut chosen = Vec::new();
@@ -274,12 +221,11 @@ fn plan() -> Result<Plan, String> {
             .flat_map(|w| Impl::ALL.map(|i| (w, i)))
             .collect();
     }
-    let rounds = number("ANYSOCK_BENCH_ROUNDS")?.map_or(10, |r| r as usize);
     Ok(Plan {
-        rounds,
-        iters: number("ANYSOCK_BENCH_ITERS")?,
-        quick: var("ANYSOCK_BENCH_QUICK").is_some_and(|v| v != "0"),
-        pin_tcp: var("ANYSOCK_BENCH_PIN").as_deref() != Some("0"),
+        rounds: common::rounds(10)?,
+        iters: common::positive("ANYSOCK_BENCH_ITERS")?,
+        quick: common::quick(),
+        pin_tcp: common::pin(),
         chosen,
     })
 }
@@ -299,18 +245,11 @@ impl Timings {
     }
 
     fn median(&self, imp: Impl) -> Option<f64> {
-        let mut ns = self.of(imp)?.to_vec();
-        ns.sort_by(f64::total_cmp);
-        let mid = ns.len() / 2;
-        Some(if ns.len() % 2 == 1 {
-            ns[mid]
-        } else {
-            (ns[mid - 1] + ns[mid]) / 2.0
-        })
+        self.of(imp).map(common::median)
     }
 
     fn min(&self, imp: Impl) -> Option<f64> {
-        self.of(imp)?.iter().copied().min_by(f64::total_cmp)
+        self.of(imp).map(common::min)
     }
 }
 
@@ -327,12 +266,10 @@ fn measure(plan: &Plan, workload: Workload) -> Timings {
         }
     }
     let mut rounds: Vec<(Impl, Vec<f64>)> = imps.iter().map(|&i| (i, Vec::new())).collect();
-    for round in 0..n_rounds {
-        for k in 0..rounds.len() {
-            let (imp, ns) = &mut rounds[(round + k) % imps.len()];
-            let elapsed = run(workload, *imp, iters);
-            ns.push(elapsed.as_nanos() as f64 / workload.ops(iters) as f64);
-        }
+    for i in common::interleaved(n_rounds, imps.len()) {
+        let (imp, ns) = &mut rounds[i];
+        let elapsed = run(workload, *imp, iters);
+        ns.push(elapsed.as_nanos() as f64 / workload.ops(iters) as f64);
     }
     Timings { workload, rounds }
 }

@@ -23,6 +23,7 @@
 //! - `ANYSOCK_BENCH_QUICK=1`: 3 rounds of 2 pipelines, for a smoke test.
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 21).
 
+mod common;
 #[path = "../tests/resp/redis.rs"]
 mod redis;
 
@@ -33,6 +34,7 @@ use anysock::opt::NoDelay;
 use anysock::{DefaultStack, SockOpt};
 use anysock_resp::Client;
 
+use common::{median, min};
 use redis::RedisServer;
 
 /// Commands per pipeline.
@@ -91,37 +93,11 @@ fn tool_run(server: &RedisServer, pipelines: usize) -> f64 {
     }
 }
 
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[mid]
-    } else {
-        (v[mid - 1] + v[mid]) / 2.0
-    }
-}
-
-fn min(v: &[f64]) -> f64 {
-    v.iter().copied().fold(f64::INFINITY, f64::min)
-}
-
 fn main() {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let quick = var("ANYSOCK_BENCH_QUICK").is_some_and(|v| v != "0");
-    let rounds = match var("ANYSOCK_BENCH_ROUNDS").map(|r| r.parse::<usize>()) {
-        None => {
-            if quick {
-                3
-            } else {
-                21
-            }
-        }
-        Some(Ok(r)) if r > 0 => r,
-        Some(_) => {
-            eprintln!("resp: ANYSOCK_BENCH_ROUNDS: expected a positive integer");
-            exit(2);
-        }
+    let quick = common::quick();
+    let Ok(rounds) = common::rounds(if quick { 3 } else { 21 }) else {
+        eprintln!("resp: ANYSOCK_BENCH_ROUNDS: expected a positive integer");
+        exit(2);
     };
     let pipelines = if quick { 2 } else { PIPELINES };
     if Command::new("redis-benchmark")
@@ -130,7 +106,7 @@ fn main() {
         .is_err()
     {
         eprintln!("resp: redis-benchmark is missing (apt-get install redis-tools)");
-        exit(if var("CI").is_some() { 1 } else { 0 });
+        exit(if common::var("CI").is_some() { 1 } else { 0 });
     }
     let Some(server) = RedisServer::start() else {
         exit(0);
@@ -143,13 +119,10 @@ fn main() {
     anysock_run(&server, pipelines);
     tool_run(&server, pipelines);
     let (mut ours, mut tool) = (Vec::new(), Vec::new());
-    for round in 0..rounds {
-        if round % 2 == 0 {
-            ours.push(anysock_run(&server, pipelines));
-            tool.push(tool_run(&server, pipelines));
-        } else {
-            tool.push(tool_run(&server, pipelines));
-            ours.push(anysock_run(&server, pipelines));
+    for i in common::interleaved(rounds, 2) {
+        match i {
+            0 => ours.push(anysock_run(&server, pipelines)),
+            _ => tool.push(tool_run(&server, pipelines)),
         }
     }
     for (name, rates) in [("anysock-resp", &ours), ("redis-benchmark -P", &tool)] {

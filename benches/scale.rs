@@ -27,6 +27,8 @@
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 10).
 //! - `ANYSOCK_BENCH_PIN=0`: let the scheduler place the two processes.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Lines, Read, Write};
 use std::process::{exit, Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,6 +37,8 @@ use anysock::opt::NoDelay;
 use anysock::posix::{Posix, Selector, Stream};
 use anysock::selector::{Event, ScalableReadiness, Selector as _, Token, Trigger};
 use anysock::{Interest, Listener as _, PollFd, Pollable, SockOpt, SocketAddr, Stack as _};
+
+use common::{median, min, Pinned};
 
 /// The sizes of the two sets of open connections.
 const SIZES: [usize; 2] = [100, 10_000];
@@ -241,48 +245,6 @@ fn raise_fd_limit() -> u64 {
     lim.rlim_cur
 }
 
-/// While it lives, this process (and the processes it starts) run on the CPU it is on.
-#[cfg(target_os = "linux")]
-struct Pinned(libc::cpu_set_t);
-
-#[cfg(target_os = "linux")]
-impl Pinned {
-    fn to_this_cpu() -> Option<Pinned> {
-        let size = std::mem::size_of::<libc::cpu_set_t>();
-        // SAFETY: `cpu_set_t` is plain old data; all-zero bytes are the empty set.
-        let (mut before, mut one): (libc::cpu_set_t, libc::cpu_set_t) =
-            unsafe { (std::mem::zeroed(), std::mem::zeroed()) };
-        // SAFETY: both sets are valid for `size` bytes; `sched_getcpu` takes no arguments.
-        unsafe {
-            let cpu = usize::try_from(libc::sched_getcpu()).ok()?;
-            if libc::sched_getaffinity(0, size, &mut before) != 0 {
-                return None;
-            }
-            libc::CPU_SET(cpu, &mut one);
-            (libc::sched_setaffinity(0, size, &one) == 0).then_some(Pinned(before))
-        }
-    }
-}
-
-#[cfg(target_os = "linux")]
-impl Drop for Pinned {
-    fn drop(&mut self) {
-        // SAFETY: the set is valid for its size.
-        unsafe { libc::sched_setaffinity(0, std::mem::size_of_val(&self.0), &self.0) };
-    }
-}
-
-/// Elsewhere the scheduler places the processes (and there is no `epoll` to measure).
-#[cfg(not(target_os = "linux"))]
-struct Pinned;
-
-#[cfg(not(target_os = "linux"))]
-impl Pinned {
-    fn to_this_cpu() -> Option<Pinned> {
-        None
-    }
-}
-
 /// `messages` request/response exchanges on `conn`; returns the time they took.
 fn drive(conn: &mut Stream, messages: u64) -> Duration {
     let mut request = [0u8; MSG];
@@ -295,21 +257,6 @@ fn drive(conn: &mut Stream, messages: u64) -> Duration {
         assert_eq!(response[0], request[0], "the echo of this request");
     }
     start.elapsed()
-}
-
-fn median(ns: &[f64]) -> f64 {
-    let mut ns = ns.to_vec();
-    ns.sort_by(f64::total_cmp);
-    let mid = ns.len() / 2;
-    if ns.len() % 2 == 1 {
-        ns[mid]
-    } else {
-        (ns[mid - 1] + ns[mid]) / 2.0
-    }
-}
-
-fn min(ns: &[f64]) -> f64 {
-    ns.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
 /// The client process, and the pipes that command it.
@@ -365,23 +312,12 @@ fn main() {
         client(&to);
         return;
     }
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let quick = var("ANYSOCK_BENCH_QUICK").is_some_and(|v| v != "0");
-    let rounds = match var("ANYSOCK_BENCH_ROUNDS").map(|v| v.parse::<usize>()) {
-        None => {
-            if quick {
-                4
-            } else {
-                10
-            }
-        }
-        Some(Ok(r)) if r > 0 => r,
-        Some(_) => {
-            eprintln!("scale: ANYSOCK_BENCH_ROUNDS: expected a positive integer");
-            exit(2);
-        }
+    let quick = common::quick();
+    let Ok(rounds) = common::rounds(if quick { 4 } else { 10 }) else {
+        eprintln!("scale: ANYSOCK_BENCH_ROUNDS: expected a positive integer");
+        exit(2);
     };
-    let pin = var("ANYSOCK_BENCH_PIN").as_deref() != Some("0");
+    let pin = common::pin();
     if let Err(e) = Posix.selector() {
         eprintln!("scale: no selector on this system ({e}): the epoll path needs Linux");
         exit(1);
@@ -448,11 +384,8 @@ fn main() {
         run(config);
     }
     let mut timings: Vec<Vec<f64>> = vec![Vec::new(); CONFIGS.len()];
-    for round in 0..rounds {
-        for k in 0..CONFIGS.len() {
-            let at = (round + k) % CONFIGS.len();
-            timings[at].push(run(CONFIGS[at]));
-        }
+    for at in common::interleaved(rounds, CONFIGS.len()) {
+        timings[at].push(run(CONFIGS[at]));
     }
     drop(client);
 

@@ -16,7 +16,7 @@ use anysock::{
     Socket as _, SocketAddr, Stack as _, Stream as _, Type, UnixAddr,
 };
 
-use common::{bounded, closed_port, connected, fd_check, Place, TempDir};
+use common::{bounded, closed_port, connected, fd_check, socket, Place, TempDir};
 
 /// One bad input: what is done, and the error it must give.
 struct Row {
@@ -50,10 +50,6 @@ const V6: &str = "[::1]:0";
 
 fn addr(text: &str) -> SocketAddr {
     text.parse().expect("a valid address")
-}
-
-fn socket(domain: Domain, ty: Type) -> posix::Socket {
-    Posix.socket(domain, ty).expect("socket")
 }
 
 /// A stream socket that never connected, seen as a `Stream` through a descriptor conversion,
@@ -406,12 +402,7 @@ fn reading_after_the_peer_closed_is_end_of_stream_every_time() {
 fn writing_after_the_peer_closed_fails_and_we_live() {
     let _fds = fd_check();
     let dir = TempDir::new();
-    for (place, ty) in [
-        (Place::V4, Type::Stream),
-        (Place::V6, Type::Stream),
-        (Place::UnixPath, Type::Stream),
-        (Place::UnixAbstract, Type::SeqPacket),
-    ] {
+    for (place, ty) in Place::CONNECTIONS {
         let (mut a, b) = connected(place, ty, &dir);
         drop(b);
         // TCP may take the first writes (the peer answers them with a reset); bounded anyway.

@@ -28,12 +28,7 @@ fn rounds(what: &str, mut round: impl FnMut()) {
 fn connections_come_and_go_without_a_trace() {
     let _fds = fd_check();
     let dir = TempDir::new();
-    for (place, ty) in [
-        (Place::V4, Type::Stream),
-        (Place::V6, Type::Stream),
-        (Place::UnixPath, Type::Stream),
-        (Place::UnixAbstract, Type::SeqPacket),
-    ] {
+    for (place, ty) in Place::CONNECTIONS {
         rounds(&format!("{place:?} {ty:?} connection"), || {
             let (mut a, mut b) = connected(place, ty, &dir);
             a.write_all(b"x").unwrap();

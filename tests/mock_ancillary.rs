@@ -4,6 +4,8 @@
 //! their simulated values, the checks made before anything is sent, and the control decoder
 //! fed garbage.
 
+mod mock_common;
+
 use anysock::cmsg::{Ancillary, Cmsg, Credentials, PktInfo};
 use anysock::embedded_io::{Read, Write};
 use anysock::mock::cmsg::{self, ControlReader, ControlWriter};
@@ -11,20 +13,13 @@ use anysock::mock::{self, Handle, Host, Net};
 use anysock::opt::{PassCredentials, PktInfo as PktInfoOpt, RecvPktInfo};
 use anysock::{
     Datagram as _, Domain, ErrorKind, IoVec, IoVecMut, Listener as _, MsgFlags, MsgIo, Pollable,
-    RecvMeta, RecvMsg, SendMsg, SockOpt, Socket as _, SocketAddr, Stack as _, Type,
+    RecvMeta, RecvMsg, SendMsg, SockOpt, Socket as _, Stack as _, Type,
 };
+
+use mock_common::{addr, host};
 
 type Dgram<'n> = mock::Datagram<'n>;
 type Stream<'n> = mock::Stream<'n>;
-
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
-
-fn host(net: &Net) -> Host<'_> {
-    net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap()
-}
 
 fn dgram_pair<'n>(h: &Host<'n>) -> (Dgram<'n>, Dgram<'n>) {
     let (a, b) = h.socketpair(Type::Datagram).unwrap();

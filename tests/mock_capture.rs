@@ -6,36 +6,18 @@
 //! tshark comes from Debian's `tshark` package. Without it the tshark checks print why they are
 //! skipped, unless `CI` is set: there a missing tshark fails the test.
 
+mod mock_common;
+
 use std::collections::BTreeMap;
-use std::convert::Infallible;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
 
-use anysock::embedded_io::{ErrorType, Read, Write};
+use anysock::embedded_io::{Read, Write};
 use anysock::mock::pcap::PcapTracer;
 use anysock::mock::{FaultPlan, Net};
 use anysock::opt::Linger;
-use anysock::{Datagram, ErrorKind, Listener, Shutdown, SockOpt, SocketAddr, Stack, Stream};
+use anysock::{Datagram, ErrorKind, Listener, Shutdown, SockOpt, Stack, Stream};
 
-/// A growing in-memory file.
-#[derive(Debug, Default)]
-struct Capture(Vec<u8>);
-
-impl ErrorType for Capture {
-    type Error = Infallible;
-}
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> Result<usize, Infallible> {
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> Result<(), Infallible> {
-        Ok(())
-    }
-}
+use mock_common::{addr, flagged, have_tshark, tshark, two_hosts, Capture, Saved};
 
 /// Queues of 64 KiB, so one write of more than a 32 KiB segment crosses in one event.
 type CaptureNet = Net<16, 65536, 8, PcapTracer<Capture>>;
@@ -48,10 +30,6 @@ struct Story {
     doomed: Vec<u8>,
     queries: Vec<Vec<u8>>,
     answered: Vec<usize>,
-}
-
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
 }
 
 /// Bytes that show where they are: a shifted or dropped byte changes what follows.
@@ -79,12 +57,7 @@ fn program(net: &CaptureNet) -> Story {
     let mut story = Story::default();
     let ms = Duration::from_millis(1);
     net.set_faults(FaultPlan::new().loss(200_000).latency(ms..8 * ms));
-    let a = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
-    let b = net
-        .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
-        .unwrap();
+    let (a, b) = two_hosts(net);
 
     let mut listener = b.listen(&addr("10.0.0.2:80"), 4).unwrap();
     let mut client = a.connect(&addr("10.0.0.2:80")).unwrap();
@@ -160,58 +133,6 @@ fn capture(seed: u64) -> (Vec<u8>, Story) {
         .unwrap()
 }
 
-/// Whether tshark can run; without it, `false` and a note, or a failure under CI.
-fn have_tshark(test: &str) -> bool {
-    let found = Command::new("tshark")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: tshark is not installed, and CI is set (install Debian's `tshark` package)"
-        );
-        println!("{test}: SKIPPED the tshark checks: tshark is not installed (Debian: tshark)");
-    }
-    found
-}
-
-/// A capture file in the temporary directory, removed when the test passes and kept for a
-/// look when it fails.
-struct Saved(PathBuf);
-
-impl Saved {
-    fn new(test: &str, bytes: &[u8]) -> Saved {
-        let dir = std::env::temp_dir().join(format!("anysock-capture-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{test}.pcap"));
-        std::fs::write(&path, bytes).unwrap();
-        Saved(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for Saved {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("the capture is kept in {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_file(&self.0);
-            let _ = self.0.parent().map(std::fs::remove_dir);
-        }
-    }
-}
-
-fn tshark(args: &[&str]) -> String {
-    let out = Command::new("tshark").args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "tshark {args:?} failed: {stderr}");
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn unhex(text: &str) -> Vec<u8> {
     (0..text.len() / 2)
         .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap())
@@ -261,27 +182,6 @@ fn frames(file: &Saved) -> Vec<Frame> {
         .collect()
 }
 
-/// The packets with a bad checksum, a TCP analysis flag, a malformed field or a warning,
-/// except the one tshark gives every reset.
-fn flagged(file: &Saved) -> String {
-    let filter = "tcp.analysis.flags || ip.checksum.status == \"Bad\" \
-                  || tcp.checksum.status == \"Bad\" || udp.checksum.status == \"Bad\" \
-                  || _ws.malformed || (_ws.expert.severity >= warning \
-                      && !(_ws.expert.message == \"Connection reset (RST)\"))";
-    tshark(&[
-        "-r",
-        file.path(),
-        "-Y",
-        filter,
-        "-o",
-        "ip.check_checksum:TRUE",
-        "-o",
-        "tcp.check_checksum:TRUE",
-        "-o",
-        "udp.check_checksum:TRUE",
-    ])
-}
-
 #[test]
 fn the_capture_holds_the_conversation_byte_for_byte() {
     let (bytes, story) = capture(7);
@@ -289,7 +189,7 @@ fn the_capture_holds_the_conversation_byte_for_byte() {
     if !have_tshark("the_capture_holds_the_conversation_byte_for_byte") {
         return;
     }
-    let file = Saved::new("conversation", &bytes);
+    let file = Saved::new("anysock-capture", "conversation", &bytes);
     let frames = frames(&file);
 
     // Each TCP conversation's flags in order, and the payload of each direction.

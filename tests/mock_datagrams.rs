@@ -1,21 +1,16 @@
 //! Stories of datagrams on the mock network: boundaries, truncation, full queues, refusals,
 //! connected and unconnected forms, UDP and Unix.
 
-use anysock::mock::{Host, Net};
+mod mock_common;
+
+use anysock::mock::Net;
 use anysock::opt::Broadcast;
 use anysock::{
     Datagram as _, Domain, ErrorKind, IoVec, IoVecMut, MsgFlags, MsgIo, RecvMsg, SendMsg, SockOpt,
     Socket as _, SocketAddr, Stack as _, Type, UnixAddr,
 };
 
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
-
-fn host(net: &Net) -> Host<'_> {
-    net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap()
-}
+use mock_common::{addr, host, two_hosts};
 
 #[test]
 fn boundaries_are_kept_and_truncation_reported() {
@@ -73,9 +68,7 @@ fn recv_msg_scatters_and_reports_trunc() {
 #[test]
 fn a_full_udp_queue_drops_a_full_unix_queue_blocks() {
     let net: Net<32, 4096, 2> = Net::new();
-    let h = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
+    let h = host(&net);
     let mut r = h.bind(&addr("127.0.0.1:7")).unwrap();
     let mut s = h.bind(&addr("127.0.0.1:0")).unwrap();
     for _ in 0..5 {
@@ -182,12 +175,7 @@ fn unix_datagram_errors() {
 #[test]
 fn too_long_and_broadcast() {
     let net: Net<32, 512, 8> = Net::new();
-    let h = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
-    let other = net
-        .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
-        .unwrap();
+    let (h, other) = two_hosts(&net);
     let mut u = h.bind(&addr("0.0.0.0:0")).unwrap();
     let e = u.send_to(&[0u8; 513], &addr("127.0.0.1:9")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::MessageTooLong);

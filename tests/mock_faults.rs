@@ -1,32 +1,22 @@
 //! Faults on the mock network, one kind at a time: what each does to the traffic it hits, on
 //! the virtual clock, from a seed or at an exact point.
 
+mod mock_common;
+
 use std::time::Duration;
 
 use anysock::embedded_io::{Read, Write};
 use anysock::mock::trace::ConnId;
-use anysock::mock::{FaultPlan, Host, Net, Script, SYN_TIMEOUT};
+use anysock::mock::{FaultPlan, Net, Script, SYN_TIMEOUT};
 use anysock::opt::{RecvTimeout, SocketError};
 use anysock::{
     Datagram as _, ErrorKind, Interest, Listener as _, PollFd, Pollable, SockOpt, Socket as _,
-    SocketAddr, Stack as _, Stream as _, Type,
+    Stack as _, Stream as _, Type,
 };
 
+use mock_common::{addr, two_hosts};
+
 const MS: Duration = Duration::from_millis(1);
-
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
-
-fn two_hosts(net: &Net) -> (Host<'_>, Host<'_>) {
-    let a = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
-    let b = net
-        .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
-        .unwrap();
-    (a, b)
-}
 
 /// Receives every datagram that is readable now, without waiting.
 fn drain(sock: &mut anysock::mock::Datagram<'_>) -> Vec<Vec<u8>> {

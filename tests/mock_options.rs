@@ -1,22 +1,17 @@
 //! Options, bind rules, `poll` and the virtual clock on the mock network.
 
+mod mock_common;
+
 use std::time::Duration;
 
-use anysock::mock::{Host, Net, SYN_TIMEOUT};
+use anysock::mock::{Net, SYN_TIMEOUT};
 use anysock::opt::*;
 use anysock::{
-    Domain, ErrorKind, Interest, Listener as _, PollFd, Pollable, SockOpt, Socket as _, SocketAddr,
-    Stack as _, Stream as _, Type,
+    Domain, ErrorKind, Interest, Listener as _, PollFd, Pollable, SockOpt, Socket as _, Stack as _,
+    Stream as _, Type,
 };
 
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
-
-fn host(net: &Net) -> Host<'_> {
-    net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap()
-}
+use mock_common::{addr, host};
 
 #[test]
 fn a_default_net_fits_a_small_stack() {

@@ -5,38 +5,15 @@
 //! tshark comes from Debian's `tshark` package. Without it the tshark checks print why they
 //! are skipped, unless `CI` is set: there a missing tshark fails the test.
 
-use std::convert::Infallible;
-use std::path::PathBuf;
-use std::process::Command;
+mod mock_common;
+
 use std::time::Duration;
 
 use anysock::embedded_io::{self, ErrorType, Write};
 use anysock::mock::pcap::{PcapError, PcapTracer, Stats};
 use anysock::mock::trace::{ConnId, Event, EventKind, Tracer};
-use anysock::SocketAddr;
 
-/// A growing in-memory file.
-#[derive(Debug, Default)]
-struct Capture(Vec<u8>);
-
-impl ErrorType for Capture {
-    type Error = Infallible;
-}
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> Result<usize, Infallible> {
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> Result<(), Infallible> {
-        Ok(())
-    }
-}
-
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
+use mock_common::{addr, flagged, have_tshark, tshark, Capture, Saved};
 
 fn at(millis: u64, kind: EventKind<'_>) -> Event<'_> {
     let time = Duration::from_millis(millis);
@@ -123,58 +100,9 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Whether tshark can run; without it, `false` and a note, or a failure under CI.
-fn have_tshark(test: &str) -> bool {
-    let found = Command::new("tshark")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: tshark is not installed, and CI is set (install Debian's `tshark` package)"
-        );
-        println!("{test}: SKIPPED the tshark checks: tshark is not installed (Debian: tshark)");
-    }
-    found
-}
-
-/// A capture file in the temporary directory, removed when the test passes and kept for a
-/// look when it fails.
-struct Saved(PathBuf);
-
-impl Saved {
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for Saved {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("the capture is kept in {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_file(&self.0);
-            // Succeeds once the last test's file is gone.
-            let _ = self.0.parent().map(std::fs::remove_dir);
-        }
-    }
-}
-
 /// Writes `bytes` to a file of its own in the temporary directory.
 fn save(test: &str, bytes: &[u8]) -> Saved {
-    let dir = std::env::temp_dir().join(format!("anysock-pcap-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{test}.pcap"));
-    std::fs::write(&path, bytes).unwrap();
-    Saved(path)
-}
-
-fn tshark(args: &[&str]) -> String {
-    let out = Command::new("tshark").args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "tshark {args:?} failed: {stderr}");
-    String::from_utf8(out.stdout).unwrap()
+    Saved::new("anysock-pcap", test, bytes)
 }
 
 /// One row per frame: `src flags seq ack tcp.len udp.length payload-hex`, the source being
@@ -238,27 +166,6 @@ fn tcp(src: &str, flags: &str, seq: u32, ack: u32, payload: &[u8]) -> Vec<String
 fn udp(src: &str, payload: &[u8]) -> Vec<String> {
     let len = (payload.len() + 8).to_string();
     row(&[src, "", "", "", "", &len, &hex(payload)])
-}
-
-/// The summary lines of the packets in which tshark finds a bad checksum, a TCP analysis flag,
-/// a malformed packet or a warning, except the one it gives every reset ("Connection reset").
-fn flagged(file: &Saved) -> String {
-    let filter = "tcp.analysis.flags || ip.checksum.status == \"Bad\" \
-                  || tcp.checksum.status == \"Bad\" || udp.checksum.status == \"Bad\" \
-                  || _ws.malformed || (_ws.expert.severity >= warning \
-                      && !(_ws.expert.message == \"Connection reset (RST)\"))";
-    tshark(&[
-        "-r",
-        file.path(),
-        "-Y",
-        filter,
-        "-o",
-        "ip.check_checksum:TRUE",
-        "-o",
-        "tcp.check_checksum:TRUE",
-        "-o",
-        "udp.check_checksum:TRUE",
-    ])
 }
 
 fn assert_clean(file: &Saved) {

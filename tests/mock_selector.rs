@@ -2,6 +2,8 @@
 //! shared network, for another thread), sockets that close or belong to another host, and a
 //! table as large as the network.
 
+mod mock_common;
+
 use std::time::Duration;
 
 use anysock::embedded_io::Write;
@@ -9,14 +11,14 @@ use anysock::mock::{FaultPlan, Net, SharedNet};
 use anysock::selector::{Event, ScalableReadiness, Selector as _, Token, Trigger};
 use anysock::{Datagram as _, ErrorKind, Interest, Pollable, Socket as _, Stack as _, Type};
 
+use mock_common::{host, two_hosts};
+
 const SECOND: Duration = Duration::from_secs(1);
 
 #[test]
 fn a_wait_that_nothing_can_end_would_block_and_a_timeout_moves_the_clock() {
     let net: Net = Net::new();
-    let host = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
+    let host = host(&net);
     let (_a, b) = host.socketpair(Type::Stream).unwrap();
     let mut selector = host.selector().unwrap();
     selector
@@ -33,12 +35,7 @@ fn a_wait_that_nothing_can_end_would_block_and_a_timeout_moves_the_clock() {
 #[test]
 fn a_wait_moves_the_clock_to_data_on_its_way() {
     let net: Net = Net::with_seed(1);
-    let a = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
-    let b = net
-        .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
-        .unwrap();
+    let (a, b) = two_hosts(&net);
     let ms = Duration::from_millis(1);
     net.set_faults(FaultPlan::new().latency(10 * ms..20 * ms));
     let server = b.bind(&"10.0.0.2:53".parse().unwrap()).unwrap();
@@ -65,9 +62,7 @@ fn a_wait_moves_the_clock_to_data_on_its_way() {
 #[test]
 fn a_closed_socket_leaves_the_set_and_its_slot_starts_afresh() {
     let net: Net = Net::new();
-    let host = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
+    let host = host(&net);
     let mut selector = host.selector().unwrap();
     let (a, b) = host.socketpair(Type::Datagram).unwrap();
     let old = b.handle();
@@ -92,12 +87,7 @@ fn a_closed_socket_leaves_the_set_and_its_slot_starts_afresh() {
 #[test]
 fn only_the_hosts_own_sockets_can_be_registered() {
     let net: Net = Net::new();
-    let a = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
-    let b = net
-        .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
-        .unwrap();
+    let (a, b) = two_hosts(&net);
     let theirs = b.bind(&"10.0.0.2:0".parse().unwrap()).unwrap();
     let mut selector = a.selector().unwrap();
     let err = selector
@@ -114,9 +104,7 @@ fn only_the_hosts_own_sockets_can_be_registered() {
 #[test]
 fn every_socket_of_the_network_can_be_registered() {
     let net: Net<8> = Net::new();
-    let host = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
+    let host = host(&net);
     let mut selector = host.selector().unwrap();
     let sockets: Vec<_> = (0..8)
         .map(|_| host.bind(&"10.0.0.1:0".parse().unwrap()).unwrap())
@@ -138,9 +126,7 @@ fn every_socket_of_the_network_can_be_registered() {
 #[test]
 fn on_a_shared_network_a_wait_ends_when_another_thread_writes() {
     let net: SharedNet = SharedNet::new();
-    let host = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
+    let host = host(&net);
     let (a, b) = host.socketpair(Type::Stream).unwrap();
     let (mut a, b) = (a.into_stream().unwrap(), b.into_stream().unwrap());
     let mut selector = host.selector().unwrap();

@@ -1,29 +1,19 @@
 //! Stories of connections on the mock network: connect, accept, bounded buffers, half-close,
 //! resets and the listen queue, each as Linux tells it.
 
+mod mock_common;
+
 use std::time::Duration;
 
 use anysock::embedded_io::{Read, Write};
-use anysock::mock::{Host, Net, SYN_TIMEOUT};
+use anysock::mock::{Net, SYN_TIMEOUT};
 use anysock::opt::{Linger, RecvTimeout, SendTimeout, SocketError};
 use anysock::{
     Domain, ErrorKind, Listener as _, MsgFlags, Shutdown, SockOpt, Socket as _, SocketAddr,
     Stack as _, Stream as _, Type, UnixAddr,
 };
 
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
-
-fn two_hosts(net: &Net) -> (Host<'_>, Host<'_>) {
-    let a = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
-    let b = net
-        .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
-        .unwrap();
-    (a, b)
-}
+use mock_common::{addr, host, two_hosts};
 
 #[test]
 fn a_client_talks_to_a_server_on_another_host() {
@@ -325,9 +315,7 @@ fn socketpairs_are_connected_and_unnamed() {
 #[test]
 fn running_out_of_sockets() {
     let net: Net<2> = Net::new();
-    let h = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
+    let h = host(&net);
     let _a = h.socket(Domain::Inet, Type::Stream).unwrap();
     let _b = h.socket(Domain::Inet, Type::Stream).unwrap();
     let e = h.socket(Domain::Inet, Type::Stream).unwrap_err();
@@ -337,9 +325,7 @@ fn running_out_of_sockets() {
 #[test]
 fn seqpacket_keeps_records_and_reports_a_cut_one() {
     let net: Net<8, 64, 2> = Net::new();
-    let h = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
+    let h = host(&net);
     let (a, b) = h.socketpair(Type::SeqPacket).unwrap();
     let (mut a, mut b) = (a.into_stream().unwrap(), b.into_stream().unwrap());
     assert_eq!(a.write(b"first record").unwrap(), 12);

@@ -1,21 +1,20 @@
 //! The trace of the mock network: every connection, byte, datagram, end and reset, in order
 //! and on the virtual clock, as a tracer sees it.
 
+mod mock_common;
+
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use anysock::embedded_io::{Read, Write};
 use anysock::mock::trace::{ConnId, Event, EventKind, Tracer};
-use anysock::mock::{Host, Net};
+use anysock::mock::Net;
 use anysock::opt::Linger;
 use anysock::{
-    Datagram as _, Listener as _, Shutdown, SockOpt, Socket as _, SocketAddr, Stack as _,
-    Stream as _, Type,
+    Datagram as _, Listener as _, Shutdown, SockOpt, Socket as _, Stack as _, Stream as _, Type,
 };
 
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
+use mock_common::{addr, two_hosts};
 
 /// Keeps each event as its line.
 #[derive(Default)]
@@ -35,24 +34,12 @@ impl Tracer for Log {
 
 type TracedNet<'t> = Net<32, 4096, 8, &'t mut Log>;
 
-fn hosts<'n, T: Tracer>(
-    net: &'n Net<32, 4096, 8, T>,
-) -> (Host<'n, 32, 4096, 8, T>, Host<'n, 32, 4096, 8, T>) {
-    let a = net
-        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap();
-    let b = net
-        .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
-        .unwrap();
-    (a, b)
-}
-
 #[test]
 fn a_tcp_conversation_reads_like_a_capture() {
     let mut log = Log::default();
     {
         let net: TracedNet = Net::with_tracer(&mut log);
-        let (client, server) = hosts(&net);
+        let (client, server) = two_hosts(&net);
         let mut listener = server.listen(&addr("10.0.0.2:80"), 4).unwrap();
         let mut conn = client.connect(&addr("10.0.0.2:80")).unwrap();
         net.advance(Duration::from_millis(5));
@@ -82,7 +69,7 @@ fn closes_refusals_and_listener_resets_are_traced() {
     let mut log = Log::default();
     {
         let net: TracedNet = Net::with_tracer(&mut log);
-        let (client, server) = hosts(&net);
+        let (client, server) = two_hosts(&net);
         assert!(client.connect(&addr("10.0.0.2:81")).is_err());
         let listener = server.listen(&addr("10.0.0.2:80"), 4).unwrap();
         let mut first = client.connect(&addr("10.0.0.2:80")).unwrap();
@@ -111,7 +98,7 @@ fn datagrams_are_traced_where_they_leave_even_to_nobody() {
     let mut log = Log::default();
     {
         let net: TracedNet = Net::with_tracer(&mut log);
-        let (a, b) = hosts(&net);
+        let (a, b) = two_hosts(&net);
         let mut server = b.bind(&addr("10.0.0.2:53")).unwrap();
         let mut client = a.bind(&addr("0.0.0.0:0")).unwrap();
         client.send_to(b"query", &addr("10.0.0.2:53")).unwrap();
@@ -136,7 +123,7 @@ fn unix_traffic_and_ipv6_are_traced_with_their_addresses() {
     let mut log = Log::default();
     {
         let net: TracedNet = Net::with_tracer(&mut log);
-        let (a, b) = hosts(&net);
+        let (a, b) = two_hosts(&net);
         let (x, y) = a.socketpair(Type::Stream).unwrap();
         let (mut x, mut y) = (x.into_stream().unwrap(), y.into_stream().unwrap());
         x.write_all(b"abc").unwrap();
@@ -173,7 +160,7 @@ fn unix_traffic_and_ipv6_are_traced_with_their_addresses() {
 #[test]
 fn the_tracer_can_be_looked_at_and_taken_back() {
     let net: Net<32, 4096, 8, Log> = Net::with_tracer(Log::default());
-    let (a, b) = hosts(&net);
+    let (a, b) = two_hosts(&net);
     let mut s = b.bind(&addr("10.0.0.2:7")).unwrap();
     let mut c = a.bind(&addr("10.0.0.1:7")).unwrap();
     c.send_to(b"x", &addr("10.0.0.2:7")).unwrap();
@@ -203,7 +190,7 @@ impl Tracer for Text {
 
 /// One short exchange; what the reader got.
 fn exchange<T: Tracer>(net: &Net<32, 4096, 8, T>) -> Vec<u8> {
-    let (a, b) = hosts(net);
+    let (a, b) = two_hosts(net);
     let mut l = b.listen(&addr("10.0.0.2:80"), 1).unwrap();
     let mut c = a.connect(&addr("10.0.0.2:80")).unwrap();
     let (mut s, _) = l.accept().unwrap();
@@ -259,7 +246,7 @@ fn a_tracer_may_call_into_the_network_it_traces() {
         lines: Vec::new(),
     });
     let _ = cell.set(&net);
-    let (a, _) = hosts(&net);
+    let (a, _) = two_hosts(&net);
     let mut s = a.bind(&addr("10.0.0.1:7")).unwrap();
     s.send_to(b"ping", &addr("10.0.0.2:7")).unwrap();
     let lines = net.tracer(|t| t.lines.clone()).unwrap();
@@ -277,7 +264,7 @@ fn writing_to_a_closed_peer_is_answered_with_a_reset() {
     let mut log = Log::default();
     {
         let net: TracedNet = Net::with_tracer(&mut log);
-        let (client, server) = hosts(&net);
+        let (client, server) = two_hosts(&net);
         let mut listener = server.listen(&addr("10.0.0.2:80"), 1).unwrap();
         let mut conn = client.connect(&addr("10.0.0.2:80")).unwrap();
         let (accepted, _) = listener.accept().unwrap();

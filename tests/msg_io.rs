@@ -59,13 +59,7 @@ fn streams_gather_and_scatter_in_order() {
     let _fds = fd_check();
     let dir = TempDir::new();
     let body = pattern(9, 100);
-    let pairs = [
-        (Place::V4, Type::Stream),
-        (Place::V6, Type::Stream),
-        (Place::UnixPath, Type::Stream),
-        (Place::UnixAbstract, Type::SeqPacket),
-    ];
-    for (place, ty) in pairs {
+    for (place, ty) in Place::CONNECTIONS {
         let what = format!("{place:?} {ty:?}");
         let (mut client, mut server) = connected(place, ty, &dir);
         assert_eq!(

@@ -14,27 +14,7 @@ use anysock::opt::{
 use anysock::posix::{self, Posix};
 use anysock::{Domain, ErrorKind, SockOpt, Stack as _, Type};
 
-use common::{assert_kind, fd_check};
-
-/// Sets each value in turn and reads it back unchanged.
-#[track_caller]
-fn round_trip<S, O>(s: &mut S, opt: O, values: &[O::Value])
-where
-    S: SockOpt<O>,
-    O: Settable + Gettable + Debug,
-    O::Value: Clone + PartialEq + Debug,
-{
-    for value in values {
-        s.set(opt, value.clone())
-            .unwrap_or_else(|e| panic!("set {opt:?} to {value:?}: {e:?}"));
-        let got = s.get(opt).unwrap_or_else(|e| panic!("get {opt:?}: {e:?}"));
-        assert_eq!(&got, value, "{opt:?} read back");
-    }
-}
-
-fn socket(domain: Domain, ty: Type) -> posix::Socket {
-    Posix.socket(domain, ty).expect("socket")
-}
+use common::{assert_kind, fd_check, round_trip, socket};
 
 #[test]
 fn boolean_socket_level_options_round_trip() {

@@ -7,7 +7,6 @@ mod common;
 mod netns;
 
 use std::env;
-use std::fmt::Debug;
 use std::fs;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4};
 use std::time::Duration;
@@ -17,28 +16,8 @@ use anysock::posix::{self, Posix};
 use anysock::{Datagram as _, Domain, ErrorKind, Listener as _, SockOpt, Socket as _};
 use anysock::{SocketAddr, Stack as _, Type};
 
-use common::{abstract_addr, assert_kind, bounded, fd_check};
+use common::{abstract_addr, assert_kind, bounded, fd_check, round_trip, socket};
 use netns::NetNs;
-
-/// Sets each value in turn and reads it back unchanged.
-#[track_caller]
-fn round_trip<S, O>(s: &mut S, opt: O, values: &[O::Value])
-where
-    S: SockOpt<O>,
-    O: Settable + Gettable + Debug,
-    O::Value: Clone + PartialEq + Debug,
-{
-    for value in values {
-        s.set(opt, value.clone())
-            .unwrap_or_else(|e| panic!("set {opt:?} to {value:?}: {e:?}"));
-        let got = s.get(opt).unwrap_or_else(|e| panic!("get {opt:?}: {e:?}"));
-        assert_eq!(&got, value, "{opt:?} read back");
-    }
-}
-
-fn socket(domain: Domain, ty: Type) -> posix::Socket {
-    Posix.socket(domain, ty).expect("socket")
-}
 
 fn is_root() -> bool {
     // SAFETY: `geteuid` reads the process's credentials and cannot fail.

@@ -159,13 +159,7 @@ fn sigpipe_child() {
             s.send_msg(&SendMsg::new(iov))
         }),
     ];
-    let pairs = [
-        (Place::V4, Type::Stream),
-        (Place::V6, Type::Stream),
-        (Place::UnixPath, Type::Stream),
-        (Place::UnixAbstract, Type::SeqPacket),
-    ];
-    for (place, ty) in pairs {
+    for (place, ty) in Place::CONNECTIONS {
         for (call, write) in writes {
             let what = format!("{place:?} {ty:?} {call}");
             // The peer is gone: TCP takes a write or two before the peer's reset arrives.

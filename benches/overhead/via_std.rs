@@ -39,33 +39,26 @@ impl Sockets for Std {
     measured_loops!();
 }
 
-impl Conn for UnixStream {
-    type Error = io::Error;
+/// `Conn` for streams of `std`: their `Write::write` and `Read::read`.
+macro_rules! io_conn {
+    ($($stream:ty),*) => {$(
+        impl Conn for $stream {
+            type Error = io::Error;
 
-    #[inline(always)]
-    fn send(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.write(buf)
-    }
+            #[inline(always)]
+            fn send(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.write(buf)
+            }
 
-    #[inline(always)]
-    fn recv(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.read(buf)
-    }
+            #[inline(always)]
+            fn recv(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.read(buf)
+            }
+        }
+    )*};
 }
 
-impl Conn for TcpStream {
-    type Error = io::Error;
-
-    #[inline(always)]
-    fn send(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.write(buf)
-    }
-
-    #[inline(always)]
-    fn recv(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.read(buf)
-    }
-}
+io_conn!(UnixStream, TcpStream);
 
 impl Dgram for UdpSocket {
     type Addr = SocketAddr;

@@ -5,6 +5,7 @@
 //! Each test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+use std::fmt::Debug;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::os::fd::RawFd;
@@ -17,7 +18,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anysock::embedded_io::{Read, Write};
-use anysock::opt::{RecvTimeout, SendTimeout};
+use anysock::opt::{Gettable, RecvTimeout, SendTimeout, Settable};
 use anysock::posix::{self, Posix};
 use anysock::{
     Domain, Error, ErrorKind, Listener as _, SockOpt, Socket as _, SocketAddr, Stack as _, Type,
@@ -144,6 +145,15 @@ pub enum Place {
 impl Place {
     pub const ALL: [Place; 4] = [Place::V4, Place::V6, Place::UnixPath, Place::UnixAbstract];
 
+    /// Each place with a connection-oriented type: TCP on IPv4 and IPv6, a Unix stream at a
+    /// path, a Unix sequenced-packet socket at an abstract name.
+    pub const CONNECTIONS: [(Place, Type); 4] = [
+        (Place::V4, Type::Stream),
+        (Place::V6, Type::Stream),
+        (Place::UnixPath, Type::Stream),
+        (Place::UnixAbstract, Type::SeqPacket),
+    ];
+
     pub fn domain(self) -> Domain {
         match self {
             Place::V4 => Domain::Inet,
@@ -174,6 +184,27 @@ pub fn pattern(seed: usize, len: usize) -> Vec<u8> {
 pub fn bounded<S: SockOpt<RecvTimeout> + SockOpt<SendTimeout>>(s: &mut S) {
     s.set(RecvTimeout, Some(PATIENCE)).expect("set SO_RCVTIMEO");
     s.set(SendTimeout, Some(PATIENCE)).expect("set SO_SNDTIMEO");
+}
+
+/// A new socket of `domain` and `ty`.
+pub fn socket(domain: Domain, ty: Type) -> posix::Socket {
+    Posix.socket(domain, ty).expect("socket")
+}
+
+/// Sets each value in turn and reads it back unchanged.
+#[track_caller]
+pub fn round_trip<S, O>(s: &mut S, opt: O, values: &[O::Value])
+where
+    S: SockOpt<O>,
+    O: Settable + Gettable + Debug,
+    O::Value: Clone + PartialEq + Debug,
+{
+    for value in values {
+        s.set(opt, value.clone())
+            .unwrap_or_else(|e| panic!("set {opt:?} to {value:?}: {e:?}"));
+        let got = s.get(opt).unwrap_or_else(|e| panic!("get {opt:?}: {e:?}"));
+        assert_eq!(&got, value, "{opt:?} read back");
+    }
 }
 
 /// A listener of type `ty` on `addr` (port 0, a new path, a new name), bounded.

@@ -1,0 +1,131 @@
+//! What the tests of the mock network share: addresses, hosts, an in-memory file for pcap
+//! captures, and tshark to read a capture back.
+//!
+//! Each test binary compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::process::Command;
+
+use anysock::embedded_io::{ErrorType, Write};
+use anysock::mock::trace::Tracer;
+use anysock::mock::{Host, Net, Sharing};
+use anysock::SocketAddr;
+
+pub fn addr(s: &str) -> SocketAddr {
+    s.parse().unwrap()
+}
+
+/// A host at 10.0.0.1 and fd00::1.
+pub fn host<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>(
+    net: &Net<S, B, Q, T, K>,
+) -> Host<'_, S, B, Q, T, K> {
+    net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
+        .unwrap()
+}
+
+/// Two hosts: 10.0.0.1 and fd00::1, then 10.0.0.2 and fd00::2.
+pub fn two_hosts<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>(
+    net: &Net<S, B, Q, T, K>,
+) -> (Host<'_, S, B, Q, T, K>, Host<'_, S, B, Q, T, K>) {
+    let a = host(net);
+    let b = net
+        .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
+        .unwrap();
+    (a, b)
+}
+
+/// A growing in-memory file.
+#[derive(Debug, Default)]
+pub struct Capture(pub Vec<u8>);
+
+impl ErrorType for Capture {
+    type Error = Infallible;
+}
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Infallible> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> Result<(), Infallible> {
+        Ok(())
+    }
+}
+
+/// Whether tshark can run; without it, `false` and a note, or a failure under CI.
+pub fn have_tshark(test: &str) -> bool {
+    let found = Command::new("tshark")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{test}: tshark is not installed, and CI is set (install Debian's `tshark` package)"
+        );
+        println!("{test}: SKIPPED the tshark checks: tshark is not installed (Debian: tshark)");
+    }
+    found
+}
+
+/// A capture file in the temporary directory, removed when the test passes and kept for a
+/// look when it fails.
+pub struct Saved(PathBuf);
+
+impl Saved {
+    /// Writes `bytes` to `test.pcap` in a directory of this process named after `prefix`.
+    pub fn new(prefix: &str, test: &str, bytes: &[u8]) -> Saved {
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{test}.pcap"));
+        std::fs::write(&path, bytes).unwrap();
+        Saved(path)
+    }
+
+    pub fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for Saved {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("the capture is kept in {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_file(&self.0);
+            // Succeeds once the last test's file is gone.
+            let _ = self.0.parent().map(std::fs::remove_dir);
+        }
+    }
+}
+
+pub fn tshark(args: &[&str]) -> String {
+    let out = Command::new("tshark").args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "tshark {args:?} failed: {stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The summary lines of the packets in which tshark finds a bad checksum, a TCP analysis flag,
+/// a malformed packet or a warning, except the one it gives every reset ("Connection reset").
+pub fn flagged(file: &Saved) -> String {
+    let filter = "tcp.analysis.flags || ip.checksum.status == \"Bad\" \
+                  || tcp.checksum.status == \"Bad\" || udp.checksum.status == \"Bad\" \
+                  || _ws.malformed || (_ws.expert.severity >= warning \
+                      && !(_ws.expert.message == \"Connection reset (RST)\"))";
+    tshark(&[
+        "-r",
+        file.path(),
+        "-Y",
+        filter,
+        "-o",
+        "ip.check_checksum:TRUE",
+        "-o",
+        "tcp.check_checksum:TRUE",
+        "-o",
+        "udp.check_checksum:TRUE",
+    ])
+}
