@@ -37,8 +37,13 @@ pub struct Stream {
 shared_methods!(Stream);
 
 impl Stream {
+    /// Every read of a stream goes through here. An empty buffer returns `Ok(0)` at once: the
+    /// kernel would wait for data it could not deliver.
     #[inline]
     pub(crate) fn receive(&self, buf: &mut [u8], flags: i32) -> Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
         if self.sock.ty == Type::SeqPacket {
             let got = sys::msg::recv_datagram(&self.sock.fd, buf, flags)?;
             if got.truncated {
@@ -61,9 +66,6 @@ impl embedded_io::Read for Stream {
     /// [recv(2)]: https://man7.org/linux/man-pages/man2/recv.2.html
     #[inline]
     fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
         self.receive(buf, 0)
     }
 }
@@ -129,9 +131,6 @@ impl anysock_core::Stream for Stream {
     #[inline]
     fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
         let flags = sys::msg::recv_flags(flags)?;
-        if buf.is_empty() {
-            return Ok(0);
-        }
         self.receive(buf, flags)
     }
 

@@ -45,46 +45,34 @@ mod stream;
 
 pub use kit::*;
 
-/// Every typed option of [`crate::opt`] that the suite exercises.
-pub trait AllOptions:
-    SockOpt<ReuseAddr>
-    + SockOpt<ReusePort>
-    + SockOpt<KeepAlive>
-    + SockOpt<Linger>
-    + SockOpt<RecvBufferSize>
-    + SockOpt<SendBufferSize>
-    + SockOpt<RecvTimeout>
-    + SockOpt<SendTimeout>
-    + SockOpt<Broadcast>
-    + SockOpt<SocketError>
-    + SockOpt<SocketType>
-    + SockOpt<AcceptConn>
-    + SockOpt<NoDelay>
-    + SockOpt<Ttl>
-    + SockOpt<UnicastHops>
-    + SockOpt<V6Only>
-{
+/// `AllOptions` and its blanket impl from one list, so the two cannot drift apart.
+macro_rules! all_options {
+    ($($opt:ident),* $(,)?) => {
+        /// Every typed option of [`crate::opt`] that the suite exercises.
+        pub trait AllOptions: $(SockOpt<$opt> +)* {}
+
+        impl<T: $(SockOpt<$opt> +)*> AllOptions for T {}
+    };
 }
 
-impl<T> AllOptions for T where
-    T: SockOpt<ReuseAddr>
-        + SockOpt<ReusePort>
-        + SockOpt<KeepAlive>
-        + SockOpt<Linger>
-        + SockOpt<RecvBufferSize>
-        + SockOpt<SendBufferSize>
-        + SockOpt<RecvTimeout>
-        + SockOpt<SendTimeout>
-        + SockOpt<Broadcast>
-        + SockOpt<SocketError>
-        + SockOpt<SocketType>
-        + SockOpt<AcceptConn>
-        + SockOpt<NoDelay>
-        + SockOpt<Ttl>
-        + SockOpt<UnicastHops>
-        + SockOpt<V6Only>
-{
-}
+all_options!(
+    ReuseAddr,
+    ReusePort,
+    KeepAlive,
+    Linger,
+    RecvBufferSize,
+    SendBufferSize,
+    RecvTimeout,
+    SendTimeout,
+    Broadcast,
+    SocketError,
+    SocketType,
+    AcceptConn,
+    NoDelay,
+    Ttl,
+    UnicastHops,
+    V6Only,
+);
 
 /// A documented way in which a backend differs from Linux. A case that meets one checks the
 /// backend's documented behaviour instead of Linux's.
