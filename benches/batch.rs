@@ -13,7 +13,6 @@
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 15).
 
 mod common;
-
 use std::hint::black_box;
 use std::io;
 use std::mem;
@@ -21,8 +20,8 @@ use std::net::UdpSocket;
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
-use anysock::posix;
-use anysock::{Datagram as _, IoVec, IoVecMut, MsgIo, RecvBatch, RecvMsg, SendBatch, SendMsg};
+use anysock::{posix, Endpoint};
+use anysock::{IoVec, IoVecMut, MsgIo, RecvBatch, RecvMsg, SendBatch, SendMsg};
 
 /// Bytes per datagram.
 const MSG: usize = 64;

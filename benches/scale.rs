@@ -29,6 +29,7 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::io::{BufRead, BufReader, Lines, Read, Write};
 use std::process::{exit, Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -10,7 +10,7 @@ mod cli;
 mod socket_file;
 
 use anysock::posix::Posix;
-use anysock::{Error, ErrorKind, Listener, SocketAddr, Stack, Stream, Type, UnixAddr};
+use anysock::{Endpoint, Error, ErrorKind, Listener, SocketAddr, Stack, Stream, Type, UnixAddr};
 
 use cli::{Cli, Context};
 use socket_file::SocketFile;

@@ -10,6 +10,7 @@
 
 mod cli;
 
+use anysock::Endpoint as _;
 use std::fmt::Display;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::unix::ffi::OsStrExt;

@@ -10,7 +10,7 @@ mod cli;
 mod socket_file;
 
 use anysock::posix::Posix;
-use anysock::{Datagram, ErrorKind, SocketAddr, Stack, Type, UnixAddr};
+use anysock::{Datagram, Endpoint, ErrorKind, SocketAddr, Stack, Type, UnixAddr};
 
 use cli::{Cli, Context};
 use socket_file::SocketFile;

@@ -14,7 +14,7 @@
 //! backends too.
 //!
 //! ```
-//! use anysock::{Datagram, Stack};
+//! use anysock::{Datagram, Endpoint, Stack};
 //!
 //! fn ping<S: Stack>(stack: &S) -> anysock::Result<bool> {
 //!     let mut a = stack.bind(&"127.0.0.1:0".parse()?)?;

@@ -4,6 +4,7 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::os::fd::{AsFd, OwnedFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};

@@ -9,8 +9,8 @@ use anysock::opt::{self, SendBufferSize};
 use anysock::posix::cmsg::{self, ControlReader, ControlWriter};
 use anysock::posix::{self, Posix};
 use anysock::{
-    Datagram as _, ErrorKind, IoVec, IoVecMut, MsgFlags, MsgIo, RecvBatch, RecvMeta, RecvMsg,
-    SendBatch, SendMsg, SockOpt, Socket as _, SocketAddr, Stack as _, Type,
+    Datagram as _, Endpoint, ErrorKind, IoVec, IoVecMut, MsgFlags, MsgIo, RecvBatch, RecvMeta,
+    RecvMsg, SendBatch, SendMsg, SockOpt, Socket as _, SocketAddr, Stack as _, Type,
 };
 
 use common::{assert_kind, bounded, fd_check, pattern};

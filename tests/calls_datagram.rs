@@ -6,7 +6,9 @@ mod common;
 
 use anysock::opt::{AcceptConn, SocketType};
 use anysock::posix::{self, Posix};
-use anysock::{Datagram as _, Domain, ErrorKind, Pollable, SockOpt, Socket as _, Stack as _, Type};
+use anysock::{
+    Datagram as _, Domain, Endpoint, ErrorKind, Pollable, SockOpt, Socket as _, Stack as _, Type,
+};
 
 use common::{assert_kind, bounded, fd_check, is_cloexec, pattern, Place, TempDir};
 

@@ -5,6 +5,7 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::thread;
 use std::time::{Duration, Instant};
 

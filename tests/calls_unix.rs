@@ -3,6 +3,7 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::os::unix::fs::FileTypeExt;
 
 use anysock::embedded_io::{Read, Write};

@@ -6,6 +6,7 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::fs::MetadataExt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

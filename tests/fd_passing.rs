@@ -5,6 +5,7 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::process::Command;
 
 use anysock::cmsg::{Ancillary, Cmsg};

@@ -5,6 +5,7 @@
 #[path = "../examples/firmware/app/mod.rs"]
 mod app;
 
+use anysock::Endpoint as _;
 use std::time::Duration;
 
 use anysock::embedded_io::Write;

@@ -9,7 +9,7 @@ mod common;
 
 use anysock::embedded_io::Write;
 use anysock::posix::Posix;
-use anysock::{Datagram as _, Listener as _, SocketAddr, Stack as _};
+use anysock::{Datagram as _, Endpoint, Listener as _, SocketAddr, Stack as _};
 
 use common::{bounded, fd_check, pattern, read_to_end, write_and_finish, Peer, Place, TempDir};
 

@@ -8,7 +8,7 @@ mod common;
 use anysock::embedded_io::{Read, Write};
 use anysock::posix::{self, Posix};
 use anysock::{
-    Datagram as _, Domain, ErrorKind, Listener as _, Socket as _, SocketAddr, Stack as _, Type,
+    Datagram as _, Domain, Endpoint, ErrorKind, Socket as _, SocketAddr, Stack as _, Type,
 };
 
 use common::{assert_kind, closed_port, connected, fd_check, fd_count, Place, TempDir};

@@ -6,6 +6,7 @@
 //! the measured section, so the test harness's own threads (and tests running in parallel)
 //! cannot disturb a count.
 
+use anysock::Endpoint as _;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::time::Duration;

@@ -12,8 +12,8 @@ use anysock::mock::cmsg::{self, ControlReader, ControlWriter};
 use anysock::mock::{self, Handle, Host, Net};
 use anysock::opt::{PassCredentials, PktInfo as PktInfoOpt, RecvPktInfo};
 use anysock::{
-    Datagram as _, Domain, ErrorKind, IoVec, IoVecMut, Listener as _, MsgFlags, MsgIo, Pollable,
-    RecvMeta, RecvMsg, SendMsg, SockOpt, Socket as _, Stack as _, Type,
+    Datagram as _, Domain, Endpoint, ErrorKind, IoVec, IoVecMut, Listener as _, MsgFlags, MsgIo,
+    Pollable, RecvMeta, RecvMsg, SendMsg, SockOpt, Socket as _, Stack as _, Type,
 };
 
 use mock_common::{addr, host};

@@ -8,6 +8,7 @@
 
 mod mock_common;
 
+use anysock::Endpoint as _;
 use std::collections::BTreeMap;
 use std::time::Duration;
 

@@ -6,8 +6,8 @@ mod mock_common;
 use anysock::mock::Net;
 use anysock::opt::Broadcast;
 use anysock::{
-    Datagram as _, Domain, ErrorKind, IoVec, IoVecMut, MsgFlags, MsgIo, RecvMsg, SendMsg, SockOpt,
-    Socket as _, SocketAddr, Stack as _, Type, UnixAddr,
+    Datagram as _, Domain, Endpoint, ErrorKind, IoVec, IoVecMut, MsgFlags, MsgIo, RecvMsg, SendMsg,
+    SockOpt, Socket as _, SocketAddr, Stack as _, Type, UnixAddr,
 };
 
 use mock_common::{addr, host, two_hosts};

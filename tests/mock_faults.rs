@@ -3,6 +3,7 @@
 
 mod mock_common;
 
+use anysock::Endpoint as _;
 use std::time::Duration;
 
 use anysock::embedded_io::{Read, Write};
@@ -11,7 +12,7 @@ use anysock::mock::{FaultPlan, Net, Script, SYN_TIMEOUT};
 use anysock::opt::{RecvTimeout, SocketError};
 use anysock::{
     Datagram as _, ErrorKind, Interest, Listener as _, PollFd, Pollable, SockOpt, Socket as _,
-    Stack as _, Stream as _, Type,
+    Stack as _, Type,
 };
 
 use mock_common::{addr, two_hosts};

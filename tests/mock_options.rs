@@ -2,6 +2,7 @@
 
 mod mock_common;
 
+use anysock::Endpoint as _;
 use std::time::Duration;
 
 use anysock::mock::{Net, SYN_TIMEOUT};

@@ -1,6 +1,7 @@
 //! The same stories on the kernel (POSIX backend, loopback) and on the mock: each records what
 //! every call returned, and both transcripts must be equal. This pins the mock to Linux.
 
+use anysock::Endpoint as _;
 use std::fmt::Debug;
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
 //! Thousands of calls in random order with random arguments: the mock never panics, never
 //! hangs, and the same seed gives the same transcript, call for call.
 
+use anysock::Endpoint as _;
 use std::fmt::Write as _;
 use std::time::Duration;
 

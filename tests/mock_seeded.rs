@@ -1,6 +1,7 @@
 //! Seeded faults: the same seed gives the same run, event for event; and a client that
 //! retries gets its answers through a lossy network.
 
+use anysock::Endpoint as _;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use anysock::mock::{FaultPlan, Host, Net};
 use anysock::opt::RecvTimeout;
 use anysock::{
     Datagram as _, ErrorKind, Interest, Listener as _, PollFd, Pollable, SockOpt, SocketAddr,
-    Stack as _, Stream as _,
+    Stack as _,
 };
 
 const MS: Duration = Duration::from_millis(1);

@@ -3,6 +3,7 @@
 
 mod mock_common;
 
+use anysock::Endpoint as _;
 use std::time::Duration;
 
 use anysock::embedded_io::{Read, Write};

@@ -4,6 +4,7 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::thread;
 
 use anysock::opt::SendBufferSize;

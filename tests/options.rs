@@ -180,7 +180,7 @@ fn read_only_options_describe_the_socket() {
 fn options_read_through_every_socket_type_we_hand_out() {
     let _fds = fd_check();
     let listener = Posix.listen(&"127.0.0.1:0".parse().unwrap(), 1).unwrap();
-    let addr = anysock::Listener::local_addr(&listener).unwrap();
+    let addr = anysock::Endpoint::local_addr(&listener).unwrap();
     let mut stream = Posix.connect(&addr).unwrap();
     round_trip(&mut stream, NoDelay, &[true]);
     assert_eq!(stream.get(SocketType).unwrap(), Type::Stream);

@@ -6,6 +6,7 @@
 mod common;
 mod netns;
 
+use anysock::Endpoint as _;
 use std::env;
 use std::fs;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4};

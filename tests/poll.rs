@@ -3,13 +3,12 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::time::{Duration, Instant};
 
 use anysock::embedded_io::{Read, Write};
 use anysock::posix::Posix;
-use anysock::{
-    Datagram as _, Interest, Listener as _, PollFd, Pollable, Stack as _, Stream as _, Type,
-};
+use anysock::{Datagram as _, Interest, Listener as _, PollFd, Pollable, Stack as _, Type};
 
 use common::{connected, fd_check, Place, TempDir, PATIENCE};
 

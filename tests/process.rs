@@ -3,6 +3,7 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Output};

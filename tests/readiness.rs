@@ -5,14 +5,14 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::time::Duration;
 
 use anysock::embedded_io::{Read, Write};
 use anysock::posix::{Posix, Selector};
 use anysock::selector::{Event, ScalableReadiness, Selector as _, Token, Trigger};
 use anysock::{
-    Datagram as _, ErrorKind, Interest, Listener as _, Pollable, Socket as _, Stack as _,
-    Stream as _, Type,
+    Datagram as _, ErrorKind, Interest, Listener as _, Pollable, Socket as _, Stack as _, Type,
 };
 
 use common::{connected, fd_check, Place, TempDir, PATIENCE};

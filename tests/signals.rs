@@ -4,6 +4,7 @@
 
 mod common;
 
+use anysock::Endpoint as _;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread;
@@ -127,7 +128,7 @@ fn accept_and_poll_wait_out_signals() {
     assert!(signals > 10);
     assert_eq!(
         accepted.unwrap(),
-        anysock::Stream::local_addr(&client).unwrap()
+        anysock::Endpoint::local_addr(&client).unwrap()
     );
 }
 

@@ -5,6 +5,7 @@
 //! No `unsafe` here: `FromRawFd` and `IntoRawFd` are exercised through the `OwnedFd`
 //! conversions, which are built on them, and their presence is checked at compile time.
 
+use anysock::Endpoint as _;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr as StdAddr, TcpListener, TcpStream, UdpSocket};
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
@@ -284,7 +285,7 @@ fn streams_are_std_readers_and_writers() -> Outcome {
 fn errors_become_io_errors() -> Outcome {
     let (a, _b) = Posix.socketpair(Type::Stream)?;
     let mut a = a.into_stream()?;
-    anysock::Stream::set_nonblocking(&mut a, true)?;
+    anysock::Endpoint::set_nonblocking(&mut a, true)?;
     let e = Read::read(&mut a, &mut [0u8; 4])
         .err()
         .ok_or("nothing to read")?;

@@ -191,6 +191,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
             return last;
         };
         let start = K::start();
+        let begun = st.clock.now();
         let bound = st.max_wait;
         let (limit, why) = match first.timeout {
             Some(t) if t < bound => (t, Expiry::Timeout),
@@ -208,6 +209,15 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
                 return last;
             }
             if expired {
+                if why == Expiry::Timeout {
+                    // The call's own timeout passed in real time; the network's clock, which
+                    // `Stack::now` reads, shows at least that much too (never going back).
+                    let due = begun.saturating_add(limit);
+                    let now = st.clock.now();
+                    if due > now {
+                        st.advance(due - now);
+                    }
+                }
                 return give_up(&mut st, last, why);
             }
         }

@@ -6,8 +6,8 @@ use core::time::Duration;
 
 use anysock_core::opt::ReuseAddr;
 use anysock_core::{
-    Domain, Error, ErrorKind, PollFd, Result, SockOpt, Socket as _, SocketAddr, Stack, Type,
-    UnixAddr,
+    Domain, Error, ErrorKind, Instant, PollFd, Result, SockOpt, Socket as _, SocketAddr, Stack,
+    Type, UnixAddr,
 };
 
 use crate::guard::gave_up;
@@ -164,6 +164,11 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
         }
         s.bind(addr)?;
         s.listen(backlog)
+    }
+
+    /// The network's virtual clock ([`crate::Net::now`]), shared by every host.
+    fn now(&self) -> Result<Instant> {
+        Ok(Instant::from_since_start(self.net.now()))
     }
 
     fn poll(&self, fds: &mut [PollFd<Handle>], timeout: Option<Duration>) -> Result<usize> {

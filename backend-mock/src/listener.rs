@@ -29,12 +29,4 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
         let (child, peer) = self.net.blocking(|st| st.accept(h), gave_up)?;
         Ok((Stream::from_parts(self.net, child), peer))
     }
-
-    fn local_addr(&self) -> Result<SocketAddr> {
-        self.local()
-    }
-
-    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
-        self.set_nb(nonblocking)
-    }
 }

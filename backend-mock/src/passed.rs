@@ -60,16 +60,6 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
         Ok(Datagram::from_parts(net, handle))
     }
 
-    /// `getsockname`: the address of the socket (the unspecified one when unbound).
-    pub fn local_addr(&self) -> Result<anysock_core::SocketAddr> {
-        self.local()
-    }
-
-    /// Sets or clears `O_NONBLOCK`, which, as on Linux, every handle of the socket shares.
-    pub fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
-        self.set_nb(nonblocking)
-    }
-
     fn is(&self, test: impl FnOnce(&crate::sock::Sock<B, Q>) -> bool) -> bool {
         self.net.state().sock(self.handle).is_ok_and(test)
     }

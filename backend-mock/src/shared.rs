@@ -26,9 +26,10 @@ impl Sharing for Shared {}
 ///   as on Linux, and so does [`Net::max_wait`] (5 s unless set), after which a call that
 ///   would still be waiting fails with [`ErrorKind::TimedOut`](anysock_core::ErrorKind)
 ///   (`poll` with a timeout returns 0). Nothing can hang.
-/// - The virtual clock moves only by [`Net::advance`] and when a blocking read (or `poll`)
-///   waits for bytes already on their way (latency), as in the single-threaded network;
-///   socket timeouts are real time here and do not move it.
+/// - The virtual clock moves by [`Net::advance`], when a blocking read (or `poll`) waits for
+///   bytes already on their way (latency), as in the single-threaded network, and when a
+///   call's own timeout (in real time here) expires: the clock then shows at least that
+///   timeout since the call began, so `Stack::now` agrees with the timeouts.
 /// - Results depend on how the threads interleave, so only single-threaded use is
 ///   deterministic; a fault plan's draws still come from the seed in the order calls make
 ///   them.
@@ -52,13 +53,13 @@ impl Sharing for Shared {}
 ///     s.spawn(move || {
 ///         let (mut conn, _) = listener.accept()?;
 ///         let mut buf = [0u8; 5];
-///         conn.read_exact(&mut buf).map_err(|_| ErrorKind::ConnectionAborted)?;
+///         conn.read_exact(&mut buf)?;
 ///         conn.write_all(&buf)
 ///     });
 ///     let mut conn = client.connect(&"10.0.0.1:7".parse()?)?;
 ///     conn.write_all(b"hello")?;
 ///     let mut buf = [0u8; 5];
-///     conn.read_exact(&mut buf).map_err(|_| ErrorKind::ConnectionAborted)?;
+///     conn.read_exact(&mut buf)?;
 ///     assert_eq!(&buf, b"hello");
 ///     Ok::<(), anysock_core::Error>(())
 /// })?;

@@ -52,10 +52,14 @@ macro_rules! socket_type {
                     .sock(self.handle)
                     .map_or(anysock_core::Type::Stream, |s| s.ty)
             }
+        }
 
-            /// The address `getsockname` gives: the bound address, or the unspecified
-            /// address of the domain (`0.0.0.0:0`, `[::]:0`, unnamed) when unbound.
-            fn local(&self) -> anysock_core::Result<anysock_core::SocketAddr> {
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::Sharing> anysock_core::Endpoint
+            for $name<'_, S, B, Q, T, K>
+        {
+            /// `getsockname`: the bound address, or the unspecified address of the domain
+            /// (`0.0.0.0:0`, `[::]:0`, unnamed) when unbound.
+            fn local_addr(&self) -> anysock_core::Result<anysock_core::SocketAddr> {
                 let st = self.net.state();
                 let s = st.sock(self.handle)?;
                 Ok(s
@@ -63,7 +67,7 @@ macro_rules! socket_type {
                     .unwrap_or(anysock_core::SocketAddr::unspecified(s.domain)))
             }
 
-            fn set_nb(&mut self, nonblocking: bool) -> anysock_core::Result<()> {
+            fn set_nonblocking(&mut self, nonblocking: bool) -> anysock_core::Result<()> {
                 self.net.state_mut().sock_mut(self.handle)?.nonblocking = nonblocking;
                 Ok(())
             }
@@ -162,13 +166,5 @@ impl<
         }
         let (net, handle) = self.into_parts();
         Ok(Datagram::from_parts(net, handle))
-    }
-
-    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
-        self.set_nb(nonblocking)
-    }
-
-    fn local_addr(&self) -> Result<SocketAddr> {
-        self.local()
     }
 }

@@ -124,14 +124,6 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
             _ => Err(Error::new(ErrorKind::NotConnected)),
         }
     }
-
-    fn local_addr(&self) -> Result<SocketAddr> {
-        self.local()
-    }
-
-    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
-        self.set_nb(nonblocking)
-    }
 }
 
 impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo

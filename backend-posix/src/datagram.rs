@@ -12,7 +12,7 @@ use crate::sys;
 ///
 /// ```
 /// use anysock_posix::Posix;
-/// use anysock_core::{Datagram, Stack};
+/// use anysock_core::{Endpoint, Datagram, Stack};
 ///
 /// let mut a = Posix.bind(&"127.0.0.1:0".parse()?)?;
 /// let mut b = Posix.bind(&"127.0.0.1:0".parse()?)?;
@@ -59,14 +59,6 @@ impl anysock_core::Datagram for Datagram {
     fn peer_addr(&self) -> Result<SocketAddr> {
         sys::socket::peer_addr(&self.sock.fd, self.sock.domain)
     }
-
-    fn local_addr(&self) -> Result<SocketAddr> {
-        sys::socket::local_addr(&self.sock.fd, self.sock.domain)
-    }
-
-    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
-        self.sock.fd.set_nonblocking(nonblocking)
-    }
 }
 
 impl MsgIo for Datagram {
@@ -108,5 +100,15 @@ impl MsgIo for Datagram {
         batch: &mut RecvBatch<'_, B, N>,
     ) -> Result<usize> {
         sys::mmsg::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
+    }
+}
+
+impl anysock_core::Endpoint for Datagram {
+    fn local_addr(&self) -> Result<SocketAddr> {
+        sys::socket::local_addr(&self.sock.fd, self.sock.domain)
+    }
+
+    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
+        self.sock.fd.set_nonblocking(nonblocking)
     }
 }

@@ -24,7 +24,7 @@
 //!
 //! ```
 //! use anysock_posix::Posix;
-//! use anysock_core::{Datagram, Stack};
+//! use anysock_core::{Endpoint, Datagram, Stack};
 //!
 //! let mut server = Posix.bind(&"127.0.0.1:0".parse()?)?;
 //! let mut client = Posix.bind(&"127.0.0.1:0".parse()?)?;

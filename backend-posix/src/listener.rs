@@ -10,7 +10,7 @@ use crate::Stream;
 ///
 /// ```
 /// use anysock_posix::Posix;
-/// use anysock_core::{Listener, Stack, ErrorKind};
+/// use anysock_core::{Endpoint, Listener, Stack, ErrorKind};
 ///
 /// let mut listener = Posix.listen(&"127.0.0.1:0".parse()?, 16)?;
 /// listener.set_nonblocking(true)?;
@@ -36,7 +36,9 @@ impl anysock_core::Listener for Listener {
         };
         Ok((Stream { sock }, peer))
     }
+}
 
+impl anysock_core::Endpoint for Listener {
     fn local_addr(&self) -> Result<SocketAddr> {
         sys::socket::local_addr(&self.sock.fd, self.sock.domain)
     }

@@ -12,7 +12,7 @@ use crate::{Datagram, Listener, Stream};
 ///
 /// ```
 /// use anysock_posix::Posix;
-/// use anysock_core::{opt::ReuseAddr, Domain, Listener, Socket, SockOpt, Stack, Type};
+/// use anysock_core::{Endpoint, opt::ReuseAddr, Domain, Listener, Socket, SockOpt, Stack, Type};
 ///
 /// let mut s = Posix.socket(Domain::Inet, Type::Stream)?;
 /// s.set(ReuseAddr, true)?;
@@ -121,14 +121,6 @@ impl anysock_core::Socket for Socket {
         }
         Ok(Datagram { sock: self })
     }
-
-    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
-        self.fd.set_nonblocking(nonblocking)
-    }
-
-    fn local_addr(&self) -> Result<SocketAddr> {
-        sys::socket::local_addr(&self.fd, self.domain)
-    }
 }
 
 impl Pollable for Socket {
@@ -223,3 +215,13 @@ macro_rules! shared_methods {
 }
 
 pub(crate) use shared_methods;
+
+impl anysock_core::Endpoint for Socket {
+    fn local_addr(&self) -> Result<SocketAddr> {
+        sys::socket::local_addr(&self.fd, self.domain)
+    }
+
+    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
+        self.fd.set_nonblocking(nonblocking)
+    }
+}

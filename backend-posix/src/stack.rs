@@ -3,7 +3,9 @@
 use core::time::Duration;
 
 use anysock_core::opt::ReuseAddr;
-use anysock_core::{Domain, PollFd, Result, SockOpt, Socket as _, SocketAddr, Stack, Type};
+use anysock_core::{
+    Domain, Instant, PollFd, Result, SockOpt, Socket as _, SocketAddr, Stack, Type,
+};
 
 use crate::sys;
 use crate::{Datagram, Listener, Socket, Stream};
@@ -13,7 +15,7 @@ use crate::{Datagram, Listener, Socket, Stream};
 ///
 /// ```
 /// use anysock_posix::Posix;
-/// use anysock_core::{Listener, Stack};
+/// use anysock_core::{Endpoint, Listener, Stack};
 /// use anysock_core::embedded_io::{Read, Write};
 ///
 /// let mut listener = Posix.listen(&"127.0.0.1:0".parse()?, 8)?;
@@ -68,5 +70,10 @@ impl Stack for Posix {
 
     fn poll(&self, fds: &mut [PollFd<i32>], timeout: Option<Duration>) -> Result<usize> {
         sys::poll::poll(fds, timeout)
+    }
+
+    /// `clock_gettime(CLOCK_MONOTONIC)`, the clock `poll` and the socket timeouts run on.
+    fn now(&self) -> Result<Instant> {
+        Ok(Instant::from_since_start(sys::rt::monotonic_now()))
     }
 }

@@ -141,14 +141,6 @@ impl anysock_core::Stream for Stream {
     fn peer_addr(&self) -> Result<SocketAddr> {
         sys::socket::peer_addr(&self.sock.fd, self.sock.domain)
     }
-
-    fn local_addr(&self) -> Result<SocketAddr> {
-        sys::socket::local_addr(&self.sock.fd, self.sock.domain)
-    }
-
-    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
-        self.sock.fd.set_nonblocking(nonblocking)
-    }
 }
 
 impl MsgIo for Stream {
@@ -197,5 +189,15 @@ impl MsgIo for Stream {
             return sys::mmsg::recv_mmsg_loop(batch, |m| self.recv_msg(m));
         }
         sys::mmsg::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
+    }
+}
+
+impl anysock_core::Endpoint for Stream {
+    fn local_addr(&self) -> Result<SocketAddr> {
+        sys::socket::local_addr(&self.sock.fd, self.sock.domain)
+    }
+
+    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()> {
+        self.sock.fd.set_nonblocking(nonblocking)
     }
 }

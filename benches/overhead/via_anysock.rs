@@ -1,5 +1,6 @@
 //! anysock-posix, used as a user would: through the core traits and `embedded_io`.
 
+use anysock::Endpoint as _;
 use std::hint::black_box;
 
 use anysock::embedded_io::{Read, Write};
@@ -38,7 +39,7 @@ impl Sockets for Anysock {
         let bind = || Posix.bind(&SocketAddr::V4(loopback())).expect("bind");
         let (tx, mut rx) = (bind(), bind());
         rx.set(RecvTimeout, Some(UDP_TIMEOUT)).expect("SO_RCVTIMEO");
-        let to = anysock::Datagram::local_addr(&rx).expect("local_addr");
+        let to = anysock::Endpoint::local_addr(&rx).expect("local_addr");
         (tx, rx, to)
     }
 

@@ -1,6 +1,7 @@
 //! `Datagram`: a socket of messages.
 
 use crate::addr::SocketAddr;
+use crate::endpoint::Endpoint;
 use crate::error::Result;
 use crate::msg::Received;
 
@@ -9,7 +10,7 @@ use crate::msg::Received;
 ///
 /// Dropping it closes it.
 #[doc(alias = "SOCK_DGRAM")]
-pub trait Datagram {
+pub trait Datagram: Endpoint {
     /// [`sendto(fd, buf, len, 0, addr, addrlen)`][send(2)]: sends one datagram to `addr`. Returns
     /// the bytes sent, which is all of `buf` (or an error such as
     /// [`crate::ErrorKind::MessageTooLong`]).
@@ -50,18 +51,4 @@ pub trait Datagram {
     /// [getpeername(2)]: https://man7.org/linux/man-pages/man2/getpeername.2.html
     #[doc(alias = "getpeername")]
     fn peer_addr(&self) -> Result<SocketAddr>;
-
-    /// [`getsockname(fd, addr, addrlen)`][getsockname(2)]: the local address.
-    ///
-    /// [getsockname(2)]: https://man7.org/linux/man-pages/man2/getsockname.2.html
-    #[doc(alias = "getsockname")]
-    fn local_addr(&self) -> Result<SocketAddr>;
-
-    /// [`fcntl(fd, F_SETFL, flags | O_NONBLOCK)`][fcntl(2)]: sets or clears `O_NONBLOCK`;
-    /// non-blocking, sends and receives that would wait fail with
-    /// [`crate::ErrorKind::WouldBlock`].
-    ///
-    /// [fcntl(2)]: https://man7.org/linux/man-pages/man2/fcntl.2.html
-    #[doc(alias = "O_NONBLOCK")]
-    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()>;
 }

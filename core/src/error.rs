@@ -105,8 +105,51 @@ pub enum ErrorKind {
     #[doc(alias = "EBADF")]
     #[doc(alias = "ENOTSOCK")]
     BadDescriptor,
+    /// The stream ended before the bytes a call needed arrived (`read_exact` reached end of
+    /// stream). Converting [`embedded_io::ReadExactError`] gives this kind.
+    UnexpectedEof,
+    /// The call would wait for ever: nothing else can ever complete it. A simulated network
+    /// run by one thread says so instead of hanging (a blocking `accept` when no other socket
+    /// can connect, a `read` nobody will ever write to), as does an async driver whose every
+    /// task waits with no event scheduled. [`Error::waiting_for`] says what the call waited
+    /// for. The operating system never reports it; non-blocking sockets and expired timeouts
+    /// report [`ErrorKind::WouldBlock`].
+    #[doc(alias = "EDEADLK")]
+    Deadlock,
     /// Any other error; see [`Error::raw_os_error`].
     Other,
+}
+
+/// What a call that could never finish was waiting for ([`ErrorKind::Deadlock`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Wait {
+    /// A connection to accept.
+    Connection,
+    /// A `connect` to be answered.
+    Connect,
+    /// Bytes or a datagram to read.
+    Data,
+    /// Room in the peer's queue to write.
+    Room,
+    /// One of the sockets of a `poll` or a selector to become ready.
+    Readiness,
+    /// A timer or a task of an async driver.
+    Task,
+}
+
+impl Wait {
+    /// What the call waited for, in words (used by `Display`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Wait::Connection => "a connection to accept",
+            Wait::Connect => "its connect to be answered",
+            Wait::Data => "data to read",
+            Wait::Room => "room to write",
+            Wait::Readiness => "a socket to become ready",
+            Wait::Task => "a task or a timer",
+        }
+    }
 }
 
 impl ErrorKind {
@@ -137,6 +180,8 @@ impl ErrorKind {
             ErrorKind::OutOfMemory => "out of memory or buffer space",
             ErrorKind::TooManyOpenFiles => "too many open files",
             ErrorKind::BadDescriptor => "bad descriptor",
+            ErrorKind::UnexpectedEof => "unexpected end of stream",
+            ErrorKind::Deadlock => "would wait for ever",
             ErrorKind::Other => "other error",
         }
     }
@@ -151,7 +196,8 @@ impl fmt::Display for ErrorKind {
 /// The error of every anysock call: an [`ErrorKind`] and, when the operating system reported it,
 /// the raw `errno` value.
 ///
-/// It is 8 bytes and `Copy`, so `Result<usize, Error>` stays two machine words.
+/// It is 8 bytes and `Copy`, so `Result<usize, Error>` stays two machine words. A
+/// [`ErrorKind::Deadlock`] also says what the call was waiting for ([`Error::waiting_for`]).
 ///
 /// ```
 /// use anysock_core::{Error, ErrorKind};
@@ -165,6 +211,8 @@ impl fmt::Display for ErrorKind {
 #[doc(alias = "errno")]
 pub struct Error {
     kind: ErrorKind,
+    /// For [`ErrorKind::Deadlock`], what the call waited for (fits in the padding).
+    wait: Option<Wait>,
     /// The `errno` value; 0 when the error did not come from the operating system.
     code: i32,
 }
@@ -173,12 +221,46 @@ impl Error {
     /// An error of `kind` that did not come from the operating system (found by anysock itself,
     /// or by a simulated backend).
     pub const fn new(kind: ErrorKind) -> Self {
-        Error { kind, code: 0 }
+        Error {
+            kind,
+            wait: None,
+            code: 0,
+        }
     }
 
     /// An error the operating system reported as `errno` value `code`, classified as `kind`.
     pub const fn from_os(kind: ErrorKind, code: i32) -> Self {
-        Error { kind, code }
+        Error {
+            kind,
+            wait: None,
+            code,
+        }
+    }
+
+    /// A [`ErrorKind::Deadlock`]: the call waited for `what`, which nothing can ever bring.
+    ///
+    /// ```
+    /// use anysock_core::{Error, ErrorKind, Wait};
+    ///
+    /// let e = Error::deadlock(Wait::Connection);
+    /// assert_eq!(e.kind(), ErrorKind::Deadlock);
+    /// assert_eq!(e.waiting_for(), Some(Wait::Connection));
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "would wait for ever: waits for a connection to accept, and nothing else can run"
+    /// );
+    /// ```
+    pub const fn deadlock(what: Wait) -> Self {
+        Error {
+            kind: ErrorKind::Deadlock,
+            wait: Some(what),
+            code: 0,
+        }
+    }
+
+    /// What a [`ErrorKind::Deadlock`] call was waiting for.
+    pub const fn waiting_for(&self) -> Option<Wait> {
+        self.wait
     }
 
     /// What went wrong.
@@ -214,20 +296,40 @@ impl fmt::Debug for Error {
         if let Some(code) = self.raw_os_error() {
             d.field("os_error", &code);
         }
+        if let Some(wait) = self.wait {
+            d.field("waiting_for", &wait);
+        }
         d.finish()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.raw_os_error() {
-            Some(code) => write!(f, "{} (os error {})", self.kind, code),
-            None => f.write_str(self.kind.as_str()),
+        match (self.raw_os_error(), self.wait) {
+            (Some(code), _) => write!(f, "{} (os error {})", self.kind, code),
+            (None, Some(wait)) => write!(
+                f,
+                "{}: waits for {}, and nothing else can run",
+                self.kind,
+                wait.as_str()
+            ),
+            (None, None) => f.write_str(self.kind.as_str()),
         }
     }
 }
 
 impl core::error::Error for Error {}
+
+/// `read_exact(..)?` in a function returning [`Result`]: end of stream becomes
+/// [`ErrorKind::UnexpectedEof`], any other error stays itself.
+impl From<embedded_io::ReadExactError<Error>> for Error {
+    fn from(e: embedded_io::ReadExactError<Error>) -> Self {
+        match e {
+            embedded_io::ReadExactError::UnexpectedEof => Error::new(ErrorKind::UnexpectedEof),
+            embedded_io::ReadExactError::Other(e) => e,
+        }
+    }
+}
 
 impl embedded_io::Error for Error {
     fn kind(&self) -> embedded_io::ErrorKind {
@@ -258,7 +360,9 @@ impl embedded_io::Error for Error {
             | ErrorKind::MessageTooLong
             | ErrorKind::TooManyOpenFiles
             | ErrorKind::BadDescriptor
+            | ErrorKind::Deadlock
             | ErrorKind::Other => E::Other,
+            ErrorKind::UnexpectedEof => E::InvalidData,
         }
     }
 }
@@ -287,6 +391,7 @@ impl From<Error> for std::io::Error {
             ErrorKind::PermissionDenied => K::PermissionDenied,
             ErrorKind::NotFound => K::NotFound,
             ErrorKind::OutOfMemory => K::OutOfMemory,
+            ErrorKind::UnexpectedEof => K::UnexpectedEof,
             _ => K::Other,
         };
         std::io::Error::new(kind, e)
@@ -304,6 +409,15 @@ mod tests {
     fn error_is_two_words_with_usize() {
         assert_eq!(core::mem::size_of::<Error>(), 8);
         assert!(core::mem::size_of::<Result<usize>>() <= 16);
+    }
+
+    #[test]
+    fn read_exact_keeps_its_cause() {
+        use embedded_io::ReadExactError;
+        let eof = Error::from(ReadExactError::UnexpectedEof);
+        assert_eq!(eof.kind(), ErrorKind::UnexpectedEof);
+        let reset = Error::from_os(ErrorKind::ConnectionReset, 104);
+        assert_eq!(Error::from(ReadExactError::Other(reset)), reset);
     }
 
     #[test]

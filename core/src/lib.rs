@@ -22,7 +22,7 @@
 //! | [`shutdown`][shutdown(2)] | [`Stream::shutdown`] |
 //! | [`getsockname`][getsockname(2)]/[`getpeername`][getpeername(2)] | `local_addr`/`peer_addr` |
 //! | [`setsockopt`/`getsockopt`][setsockopt(2)] | [`SockOpt::set`]/[`SockOpt::get`] |
-//! | [`fcntl(F_SETFL, O_NONBLOCK)`][fcntl(2)] | [`Socket::set_nonblocking`] |
+//! | [`fcntl(F_SETFL, O_NONBLOCK)`][fcntl(2)] | [`Endpoint::set_nonblocking`] |
 //! | [`poll`][poll(2)] | [`Stack::poll`] |
 //! | [`epoll`][epoll(7)] | [`selector::Selector`] |
 //! | [`errno`][errno(3)] | [`Error::kind`], [`Error::raw_os_error`] |
@@ -46,7 +46,7 @@
 //! ```
 //! use anysock_core::embedded_io::{Read, Write};
 //! use anysock_core::opt::ReuseAddr;
-//! use anysock_core::{Domain, Listener, SockOpt, Socket, SocketAddr, Stack, Stream, Type};
+//! use anysock_core::{Endpoint, Domain, Listener, SockOpt, Socket, SocketAddr, Stack, Stream, Type};
 //!
 //! let net: anysock_mock::Net = anysock_mock::Net::new();
 //! let client_host = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
@@ -70,7 +70,7 @@
 //! let (mut conn, peer) = listener.accept()?;
 //! assert_eq!(peer, client.local_addr()?);
 //! let mut buf = [0u8; 5];
-//! conn.read_exact(&mut buf).map_err(|_| anysock_core::ErrorKind::ConnectionAborted)?;
+//! conn.read_exact(&mut buf)?;
 //! assert_eq!(&buf, b"hello");
 //! # Ok::<(), anysock_core::Error>(())
 //! ```
@@ -119,7 +119,7 @@
 //! drop(conn); // close(c)
 //!
 //! let mut reply = [0u8; 7];
-//! client.read_exact(&mut reply).map_err(|_| ErrorKind::ConnectionAborted)?;
+//! client.read_exact(&mut reply)?;
 //! assert_eq!(&reply, b"200 OK\n");
 //! assert_eq!(client.read(&mut reply)?, 0); // the server closed: end of stream
 //!
@@ -238,11 +238,11 @@
 //!
 //! ### 6. Waiting for several sockets: `poll`
 //!
-//! Non-blocking sockets ([`Socket::set_nonblocking`]) fail with [`ErrorKind::WouldBlock`]
+//! Non-blocking sockets ([`Endpoint::set_nonblocking`]) fail with [`ErrorKind::WouldBlock`]
 //! instead of waiting; [`Stack::poll`] waits until one of them is ready.
 //!
 //! ```
-//! use anysock_core::{Datagram, Interest, Pollable, PollFd, Stack};
+//! use anysock_core::{Endpoint, Datagram, Interest, Pollable, PollFd, Stack};
 //! use core::time::Duration;
 //!
 //! # let net: anysock_mock::Net = anysock_mock::Net::new();
@@ -312,6 +312,7 @@ pub mod cmsg;
 pub mod conformance;
 mod datagram;
 mod domain;
+mod endpoint;
 mod error;
 pub mod iovec;
 mod listener;
@@ -324,12 +325,14 @@ mod socket;
 mod sockopt;
 mod stack;
 mod stream;
+mod time;
 pub mod unix_addr;
 
 pub use addr::SocketAddr;
 pub use datagram::Datagram;
 pub use domain::{Domain, Shutdown, Type};
-pub use error::{Error, ErrorKind, Result};
+pub use endpoint::Endpoint;
+pub use error::{Error, ErrorKind, Result, Wait};
 pub use iovec::{IoVec, IoVecMut};
 pub use listener::Listener;
 pub use msg::{MsgFlags, Received, RecvBatch, RecvMeta, RecvMsg, SendBatch, SendMsg};
@@ -339,7 +342,21 @@ pub use socket::Socket;
 pub use sockopt::SockOpt;
 pub use stack::Stack;
 pub use stream::Stream;
+pub use time::Instant;
 pub use unix_addr::{UnixAddr, UnixAddrKind};
 
 /// Re-exported so backends and users name the same `embedded-io` version.
 pub use embedded_io;
+
+/// The traits, imported without their names: `use anysock_core::prelude::*;` makes every call
+/// of every socket type reachable (`local_addr` comes from [`Endpoint`], `read` from
+/// `embedded_io::Read`, ...), whatever the backend.
+pub mod prelude {
+    pub use crate::cmsg::Ancillary as _;
+    pub use crate::embedded_io::{Read as _, ReadReady as _, Write as _, WriteReady as _};
+    pub use crate::selector::{ScalableReadiness as _, Selector as _};
+    pub use crate::{
+        Datagram as _, Endpoint as _, Listener as _, MsgIo as _, Pollable as _, SockOpt as _,
+        Socket as _, Stack as _, Stream as _,
+    };
+}

@@ -12,7 +12,7 @@
 //!
 //! ```no_run
 //! use anysock_core::selector::{Event, ScalableReadiness, Selector, Token, Trigger};
-//! use anysock_core::{Interest, Listener, Pollable};
+//! use anysock_core::{Endpoint, Interest, Listener, Pollable};
 //!
 //! fn serve<S: ScalableReadiness>(stack: &S) -> anysock_core::Result<()> {
 //!     let mut listener = stack.listen(&"127.0.0.1:7000".parse()?, 128)?;

@@ -2,6 +2,7 @@
 
 use crate::addr::SocketAddr;
 use crate::domain::{Domain, Type};
+use crate::endpoint::Endpoint;
 use crate::error::Result;
 
 /// A socket fresh from [`crate::Stack::socket`]: set options, `bind`, then turn it into what it
@@ -10,7 +11,7 @@ use crate::error::Result;
 /// - a server: `bind` then [`Socket::listen`];
 /// - a client: [`Socket::connect`] then [`Socket::into_stream`];
 /// - datagrams: `bind` (or not) then [`Socket::into_datagram`].
-pub trait Socket: Sized {
+pub trait Socket: Endpoint + Sized {
     /// What [`Socket::listen`] makes of it.
     type Listener;
     /// What [`Socket::into_stream`] makes of it.
@@ -45,7 +46,7 @@ pub trait Socket: Sized {
     /// [`connect(fd, addr, addrlen)`][connect(2)]: connects a stream socket, or sets the default
     /// peer of a datagram socket.
     ///
-    /// Blocking, it returns once connected. Non-blocking (see [`Socket::set_nonblocking`]), a
+    /// Blocking, it returns once connected. Non-blocking (see [`crate::Endpoint::set_nonblocking`]), a
     /// stream connect that cannot finish at once fails with [`crate::ErrorKind::InProgress`]; wait
     /// until the socket is writable, then read the [`crate::opt::SocketError`] option for the
     /// outcome.
@@ -66,20 +67,4 @@ pub trait Socket: Sized {
     ///
     /// Errors: [`crate::ErrorKind::InvalidInput`] for a stream or seqpacket socket.
     fn into_datagram(self) -> Result<Self::Datagram>;
-
-    /// [`fcntl(fd, F_SETFL, flags | O_NONBLOCK)`][fcntl(2)]: sets or clears
-    /// `O_NONBLOCK`. Non-blocking, calls that would wait fail with
-    /// [`crate::ErrorKind::WouldBlock`] (or [`crate::ErrorKind::InProgress`] for `connect`)
-    /// instead. The mode carries over to what the socket becomes.
-    ///
-    /// [fcntl(2)]: https://man7.org/linux/man-pages/man2/fcntl.2.html
-    #[doc(alias = "O_NONBLOCK")]
-    #[doc(alias = "fcntl")]
-    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()>;
-
-    /// [`getsockname(fd, addr, addrlen)`][getsockname(2)]: the local address.
-    ///
-    /// [getsockname(2)]: https://man7.org/linux/man-pages/man2/getsockname.2.html
-    #[doc(alias = "getsockname")]
-    fn local_addr(&self) -> Result<SocketAddr>;
 }

@@ -11,6 +11,7 @@ use crate::msg_io::MsgIo;
 use crate::poll::{PollFd, Pollable};
 use crate::socket::Socket;
 use crate::stream::Stream;
+use crate::time::Instant;
 
 /// A backend: where sockets come from, and where several are waited on at once.
 ///
@@ -105,4 +106,18 @@ pub trait Stack {
     /// [poll(2)]: https://man7.org/linux/man-pages/man2/poll.2.html
     #[doc(alias = "ppoll")]
     fn poll(&self, fds: &mut [PollFd<Self::Handle>], timeout: Option<Duration>) -> Result<usize>;
+
+    /// [`clock_gettime(CLOCK_MONOTONIC)`][clock_gettime(2)]: the stack's monotonic clock, the one
+    /// its timeouts run on. It never goes backwards; its start is unspecified, so only the
+    /// differences of two readings mean something. Portable code keeps deadlines and expires
+    /// idle connections with it without naming a backend (the mock's clock is virtual: it moves
+    /// only when the simulation waits).
+    ///
+    /// Errors: neither the POSIX backend nor the mock fails here; a backend whose clock can be
+    /// unavailable (an embedded stack not yet started) reports it as an error, never a panic.
+    ///
+    /// [clock_gettime(2)]: https://man7.org/linux/man-pages/man2/clock_gettime.2.html
+    #[doc(alias = "clock_gettime")]
+    #[doc(alias = "CLOCK_MONOTONIC")]
+    fn now(&self) -> Result<Instant>;
 }

@@ -2,6 +2,7 @@
 
 use crate::addr::SocketAddr;
 use crate::domain::Shutdown;
+use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
 use crate::msg::MsgFlags;
 
@@ -20,7 +21,8 @@ use crate::msg::MsgFlags;
 #[doc(alias = "write")]
 #[doc(alias = "SOCK_STREAM")]
 pub trait Stream:
-    embedded_io::Read
+    Endpoint
+    + embedded_io::Read
     + embedded_io::Write
     + embedded_io::ReadReady
     + embedded_io::WriteReady
@@ -49,18 +51,4 @@ pub trait Stream:
     /// [getpeername(2)]: https://man7.org/linux/man-pages/man2/getpeername.2.html
     #[doc(alias = "getpeername")]
     fn peer_addr(&self) -> Result<SocketAddr>;
-
-    /// [`getsockname(fd, addr, addrlen)`][getsockname(2)]: the local address.
-    ///
-    /// [getsockname(2)]: https://man7.org/linux/man-pages/man2/getsockname.2.html
-    #[doc(alias = "getsockname")]
-    fn local_addr(&self) -> Result<SocketAddr>;
-
-    /// [`fcntl(fd, F_SETFL, flags | O_NONBLOCK)`][fcntl(2)]: sets or clears `O_NONBLOCK`;
-    /// non-blocking, reads and writes that would wait fail with
-    /// [`crate::ErrorKind::WouldBlock`].
-    ///
-    /// [fcntl(2)]: https://man7.org/linux/man-pages/man2/fcntl.2.html
-    #[doc(alias = "O_NONBLOCK")]
-    fn set_nonblocking(&mut self, nonblocking: bool) -> Result<()>;
 }

@@ -23,12 +23,11 @@
 #![no_main]
 
 mod app;
-
 use core::ffi::{c_char, c_int};
 use core::fmt::Write as _;
 use core::time::Duration;
 
-use anysock_core::{Listener as _, SocketAddr};
+use anysock_core::{Endpoint, SocketAddr};
 use anysock_posix::rt::{self, Stderr, Stdout};
 use anysock_posix::Posix;
 

@@ -11,12 +11,11 @@
 //!
 //! After a successful `bind` the server owns the file and removes it when it stops cleanly. A
 //! kill skips that, which is what the check above is for.
-
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
-use anysock::{Domain, ErrorKind, Socket, SocketAddr, Stack, Type};
+use anysock::{Domain, Endpoint, ErrorKind, Socket, SocketAddr, Stack, Type};
 
 /// The path of a Unix pathname address; `None` for other addresses.
 fn path_of(addr: &SocketAddr) -> Option<&Path> {

@@ -50,7 +50,6 @@
 
 mod tcp;
 mod udp;
-
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr};
 
@@ -58,7 +57,7 @@ pub use embedded_nal::{self, nb};
 pub use tcp::TcpSocket;
 pub use udp::UdpSocket;
 
-use crate::{Domain, ErrorKind, Socket, Stack, Type};
+use crate::{Domain, Endpoint, ErrorKind, Stack, Type};
 
 /// The backlog [`Nal::new`] gives listening sockets.
 pub const DEFAULT_BACKLOG: u32 = 8;

@@ -1,5 +1,6 @@
 //! `TcpClientStack` and `TcpFullStack` for [`Nal`].
 
+use crate::Endpoint as _;
 use core::fmt;
 use core::mem;
 

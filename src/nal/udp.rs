@@ -1,5 +1,6 @@
 //! `UdpClientStack` and `UdpFullStack` for [`Nal`].
 
+use crate::Endpoint as _;
 use core::fmt;
 
 use embedded_nal::{nb, UdpClientStack, UdpFullStack};

@@ -5,6 +5,7 @@
 //! Each test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+use anysock::Endpoint as _;
 use std::fmt::Debug;
 use std::fs;
 use std::io::{BufRead, BufReader};

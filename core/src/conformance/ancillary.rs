@@ -5,8 +5,8 @@
 use crate::cmsg::{Ancillary, Cmsg, Credentials, PktInfo};
 use crate::opt::{PassCredentials, PktInfo as PktInfoOpt, RecvPktInfo};
 use crate::{
-    Datagram, Domain, ErrorKind, Interest, IoVec, IoVecMut, Listener, MsgFlags, MsgIo, Pollable,
-    RecvMeta, RecvMsg, SendMsg, SockOpt, Socket, SocketAddr, Stack, Type,
+    Datagram, Domain, Endpoint, ErrorKind, Interest, IoVec, IoVecMut, Listener, MsgFlags, MsgIo,
+    Pollable, RecvMeta, RecvMsg, SendMsg, SockOpt, Socket, SocketAddr, Stack, Type,
 };
 
 use super::{

@@ -1,6 +1,7 @@
 //! `socket` and `bind`: addresses in every domain, and the errors of a bad one.
 
-use crate::{Datagram, Domain, ErrorKind, Listener, Socket, SocketAddr, Stack, Type, UnixAddr};
+use crate::Endpoint as _;
+use crate::{Domain, ErrorKind, Socket, SocketAddr, Stack, Type, UnixAddr};
 
 use super::{Case, Harness, Outcome, Quirk};
 

@@ -1,10 +1,9 @@
 //! `listen`, `connect` and `accept`: connection queues as the kernel keeps them.
-
 use core::time::Duration;
 
 use crate::{
-    Domain, ErrorKind, Interest, Listener, PollFd, Pollable, Socket, SocketAddr, Stack, Stream,
-    Type,
+    Domain, Endpoint, ErrorKind, Interest, Listener, PollFd, Pollable, Socket, SocketAddr, Stack,
+    Stream, Type,
 };
 
 use super::{connected, wait, Case, Harness, Outcome, SocketOf};

@@ -1,6 +1,7 @@
 //! Datagram sockets: one send is one message, boundaries kept, truncation reported, connected and
 //! unconnected forms, UDP and Unix.
 
+use crate::Endpoint as _;
 use crate::{Datagram, Domain, ErrorKind, Interest, Socket, SocketAddr, Stack, Type, UnixAddr};
 
 use super::{fill_pattern, recv_datagram, udp_pair, wait, Case, DatagramOf, Harness, Outcome};

@@ -2,7 +2,7 @@
 //! for readiness first so no case blocks on the kernel or hangs a simulation.
 
 use crate::embedded_io::{Read, Write};
-use crate::{Datagram, Interest, Listener, Received, Socket, SocketAddr, Stack, Type};
+use crate::{Datagram, Endpoint, Interest, Listener, Received, Socket, SocketAddr, Stack, Type};
 
 use super::{wait, Failure, Harness};
 

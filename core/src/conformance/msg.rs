@@ -1,5 +1,6 @@
 //! `send_msg` and `recv_msg`: gather and scatter over iovecs, addresses, flags in and out.
 
+use crate::Endpoint as _;
 use crate::{
     Datagram, ErrorKind, Interest, IoVec, IoVecMut, MsgFlags, MsgIo, RecvMsg, SendMsg, Shutdown,
     SocketAddr, Stack, Stream, Type,

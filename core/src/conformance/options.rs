@@ -1,13 +1,12 @@
 //! Socket options: what each reads back after it is set, its defaults, the values it refuses,
 //! and the options that change what a call does (timeouts, the pending error).
 
+use crate::Endpoint as _;
 use core::time::Duration;
 
 use crate::embedded_io::Write;
 use crate::opt::*;
-use crate::{
-    Datagram, Domain, ErrorKind, Interest, Listener, SockOpt, Socket, Stack, Stream, Type,
-};
+use crate::{Datagram, Domain, ErrorKind, Interest, Listener, SockOpt, Socket, Stack, Type};
 
 use super::{connected, stream_socketpair, udp_pair, wait, Case, Failure, Harness, Outcome};
 

@@ -1,6 +1,7 @@
 //! `poll`: readiness for reading, writing, accepting, end of stream and errors, over one socket
 //! or several, and the `ReadReady`/`WriteReady` views of it.
 
+use crate::Endpoint as _;
 use core::time::Duration;
 
 use crate::embedded_io::{Read, ReadReady, Write, WriteReady};
@@ -15,7 +16,7 @@ use super::{
     Harness, Outcome, StreamOf,
 };
 
-pub(super) fn cases<H: Harness>() -> [Case<H>; 14] {
+pub(super) fn cases<H: Harness>() -> [Case<H>; 15] {
     case_list![H:
         a_fresh_stream_is_writable_and_not_readable,
         a_stream_is_readable_once_data_arrives_and_until_it_is_read,
@@ -25,6 +26,7 @@ pub(super) fn cases<H: Harness>() -> [Case<H>; 14] {
         a_listener_is_readable_when_a_connection_is_pending,
         poll_with_nothing_ready_times_out_with_zero,
         poll_of_no_sockets_times_out_with_zero,
+        the_clock_runs_forward_through_a_poll_timeout,
         poll_reports_exactly_the_ready_sockets,
         a_udp_socket_is_writable_at_once,
         an_empty_datagram_makes_a_socket_readable,
@@ -230,6 +232,19 @@ fn poll_of_no_sockets_times_out_with_zero<H: Harness>(h: &mut H) -> Outcome {
         "poll of an empty set"
     );
     ensure!(n == 0, "poll of no sockets returns 0 at its timeout");
+    Ok(())
+}
+
+fn the_clock_runs_forward_through_a_poll_timeout<H: Harness>(h: &mut H) -> Outcome {
+    let before = must!(h.stack().now(), "now");
+    let n = must!(h.stack().poll(&mut [], Some(A_MOMENT)), "poll");
+    ensure!(n == 0, "poll of no sockets returns 0 at its timeout");
+    let after = must!(h.stack().now(), "now");
+    ensure!(after >= before, "the clock never goes backwards");
+    ensure!(
+        after - before >= A_MOMENT,
+        "a poll that timed out took at least its timeout on the stack's clock"
+    );
     Ok(())
 }
 

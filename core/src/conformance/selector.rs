@@ -3,6 +3,7 @@
 //! space frees; errors and hang-ups whatever the interest), edge triggering once per change,
 //! deregistered and closed sockets silent, and a small events buffer served in turn.
 
+use crate::Endpoint as _;
 use core::time::Duration;
 
 use crate::embedded_io::{Read, Write};

@@ -1,6 +1,7 @@
 //! Connected streams: bytes in order, end of stream, `shutdown`, reset, flags, full buffers,
 //! and seqpacket boundaries.
 
+use crate::Endpoint as _;
 use core::time::Duration;
 
 use crate::embedded_io::{Read, Write, WriteReady};

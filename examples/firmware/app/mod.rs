@@ -17,13 +17,12 @@ pub mod conn;
 pub mod console;
 pub mod http;
 pub mod text;
-
 use core::fmt::Write as _;
 use core::time::Duration;
 
 use anysock_core::{
-    Datagram, Error, ErrorKind, Interest, Listener, PollFd, Pollable, Socket, SocketAddr, Stack,
-    Stream, Type, UnixAddr,
+    Datagram, Endpoint, Error, ErrorKind, Interest, Listener, PollFd, Pollable, Socket, SocketAddr,
+    Stack, Type, UnixAddr,
 };
 
 use args::Config;
