@@ -21,8 +21,8 @@ use core::fmt::Write as _;
 use core::time::Duration;
 
 use anysock_core::{
-    Datagram, Endpoint, Error, ErrorKind, Interest, Listener, PollFd, Pollable, Socket, SocketAddr,
-    Stack, Type, UnixAddr,
+    Datagram, Endpoint, Error, ErrorKind, Interest, Listener, PollSet, Pollable, Socket,
+    SocketAddr, Stack, Type, UnixAddr,
 };
 
 use args::Config;
@@ -59,6 +59,7 @@ const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// handshakes dropped (and retried by the clients a second later).
 const BACKLOG: u32 = if CLIENTS > 16 { CLIENTS as u32 } else { 16 };
 
+/// The sockets polled: the two listeners, the control socket, every client and page.
 const POLL_SET: usize = 3 + CLIENTS + PAGES;
 
 /// The most client slots a build may ask for: the table (about 1.2 KiB a slot) lives in the
@@ -101,7 +102,7 @@ pub enum Running {
 type Client<S> = Conn<<S as Stack>::Stream, LINE_MAX, OUTPUT_MAX>;
 type Page<S> = Conn<<S as Stack>::Stream, REQUEST_MAX, RESPONSE_MAX>;
 
-/// What an entry of the poll set stands for.
+/// What an entry of the poll set stands for: its token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slot {
     Console,
@@ -120,6 +121,7 @@ pub struct Node<S: Stack> {
     collector: SocketAddr,
     clients: [Option<Client<S>>; CLIENTS],
     pages: [Option<Page<S>>; PAGES],
+    polls: PollSet<S::Handle, Slot, POLL_SET>,
     state: State,
     accept_paused_until: Duration,
     stopping: bool,
@@ -146,6 +148,16 @@ impl<S: Stack> Node<S> {
         telemetry
             .set_nonblocking(true)
             .map_err(|e| ("telemetry", e))?;
+        let mut polls = PollSet::new();
+        for (slot, handle) in [
+            (Slot::Console, console.handle()),
+            (Slot::Http, http.handle()),
+            (Slot::Control, control.handle()),
+        ] {
+            polls
+                .insert(slot, handle, Interest::READABLE)
+                .map_err(|e| ("poll set", e))?;
+        }
         Ok(Node {
             console,
             http,
@@ -154,6 +166,7 @@ impl<S: Stack> Node<S> {
             collector: config.telemetry,
             clients: [const { None }; CLIENTS],
             pages: [const { None }; PAGES],
+            polls,
             state: State {
                 started: now,
                 interval: config.interval,
@@ -192,50 +205,44 @@ impl<S: Stack> Node<S> {
     pub fn step(&mut self, stack: &S, clock: &impl Clock) -> Result<Running, Error> {
         let now = clock.now();
         let mut wake = self.state.next_telemetry;
-        let mut fds = [PollFd::new(self.console.handle(), Interest::NONE); POLL_SET];
-        let mut slots = [Slot::Console; POLL_SET];
-        let mut count = 0;
-        let mut add = |handle, interest, slot| {
-            fds[count] = PollFd::new(handle, interest);
-            slots[count] = slot;
-            count += 1;
-        };
-        if now >= self.accept_paused_until {
-            add(self.console.handle(), Interest::READABLE, Slot::Console);
-            add(self.http.handle(), Interest::READABLE, Slot::Http);
-        } else {
+        let accepting = now >= self.accept_paused_until;
+        if !accepting {
             wake = wake.min(self.accept_paused_until);
         }
-        add(self.control.handle(), Interest::READABLE, Slot::Control);
-        for (i, c) in self.clients.iter().enumerate() {
-            if let Some(c) = c {
-                add(c.handle(), c.interest(REPLY_MAX), Slot::Client(i));
-                wake = wake.min(c.deadline().unwrap_or(wake));
-            }
+        for (slot, fd) in self.polls.iter_mut() {
+            let interest = match slot {
+                Slot::Console | Slot::Http if accepting => Interest::READABLE,
+                Slot::Console | Slot::Http => Interest::NONE,
+                Slot::Control => Interest::READABLE,
+                Slot::Client(i) => match self.clients.get(i).and_then(Option::as_ref) {
+                    Some(c) => {
+                        wake = wake.min(c.deadline().unwrap_or(wake));
+                        c.interest(REPLY_MAX)
+                    }
+                    None => Interest::NONE,
+                },
+                Slot::Page(i) => match self.pages.get(i).and_then(Option::as_ref) {
+                    Some(p) => {
+                        wake = wake.min(p.deadline().unwrap_or(wake));
+                        p.interest(RESPONSE_MAX)
+                    }
+                    None => Interest::NONE,
+                },
+            };
+            fd.set_interest(interest);
         }
-        for (i, p) in self.pages.iter().enumerate() {
-            if let Some(p) = p {
-                add(p.handle(), p.interest(RESPONSE_MAX), Slot::Page(i));
-                wake = wake.min(p.deadline().unwrap_or(wake));
-            }
-        }
-        let ready = stack.poll(&mut fds[..count], Some(wake.saturating_sub(now)))?;
+        self.polls.poll(stack, Some(wake.saturating_sub(now)))?;
         let now = clock.now();
-        if ready > 0 {
-            for (fd, slot) in fds[..count].iter().zip(slots) {
-                if fd.ready().is_empty() {
-                    continue;
-                }
-                match slot {
-                    Slot::Console => self.accept_clients(now),
-                    Slot::Http => self.accept_pages(now),
-                    Slot::Control => self.serve_control(now),
-                    Slot::Client(i) => self.serve_client(i, now),
-                    Slot::Page(i) => self.serve_page(i, now),
-                }
-                if self.stopping {
-                    return Ok(Running::Stopped);
-                }
+        while let Some((slot, _ready)) = self.polls.next_ready() {
+            match slot {
+                Slot::Console => self.accept_clients(now),
+                Slot::Http => self.accept_pages(now),
+                Slot::Control => self.serve_control(now),
+                Slot::Client(i) => self.serve_client(i, now),
+                Slot::Page(i) => self.serve_page(i, now),
+            }
+            if self.stopping {
+                return Ok(Running::Stopped);
             }
         }
         self.expire(now);
@@ -268,12 +275,18 @@ impl<S: Stack> Node<S> {
                 continue;
             }
             let mut conn = Conn::new(stream);
-            match self.clients.iter_mut().find(|c| c.is_none()) {
-                Some(free) => {
-                    *free = Some(conn);
+            let handle = conn.handle();
+            match self.clients.iter().position(Option::is_none) {
+                Some(i)
+                    if self
+                        .polls
+                        .insert(Slot::Client(i), handle, Interest::READABLE)
+                        .is_ok() =>
+                {
+                    self.clients[i] = Some(conn);
                     self.state.stats.clients += 1;
                 }
-                None => {
+                _ => {
                     // Best effort: it has sent nothing yet, so dropping it sends the reply
                     // and a normal close.
                     let _ = conn.send(b"ERR too many clients\n");
@@ -294,9 +307,17 @@ impl<S: Stack> Node<S> {
                 continue;
             }
             let mut page = Conn::new(stream);
-            match self.pages.iter_mut().find(|p| p.is_none()) {
-                Some(free) => *free = Some(page),
-                None => {
+            let handle = page.handle();
+            match self.pages.iter().position(Option::is_none) {
+                Some(i)
+                    if self
+                        .polls
+                        .insert(Slot::Page(i), handle, Interest::READABLE)
+                        .is_ok() =>
+                {
+                    self.pages[i] = Some(page);
+                }
+                _ => {
                     let mut out = Text::<RESPONSE_MAX>::new();
                     http::unavailable(&mut out);
                     let _ = page.send(out.as_bytes());
@@ -362,8 +383,7 @@ impl<S: Stack> Node<S> {
             }
         }
         if !alive || client.is_done() {
-            self.clients[i] = None;
-            self.state.stats.clients = self.state.stats.clients.saturating_sub(1);
+            self.drop_client(i);
         }
     }
 
@@ -402,7 +422,7 @@ impl<S: Stack> Node<S> {
             }
         }
         if !alive || page.is_done() {
-            self.pages[i] = None;
+            self.drop_page(i);
         }
     }
 
@@ -434,18 +454,35 @@ impl<S: Stack> Node<S> {
         }
     }
 
-    /// Drops the closing connections whose peers did not close in time.
-    fn expire(&mut self, now: Duration) {
-        let late = |d: Option<Duration>| d.is_some_and(|d| now >= d);
-        for c in &mut self.clients {
-            if c.as_ref().is_some_and(|c| late(c.deadline())) {
-                *c = None;
+    /// Closes client `i`; its entry leaves the poll set first, while its handle still names it.
+    fn drop_client(&mut self, i: usize) {
+        let _ = self.polls.remove(Slot::Client(i));
+        if let Some(slot) = self.clients.get_mut(i) {
+            if slot.take().is_some() {
                 self.state.stats.clients = self.state.stats.clients.saturating_sub(1);
             }
         }
-        for p in &mut self.pages {
-            if p.as_ref().is_some_and(|p| late(p.deadline())) {
-                *p = None;
+    }
+
+    /// Closes HTTP connection `i`, as [`Node::drop_client`] does.
+    fn drop_page(&mut self, i: usize) {
+        let _ = self.polls.remove(Slot::Page(i));
+        if let Some(slot) = self.pages.get_mut(i) {
+            *slot = None;
+        }
+    }
+
+    /// Drops the closing connections whose peers did not close in time.
+    fn expire(&mut self, now: Duration) {
+        let late = |d: Option<Duration>| d.is_some_and(|d| now >= d);
+        for i in 0..CLIENTS {
+            if self.clients[i].as_ref().is_some_and(|c| late(c.deadline())) {
+                self.drop_client(i);
+            }
+        }
+        for i in 0..PAGES {
+            if self.pages[i].as_ref().is_some_and(|p| late(p.deadline())) {
+                self.drop_page(i);
             }
         }
     }
