@@ -10,9 +10,9 @@ use anysock_core::{
     Type, UnixAddr,
 };
 
-use crate::guard::gave_up;
-use crate::net::{Net, State};
-use crate::plan::HostId;
+use crate::kernel::state::{Net, State};
+use crate::net::guard::gave_up;
+use crate::trace::plan::HostId;
 use crate::trace::Tracer;
 use crate::{Datagram, Handle, Listener, Socket, Stream};
 use crate::{Local, Sharing};
@@ -100,7 +100,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     /// `1000 + n` for the `n`-th host made (from 0), user and group 1000. A sender may name
     /// only these; others are [`ErrorKind::PermissionDenied`].
     pub fn credentials(&self) -> anysock_core::cmsg::Credentials {
-        crate::ancillary::host_credentials(self.id)
+        crate::kernel::ancillary::host_credentials(self.id)
     }
 
     /// `unlink(path)`: removes a Unix socket's file from the host's namespace. A pathname

@@ -8,12 +8,12 @@ use core::time::Duration;
 use anysock_core::selector::{self, Event, ScalableReadiness, Token, Trigger};
 use anysock_core::{Error, ErrorKind, Interest, Readiness, Result, Type};
 
-use crate::guard::gave_up;
 use crate::host::Host;
-use crate::net::{Net, State};
-use crate::plan::HostId;
-use crate::poll::{ERR, HUP, IN, OUT};
-use crate::sharing::{Local, Sharing};
+use crate::kernel::poll::{ERR, HUP, IN, OUT};
+use crate::kernel::state::{Net, State};
+use crate::net::guard::gave_up;
+use crate::net::sharing::{Local, Sharing};
+use crate::trace::plan::HostId;
 use crate::trace::Tracer;
 use crate::Handle;
 

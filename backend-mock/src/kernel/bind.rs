@@ -3,7 +3,7 @@
 use anysock_core::{Error, ErrorKind, Result, SocketAddr, UnixAddrKind};
 
 use crate::host::canonical;
-use crate::net::State;
+use crate::kernel::state::State;
 use crate::Handle;
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {

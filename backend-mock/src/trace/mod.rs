@@ -7,6 +7,11 @@ use core::time::Duration;
 
 use anysock_core::SocketAddr;
 
+pub(crate) mod outbox;
+#[doc(hidden)]
+pub mod pcap;
+pub(crate) mod plan;
+
 /// Names one stream connection for the life of the network: connections are numbered in the
 /// order they are set up, from 0, so the same program numbers them the same way every run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

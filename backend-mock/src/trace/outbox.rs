@@ -4,7 +4,7 @@
 
 use core::time::Duration;
 
-use crate::ring::Ring;
+use crate::base::ring::Ring;
 use crate::trace::{Event, EventKind};
 
 /// Events one call can leave beyond one per socket (a datagram and the faults applied to each

@@ -11,9 +11,9 @@
 //! collector for Unix sockets; here [`State::reap`] marks every socket an owner can still
 //! reach through queued messages and closes the rest, so nothing stays open unreachable.
 
-use crate::cmsg::{MAX_IN_FLIGHT, MAX_RIGHTS};
-use crate::net::State;
-use crate::queue::Tag;
+use crate::base::cmsg::{MAX_IN_FLIGHT, MAX_RIGHTS};
+use crate::base::queue::Tag;
+use crate::kernel::state::State;
 use crate::Handle;
 
 /// Where in its receiver's queue a message carrying sockets waits.

@@ -3,7 +3,7 @@
 
 use anysock_core::{Error, ErrorKind, Result, UnixAddr, UnixAddrKind};
 
-use crate::net::State;
+use crate::kernel::state::State;
 use crate::Handle;
 
 /// The most socket files all hosts together can hold (then `bind` fails with

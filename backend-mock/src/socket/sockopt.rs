@@ -6,7 +6,7 @@ use core::time::Duration;
 use anysock_core::opt::*;
 use anysock_core::{Domain, Error, ErrorKind, Result, SockOpt};
 
-use crate::sock::{Sock, MIN_RCVBUF_REPORTED, MIN_SNDBUF_REPORTED};
+use crate::kernel::table::sock::{Sock, MIN_RCVBUF_REPORTED, MIN_SNDBUF_REPORTED};
 use crate::trace::Tracer;
 use crate::Sharing;
 use crate::{Datagram, Listener, Socket, Stream};

@@ -5,9 +5,9 @@
 use anysock_core::cmsg::{Ancillary, Cmsg};
 use anysock_core::{Error, ErrorKind, RecvMeta, RecvMsg, Result, Type};
 
-use crate::ancillary::Ctl;
-use crate::cmsg::{self, decode, record_at, ControlWriter, RawHandles};
-use crate::guard::gave_up;
+use crate::base::cmsg::{self, decode, record_at, ControlWriter, RawHandles};
+use crate::kernel::ancillary::Ctl;
+use crate::net::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
 use crate::{Datagram, Handle, Listener, Net, Sharing, Socket, Stream};
@@ -60,7 +60,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
         Ok(Datagram::from_parts(net, handle))
     }
 
-    fn is(&self, test: impl FnOnce(&crate::sock::Sock<B, Q>) -> bool) -> bool {
+    fn is(&self, test: impl FnOnce(&crate::kernel::table::sock::Sock<B, Q>) -> bool) -> bool {
         self.net.state().sock(self.handle).is_ok_and(test)
     }
 }

@@ -48,8 +48,8 @@ use anysock_core::{Error, ErrorKind, Result};
 
 use crate::Handle;
 
-pub use crate::ancillary::{HOST_IFINDEX, LOOPBACK_IFINDEX};
-pub use crate::passed::{PassedSocket, ReceivedControl, ReceivedSockets};
+pub use crate::kernel::ancillary::{HOST_IFINDEX, LOOPBACK_IFINDEX};
+pub use crate::socket::passed::{PassedSocket, ReceivedControl, ReceivedSockets};
 
 /// Bytes of a record's header: `len`, `level` and `type`.
 pub const HEADER: usize = 12;

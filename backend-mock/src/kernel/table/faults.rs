@@ -5,11 +5,11 @@ use core::time::Duration;
 
 use anysock_core::{Error, ErrorKind, Result, SocketAddr};
 
-use crate::flight::HELD;
+use crate::base::flight::HELD;
+use crate::base::rng::Rng;
 use crate::host::MAX_HOSTS;
-use crate::net::{Net, State};
-use crate::plan::{FaultPlan, HostId, Script};
-use crate::rng::Rng;
+use crate::kernel::state::{Net, State};
+use crate::trace::plan::{FaultPlan, HostId, Script};
 use crate::trace::{ConnId, Fault, Tracer};
 use crate::Sharing;
 

@@ -4,8 +4,8 @@ use core::net::SocketAddr as InetAddr;
 
 use anysock_core::SocketAddr;
 
-use crate::net::State;
-use crate::sock::Phase;
+use crate::kernel::state::State;
+use crate::kernel::table::sock::Phase;
 use crate::trace::Fault;
 use crate::Handle;
 

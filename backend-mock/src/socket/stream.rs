@@ -6,8 +6,8 @@ use anysock_core::{
     Type,
 };
 
-use crate::ancillary::{Ctl, Outgoing};
-use crate::guard::gave_up;
+use crate::kernel::ancillary::{Ctl, Outgoing};
+use crate::net::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
 use crate::Sharing;
@@ -117,8 +117,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
     fn peer_addr(&self) -> Result<SocketAddr> {
         let st = self.net.state();
         let s = st.sock(self.handle)?;
-        let connected =
-            s.phase == crate::sock::Phase::Connected && !(s.is_tcp() && s.stream.closed);
+        let connected = s.phase == crate::kernel::table::sock::Phase::Connected
+            && !(s.is_tcp() && s.stream.closed);
         match s.remote {
             Some(r) if connected => Ok(r),
             _ => Err(Error::new(ErrorKind::NotConnected)),

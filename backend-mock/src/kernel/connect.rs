@@ -4,12 +4,12 @@ use core::net::IpAddr;
 
 use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
-use crate::clock::SYN_TIMEOUT;
-use crate::guard::{gave_up, Expiry};
+use crate::base::clock::SYN_TIMEOUT;
 use crate::host::{canonical, present, wire};
-use crate::net::State;
-use crate::ports::Cover;
-use crate::sock::Phase;
+use crate::kernel::ports::Cover;
+use crate::kernel::state::State;
+use crate::kernel::table::sock::Phase;
+use crate::net::guard::{gave_up, Expiry};
 use crate::trace::EventKind;
 use crate::Handle;
 

@@ -6,7 +6,7 @@ use core::net::IpAddr;
 use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type};
 
 use crate::host::{canonical, FIRST_EPHEMERAL_PORT};
-use crate::net::State;
+use crate::kernel::state::State;
 use crate::Handle;
 
 /// The addresses a bound socket receives for.

@@ -4,8 +4,8 @@ use anysock_core::{
     Error, ErrorKind, MsgFlags, MsgIo, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
 };
 
-use crate::ancillary::{Ctl, Outgoing};
-use crate::guard::gave_up;
+use crate::kernel::ancillary::{Ctl, Outgoing};
+use crate::net::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
 use crate::Sharing;

@@ -6,15 +6,15 @@ use core::time::Duration;
 
 use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
-use crate::clock::Clock;
-use crate::faults::Faults;
-use crate::guard::Blocked;
+use crate::base::clock::Clock;
 use crate::host::wire;
 use crate::host::{Host, HostInfo, MAX_HOSTS};
-use crate::outbox::Outbox;
-use crate::paths::Paths;
-use crate::sharing::{Local, Sharing};
-use crate::sock::{Phase, Sock};
+use crate::kernel::table::faults::Faults;
+use crate::kernel::table::paths::Paths;
+use crate::kernel::table::sock::{Phase, Sock};
+use crate::net::guard::Blocked;
+use crate::net::sharing::{Local, Sharing};
+use crate::trace::outbox::Outbox;
 use crate::trace::Tracer;
 use crate::trace::{ConnId, EventKind, Fault};
 
@@ -77,9 +77,9 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     /// The longest a blocking call of a shared network waits (real time).
     pub(crate) max_wait: Duration,
     /// Sockets passed in messages not yet received (`SCM_RIGHTS` in flight).
-    pub(crate) rights: crate::rights::InFlight,
+    pub(crate) rights: crate::kernel::rights::InFlight,
     /// Where the last message sent landed, so ancillary data can be attached to it.
-    pub(crate) landed: Option<crate::rights::Landed>,
+    pub(crate) landed: Option<crate::kernel::rights::Landed>,
 }
 
 /// A simulated network: hosts, their sockets, and a virtual clock. Single-threaded and
@@ -170,8 +170,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
                 outbox: Outbox::new(tracing),
                 threads: K::THREADS,
                 blocked: None,
-                max_wait: crate::guard::DEFAULT_MAX_WAIT,
-                rights: crate::rights::InFlight::new(),
+                max_wait: crate::net::guard::DEFAULT_MAX_WAIT,
+                rights: crate::kernel::rights::InFlight::new(),
                 landed: None,
             }),
             tracer: K::cell(tracer),

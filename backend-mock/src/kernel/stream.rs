@@ -3,13 +3,13 @@
 
 use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr};
 
-use crate::ancillary::Ctl;
-use crate::flags::{check_recv, check_send, scatter};
-use crate::net::State;
-use crate::plan::FaultPlan;
-use crate::queue::{Record, Tag};
-use crate::rights::Landed;
-use crate::sock::Phase;
+use crate::base::queue::{Record, Tag};
+use crate::kernel::ancillary::Ctl;
+use crate::kernel::flags::{check_recv, check_send, scatter};
+use crate::kernel::rights::Landed;
+use crate::kernel::state::State;
+use crate::kernel::table::sock::Phase;
+use crate::trace::plan::FaultPlan;
 use crate::trace::{EventKind, Fault};
 use crate::Handle;
 

@@ -6,9 +6,9 @@ use core::time::Duration;
 
 use anysock_core::{Error, ErrorKind, Result};
 
-use crate::net::{Net, State};
-use crate::outbox::event;
-use crate::sharing::Sharing;
+use crate::kernel::state::{Net, State};
+use crate::net::sharing::Sharing;
+use crate::trace::outbox::event;
 use crate::trace::Tracer;
 
 /// How long a blocking call of a shared network waits at most for another thread (real

@@ -5,7 +5,7 @@ use core::time::Duration;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::Instant;
 
-use crate::sharing::{sealed, Sharing};
+use crate::net::sharing::{sealed, Sharing};
 use crate::trace::Tracer;
 use crate::Net;
 

@@ -12,11 +12,11 @@ use core::net::IpAddr;
 use anysock_core::cmsg::Credentials;
 use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, Type};
 
-use crate::cmsg::{self, credentials_bytes, handle_bytes, header, record_at, HANDLE_LEN};
-use crate::cmsg::{IPPROTO_IP, IPPROTO_IPV6, IPV6_PKTINFO, IP_PKTINFO, MAX_RIGHTS};
-use crate::cmsg::{SCM_CREDENTIALS, SCM_RIGHTS, SOL_SOCKET};
-use crate::net::State;
-use crate::queue::Tag;
+use crate::base::cmsg::{self, credentials_bytes, handle_bytes, header, record_at, HANDLE_LEN};
+use crate::base::cmsg::{IPPROTO_IP, IPPROTO_IPV6, IPV6_PKTINFO, IP_PKTINFO, MAX_RIGHTS};
+use crate::base::cmsg::{SCM_CREDENTIALS, SCM_RIGHTS, SOL_SOCKET};
+use crate::base::queue::Tag;
+use crate::kernel::state::State;
 use crate::Handle;
 
 /// The interface index of loopback.

@@ -4,8 +4,8 @@ use core::time::Duration;
 
 use anysock_core::ErrorKind;
 
-use crate::net::State;
-use crate::sock::Phase;
+use crate::kernel::state::State;
+use crate::kernel::table::sock::Phase;
 use crate::trace::EventKind;
 use crate::Handle;
 

@@ -2,7 +2,7 @@
 
 use anysock_core::{Result, SocketAddr};
 
-use crate::guard::gave_up;
+use crate::net::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
 use crate::Sharing;

@@ -4,9 +4,9 @@ use core::time::Duration;
 
 use anysock_core::{Domain, ErrorKind, SocketAddr, Type};
 
-use crate::flight::Flights;
-use crate::queue::Queue;
-use crate::ring::Ring;
+use crate::base::flight::Flights;
+use crate::base::queue::Queue;
+use crate::base::ring::Ring;
 use crate::trace::ConnId;
 use crate::Handle;
 

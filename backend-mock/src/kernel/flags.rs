@@ -24,7 +24,7 @@ pub(crate) fn check_recv(flags: MsgFlags) -> Result<()> {
 
 /// Copies queued bytes starting at `offset` into `bufs` in order; returns how many.
 pub(crate) fn scatter<const B: usize>(
-    ring: &crate::ring::Ring<B>,
+    ring: &crate::base::ring::Ring<B>,
     offset: usize,
     len: usize,
     bufs: &mut [&mut [u8]],

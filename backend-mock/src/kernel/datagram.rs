@@ -4,14 +4,14 @@ use core::net::{IpAddr, Ipv4Addr};
 
 use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr};
 
-use crate::ancillary::Ctl;
-use crate::faults::Fate;
-use crate::flags::{check_recv, check_send, scatter};
+use crate::base::queue::{Record, Tag};
 use crate::host::{canonical, present};
-use crate::net::State;
-use crate::ports::Cover;
-use crate::queue::{Record, Tag};
-use crate::rights::Landed;
+use crate::kernel::ancillary::Ctl;
+use crate::kernel::flags::{check_recv, check_send, scatter};
+use crate::kernel::ports::Cover;
+use crate::kernel::rights::Landed;
+use crate::kernel::state::State;
+use crate::kernel::table::faults::Fate;
 use crate::trace::{EventKind, Fault};
 use crate::Handle;
 

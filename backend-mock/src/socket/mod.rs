@@ -5,6 +5,12 @@ use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type};
 
 use crate::{Datagram, Listener, Stream};
 
+pub(crate) mod datagram;
+pub(crate) mod listener;
+pub(crate) mod passed;
+mod sockopt;
+pub(crate) mod stream;
+
 /// The struct of a socket type, and what every socket type shares: closing on drop, a
 /// [`Handle`] for `poll`, and its domain and type.
 macro_rules! socket_type {

@@ -1,5 +1,5 @@
 //! The records of queued datagrams: each one's length and sender, oldest first. The bytes
-//! themselves sit in the socket's [`crate::ring::Ring`], one after another.
+//! themselves sit in the socket's [`crate::base::ring::Ring`], one after another.
 
 use core::time::Duration;
 

@@ -1,0 +1,13 @@
+pub(crate) mod ancillary;
+mod bind;
+mod close;
+pub(crate) mod connect;
+pub(crate) mod datagram;
+mod flags;
+mod outage;
+pub(crate) mod poll;
+pub(crate) mod ports;
+pub(crate) mod rights;
+pub(crate) mod state;
+pub(crate) mod stream;
+pub(crate) mod table;

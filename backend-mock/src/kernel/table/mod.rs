@@ -1,0 +1,3 @@
+pub(crate) mod faults;
+pub(crate) mod paths;
+pub(crate) mod sock;

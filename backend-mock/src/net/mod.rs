@@ -1,0 +1,4 @@
+pub(crate) mod guard;
+#[cfg(feature = "std")]
+pub(crate) mod shared;
+pub(crate) mod sharing;
