@@ -301,21 +301,23 @@ mod socket;
 pub mod trace;
 
 pub use base::clock::SYN_TIMEOUT;
-pub use base::cmsg;
-pub use host::{Host, FIRST_EPHEMERAL_PORT, MAX_HOSTS};
+pub use base::handle::Handle;
+pub use host::Host;
 pub use kernel::datagram::{MAX_UDP_V4, MAX_UDP_V6};
-pub use kernel::state::{Handle, Net};
 pub use kernel::table::faults::MAX_SCRIPTS;
+pub use kernel::table::hosts::{FIRST_EPHEMERAL_PORT, MAX_HOSTS};
 pub use kernel::table::paths::MAX_PATHS;
-pub use net::guard::DEFAULT_MAX_WAIT;
+pub use kernel::table::wait::DEFAULT_MAX_WAIT;
 #[cfg(feature = "std")]
 pub use net::shared::{Shared, SharedNet};
 pub use net::sharing::{Local, Sharing};
+pub use net::Net;
 pub use selector::Selector;
+pub use socket::cmsg;
 pub use socket::datagram::Datagram;
+pub use socket::fresh::Socket;
 pub use socket::listener::Listener;
 pub use socket::stream::Stream;
-pub use socket::Socket;
 #[doc(inline)]
 pub use trace::pcap;
 pub use trace::plan::{FaultPlan, HostId, Script};

@@ -15,9 +15,9 @@ use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, Type}
 use crate::base::cmsg::{self, credentials_bytes, handle_bytes, header, record_at, HANDLE_LEN};
 use crate::base::cmsg::{IPPROTO_IP, IPPROTO_IPV6, IPV6_PKTINFO, IP_PKTINFO, MAX_RIGHTS};
 use crate::base::cmsg::{SCM_CREDENTIALS, SCM_RIGHTS, SOL_SOCKET};
+use crate::base::handle::Handle;
 use crate::base::queue::Tag;
 use crate::kernel::state::State;
-use crate::Handle;
 
 /// The interface index of loopback.
 pub const LOOPBACK_IFINDEX: u32 = 1;
@@ -296,7 +296,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
 /// Packet info for a datagram to `ip`: IPv6 (`IPV6_PKTINFO`, IPv4 as mapped) first, then
 /// IPv4 (`IP_PKTINFO`), as Linux's `udpv6_recvmsg` orders them.
 fn put_pktinfo(ctl: &mut Ctl<'_>, domain: Domain, v6: bool, v4: bool, ip: IpAddr) {
-    let ifindex = if crate::host::canonical(ip).is_loopback() {
+    let ifindex = if crate::base::addr::canonical(ip).is_loopback() {
         LOOPBACK_IFINDEX
     } else {
         HOST_IFINDEX

@@ -2,9 +2,9 @@
 
 use anysock_core::{Error, ErrorKind, Result, SocketAddr, UnixAddrKind};
 
-use crate::host::canonical;
+use crate::base::addr::canonical;
+use crate::base::handle::Handle;
 use crate::kernel::state::State;
-use crate::Handle;
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// `bind(fd, addr)`, with Linux's errors: `EINVAL` for an address of another family or a

@@ -4,10 +4,10 @@ use core::time::Duration;
 
 use anysock_core::ErrorKind;
 
+use crate::base::handle::Handle;
 use crate::kernel::state::State;
 use crate::kernel::table::sock::Phase;
 use crate::trace::EventKind;
-use crate::Handle;
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// Closes `h` (the owner dropped it), as Linux's `close`:

@@ -4,14 +4,14 @@ use core::net::IpAddr;
 
 use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
+use crate::base::addr::{canonical, present, wire};
 use crate::base::clock::SYN_TIMEOUT;
-use crate::host::{canonical, present, wire};
+use crate::base::handle::Handle;
 use crate::kernel::ports::Cover;
 use crate::kernel::state::State;
 use crate::kernel::table::sock::Phase;
-use crate::net::guard::{gave_up, Expiry};
+use crate::kernel::table::wait::{gave_up, Expiry};
 use crate::trace::EventKind;
-use crate::Handle;
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// `listen(fd, backlog)`. The backlog is clamped to `Q`; as on Linux, `backlog + 1`

@@ -4,16 +4,16 @@ use core::net::{IpAddr, Ipv4Addr};
 
 use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr};
 
+use crate::base::addr::{canonical, present};
+use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
-use crate::host::{canonical, present};
 use crate::kernel::ancillary::Ctl;
 use crate::kernel::flags::{check_recv, check_send, scatter};
 use crate::kernel::ports::Cover;
-use crate::kernel::rights::Landed;
 use crate::kernel::state::State;
 use crate::kernel::table::faults::Fate;
+use crate::kernel::table::rights::Landed;
 use crate::trace::{EventKind, Fault};
-use crate::Handle;
 
 /// The largest UDP payload over IPv4 (65535 less the IPv4 and UDP headers); Linux refuses
 /// more with `EMSGSIZE`.
@@ -31,8 +31,8 @@ pub(crate) struct Got {
 /// A `Datagram` event, its bytes filled in when it is recorded.
 fn datagram(from: SocketAddr, to: SocketAddr) -> EventKind<'static> {
     EventKind::Datagram {
-        from: crate::host::wire(from),
-        to: crate::host::wire(to),
+        from: crate::base::addr::wire(from),
+        to: crate::base::addr::wire(to),
         bytes: &[],
     }
 }

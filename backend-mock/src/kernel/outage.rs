@@ -4,10 +4,10 @@ use core::net::SocketAddr as InetAddr;
 
 use anysock_core::SocketAddr;
 
+use crate::base::handle::Handle;
 use crate::kernel::state::State;
 use crate::kernel::table::sock::Phase;
 use crate::trace::Fault;
-use crate::Handle;
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// The link between hosts `a` and `b` came back (it is no longer cut): stream bytes held
@@ -40,7 +40,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             let Some(dst) = remote.as_inet() else {
                 continue;
             };
-            let ip = crate::host::canonical(dst.ip());
+            let ip = crate::base::addr::canonical(dst.ip());
             match self.find_listener(host, ip, dst.port()) {
                 Some(l) => {
                     if let Ok(s) = self.sock_mut(client) {

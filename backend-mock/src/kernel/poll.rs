@@ -4,9 +4,9 @@ use core::time::Duration;
 
 use anysock_core::{Error, ErrorKind, PollFd, Readiness, Result, Type};
 
+use crate::base::handle::Handle;
 use crate::kernel::state::State;
 use crate::kernel::table::sock::Phase;
-use crate::Handle;
 
 pub(crate) const IN: i16 = 0x1;
 pub(crate) const OUT: i16 = 0x4;
@@ -137,7 +137,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
         if self.threads {
             // Nothing more will happen on the virtual clock: wait for another thread.
-            self.blocked = Some(crate::net::guard::Blocked { timeout });
+            self.blocked = Some(crate::kernel::table::wait::Blocked { timeout });
             return match timeout {
                 Some(_) => Ok(0),
                 None => Err(Error::new(ErrorKind::WouldBlock)),

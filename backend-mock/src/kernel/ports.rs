@@ -5,9 +5,10 @@ use core::net::IpAddr;
 
 use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type};
 
-use crate::host::{canonical, FIRST_EPHEMERAL_PORT};
+use crate::base::addr::canonical;
+use crate::base::handle::Handle;
 use crate::kernel::state::State;
-use crate::Handle;
+use crate::kernel::table::hosts::FIRST_EPHEMERAL_PORT;
 
 /// The addresses a bound socket receives for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,71 +1,37 @@
-//! [`Net`]: the simulated network, its socket table and its clock.
+//! The state of the simulated kernel: the socket table and everything else the calls read and
+//! change, behind the network's lock.
 
-use core::fmt;
-use core::net::{Ipv4Addr, Ipv6Addr};
 use core::time::Duration;
 
 use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
+use crate::base::addr::wire;
 use crate::base::clock::Clock;
-use crate::host::wire;
-use crate::host::{Host, HostInfo, MAX_HOSTS};
+use crate::base::handle::Handle;
 use crate::kernel::table::faults::Faults;
+use crate::kernel::table::hosts::{HostInfo, MAX_HOSTS};
 use crate::kernel::table::paths::Paths;
 use crate::kernel::table::sock::{Phase, Sock};
-use crate::net::guard::Blocked;
-use crate::net::sharing::{Local, Sharing};
+use crate::kernel::table::wait::Blocked;
 use crate::trace::outbox::Outbox;
-use crate::trace::Tracer;
 use crate::trace::{ConnId, EventKind, Fault};
-
-/// The name of a socket in [`anysock_core::Stack::poll`]: its slot in the network's table and
-/// the slot's generation, so a handle kept after its socket closed never names the socket that
-/// reuses the slot (`poll` reports it as invalid, `POLLNVAL`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Handle {
-    index: u32,
-    generation: u32,
-}
-
-impl Handle {
-    pub(crate) fn index(self) -> usize {
-        self.index as usize
-    }
-
-    /// The handle as it travels in a control buffer: slot and generation, little-endian.
-    pub(crate) fn to_bytes(self) -> [u8; 8] {
-        let mut out = [0u8; 8];
-        out[..4].copy_from_slice(&self.index.to_le_bytes());
-        out[4..].copy_from_slice(&self.generation.to_le_bytes());
-        out
-    }
-
-    /// The handle [`Handle::to_bytes`] wrote; the bytes need not name an open socket.
-    pub(crate) fn from_bytes(bytes: [u8; 8]) -> Handle {
-        let [a, b, c, d, e, f, g, h] = bytes;
-        Handle {
-            index: u32::from_le_bytes([a, b, c, d]),
-            generation: u32::from_le_bytes([e, f, g, h]),
-        }
-    }
-}
 
 #[derive(Debug)]
 pub(crate) struct Slot<const B: usize, const Q: usize> {
-    generation: u32,
+    pub(crate) generation: u32,
     pub(crate) sock: Option<Sock<B, Q>>,
 }
 
-/// Everything the network knows, behind the [`Net`]'s `RefCell`.
+/// Everything the network knows, behind the `Net`'s `RefCell`.
 pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     pub(crate) clock: Clock,
     pub(crate) slots: [Slot<B, Q>; S],
     pub(crate) hosts: [Option<HostInfo>; MAX_HOSTS],
     pub(crate) paths: Paths,
     /// The order of events that queue things (connections, `SYN`s), for FIFO without a clock.
-    seq: u64,
+    pub(crate) seq: u64,
     /// The number the next connection gets in the trace.
-    next_conn: u32,
+    pub(crate) next_conn: u32,
     pub(crate) faults: Faults,
     /// Events not yet handed to the tracer.
     pub(crate) outbox: Outbox<S, B>,
@@ -77,192 +43,9 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     /// The longest a blocking call of a shared network waits (real time).
     pub(crate) max_wait: Duration,
     /// Sockets passed in messages not yet received (`SCM_RIGHTS` in flight).
-    pub(crate) rights: crate::kernel::rights::InFlight,
+    pub(crate) rights: crate::kernel::table::rights::InFlight,
     /// Where the last message sent landed, so ancillary data can be attached to it.
-    pub(crate) landed: Option<crate::kernel::rights::Landed>,
-}
-
-/// A simulated network: hosts, their sockets, and a virtual clock. Single-threaded and
-/// deterministic: the same calls give the same results, run after run. With feature `std`,
-/// `K` = `Shared` (feature `std`) makes it thread-safe (`SharedNet` (feature `std`)).
-///
-/// Capacities are fixed when the type is named, and nothing is allocated:
-/// - `SOCKETS`: sockets open at once, on all hosts together (then
-///   [`ErrorKind::TooManyOpenFiles`]); a connection waiting to be accepted counts as one;
-/// - `BUF`: bytes a socket's receive queue can hold (the most a receive buffer can be set to);
-/// - `QUEUE`: the longest listen backlog and datagram queue.
-///
-/// `T` is the [`Tracer`] (none by default); `K` how the state is shared ([`Local`] by
-/// default: one thread).
-///
-/// Use it by shared reference; each [`Host`] made by [`Net::host`] is an
-/// [`anysock_core::Stack`].
-///
-/// ```
-/// use anysock_mock::Net;
-/// use anysock_core::{Listener, Stack};
-/// use anysock_core::embedded_io::{Read, Write};
-///
-/// let net: Net = Net::new();
-/// let server = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
-/// let client = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
-/// let mut listener = server.listen(&"10.0.0.1:80".parse()?, 4)?;
-/// let mut conn = client.connect(&"10.0.0.1:80".parse()?)?;
-/// let (mut accepted, peer) = listener.accept()?;
-/// assert_eq!(peer.to_string(), "10.0.0.2:49152");
-/// conn.write_all(b"GET /")?;
-/// let mut buf = [0u8; 5];
-/// accepted.read_exact(&mut buf).unwrap();
-/// assert_eq!(&buf, b"GET /");
-/// # Ok::<(), anysock_core::Error>(())
-/// ```
-pub struct Net<
-    const SOCKETS: usize = 32,
-    const BUF: usize = 4096,
-    const QUEUE: usize = 8,
-    T: Tracer = (),
-    K: Sharing = Local,
-> {
-    pub(crate) state: K::Cell<State<SOCKETS, BUF, QUEUE>>,
-    pub(crate) tracer: K::Cell<T>,
-    /// Where an event's payload waits while the tracer looks at it.
-    pub(crate) spill: K::Cell<[u8; BUF]>,
-    pub(crate) tracing: bool,
-    /// What threads waiting for a change sleep on (nothing in a [`Local`] network).
-    pub(crate) signal: K::Signal,
-}
-
-impl<const S: usize, const B: usize, const Q: usize, K: Sharing> Net<S, B, Q, (), K> {
-    /// An empty network at time zero, with no hosts, no faults and no tracer.
-    pub fn new() -> Self {
-        Net::build((), false)
-    }
-
-    /// As [`Net::new`], with the fault generator seeded with `seed` (see
-    /// [`Net::set_seed`]).
-    pub fn with_seed(seed: u64) -> Self {
-        let net = Net::new();
-        net.set_seed(seed);
-        net
-    }
-}
-
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
-    /// An empty network that hands every event to `tracer` (see [`crate::trace`]). Pass
-    /// `&mut t` to keep the tracer and read it once the network is gone.
-    pub fn with_tracer(tracer: T) -> Self {
-        Net::build(tracer, true)
-    }
-
-    fn build(tracer: T, tracing: bool) -> Self {
-        Net {
-            state: K::cell(State {
-                clock: Clock::new(),
-                slots: core::array::from_fn(|_| Slot {
-                    generation: 0,
-                    sock: None,
-                }),
-                hosts: [None; MAX_HOSTS],
-                paths: Paths::new(),
-                seq: 0,
-                next_conn: 0,
-                faults: Faults::new(0),
-                outbox: Outbox::new(tracing),
-                threads: K::THREADS,
-                blocked: None,
-                max_wait: crate::net::guard::DEFAULT_MAX_WAIT,
-                rights: crate::kernel::rights::InFlight::new(),
-                landed: None,
-            }),
-            tracer: K::cell(tracer),
-            spill: K::cell([0; B]),
-            tracing,
-            signal: K::signal(),
-        }
-    }
-
-    /// Runs `f` on the tracer, for a look at what it kept so far. `None` only when called
-    /// from inside the tracer's own `record` (the tracer is busy then). Events the network
-    /// makes while `f` runs are handed over when it returns.
-    pub fn tracer<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-        self.flush();
-        let out = {
-            let mut t = K::try_lock(&self.tracer)?;
-            f(&mut t)
-        };
-        self.flush();
-        Some(out)
-    }
-
-    /// Takes the tracer back; the network is gone (every socket must be dropped first, as
-    /// they borrow it).
-    pub fn into_tracer(self) -> T {
-        self.flush();
-        K::into_inner(self.tracer)
-    }
-
-    /// Adds a host owning `ipv4` and `ipv6` (besides `127.0.0.0/8` and `::1`, which reach only
-    /// the host itself), with an empty Unix path namespace of its own.
-    ///
-    /// Errors: [`ErrorKind::InvalidInput`] for a loopback, unspecified, multicast or broadcast
-    /// address; [`ErrorKind::AddrInUse`] when another host has the address;
-    /// [`ErrorKind::OutOfMemory`] when the network already has its
-    /// [`MAX_HOSTS`](crate::MAX_HOSTS) hosts.
-    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q, T, K>> {
-        let id = self.state_mut().add_host(ipv4, ipv6)?;
-        Ok(Host::new(self, id))
-    }
-
-    /// The virtual time: zero at creation, moved by [`Net::advance`] and by calls that wait
-    /// (a timeout expiring, a `connect` whose `SYN`s go unanswered).
-    pub fn now(&self) -> Duration {
-        self.state().clock.now()
-    }
-
-    /// Moves the virtual clock forward by `by`, firing what falls due (an unanswered `connect`
-    /// fails with [`ErrorKind::TimedOut`] once [`SYN_TIMEOUT`](crate::SYN_TIMEOUT) has
-    /// passed).
-    pub fn advance(&self, by: Duration) {
-        self.state_mut().advance(by);
-    }
-
-    /// How many sockets are open, on all hosts (connections waiting to be accepted included).
-    pub fn open_sockets(&self) -> usize {
-        self.state()
-            .slots
-            .iter()
-            .filter(|s| s.sock.is_some())
-            .count()
-    }
-
-    pub(crate) fn state(&self) -> K::ReadGuard<'_, State<S, B, Q>> {
-        K::read(&self.state)
-    }
-}
-
-impl<const S: usize, const B: usize, const Q: usize, K: Sharing> Default for Net<S, B, Q, (), K> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> fmt::Debug
-    for Net<S, B, Q, T, K>
-{
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match K::try_lock(&self.state) {
-            Some(st) => f
-                .debug_struct("Net")
-                .field("now", &st.clock.now())
-                .field("hosts", &st.hosts.iter().flatten().count())
-                .field(
-                    "open_sockets",
-                    &st.slots.iter().filter(|s| s.sock.is_some()).count(),
-                )
-                .finish(),
-            None => f.write_str("Net { <in use> }"),
-        }
-    }
+    pub(crate) landed: Option<crate::kernel::table::rights::Landed>,
 }
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {

@@ -3,15 +3,15 @@
 
 use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr};
 
+use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
 use crate::kernel::ancillary::Ctl;
 use crate::kernel::flags::{check_recv, check_send, scatter};
-use crate::kernel::rights::Landed;
 use crate::kernel::state::State;
+use crate::kernel::table::rights::Landed;
 use crate::kernel::table::sock::Phase;
 use crate::trace::plan::FaultPlan;
 use crate::trace::{EventKind, Fault};
-use crate::Handle;
 
 /// What a stream read got: bytes copied, and for a seqpacket record, whether it was cut.
 pub(crate) struct Read {

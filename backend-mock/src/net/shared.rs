@@ -6,8 +6,8 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::Instant;
 
 use crate::net::sharing::{sealed, Sharing};
+use crate::net::Net;
 use crate::trace::Tracer;
-use crate::Net;
 
 /// The thread-safe network: state in a `std::sync::Mutex`, so hosts and sockets are `Send`
 /// and `Sync` (given a `Send` tracer) and may be driven from many threads. A blocking call

@@ -2,11 +2,11 @@
 
 use anysock_core::{Result, SocketAddr};
 
-use crate::net::guard::gave_up;
+use crate::kernel::table::wait::gave_up;
+use crate::net::sharing::Sharing;
 use crate::socket::socket_type;
+use crate::socket::stream::Stream;
 use crate::trace::Tracer;
-use crate::Sharing;
-use crate::Stream;
 
 socket_type! {
     /// A listening socket on a [`crate::Host`]. Dropping it closes it and resets the

@@ -6,11 +6,17 @@ use anysock_core::cmsg::{Ancillary, Cmsg};
 use anysock_core::{Error, ErrorKind, RecvMeta, RecvMsg, Result, Type};
 
 use crate::base::cmsg::{self, decode, record_at, ControlWriter, RawHandles};
+use crate::base::handle::Handle;
 use crate::kernel::ancillary::Ctl;
-use crate::net::guard::gave_up;
+use crate::kernel::table::wait::gave_up;
+use crate::net::sharing::{Local, Sharing};
+use crate::net::Net;
+use crate::socket::datagram::Datagram;
+use crate::socket::fresh::Socket;
+use crate::socket::listener::Listener;
 use crate::socket::socket_type;
+use crate::socket::stream::Stream;
 use crate::trace::Tracer;
-use crate::{Datagram, Handle, Listener, Net, Sharing, Socket, Stream};
 
 socket_type! {
     /// A socket received from another socket's owner ([`Cmsg::Rights`], the mock's
@@ -85,7 +91,7 @@ pub struct ReceivedSockets<
     const B: usize = 4096,
     const Q: usize = 8,
     T: Tracer = (),
-    K: Sharing = crate::Local,
+    K: Sharing = Local,
 > {
     net: &'n Net<S, B, Q, T, K>,
     raw: RawHandles<'c>,
@@ -153,7 +159,7 @@ pub struct ReceivedControl<
     const B: usize = 4096,
     const Q: usize = 8,
     T: Tracer = (),
-    K: Sharing = crate::Local,
+    K: Sharing = Local,
 > {
     net: &'n Net<S, B, Q, T, K>,
     buf: &'c [u8],

@@ -7,9 +7,12 @@ use anysock_core::opt::*;
 use anysock_core::{Domain, Error, ErrorKind, Result, SockOpt};
 
 use crate::kernel::table::sock::{Sock, MIN_RCVBUF_REPORTED, MIN_SNDBUF_REPORTED};
+use crate::net::sharing::Sharing;
+use crate::socket::datagram::Datagram;
+use crate::socket::fresh::Socket;
+use crate::socket::listener::Listener;
+use crate::socket::stream::Stream;
 use crate::trace::Tracer;
-use crate::Sharing;
-use crate::{Datagram, Listener, Socket, Stream};
 
 fn invalid() -> Error {
     Error::new(ErrorKind::InvalidInput)

@@ -7,10 +7,10 @@ use anysock_core::{
 };
 
 use crate::kernel::ancillary::{Ctl, Outgoing};
-use crate::net::guard::gave_up;
+use crate::kernel::table::wait::gave_up;
+use crate::net::sharing::Sharing;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
-use crate::Sharing;
 
 socket_type! {
     /// A connected stream on a [`crate::Host`]: TCP, or a Unix stream. Reads and writes follow

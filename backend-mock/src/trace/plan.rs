@@ -4,29 +4,13 @@
 use core::ops::Range;
 use core::time::Duration;
 
-use crate::trace::{ConnId, Tracer};
-use crate::Host;
-use crate::Sharing;
+use crate::trace::ConnId;
 
 /// Names one host of a network (from [`Host::id`]), for fault plans and scripts.
+///
+/// [`Host::id`]: crate::Host::id
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HostId(pub(crate) usize);
-
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    From<Host<'_, S, B, Q, T, K>> for HostId
-{
-    fn from(host: Host<'_, S, B, Q, T, K>) -> Self {
-        host.id()
-    }
-}
-
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    From<&Host<'_, S, B, Q, T, K>> for HostId
-{
-    fn from(host: &Host<'_, S, B, Q, T, K>) -> Self {
-        host.id()
-    }
-}
 
 /// The faults the network applies to IP traffic, drawn from its seeded generator (see
 /// [`crate::Net::set_seed`]). Probabilities are in parts per million (`1_000_000` = always),

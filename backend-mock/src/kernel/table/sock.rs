@@ -5,10 +5,10 @@ use core::time::Duration;
 use anysock_core::{Domain, ErrorKind, SocketAddr, Type};
 
 use crate::base::flight::Flights;
+use crate::base::handle::Handle;
 use crate::base::queue::Queue;
 use crate::base::ring::Ring;
 use crate::trace::ConnId;
-use crate::Handle;
 
 /// Linux's floor for `SO_RCVBUF` as reported (`SOCK_MIN_RCVBUF`, 2304 bytes).
 pub(crate) const MIN_RCVBUF_REPORTED: usize = 2304;
