@@ -1,3 +1,9 @@
+// The net layer: `Net`, the kernel's state behind a lock that is `Local` (a `RefCell`) or
+// `Shared` (a `Mutex`, feature `std`); the guard that hands events to the tracer and makes a
+// blocking call of a shared network wait; the calls that set faults up.
+//
+// May import: `kernel/`, `trace/`, `base/`.
+
 //! [`Net`]: the simulated network: the kernel's state behind a lock, and its tracer.
 
 use core::fmt;
@@ -12,8 +18,8 @@ use crate::net::sharing::{Local, Sharing};
 use crate::trace::outbox::Outbox;
 use crate::trace::Tracer;
 
-pub(crate) mod faults;
-pub(crate) mod guard;
+mod faults;
+mod guard;
 #[cfg(feature = "std")]
 pub(crate) mod shared;
 pub(crate) mod sharing;

@@ -1,3 +1,9 @@
+// The top layer, with `host.rs`, `selector.rs` and `lib.rs`: the public types. Here the socket
+// types (`Socket`, `Listener`, `Stream`, `Datagram`, passed sockets), their options, and the
+// public `cmsg` module; each call locks the `Net` and runs a kernel call.
+//
+// May import: every layer below.
+
 //! What all socket types share: their struct, closing on drop, a `Handle` for `poll`, and
 //! their domain and type.
 
@@ -5,7 +11,7 @@ pub mod cmsg;
 pub(crate) mod datagram;
 pub(crate) mod fresh;
 pub(crate) mod listener;
-pub(crate) mod passed;
+mod passed;
 mod sockopt;
 pub(crate) mod stream;
 

@@ -1,3 +1,9 @@
+// The trace layer: what the network reports and what it is told to break. The events and the
+// `Tracer` (here), the outbox that holds events until the tracer takes them, pcap files made
+// from them, and the fault plans and scripts (`plan.rs`).
+//
+// May import: `base/`.
+
 //! The trace: every event of the simulated network, handed as it happens to a [`Tracer`] the
 //! network owns. Nothing is stored by the network itself, so tracing costs no memory there; a
 //! tracer keeps, prints or encodes what it needs (see [`crate::pcap`] for a capture file).
