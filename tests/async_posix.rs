@@ -6,8 +6,8 @@
 
 mod async_common;
 mod common;
+mod reactors;
 
-use core::future::Future;
 use core::time::Duration;
 
 use anysock::asynch::{self as a, Resolve as _, Stack as _};
@@ -16,81 +16,59 @@ use anysock::posix::asynch::{AsyncIo, Posix, Tokio};
 use anysock::{ErrorKind, Family};
 
 use async_common::*;
-use common::{fd_check, FdCheck};
-
-/// Starts what stays open for the process's life once used — async-io's reactor (its epoll
-/// and wake-up descriptors) and, with tokio's `signal` feature on, tokio's signal pipe — then
-/// takes the descriptor count. Once per binary, so no test opens descriptors outside the lock another test's count runs
-/// under.
-fn checked() -> FdCheck {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        async_io::block_on(async_io::Timer::after(Duration::from_millis(1)));
-        tokio_block_on(async { tokio::time::sleep(Duration::from_millis(1)).await });
-    });
-    fd_check()
-}
-
-/// A current-thread tokio runtime with I/O and timers, made and dropped within the test.
-fn tokio_block_on<F: Future>(fut: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(fut)
-}
-
-/// Runs `story` on the async-io stack and then on the tokio stack.
-macro_rules! on_both_reactors {
-    ($story:ident) => {{
-        let _fds = checked();
-        async_io::block_on($story(&Posix::<AsyncIo>::new()));
-        tokio_block_on($story(&Posix::<Tokio>::new()));
-    }};
-}
+use reactors::{checked, tokio_block_on};
 
 #[test]
 fn echo_to_end_of_stream_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(echo_to_end_of_stream);
 }
 
 #[test]
 fn a_timed_out_read_leaves_the_bytes_readable_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(a_timed_out_read_leaves_the_bytes_readable);
 }
 
 #[test]
 fn a_cancelled_read_loses_nothing_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(a_cancelled_read_loses_nothing);
 }
 
 #[test]
 fn a_cancelled_accept_leaves_the_connection_queued_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(a_cancelled_accept_leaves_the_connection_queued);
 }
 
 #[test]
 fn a_refused_connect_is_typed_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(a_refused_connect_is_typed);
 }
 
 #[test]
 fn the_long_way_connects_too_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(the_long_way_connects_too);
 }
 
 #[test]
 fn datagrams_keep_their_boundaries_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(datagrams_keep_their_boundaries);
 }
 
 #[test]
 fn sleeping_runs_on_the_stacks_clock_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(sleeping_runs_on_the_stacks_clock);
 }
 
 #[test]
 fn a_socketpair_talks_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(a_socketpair_talks);
 }
 
@@ -117,6 +95,7 @@ async fn two_readers_share_one_stream<R: anysock::posix::asynch::Reactor>(stack:
 
 #[test]
 fn two_readers_share_one_stream_on_both_reactors() {
+    let _fds = checked();
     on_both_reactors!(two_readers_share_one_stream);
 }
 
