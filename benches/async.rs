@@ -24,7 +24,6 @@
 
 mod common;
 // The generic async helpers of the tests (`join`), shared rather than written twice.
-#[allow(dead_code, unused_imports)]
 #[path = "../tests/async_common/mod.rs"]
 mod async_common;
 
