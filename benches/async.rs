@@ -23,9 +23,6 @@
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 10).
 
 mod common;
-// The generic async helpers of the tests (`join`), shared rather than written twice.
-#[path = "../tests/async_common/mod.rs"]
-mod async_common;
 
 use std::future::Future;
 use std::io::{Read as _, Write as _};
@@ -38,7 +35,7 @@ use anysock::embedded_io_async::{Read as _, Write as _};
 use anysock::opt::NoDelay;
 use anysock::posix::asynch::{AsyncIo, Posix, Reactor, Tokio};
 use anysock::SockOpt as _;
-use async_common::join;
+use embassy_futures::join::join;
 
 /// Bytes per message.
 const MSG: usize = 64;

@@ -1,6 +1,6 @@
 //! Async stories generic over any [`anysock::asynch::Stack`], so the same story runs on the
 //! kernel with either reactor (and on any other async backend), plus the small no-alloc
-//! combinators they need: poll once, join two or three futures.
+//! combinators they need: poll once, and `join` (embassy-futures') to run two at once.
 //!
 //! Each test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
@@ -24,29 +24,7 @@ pub async fn poll_once<F: Future>(mut fut: Pin<&mut F>) -> Option<F::Output> {
     .await
 }
 
-/// Runs both futures to completion, concurrently, in one task.
-pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let (mut a, mut b) = (pin!(a), pin!(b));
-    let (mut out_a, mut out_b) = (None, None);
-    poll_fn(|cx| {
-        if out_a.is_none() {
-            if let Poll::Ready(v) = a.as_mut().poll(cx) {
-                out_a = Some(v);
-            }
-        }
-        if out_b.is_none() {
-            if let Poll::Ready(v) = b.as_mut().poll(cx) {
-                out_b = Some(v);
-            }
-        }
-        if out_a.is_some() && out_b.is_some() {
-            Poll::Ready((out_a.take().unwrap(), out_b.take().unwrap()))
-        } else {
-            Poll::Pending
-        }
-    })
-    .await
-}
+pub use embassy_futures::join::join;
 
 /// Loopback, port 0, of `domain`.
 pub fn any_port(domain: Domain) -> SocketAddr {
