@@ -1,0 +1,44 @@
+//! Which `MSG_*` flags a call accepts: the same sets as the POSIX backend.
+
+use anysock_core::{Error, ErrorKind, MsgFlags, Result};
+
+/// `EINVAL` for a flag the call does not take (as the POSIX backend), `EOPNOTSUPP` for
+/// out-of-band data, which the mock does not carry.
+fn check(flags: MsgFlags, allowed: MsgFlags) -> Result<()> {
+    if !allowed.contains(flags) {
+        return Err(Error::new(ErrorKind::InvalidInput));
+    }
+    if flags.contains(MsgFlags::OOB) {
+        return Err(Error::new(ErrorKind::Unsupported));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_send(flags: MsgFlags) -> Result<()> {
+    check(flags, MsgFlags::SEND_REQUESTS)
+}
+
+pub(crate) fn check_recv(flags: MsgFlags) -> Result<()> {
+    check(flags, MsgFlags::RECV_REQUESTS)
+}
+
+/// Copies queued bytes starting at `offset` into `bufs` in order; returns how many.
+pub(crate) fn scatter<const B: usize>(
+    ring: &crate::base::ring::Ring<B>,
+    offset: usize,
+    len: usize,
+    bufs: &mut [&mut [u8]],
+) -> usize {
+    let mut done = 0;
+    for buf in bufs.iter_mut() {
+        let want = buf.len().min(len.saturating_sub(done));
+        let Some(dst) = buf.get_mut(..want) else {
+            break;
+        };
+        done += ring.peek_at(offset.saturating_add(done), dst);
+        if done >= len {
+            break;
+        }
+    }
+    done
+}
