@@ -289,6 +289,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -308,6 +310,8 @@ pub use kernel::table::faults::MAX_SCRIPTS;
 pub use kernel::table::hosts::{FIRST_EPHEMERAL_PORT, MAX_HOSTS};
 pub use kernel::table::paths::MAX_PATHS;
 pub use kernel::table::wait::DEFAULT_MAX_WAIT;
+#[cfg(feature = "alloc")]
+pub use net::builder::Builder;
 #[cfg(feature = "std")]
 pub use net::shared::{Shared, SharedNet};
 pub use net::sharing::{Local, Sharing};

@@ -14,7 +14,7 @@ pub(crate) const ERR: i16 = 0x8;
 pub(crate) const HUP: i16 = 0x10;
 const NVAL: i16 = 0x20;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// What `poll` reports for `h`, with Linux's rules (`tcp_poll`, `unix_poll`,
     /// `datagram_poll`), all interests included.
     pub(crate) fn readiness(&self, h: Handle) -> i16 {

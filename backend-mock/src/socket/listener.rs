@@ -14,17 +14,17 @@ socket_type! {
     Listener
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    anysock_core::Listener for Listener<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    anysock_core::Listener for Listener<'n, S, B, Q, T, K, H>
 {
-    type Stream = Stream<'n, S, B, Q, T, K>;
+    type Stream = Stream<'n, S, B, Q, T, K, H>;
 
     /// `accept(fd)`: the oldest waiting connection (FIFO). With none waiting it fails with
     /// [`anysock_core::ErrorKind::WouldBlock`], blocking or not (after `RecvTimeout` on the
     /// virtual clock, if one is set): nobody else can connect while the caller waits. On a
     /// `SharedNet` (feature `std`), a blocking accept waits for another thread's `connect` (see
     /// there for the bounds).
-    fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T, K>, SocketAddr)> {
+    fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T, K, H>, SocketAddr)> {
         let h = self.handle;
         let (child, peer) = self.net.blocking(|st| st.accept(h), gave_up)?;
         Ok((Stream::from_parts(self.net, child), peer))

@@ -307,7 +307,7 @@ impl MockOpt for RecvPktInfo {
 macro_rules! sockopts {
     ([$($ty:ident),*], $opts:tt) => {$(sockopts!(@one $ty, $opts);)*};
     (@one $ty:ident, [$($opt:ty),*]) => {$(
-        impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> SockOpt<$opt> for $ty<'_, S, B, Q, T, K> {
+        impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> SockOpt<$opt> for $ty<'_, S, B, Q, T, K, H> {
             fn set(&mut self, _: $opt, value: <$opt as SockOption>::Value) -> Result<()> {
                 let mut st = self.net.state_mut();
                 <$opt as MockOpt>::write(st.sock_mut(self.handle)?, value)
