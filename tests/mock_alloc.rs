@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anysock::embedded_io::{Read, ReadExactError, Write};
 use anysock::mock::{FaultPlan, Net, SharedNet};
-use anysock::opt::{NoDelay, RecvBufferSize, RecvTimeout, ReuseAddr};
+use anysock::opt::{DatagramOptions, NoDelay, RecvBufferSize, RecvTimeout, ReuseAddr};
 use anysock::posix::Posix;
 use anysock::{
     Datagram, Error, ErrorKind, Interest, Listener, MsgFlags, PollFd, Pollable, Shutdown, SockOpt,
@@ -130,8 +130,7 @@ struct Places<'a, S> {
 fn hot_paths<S>(at: &Places<'_, S>) -> anysock::Result<()>
 where
     S: Stack,
-    S::Stream: SockOpt<NoDelay> + SockOpt<RecvBufferSize> + SockOpt<RecvTimeout>,
-    S::Datagram: SockOpt<ReuseAddr> + SockOpt<RecvTimeout>,
+    S::Datagram: DatagramOptions + SockOpt<ReuseAddr>,
 {
     let mut listener = at.server.listen(&at.listen_at, 8)?;
     let listen_addr = listener.local_addr()?;

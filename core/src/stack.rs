@@ -8,6 +8,7 @@ use crate::domain::{Domain, Type};
 use crate::error::Result;
 use crate::listener::Listener;
 use crate::msg_io::MsgIo;
+use crate::opt::{DatagramOptions, ListenerOptions, SocketOptions, StreamOptions};
 use crate::poll::{PollFd, Pollable};
 use crate::socket::Socket;
 use crate::stream::Stream;
@@ -16,7 +17,9 @@ use crate::time::Instant;
 /// A backend: where sockets come from, and where several are waited on at once.
 ///
 /// Portable code takes a `Stack` as a generic parameter and uses nothing else, so the same code
-/// runs on the kernel (`anysock-posix`) and on a simulated network (`anysock-mock`).
+/// runs on the kernel (`anysock-posix`) and on a simulated network (`anysock-mock`). The
+/// options every backend has come with the socket types (see [`crate::opt::StreamOptions`]
+/// and its siblings): a timeout is set with no bound beyond `S: Stack`.
 ///
 /// ```no_run
 /// use anysock_core::{Listener, Stack};
@@ -39,15 +42,19 @@ use crate::time::Instant;
 pub trait Stack {
     /// The handle sockets of this backend give to [`Stack::poll`].
     type Handle: Copy + Eq + core::fmt::Debug;
-    /// A socket fresh from [`Stack::socket`]: not yet bound, listening or connected.
+    /// A socket fresh from [`Stack::socket`]: not yet bound, listening or connected. Has every
+    /// option of the [`crate::opt`] sets, to set before it becomes something.
     type Socket: Socket<Listener = Self::Listener, Stream = Self::Stream, Datagram = Self::Datagram>
-        + Pollable<Handle = Self::Handle>;
-    /// A listening socket.
-    type Listener: Listener<Stream = Self::Stream> + Pollable<Handle = Self::Handle>;
-    /// A connected stream (or seqpacket) socket.
-    type Stream: Stream + MsgIo + Pollable<Handle = Self::Handle>;
-    /// A datagram socket.
-    type Datagram: Datagram + MsgIo + Pollable<Handle = Self::Handle>;
+        + Pollable<Handle = Self::Handle>
+        + SocketOptions;
+    /// A listening socket, with the options of [`ListenerOptions`].
+    type Listener: Listener<Stream = Self::Stream>
+        + Pollable<Handle = Self::Handle>
+        + ListenerOptions;
+    /// A connected stream (or seqpacket) socket, with the options of [`StreamOptions`].
+    type Stream: Stream + MsgIo + Pollable<Handle = Self::Handle> + StreamOptions;
+    /// A datagram socket, with the options of [`DatagramOptions`].
+    type Datagram: Datagram + MsgIo + Pollable<Handle = Self::Handle> + DatagramOptions;
 
     /// [`socket(domain, type, 0)`][socket(2)]: a new socket, not bound, listening or connected, so
     /// options can be set before [`Socket::bind`], [`Socket::listen`] or [`Socket::connect`].

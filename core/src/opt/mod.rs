@@ -3,7 +3,13 @@
 //!
 //! A backend implements [`crate::SockOpt<O>`] for each option it supports, so code that needs
 //! an option says so in its bounds (`S: SockOpt<NoDelay>`), and using an option a backend lacks,
-//! or writing a read-only one, does not compile:
+//! or writing a read-only one, does not compile. The options every backend has (timeouts,
+//! buffer sizes, the pending error, and per kind of socket `NoDelay`, `KeepAlive`, `Linger`,
+//! `Broadcast`, `ReuseAddr`, ...) need no bound at all: [`crate::Stack`] requires them of its
+//! socket types, in the sets [`StreamOptions`], [`DatagramOptions`], [`ListenerOptions`] and
+//! [`SocketOptions`].
+//!
+//! Writing a read-only option does not compile:
 //!
 //! ```compile_fail
 //! use anysock_core::{opt::SocketError, Error, SockOpt};
@@ -45,12 +51,14 @@ macro_rules! options {
 
 mod ip;
 mod ipv6;
+mod sets;
 mod socket;
 mod tcp;
 mod values;
 
 pub use ip::*;
 pub use ipv6::*;
+pub use sets::{CommonOptions, DatagramOptions, ListenerOptions, SocketOptions, StreamOptions};
 pub use socket::*;
 pub use tcp::*;
 pub use values::{CongestionName, Credentials, IfName, InterfaceV4, MulticastGroupV4};

@@ -3,8 +3,8 @@
 use core::fmt;
 use core::time::Duration;
 
-use anysock::opt::{RecvTimeout, SendTimeout};
-use anysock::{ErrorKind, MsgIo, SockOpt, SocketAddr, Stack, Stream};
+use anysock::opt::{CommonOptions, RecvTimeout, SendTimeout};
+use anysock::{ErrorKind, MsgIo, SocketAddr, Stack, Stream};
 
 use crate::error::{Error, Protocol};
 use crate::pipeline::{Pipeline, Replies};
@@ -130,7 +130,7 @@ impl<S: Stream + MsgIo, const BUF: usize, const IOV: usize> Client<S, BUF, IOV> 
     /// ```
     pub fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error>
     where
-        S: SockOpt<RecvTimeout> + SockOpt<SendTimeout>,
+        S: CommonOptions,
     {
         self.stream.set(RecvTimeout, timeout)?;
         self.stream.set(SendTimeout, timeout)?;
