@@ -211,7 +211,7 @@ fn two_hosts<K: Sharing>(
     net: &Net<32, 4096, 8, (), K>,
 ) -> Outcome<(MockNal<'_, K>, MockNal<'_, K>)> {
     let host = |v4: [u8; 4], v6: &str| {
-        let v6 = v6.parse().map_err(|_| format!("bad address {v6}"))?;
+        let v6 = v6.parse().map_err(|e| format!("bad address {v6}: {e}"))?;
         net.host(v4.into(), v6)
             .map(Nal::new)
             .map_err(|e| e.to_string())
