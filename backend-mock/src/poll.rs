@@ -2,7 +2,7 @@
 
 use core::time::Duration;
 
-use anysock_core::{Error, ErrorKind, PollFd, Readiness, Result, Type};
+use anysock_core::{Error, ErrorKind, PollFd, Readiness, Result, Type, Wait};
 
 use crate::net::State;
 use crate::sock::Phase;
@@ -111,7 +111,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// the clock moves from one event that could change the answer (delayed bytes arriving,
     /// a `connect` timing out) to the next until `scan` finds something or the timeout ends;
     /// without a timeout, when no event is left, the call fails with
-    /// [`ErrorKind::WouldBlock`] instead of waiting forever for a peer that cannot run.
+    /// [`ErrorKind::Deadlock`] (waiting for [`Wait::Readiness`]) instead of waiting forever
+    /// for a peer that cannot run.
     pub(crate) fn wait_until(
         &mut self,
         timeout: Option<Duration>,
@@ -149,7 +150,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 self.advance(end.saturating_sub(now));
                 Ok(scan(self))
             }
-            None => Err(Error::new(ErrorKind::WouldBlock)),
+            None => Err(Error::deadlock(Wait::Readiness)),
         }
     }
 }

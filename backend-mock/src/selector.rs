@@ -31,8 +31,9 @@ use crate::Handle;
 ///   it: if ready, the next wait reports it.
 /// - `wait` with nothing ready moves the virtual clock as `poll` does (to arriving bytes, a
 ///   `connect` timing out) until something is ready or the timeout ends; with no timeout and
-///   nothing left that could happen it fails with [`ErrorKind::WouldBlock`] (the crate's rule
-///   for waiting). On a shared network it waits for other threads instead.
+///   nothing left that could happen it fails with [`ErrorKind::Deadlock`]
+///   ([`anysock_core::Wait::Readiness`]; the crate's rule for waiting). On a shared network
+///   it waits for other threads instead.
 /// - When more sockets are ready than the events buffer holds, the next wait starts after
 ///   the last one reported, so every ready socket gets its turn.
 /// - Capacity is fixed: one entry per socket slot of the network (`S`), so every socket can

@@ -15,9 +15,10 @@ use crate::Sharing;
 socket_type! {
     /// A connected stream on a [`crate::Host`]: TCP, or a Unix stream. Reads and writes follow
     /// [`anysock_core::Stream`]'s contract with the mock's rule for waiting: a blocking call
-    /// that would have to wait for the peer fails with [`ErrorKind::WouldBlock`] at once (or
-    /// after its timeout on the virtual clock); on a `SharedNet` (feature `std`) it waits for the
-    /// peer's thread. Closed when dropped.
+    /// that would have to wait for the peer fails with [`ErrorKind::Deadlock`] at once
+    /// (waiting for [`anysock_core::Wait::Data`] or [`anysock_core::Wait::Room`]), or with
+    /// [`ErrorKind::WouldBlock`] after its timeout on the virtual clock; on a `SharedNet`
+    /// (feature `std`) it waits for the peer's thread. Closed when dropped.
     Stream
 }
 
