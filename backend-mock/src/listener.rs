@@ -27,8 +27,22 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     /// (feature `std`), a blocking accept waits for another thread's `connect` (see there for
     /// the bounds).
     fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T, K>, SocketAddr)> {
+        self.accept_as(false)
+    }
+
+    /// `accept4(fd, .., SOCK_NONBLOCK)`: as `accept`, the stream made non-blocking in the
+    /// same step.
+    fn accept_nonblocking(&mut self) -> Result<(Stream<'n, S, B, Q, T, K>, SocketAddr)> {
+        self.accept_as(true)
+    }
+}
+
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    Listener<'n, S, B, Q, T, K>
+{
+    fn accept_as(&mut self, nonblocking: bool) -> Result<(Stream<'n, S, B, Q, T, K>, SocketAddr)> {
         let h = self.handle;
-        let (child, peer) = self.net.blocking(|st| st.accept(h), gave_up)?;
+        let (child, peer) = self.net.blocking(|st| st.accept(h, nonblocking), gave_up)?;
         Ok((Stream::from_parts(self.net, child), peer))
     }
 }

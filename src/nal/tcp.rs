@@ -227,8 +227,9 @@ impl<S: Stack> TcpFullStack for Nal<S> {
         }
     }
 
-    /// `accept(fd, &addr, &len)`: the next connection, made non-blocking, and its peer, or
-    /// [`nb::Error::WouldBlock`] while none is pending.
+    /// `accept4(fd, &addr, &len, SOCK_NONBLOCK)` ([`crate::Listener::accept_nonblocking`]): the next
+    /// connection, non-blocking from the start, and its peer, or [`nb::Error::WouldBlock`]
+    /// while none is pending.
     ///
     /// Errors: [`ErrorKind::InvalidInput`] unless listening; [`ErrorKind::ConnectionAborted`]
     /// for a connection reset before it was taken (accept again).
@@ -239,8 +240,7 @@ impl<S: Stack> TcpFullStack for Nal<S> {
         let TcpSocket::Listening(listener) = socket else {
             return Err(nb::Error::Other(fail(ErrorKind::InvalidInput)));
         };
-        let (mut stream, peer) = listener.accept().map_err(nb_error)?;
-        stream.set_nonblocking(true).map_err(Error::from)?;
+        let (stream, peer) = listener.accept_nonblocking().map_err(nb_error)?;
         Ok((TcpSocket::Connected(stream), inet(peer)?))
     }
 }
