@@ -1,5 +1,37 @@
-//! `SockOpt<O>` for every option of `anysock_core::opt`, on every socket type: stored in the
-//! socket, with Linux's defaults, ranges and errors.
+//! `SockOpt<O>` for the options the mock has (see `MockOpt`'s impls: `ReuseAddr`,
+//! `ReusePort`, `KeepAlive`, `Linger`, the buffer sizes and timeouts, `Broadcast`,
+//! `SocketError`, `SocketType`, `AcceptConn`, `NoDelay`, `Ttl`, `UnicastHops`, `V6Only`,
+//! `PassCredentials`, `PktInfo`, `RecvPktInfo`), each on the kinds of socket core says it
+//! applies to (every option on a fresh `Socket`): stored in the socket, with Linux's
+//! defaults, ranges and errors.
+//!
+//! An option the mock does not have is a compile error, not a run-time surprise:
+//!
+//! ```compile_fail,E0277
+//! use anysock_core::{opt::Mark, Domain, SockOpt, Stack, Type};
+//! let net: anysock_mock::Net = anysock_mock::Net::new();
+//! let host = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap()).unwrap();
+//! let mut s = host.socket(Domain::Inet, Type::Stream).unwrap();
+//! let _ = s.set(Mark, 7); // SO_MARK is not simulated
+//! ```
+//!
+//! Nor is an option on a kind of socket it does not apply to:
+//!
+//! ```compile_fail,E0277
+//! use anysock_core::{opt::NoDelay, SockOpt, Stack};
+//! let net: anysock_mock::Net = anysock_mock::Net::new();
+//! let host = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap()).unwrap();
+//! let mut udp = host.bind(&"10.0.0.1:53".parse().unwrap()).unwrap();
+//! let _ = udp.set(NoDelay, true); // TCP_NODELAY on a datagram socket
+//! ```
+//!
+//! ```compile_fail,E0277
+//! use anysock_core::{opt::Linger, SockOpt, Stack};
+//! let net: anysock_mock::Net = anysock_mock::Net::new();
+//! let host = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap()).unwrap();
+//! let listener = host.listen(&"10.0.0.1:80".parse().unwrap(), 1).unwrap();
+//! let _ = listener.get(Linger); // SO_LINGER belongs to the accepted streams
+//! ```
 
 use core::time::Duration;
 
@@ -20,7 +52,7 @@ fn unsupported() -> Error {
 }
 
 /// How the mock reads and writes one option.
-trait MockOpt: SockOption {
+pub(crate) trait MockOpt: SockOption {
     fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<Self::Value>;
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: Self::Value) -> Result<()>;
 }
@@ -301,43 +333,30 @@ impl MockOpt for RecvPktInfo {
     }
 }
 
+/// `impl<O: MockOpt + $kind> SockOpt<O> for $ty` for each socket type: the options the mock
+/// has, on the kinds of socket core says they apply to.
 macro_rules! sockopts {
-    ([$($ty:ident),*], $opts:tt) => {$(sockopts!(@one $ty, $opts);)*};
-    (@one $ty:ident, [$($opt:ty),*]) => {$(
-        impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> SockOpt<$opt> for $ty<'_, S, B, Q, T, K> {
-            fn set(&mut self, _: $opt, value: <$opt as SockOption>::Value) -> Result<()> {
+    ($($ty:ident: $($kind:path)?;)*) => {$(
+        impl<O, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> SockOpt<O>
+            for $ty<'_, S, B, Q, T, K>
+        where
+            O: MockOpt $(+ $kind)?,
+        {
+            fn set(&mut self, _: O, value: O::Value) -> Result<()> {
                 let mut st = self.net.state_mut();
-                <$opt as MockOpt>::write(st.sock_mut(self.handle)?, value)
+                O::write(st.sock_mut(self.handle)?, value)
             }
-            fn get(&self, _: $opt) -> Result<<$opt as SockOption>::Value> {
+            fn get(&self, _: O) -> Result<O::Value> {
                 let mut st = self.net.state_mut();
-                <$opt as MockOpt>::read(st.sock_mut(self.handle)?)
+                O::read(st.sock_mut(self.handle)?)
             }
         }
     )*};
 }
 
-sockopts!(
-    [Socket, Listener, Stream, Datagram],
-    [
-        ReuseAddr,
-        ReusePort,
-        KeepAlive,
-        Linger,
-        RecvBufferSize,
-        SendBufferSize,
-        RecvTimeout,
-        SendTimeout,
-        Broadcast,
-        SocketError,
-        SocketType,
-        AcceptConn,
-        NoDelay,
-        Ttl,
-        UnicastHops,
-        V6Only,
-        PassCredentials,
-        PktInfo,
-        RecvPktInfo
-    ]
-);
+sockopts! {
+    Socket: ;
+    Listener: ListenerOption;
+    Stream: StreamOption;
+    Datagram: DatagramOption;
+}

@@ -40,28 +40,39 @@
 //! `SockOpt<Ttl>` would leave the set's options out of its sight.
 
 use super::{
-    AcceptConn, Broadcast, KeepAlive, Linger, NoDelay, RecvBufferSize, RecvTimeout, ReuseAddr,
-    ReusePort, SendBufferSize, SendTimeout, SocketError, SocketType,
+    AcceptConn, Broadcast, DatagramOption, KeepAlive, Linger, ListenerOption, NoDelay,
+    RecvBufferSize, RecvTimeout, ReuseAddr, ReusePort, SendBufferSize, SendTimeout, SocketError,
+    SocketType, StreamOption,
 };
 use crate::SockOpt;
 
 /// Declares an option set: a trait requiring `SockOpt<O>` for each option (and the sets it
-/// extends), with the blanket impl that makes every type with those options a member.
+/// extends), with the blanket impl that makes every type with those options a member. Each
+/// option must apply to the set's kind of socket (`$kind`), or this does not compile.
 macro_rules! option_set {
-    ($(#[$doc:meta])* $name:ident: [$($base:ident),*] + [$($opt:ident),* $(,)?]) => {
+    ($(#[$doc:meta])* $name:ident for $kind:path: [$($base:ident),*] + [$($opt:ident),* $(,)?]) => {
         $(#[$doc])*
         pub trait $name: $($base +)* $(SockOpt<$opt> +)* {}
 
         impl<T: $($base +)* $(SockOpt<$opt> +)* ?Sized> $name for T {}
+
+        const _: () = {
+            const fn applies<O: $kind>() {}
+            $(applies::<$opt>();)*
+        };
     };
 }
+
+/// The options of every kind of socket apply to each kind.
+trait EveryKind: ListenerOption + StreamOption + DatagramOption {}
+impl<O: ListenerOption + StreamOption + DatagramOption> EveryKind for O {}
 
 option_set! {
     /// The options of every socket, whatever it is: its timeouts ([`RecvTimeout`]: `recv` and
     /// `accept`, [`SendTimeout`]: `send` and `connect`), its buffer sizes, its pending error
     /// ([`SocketError`]) and its type. On a listener the timeouts and buffer sizes are where
     /// the connections it accepts start from, as on Linux and the BSDs.
-    CommonOptions: [] + [
+    CommonOptions for EveryKind: [] + [
         RecvTimeout,
         SendTimeout,
         RecvBufferSize,
@@ -74,24 +85,24 @@ option_set! {
 option_set! {
     /// The options of a connected stream: [`CommonOptions`], plus [`NoDelay`] (TCP only; a
     /// Unix stream answers [`crate::ErrorKind::Unsupported`]), [`KeepAlive`] and [`Linger`].
-    StreamOptions: [CommonOptions] + [NoDelay, KeepAlive, Linger]
+    StreamOptions for StreamOption: [CommonOptions] + [NoDelay, KeepAlive, Linger]
 }
 
 option_set! {
     /// The options of a datagram socket: [`CommonOptions`], plus [`Broadcast`].
-    DatagramOptions: [CommonOptions] + [Broadcast]
+    DatagramOptions for DatagramOption: [CommonOptions] + [Broadcast]
 }
 
 option_set! {
     /// The options of a listening socket: [`CommonOptions`], plus the address-sharing ones
     /// ([`ReuseAddr`], [`ReusePort`]: other sockets may still bind beside it) and
     /// [`AcceptConn`].
-    ListenerOptions: [CommonOptions] + [ReuseAddr, ReusePort, AcceptConn]
+    ListenerOptions for ListenerOption: [CommonOptions] + [ReuseAddr, ReusePort, AcceptConn]
 }
 
-option_set! {
-    /// The options of a fresh socket, which can still become a listener, a stream or a
-    /// datagram socket: all of theirs, so [`ReuseAddr`], [`ReusePort`], [`NoDelay`] and the
-    /// rest are set before `bind`, `listen` or `connect`.
-    SocketOptions: [ListenerOptions, StreamOptions, DatagramOptions] + []
-}
+/// The options of a fresh socket, which can still become a listener, a stream or a datagram
+/// socket: all of theirs, so [`ReuseAddr`], [`ReusePort`], [`NoDelay`] and the rest are set
+/// before `bind`, `listen` or `connect`.
+pub trait SocketOptions: ListenerOptions + StreamOptions + DatagramOptions {}
+
+impl<T: ListenerOptions + StreamOptions + DatagramOptions + ?Sized> SocketOptions for T {}
