@@ -50,9 +50,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
 
     fn connect(&mut self, addr: &SocketAddr) -> Result<()> {
         let mut st = self.net.state_mut();
-        if addr.domain() != st.sock(self.handle)?.domain {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
+        addr.check_domain(st.sock(self.handle)?.domain)?;
         st.connect_datagram(self.handle, addr)
     }
 

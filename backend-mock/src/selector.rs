@@ -12,7 +12,6 @@ use crate::guard::gave_up;
 use crate::host::Host;
 use crate::net::{Net, State};
 use crate::plan::HostId;
-use crate::poll::{ERR, HUP, IN, OUT};
 use crate::sharing::{Local, Sharing};
 use crate::trace::Tracer;
 use crate::Handle;
@@ -101,8 +100,8 @@ struct Entry {
 /// event, so "more data came" is seen even when the socket was readable all along.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Snapshot {
-    /// The `poll` bits.
-    bits: i16,
+    /// What `poll` reports.
+    ready: Readiness,
     /// Data that has arrived, ever: stream bytes, datagram or seqpacket records, or (for a
     /// listener) the arrival number of its newest waiting connection.
     arrived: u64,
@@ -115,17 +114,18 @@ struct Snapshot {
 impl Snapshot {
     /// Before the first wait: anything ready counts as new.
     const NOTHING: Snapshot = Snapshot {
-        bits: 0,
+        ready: Readiness::NONE,
         arrived: 0,
         freed: 0,
         state: 0,
     };
 
-    /// Whether `self`, found now with `ready` (the bits asked for), is a change from `seen`.
-    fn is_news(&self, seen: &Snapshot, ready: i16) -> bool {
-        ready & !seen.bits != 0
-            || (ready & IN != 0 && self.arrived != seen.arrived)
-            || (ready & OUT != 0 && self.freed != seen.freed)
+    /// Whether `self`, found now with `ready` (the readiness asked for), is a change from
+    /// `seen`.
+    fn is_news(&self, seen: &Snapshot, ready: Readiness) -> bool {
+        !seen.ready.contains(ready)
+            || (ready.contains(Readiness::READABLE) && self.arrived != seen.arrived)
+            || (ready.contains(Readiness::WRITABLE) && self.freed != seen.freed)
             || self.state != seen.state
     }
 }
@@ -165,13 +165,13 @@ impl<const S: usize> Table<S> {
                 *slot = None;
                 continue;
             }
-            let bits = st.readiness(e.handle);
-            let ready = bits & (e.interest.bits() | ERR | HUP);
+            let all = st.readiness(e.handle);
+            let ready = all.reported_for(e.interest);
             let (report, seen) = match e.trigger {
-                Trigger::Level => (ready != 0, e.seen),
+                Trigger::Level => (!ready.is_empty(), e.seen),
                 Trigger::Edge => {
-                    let now = st.snapshot(e.handle, bits);
-                    (ready != 0 && now.is_news(&e.seen, ready), now)
+                    let now = st.snapshot(e.handle, all);
+                    (!ready.is_empty() && now.is_news(&e.seen, ready), now)
                 }
             };
             if report {
@@ -180,7 +180,7 @@ impl<const S: usize> Table<S> {
                     self.cursor = i;
                     return n;
                 };
-                *out = Event::new(e.token, Readiness::from_bits(ready));
+                *out = Event::new(e.token, ready);
                 n += 1;
                 self.cursor = i.wrapping_add(1);
             }
@@ -191,8 +191,8 @@ impl<const S: usize> Table<S> {
 }
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
-    /// The counters an edge-triggered registration of `h` compares, with its `poll` bits.
-    fn snapshot(&self, h: Handle, bits: i16) -> Snapshot {
+    /// The counters an edge-triggered registration of `h` compares, with what `poll` reports.
+    fn snapshot(&self, h: Handle, ready: Readiness) -> Snapshot {
         let Ok(s) = self.sock(h) else {
             return Snapshot::NOTHING;
         };
@@ -230,7 +230,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             .enumerate()
             .fold(0u8, |acc, (i, &f)| acc | (u8::from(f) << i));
         Snapshot {
-            bits,
+            ready,
             arrived,
             freed,
             state,

@@ -81,12 +81,10 @@ flag!(Broadcast, broadcast);
 const SIZE_MAX: usize = 212_992;
 
 /// Linux keeps and reports `2 * min(value, max)`, never less than its floor. The simulated
-/// buffer is half of that, at most `B` (see `Sock::rx_limit`).
-fn buffer_size(v: usize, floor: usize) -> Result<usize> {
-    if i32::try_from(v).is_err() {
-        return Err(invalid());
-    }
-    Ok(v.min(SIZE_MAX).saturating_mul(2).max(floor))
+/// buffer is half of that, at most `B` (see `Sock::rx_limit`). (A value beyond a C `int` was
+/// refused by core's rule before.)
+fn buffer_size(v: usize, floor: usize) -> usize {
+    v.min(SIZE_MAX).saturating_mul(2).max(floor)
 }
 
 impl MockOpt for RecvBufferSize {
@@ -94,7 +92,7 @@ impl MockOpt for RecvBufferSize {
         Ok(s.opts.rcvbuf)
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
-        s.opts.rcvbuf = buffer_size(v, MIN_RCVBUF_REPORTED)?;
+        s.opts.rcvbuf = buffer_size(v, MIN_RCVBUF_REPORTED);
         Ok(())
     }
 }
@@ -104,12 +102,13 @@ impl MockOpt for SendBufferSize {
         Ok(s.opts.sndbuf)
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
-        s.opts.sndbuf = buffer_size(v, MIN_SNDBUF_REPORTED)?;
+        s.opts.sndbuf = buffer_size(v, MIN_SNDBUF_REPORTED);
         Ok(())
     }
 }
 
-/// Whole seconds, rounded up (as `struct linger` holds them and the POSIX backend rounds).
+/// Whole seconds, rounded up by core's rule (`normalize::linger`), as `struct linger` holds
+/// them.
 impl MockOpt for Linger {
     fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<Option<Duration>> {
         Ok(s.opts.linger)
@@ -118,33 +117,9 @@ impl MockOpt for Linger {
         s: &mut Sock<B, Q>,
         v: Option<Duration>,
     ) -> Result<()> {
-        s.opts.linger = match v {
-            None => None,
-            Some(d) => {
-                let secs = d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0));
-                if i32::try_from(secs).is_err() {
-                    return Err(invalid());
-                }
-                Some(Duration::from_secs(secs))
-            }
-        };
+        s.opts.linger = v;
         Ok(())
     }
-}
-
-/// `None` is "forever"; zero is refused (the kernel would read it as forever); kept to the
-/// microsecond, rounded up, as `struct timeval` holds it.
-fn timeout(v: Option<Duration>) -> Result<Option<Duration>> {
-    let Some(d) = v else { return Ok(None) };
-    if d.is_zero() {
-        return Err(invalid());
-    }
-    let micros = d.subsec_nanos().div_ceil(1000);
-    Ok(Some(
-        Duration::from_secs(d.as_secs())
-            .checked_add(Duration::from_micros(u64::from(micros)))
-            .unwrap_or(Duration::MAX),
-    ))
 }
 
 impl MockOpt for RecvTimeout {
@@ -155,7 +130,7 @@ impl MockOpt for RecvTimeout {
         s: &mut Sock<B, Q>,
         v: Option<Duration>,
     ) -> Result<()> {
-        s.opts.recv_timeout = timeout(v)?;
+        s.opts.recv_timeout = v;
         Ok(())
     }
 }
@@ -168,7 +143,7 @@ impl MockOpt for SendTimeout {
         s: &mut Sock<B, Q>,
         v: Option<Duration>,
     ) -> Result<()> {
-        s.opts.send_timeout = timeout(v)?;
+        s.opts.send_timeout = v;
         Ok(())
     }
 }
@@ -343,6 +318,7 @@ macro_rules! sockopts {
             O: MockOpt $(+ $kind)?,
         {
             fn set(&mut self, _: O, value: O::Value) -> Result<()> {
+                let value = O::normalize(value)?;
                 let mut st = self.net.state_mut();
                 O::write(st.sock_mut(self.handle)?, value)
             }

@@ -25,7 +25,7 @@ socket_type! {
 impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     Stream<'_, S, B, Q, T, K>
 {
-    fn ready(&self) -> i16 {
+    fn ready(&self) -> anysock_core::Readiness {
         self.net.state().readiness(self.handle)
     }
 
@@ -80,7 +80,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embe
 {
     /// Data, end of stream or an error is waiting (`POLLIN`, `POLLHUP`, `POLLERR`).
     fn read_ready(&mut self) -> Result<bool> {
-        Ok(anysock_core::Readiness::from_bits(self.ready()).is_readable())
+        Ok(self.ready().is_readable())
     }
 }
 
@@ -89,7 +89,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embe
 {
     /// There is room toward the peer, or a write would fail at once (`POLLOUT`, `POLLERR`).
     fn write_ready(&mut self) -> Result<bool> {
-        Ok(anysock_core::Readiness::from_bits(self.ready()).is_writable())
+        Ok(self.ready().is_writable())
     }
 }
 

@@ -49,7 +49,7 @@ macro_rules! sockopts {
         impl<O: Codec $(+ $kind)?> SockOpt<O> for $ty {
             #[inline]
             fn set(&mut self, _: O, value: <O as SockOption>::Value) -> Result<()> {
-                set::<O>(&self.socket().fd, value)
+                set::<O>(&self.socket().fd, O::normalize(value)?)
             }
             #[inline]
             fn get(&self, _: O) -> Result<<O as SockOption>::Value> {

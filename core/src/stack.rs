@@ -8,9 +8,10 @@ use crate::domain::{Domain, Type};
 use crate::error::Result;
 use crate::listener::Listener;
 use crate::msg_io::MsgIo;
-use crate::opt::{DatagramOptions, ListenerOptions, SocketOptions, StreamOptions};
+use crate::opt::{DatagramOptions, ListenerOptions, ReuseAddr, SocketOptions, StreamOptions};
 use crate::poll::{PollFd, Pollable};
 use crate::socket::Socket;
+use crate::sockopt::SockOpt;
 use crate::stream::Stream;
 use crate::time::Instant;
 
@@ -69,17 +70,22 @@ pub trait Stack {
     /// [socketpair(2)]: https://man7.org/linux/man-pages/man2/socketpair.2.html
     fn socketpair(&self, ty: Type) -> Result<(Self::Socket, Self::Socket)>;
 
-    /// [`socket`][socket(2)] + [`bind(addr)`][bind(2)] +
+    /// [`socket`][socket(2)] + `setsockopt(SO_REUSEADDR)` + [`bind(addr)`][bind(2)] +
     /// [`listen(backlog)`][listen(2)] for a stream socket of `addr`'s domain.
     ///
-    /// Backends may set options a server usually wants first (the POSIX backend sets
-    /// `SO_REUSEADDR` on Internet sockets, as `std::net::TcpListener::bind` does).
+    /// `SO_REUSEADDR` is set on Internet sockets first, as `std::net::TcpListener::bind` does,
+    /// so a restarted server binds its port while its old connections sit in `TIME_WAIT`
+    /// (Unix sockets have no such state, and Linux gives the option no meaning there). To
+    /// bind without it, use [`Stack::socket`], [`Socket::bind`] and [`Socket::listen`].
     ///
     /// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
     /// [bind(2)]: https://man7.org/linux/man-pages/man2/bind.2.html
     /// [listen(2)]: https://man7.org/linux/man-pages/man2/listen.2.html
     fn listen(&self, addr: &SocketAddr, backlog: u32) -> Result<Self::Listener> {
         let mut s = self.socket(addr.domain(), Type::Stream)?;
+        if addr.domain() != Domain::Unix {
+            s.set(ReuseAddr, true)?;
+        }
         s.bind(addr)?;
         s.listen(backlog)
     }

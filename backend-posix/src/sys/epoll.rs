@@ -47,22 +47,22 @@ mod linux {
         bits
     }
 
-    /// The kernel's `epoll` bits as the `poll(2)` bits of [`Readiness`], named one by one
-    /// rather than assumed equal.
+    /// The kernel's `epoll` bits as core's [`Readiness`], named one by one rather than
+    /// assumed equal to the `poll(2)` ones.
     fn readiness(bits: u32) -> Readiness {
-        const TABLE: [(c_int, i16); 4] = [
-            (libc::EPOLLIN, libc::POLLIN),
-            (libc::EPOLLOUT, libc::POLLOUT),
-            (libc::EPOLLERR, libc::POLLERR),
-            (libc::EPOLLHUP, libc::POLLHUP),
+        const TABLE: [(c_int, Readiness); 4] = [
+            (libc::EPOLLIN, Readiness::READABLE),
+            (libc::EPOLLOUT, Readiness::WRITABLE),
+            (libc::EPOLLERR, Readiness::ERROR),
+            (libc::EPOLLHUP, Readiness::HANGUP),
         ];
-        let mut out = 0;
-        for (epoll, poll) in TABLE {
+        let mut out = Readiness::NONE;
+        for (epoll, ready) in TABLE {
             if bits & epoll as u32 != 0 {
-                out |= poll;
+                out |= ready;
             }
         }
-        Readiness::from_bits(out)
+        out
     }
 
     /// `EEXIST` has no kind of its own: registering twice is a mistake in the input.

@@ -16,7 +16,7 @@ options! {
     /// `IP_MULTICAST_TTL`: the time-to-live of outgoing multicast packets (0..=255; 1, the
     /// default, keeps them on the local network, 0 on the host). Linux.
     #[doc(alias = "IP_MULTICAST_TTL")]
-    MulticastTtl: u32, Gettable, Settable, DatagramOption;
+    MulticastTtl: u32, Gettable, Settable, DatagramOption => hops;
     /// `IP_MULTICAST_LOOP`: multicast packets sent are also delivered to this host's own
     /// members of the group (on by default). Linux.
     #[doc(alias = "IP_MULTICAST_LOOP")]

@@ -13,7 +13,7 @@ options! {
     /// `IPV6_MULTICAST_HOPS`: the hop limit of outgoing multicast packets (0..=255; 1, the
     /// default, keeps them on the local link). Linux.
     #[doc(alias = "IPV6_MULTICAST_HOPS")]
-    MulticastHops: u32, Gettable, Settable, DatagramOption;
+    MulticastHops: u32, Gettable, Settable, DatagramOption => hops;
     /// `IPV6_MULTICAST_LOOP`: multicast packets sent are also delivered to this host's own
     /// members of the group (on by default). Linux.
     #[doc(alias = "IPV6_MULTICAST_LOOP")]

@@ -38,19 +38,26 @@
 //! socket) fails with [`crate::ErrorKind::Unsupported`]; so does an option the operating
 //! system lacks (most of the Linux-specific ones elsewhere).
 
-/// Declares option markers with their docs: `Name: ValueType, Traits;`, the traits saying how
-/// the option is used (`Gettable`, `Settable`) and what it applies to (`ListenerOption`,
-/// `StreamOption`, `DatagramOption`; a fresh socket takes every option).
+/// Declares option markers with their docs: `Name: ValueType, Traits => rule;`, the traits
+/// saying how the option is used (`Gettable`, `Settable`) and what it applies to
+/// (`ListenerOption`, `StreamOption`, `DatagramOption`; a fresh socket takes every option),
+/// and the optional rule of [`normalize`] its values go through before they are set.
 macro_rules! options {
     ($(
         $(#[$doc:meta])*
-        $name:ident: $value:ty, $($is:ident),+;
+        $name:ident: $value:ty, $($is:ident),+ $(=> $rule:ident)?;
     )*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $name;
         impl $crate::opt::SockOption for $name {
             type Value = $value;
+            $(
+                #[inline]
+                fn normalize(value: $value) -> $crate::Result<$value> {
+                    $crate::opt::normalize::$rule(value)
+                }
+            )?
         }
         $(impl $crate::opt::$is for $name {})+
     )*};
@@ -58,6 +65,7 @@ macro_rules! options {
 
 mod ip;
 mod ipv6;
+pub mod normalize;
 mod sets;
 mod socket;
 mod tcp;
@@ -75,6 +83,17 @@ pub use values::{MulticastGroupV6, NAME_MAX};
 pub trait SockOption: Copy {
     /// The option's value as Rust sees it (`bool`, `usize`, `Option<Duration>`, ...).
     type Value;
+
+    /// The value as it is set, by every backend alike: rounded up to the unit the kernel keeps
+    /// (a timeout to the microsecond, `Linger` to the second), or refused with
+    /// [`crate::ErrorKind::InvalidInput`] where the kernel would misread it (a zero timeout)
+    /// or cannot hold it (see [`normalize`] for the rules). Most options take any value as it
+    /// is. A backend calls this before it sets the option, so what reads back is the same on
+    /// all of them.
+    #[inline]
+    fn normalize(value: Self::Value) -> crate::Result<Self::Value> {
+        Ok(value)
+    }
 }
 
 /// The option can be read with `getsockopt`.

@@ -21,22 +21,24 @@ options! {
     /// the connection on close; `None` is the default (close returns at once, data still sent).
     /// Resolution is whole seconds; a fraction is rounded up.
     #[doc(alias = "SO_LINGER")]
-    Linger: Option<Duration>, Gettable, Settable, StreamOption;
+    Linger: Option<Duration>, Gettable, Settable, StreamOption => linger;
     /// `SO_RCVBUF`: the receive buffer size in bytes. Linux doubles the value set, for its own
     /// bookkeeping, and reports the doubled value.
     #[doc(alias = "SO_RCVBUF")]
-    RecvBufferSize: usize, Gettable, Settable, ListenerOption, StreamOption, DatagramOption;
+    RecvBufferSize: usize, Gettable, Settable, ListenerOption, StreamOption, DatagramOption => size;
     /// `SO_SNDBUF`: the send buffer size in bytes (doubled by Linux, as for `SO_RCVBUF`).
     #[doc(alias = "SO_SNDBUF")]
-    SendBufferSize: usize, Gettable, Settable, ListenerOption, StreamOption, DatagramOption;
+    SendBufferSize: usize, Gettable, Settable, ListenerOption, StreamOption, DatagramOption => size;
     /// `SO_RCVTIMEO`: a blocking receive (or `accept`) gives up with
     /// [`crate::ErrorKind::WouldBlock`] after this long; `None` waits forever. `Some(ZERO)` is
     /// refused with [`crate::ErrorKind::InvalidInput`], since the kernel reads 0 as "forever".
     #[doc(alias = "SO_RCVTIMEO")]
-    RecvTimeout: Option<Duration>, Gettable, Settable, ListenerOption, StreamOption, DatagramOption;
+    RecvTimeout: Option<Duration>, Gettable, Settable,
+        ListenerOption, StreamOption, DatagramOption => timeout;
     /// `SO_SNDTIMEO`: as [`RecvTimeout`], for blocking sends (and `connect` on Linux).
     #[doc(alias = "SO_SNDTIMEO")]
-    SendTimeout: Option<Duration>, Gettable, Settable, ListenerOption, StreamOption, DatagramOption;
+    SendTimeout: Option<Duration>, Gettable, Settable,
+        ListenerOption, StreamOption, DatagramOption => timeout;
     /// `SO_BROADCAST`: allow datagrams to broadcast addresses.
     #[doc(alias = "SO_BROADCAST")]
     Broadcast: bool, Gettable, Settable, DatagramOption;
@@ -92,7 +94,7 @@ options! {
     /// `SO_RCVLOWAT`: the number of bytes a receive waits for before it returns (and before
     /// `poll` reports the socket readable). Linux stores 0 as 1.
     #[doc(alias = "SO_RCVLOWAT")]
-    RecvLowat: usize, Gettable, Settable, StreamOption;
+    RecvLowat: usize, Gettable, Settable, StreamOption => size;
     /// `SO_OOBINLINE`: TCP urgent (out-of-band) data is read in line with the normal data,
     /// rather than with `MSG_OOB`.
     #[doc(alias = "SO_OOBINLINE")]

@@ -13,11 +13,11 @@ options! {
     /// (with [`super::KeepAlive`] on). Whole seconds, a fraction rounded up; zero is refused
     /// with [`crate::ErrorKind::InvalidInput`], as is more than Linux's 32767 s. Linux.
     #[doc(alias = "TCP_KEEPIDLE")]
-    KeepIdle: Duration, Gettable, Settable, StreamOption;
+    KeepIdle: Duration, Gettable, Settable, StreamOption => interval;
     /// `TCP_KEEPINTVL`: the time between keep-alive probes. Whole seconds, a fraction rounded
     /// up; zero and more than 32767 s are refused. Linux.
     #[doc(alias = "TCP_KEEPINTVL")]
-    KeepInterval: Duration, Gettable, Settable, StreamOption;
+    KeepInterval: Duration, Gettable, Settable, StreamOption => interval;
     /// `TCP_KEEPCNT`: how many unanswered keep-alive probes end the connection (1 to 127 on
     /// Linux). Linux.
     #[doc(alias = "TCP_KEEPCNT")]
@@ -27,7 +27,7 @@ options! {
     /// `None` is the system's default; `Some(ZERO)` is refused, since the kernel reads 0 as
     /// "the default". Linux.
     #[doc(alias = "TCP_USER_TIMEOUT")]
-    UserTimeout: Option<Duration>, Gettable, Settable, StreamOption;
+    UserTimeout: Option<Duration>, Gettable, Settable, StreamOption => millis;
     /// `TCP_CORK`: hold back partial segments until the cork is removed (or 200 ms pass), so
     /// a header and a body written apart leave in one segment. Linux.
     #[doc(alias = "TCP_CORK")]
