@@ -2,7 +2,7 @@
 
 use core::net::IpAddr;
 
-use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
+use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr, Wait};
 
 use crate::base::addr::{canonical, present, wire};
 use crate::base::clock::SYN_TIMEOUT;
@@ -87,7 +87,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         match s.phase {
             Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
             Phase::SynSent { .. } if s.stream.connect_waiting => {
-                return Err(self.would_block(true, timeout));
+                return Err(self.would_block(true, timeout, Wait::Connect));
             }
             Phase::SynSent { .. } => return Err(Error::new(ErrorKind::AlreadyInProgress)),
             Phase::Connected if s.stream.connect_waiting => {
@@ -135,7 +135,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
         if self.queue_full(target)? {
             // Linux makes a Unix client wait for room (up to SO_SNDTIMEO), or EAGAIN.
-            return Err(self.would_block(!nonblocking, timeout));
+            return Err(self.would_block(!nonblocking, timeout, Wait::Connect));
         }
         let remote = t.local;
         self.sock_mut(h)?.remote = remote;
@@ -230,7 +230,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 // Another thread's `accept` may make room: wait for it (see
                 // `connect_gave_up` for when it does not come).
                 self.sock_mut(h)?.stream.connect_waiting = true;
-                return Err(self.would_block(true, timeout));
+                return Err(self.would_block(true, timeout, Wait::Connect));
             }
             return match timeout {
                 // SO_SNDTIMEO bounds a blocking connect; Linux then says EINPROGRESS and
@@ -364,14 +364,15 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         Ok(())
     }
 
-    /// `accept(fd)`: the oldest waiting connection. Blocking with nobody to connect, it
-    /// gives up as every blocking call does here (see `would_block`), after `SO_RCVTIMEO`.
-    pub(crate) fn accept(&mut self, h: Handle) -> Result<(Handle, SocketAddr)> {
+    /// `accept4(fd, .., nonblocking ? SOCK_NONBLOCK : 0)`: the oldest waiting connection, in
+    /// the mode asked for. Blocking with nobody to connect, it gives up as every blocking call
+    /// does here (see `would_block`): after `SO_RCVTIMEO`, or at once with a deadlock.
+    pub(crate) fn accept(&mut self, h: Handle, nonblocking: bool) -> Result<(Handle, SocketAddr)> {
         let l = self.sock(h)?;
         if !l.is_listening() {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        let (nonblocking, timeout, domain) = (l.nonblocking, l.opts.recv_timeout, l.domain);
+        let (waits, timeout, domain) = (!l.nonblocking, l.opts.recv_timeout, l.domain);
         let first = self
             .handles()
             .filter_map(|c| {
@@ -380,10 +381,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             })
             .min_by_key(|(seq, _)| *seq);
         let Some((_, child)) = first else {
-            return Err(self.would_block(!nonblocking, timeout));
+            return Err(self.would_block(waits, timeout, Wait::Connection));
         };
         let c = self.sock_mut(child)?;
         c.parent = None;
+        c.nonblocking = nonblocking;
         let peer = c.remote.unwrap_or(SocketAddr::unspecified(domain));
         if let Some(conn) = c.conn {
             self.emit(EventKind::Accept { conn });
