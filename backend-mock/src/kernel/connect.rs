@@ -2,7 +2,7 @@
 
 use core::net::IpAddr;
 
-use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
+use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr, Wait};
 
 use crate::base::addr::{canonical, present, wire};
 use crate::base::clock::SYN_TIMEOUT;
@@ -85,7 +85,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         match s.phase {
             Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
             Phase::SynSent { .. } if s.stream.connect_waiting => {
-                return Err(self.would_block(true, timeout));
+                return Err(self.would_block(true, timeout, Wait::Connect));
             }
             Phase::SynSent { .. } => return Err(Error::new(ErrorKind::AlreadyInProgress)),
             Phase::Connected if s.stream.connect_waiting => {
@@ -133,7 +133,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         if self.queue_full(target)? {
             // Linux makes a Unix client wait for room (up to SO_SNDTIMEO), or EAGAIN.
-            return Err(self.would_block(!nonblocking, timeout));
+            return Err(self.would_block(!nonblocking, timeout, Wait::Connect));
         }
         let remote = t.local;
         self.sock_mut(h)?.remote = remote;
@@ -228,7 +228,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 // Another thread's `accept` may make room: wait for it (see
                 // `connect_gave_up` for when it does not come).
                 self.sock_mut(h)?.stream.connect_waiting = true;
-                return Err(self.would_block(true, timeout));
+                return Err(self.would_block(true, timeout, Wait::Connect));
             }
             return match timeout {
                 // SO_SNDTIMEO bounds a blocking connect; Linux then says EINPROGRESS and
@@ -366,19 +366,21 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         Ok(())
     }
 
-    /// `accept(fd)`: the oldest waiting connection. Blocking with nobody to connect, it
-    /// gives up as every blocking call does here (see `would_block`), after `SO_RCVTIMEO`.
-    pub(crate) fn accept(&mut self, h: Handle) -> Result<(Handle, SocketAddr)> {
+    /// `accept4(fd, .., nonblocking ? SOCK_NONBLOCK : 0)`: the oldest waiting connection, in
+    /// the mode asked for. Blocking with nobody to connect, it gives up as every blocking call
+    /// does here (see `would_block`): after `SO_RCVTIMEO`, or at once with a deadlock.
+    pub(crate) fn accept(&mut self, h: Handle, nonblocking: bool) -> Result<(Handle, SocketAddr)> {
         let l = self.sock(h)?;
         if !l.is_listening() {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        let (nonblocking, timeout, domain) = (l.nonblocking, l.opts.recv_timeout, l.domain);
+        let (waits, timeout, domain) = (!l.nonblocking, l.opts.recv_timeout, l.domain);
         let Some(child) = self.waiting(h).next() else {
-            return Err(self.would_block(!nonblocking, timeout));
+            return Err(self.would_block(waits, timeout, Wait::Connection));
         };
         self.unqueue(child, h);
         let c = self.sock_mut(child)?;
+        c.nonblocking = nonblocking;
         let peer = c.remote.unwrap_or(SocketAddr::unspecified(domain));
         if let Some(conn) = c.conn {
             self.emit(EventKind::Accept { conn });

@@ -2,7 +2,7 @@
 
 use core::net::{IpAddr, Ipv4Addr};
 
-use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr};
+use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr, Wait};
 
 use crate::base::addr::{canonical, present};
 use crate::base::handle::Handle;
@@ -108,8 +108,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
-        if to.is_some_and(|a| a.domain() != s.domain) {
-            return Err(Error::new(ErrorKind::InvalidInput));
+        if let Some(to) = to {
+            to.check_domain(s.domain)?;
         }
         if s.is_unix() {
             return self.unix_send(h, bufs, total, to, flags);
@@ -220,7 +220,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
         if t.dgrams.is_full() || t.rx.room(t.rx_limit()) < total {
-            return Err(self.would_block(blocking, timeout));
+            return Err(self.would_block(blocking, timeout, Wait::Room));
         }
         let to = t.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
         self.emit_bytes(datagram(from, to), bufs, total);
@@ -382,9 +382,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             // Nothing yet: a blocking call waits for the next datagram on its way.
             None if self.wait_arrival(h, blocking, timeout) => match arrived(self) {
                 Some(rec) => rec,
-                None => return Err(self.would_block(blocking, timeout)),
+                None => return Err(self.would_block(blocking, timeout, Wait::Data)),
             },
-            None => return Err(self.would_block(blocking, timeout)),
+            None => return Err(self.would_block(blocking, timeout, Wait::Data)),
         };
         let s = self.sock_mut(h)?;
         let len = scatter(&s.rx, 0, rec.len, bufs);

@@ -3,7 +3,7 @@
 
 use core::time::Duration;
 
-use anysock_core::{Error, ErrorKind, Result, SocketAddr, UnixAddr};
+use anysock_core::{Error, ErrorKind, Result, SocketAddr, UnixAddr, Wait};
 
 use crate::base::addr::wire;
 use crate::base::clock::Clock;
@@ -155,21 +155,34 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
     }
 
-    /// What a blocking call that cannot finish does on a network with nobody else to run:
-    /// it waits out its timeout, if it has one, on the virtual clock, then gives up with
-    /// `EAGAIN` (as Linux does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires); without a timeout it
-    /// gives up at once.
+    /// The answer of a call that cannot finish now, `wait` saying what it waits for. A
+    /// non-blocking call gets `EAGAIN` ([`ErrorKind::WouldBlock`]). A blocking one, on a
+    /// network with nobody else to run, waits out its timeout, if it has one, on the virtual
+    /// clock, then gets `EAGAIN` too (as Linux does when `SO_RCVTIMEO`/`SO_SNDTIMEO`
+    /// expires); without a timeout it would wait for ever, and gets
+    /// [`ErrorKind::Deadlock`] at once ([`Error::deadlock`]`(wait)`).
     ///
     /// In a shared network the call instead notes that it has to wait (for another thread,
     /// at most `timeout` of real time) and the caller's retry loop waits; the clock stays.
-    pub(crate) fn would_block(&mut self, blocking: bool, timeout: Option<Duration>) -> Error {
-        if blocking {
-            if self.threads {
-                self.blocked = Some(Blocked { timeout });
-            } else if let Some(t) = timeout {
-                self.advance(t);
-            }
+    pub(crate) fn would_block(
+        &mut self,
+        blocking: bool,
+        timeout: Option<Duration>,
+        wait: Wait,
+    ) -> Error {
+        if !blocking {
+            return Error::new(ErrorKind::WouldBlock);
         }
-        Error::new(ErrorKind::WouldBlock)
+        if self.threads {
+            self.blocked = Some(Blocked { timeout });
+            return Error::new(ErrorKind::WouldBlock);
+        }
+        match timeout {
+            Some(t) => {
+                self.advance(t);
+                Error::new(ErrorKind::WouldBlock)
+            }
+            None => Error::deadlock(wait),
+        }
     }
 }

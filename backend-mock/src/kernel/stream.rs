@@ -1,7 +1,9 @@
 //! Moving bytes on a connected stream: write, read, shutdown, as Linux does for TCP and Unix
 //! streams (the differences are noted where they are).
 
-use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr};
+use anysock_core::{
+    Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr, Wait,
+};
 
 use crate::base::flight::HELD;
 use crate::base::handle::Handle;
@@ -44,7 +46,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::NotConnected))
             }
-            Phase::SynSent { .. } => return Err(self.would_block(blocking, timeout)),
+            Phase::SynSent { .. } => {
+                if self.wait_arrival(h, blocking, timeout) {
+                    // The connect's outcome is in: write as that left the stream.
+                    return self.stream_write(h, bufs, flags);
+                }
+                return Err(self.would_block(blocking, timeout, Wait::Connect));
+            }
             Phase::Connected => {}
         }
         if total == 0 {
@@ -116,7 +124,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Err(Error::new(ErrorKind::MessageTooLong));
             }
             if p.dgrams.is_full() || p.rx.room(limit) < total {
-                return Err(self.would_block(blocking, timeout));
+                return Err(self.would_block(blocking, timeout, Wait::Room));
             }
             for buf in bufs {
                 p.rx.push(buf, limit);
@@ -134,7 +142,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             total
         } else {
             if p.rx.room(limit) == 0 {
-                return Err(self.would_block(blocking, timeout));
+                return Err(self.would_block(blocking, timeout, Wait::Room));
             }
             let cap = plan
                 .chunk()
@@ -231,7 +239,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Ok(got);
             }
         }
-        Err(self.would_block(blocking, timeout))
+        Err(self.would_block(blocking, timeout, Wait::Data))
     }
 
     /// A stream read at the current time; `None` when it would have to wait. Ancillary data

@@ -60,9 +60,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
     }
 
-    /// A blocking call found nothing to read on `h`: if bytes are on their way and arrive
-    /// within `timeout`, the clock moves to their arrival (the call waits for them) and the
-    /// result is `true`, so the call looks again.
+    /// A blocking call found nothing to read on `h` (or `h` still connecting): if bytes are on
+    /// their way and arrive within `timeout`, the clock moves to their arrival (the call waits
+    /// for them) and the result is `true`, so the call looks again. With one thread, a
+    /// `connect` still waiting for an answer is waited for the same way: nobody can accept it
+    /// meanwhile, so its `SYN`s time out, and the call looks again to find that outcome.
     pub(crate) fn wait_arrival(
         &mut self,
         h: Handle,
@@ -70,7 +72,14 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         timeout: Option<Duration>,
     ) -> bool {
         let now = self.clock.now();
-        let Some(at) = self.sock(h).ok().and_then(|s| s.next_arrival(now)) else {
+        let Ok(s) = self.sock(h) else {
+            return false;
+        };
+        let connect_ends = match s.phase {
+            Phase::SynSent { deadline, .. } if !self.threads => Some(deadline),
+            _ => None,
+        };
+        let Some(at) = s.next_arrival(now).into_iter().chain(connect_ends).min() else {
             return false;
         };
         let wait = at.saturating_sub(now);
