@@ -439,12 +439,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     pub(crate) fn arm_reset(&mut self, conn: crate::trace::ConnId, after: u64) -> bool {
         let mut found = false;
         // A setup call, made once per script: it looks at every socket.
-        for slot in self.slots.items.iter_mut() {
-            if let Some(s) = slot.sock.as_mut() {
-                if s.conn == Some(conn) {
-                    s.reset_after = Some(after);
-                    found = true;
-                }
+        for s in self.slots.open_socks_mut() {
+            if s.conn == Some(conn) {
+                s.reset_after = Some(after);
+                found = true;
             }
         }
         found

@@ -6,6 +6,7 @@ use core::time::Duration;
 use anysock_core::SocketAddr;
 
 use crate::base::flight::HELD;
+use crate::base::handle::Handle;
 use crate::kernel::state::State;
 use crate::kernel::table::faults::Fate;
 use crate::trace::plan::{FaultPlan, Script};
@@ -69,20 +70,42 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         self.clock.now().saturating_add(delay)
     }
 
-    /// When stream bytes written now from host `from` to host `to` arrive: held ([`HELD`])
-    /// across a partition, else after the plan's latency (TCP only: `plan` is empty for Unix).
+    /// When stream bytes written now on `h`, from host `from` to host `to`, arrive: held
+    /// ([`HELD`]) across a partition, else after the plan's latency (TCP only: `plan` is empty
+    /// for Unix).
     pub(crate) fn stream_arrival(
         &mut self,
+        h: Handle,
         from: usize,
         to: usize,
         plan: &FaultPlan,
-        src: SocketAddr,
-        dst: SocketAddr,
     ) -> Duration {
         if self.faults.is_cut(from, to) {
-            self.emit_fault(Fault::Partition, src, dst);
+            self.emit_stream_fault(Fault::Partition, h, false);
             return HELD;
         }
-        self.arrival(plan, None, src, dst)
+        let delay = if plan.has_latency() {
+            self.faults.draw_latency(plan)
+        } else {
+            Duration::ZERO
+        };
+        if !delay.is_zero() {
+            self.emit_stream_fault(Fault::Latency(delay), h, false);
+        }
+        self.clock.now().saturating_add(delay)
+    }
+
+    /// Records a fault applied to the stream of `h`: to what it sends, or (`inbound`) to what
+    /// it receives. The addresses are looked up only when a tracer takes the event.
+    pub(crate) fn emit_stream_fault(&mut self, fault: Fault, h: Handle, inbound: bool) {
+        if !self.outbox.on {
+            return;
+        }
+        let (local, remote) = self.ends(h);
+        if inbound {
+            self.emit_fault(fault, remote, local);
+        } else {
+            self.emit_fault(fault, local, remote);
+        }
     }
 }

@@ -24,11 +24,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 let Some(h) = self.slots.handle_at(i) else {
                     continue;
                 };
-                let Some(s) = self.slots.get_mut(h) else {
+                let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
                     continue;
                 };
-                if across(s.host, s.peer_host) && s.flights.is_held() {
-                    s.flights.release(now);
+                if across(s.host, s.peer_host) && s.flights.is_held(&bulk.chunks) {
+                    s.flights.release(&mut bulk.chunks, now);
                     self.unhold(h);
                     self.rearm(h);
                 }

@@ -17,7 +17,7 @@ use crate::kernel::table::hosts::Hosts;
 use crate::kernel::table::paths::Paths;
 use crate::kernel::table::rights::{InFlight, Landed};
 use crate::kernel::table::slots::Slots;
-use crate::kernel::table::sock::Sock;
+use crate::kernel::table::sock::{Bulk, Sock};
 use crate::kernel::table::wait::{Blocked, DEFAULT_MAX_WAIT};
 use crate::trace::outbox::Outbox;
 use crate::trace::{ConnId, EventKind, Fault};
@@ -110,6 +110,23 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             .ok_or(Error::new(ErrorKind::BadDescriptor))
     }
 
+    /// Socket `h` with its bytes and records.
+    pub(crate) fn sock_bulk(&self, h: Handle) -> Result<(&Sock<B, Q>, &Bulk<B, Q>)> {
+        self.slots
+            .with_bulk(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))
+    }
+
+    /// Socket `h` with its bytes and records, to change them.
+    pub(crate) fn sock_bulk_mut(
+        &mut self,
+        h: Handle,
+    ) -> Result<(&mut Sock<B, Q>, &mut Bulk<B, Q>)> {
+        self.slots
+            .with_bulk_mut(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))
+    }
+
     pub(crate) fn next_seq(&mut self) -> u64 {
         self.seq = self.seq.wrapping_add(1);
         self.seq
@@ -141,6 +158,14 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let conn = ConnId(self.next_conn);
         self.next_conn = self.next_conn.saturating_add(1);
         conn
+    }
+
+    /// `h`'s address, or the unnamed address if it has none (a Unix record's sender).
+    pub(crate) fn local_or_unnamed(&self, h: Handle) -> SocketAddr {
+        match self.sock(h).ok().and_then(|s| s.local) {
+            Some(local) => local,
+            None => SocketAddr::Unix(UnixAddr::unnamed()),
+        }
     }
 
     /// A connected socket's two ends as they appear on the wire: (this end, the peer).

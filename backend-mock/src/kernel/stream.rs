@@ -1,9 +1,7 @@
 //! Moving bytes on a connected stream: write, read, shutdown, as Linux does for TCP and Unix
 //! streams (the differences are noted where they are).
 
-use anysock_core::{
-    Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr, Wait,
-};
+use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, Type, Wait};
 
 use crate::base::flight::HELD;
 use crate::base::handle::Handle;
@@ -97,18 +95,17 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         };
         let tx_limit = s.tx_limit();
         let seqpacket = s.ty == Type::SeqPacket;
-        let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
-        let (host, peer_host, conn, sent, reset_after) =
-            (s.host, s.peer_host, s.conn, s.sent, s.reset_after);
+        let (host, peer_host, reset_after) = (s.host, s.peer_host, s.reset_after);
+        // Only a connection armed to reset counts what it carried.
+        let sent = if reset_after.is_some() { s.sent } else { 0 };
         let plan = if tcp {
             self.faults.plan(host, peer_host)
         } else {
             FaultPlan::NONE
         };
         let now = self.clock.now();
-        let p = self.sock_mut(peer)?;
-        let carried = sent.saturating_add(p.sent);
-        let allowance = reset_after.map(|n| n.saturating_sub(carried));
+        let (p, bulk) = self.sock_bulk_mut(peer)?;
+        let allowance = reset_after.map(|n| n.saturating_sub(sent.saturating_add(p.sent)));
         if allowance == Some(0) {
             self.reset_connection(h, peer);
             let e = self.sock_mut(h)?.take_error();
@@ -127,14 +124,19 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Err(self.would_block(blocking, timeout, Wait::Room));
             }
             for buf in bufs {
-                p.rx.push(buf, limit);
+                p.rx.push(&mut bulk.bytes, buf, limit);
             }
-            p.dgrams.push(Record {
-                len: total,
-                from,
-                at: now,
-                tag: Tag::None,
-            });
+            let from = self.local_or_unnamed(h);
+            let (p, bulk) = self.sock_bulk_mut(peer)?;
+            p.dgrams.push(
+                &mut bulk.records,
+                Record {
+                    len: total,
+                    from,
+                    at: now,
+                    tag: Tag::None,
+                },
+            );
             landed = Landed::Record {
                 holder: peer,
                 index: p.dgrams.len().saturating_sub(1),
@@ -150,7 +152,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let mut done = 0;
             for buf in bufs {
                 let want = buf.len().min(cap - done);
-                let n = p.rx.push(buf.get(..want).unwrap_or_default(), limit);
+                let n =
+                    p.rx.push(&mut bulk.bytes, buf.get(..want).unwrap_or_default(), limit);
                 done += n;
                 if n < buf.len() {
                     break;
@@ -164,8 +167,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             done
         };
         self.landed = Some(landed);
-        let (local, remote) = self.ends(h);
+        let conn = if self.outbox.on {
+            self.sock(h)?.conn
+        } else {
+            None
+        };
         if let Some(conn) = conn {
+            let (local, remote) = self.ends(h);
             let data = EventKind::Data {
                 conn,
                 from: local,
@@ -175,11 +183,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             self.emit_bytes(data, bufs, done);
         }
         if total > done && done == plan.chunk() {
-            self.emit_fault(Fault::ShortIo, local, remote);
+            self.emit_stream_fault(Fault::ShortIo, h, false);
         }
-        let at = self.stream_arrival(host, peer_host, &plan, local, remote);
-        let p = self.sock_mut(peer)?;
-        p.flights.add(now, done, at);
+        let at = self.stream_arrival(h, host, peer_host, &plan);
+        let (p, bulk) = self.sock_bulk_mut(peer)?;
+        p.flights.add(&mut bulk.chunks, now, done, at);
         if at == HELD {
             self.hold(peer);
         } else if at > now {
@@ -261,7 +269,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             usize::MAX
         };
         let now = self.clock.now();
-        let s = self.sock_mut(h)?;
+        let (s, bulk) = self.sock_bulk_mut(h)?;
         match s.phase {
             // Linux: `ENOTCONN` for an unconnected TCP socket, `EINVAL` for a Unix one.
             Phase::Idle | Phase::Listening { .. } if tcp => {
@@ -281,12 +289,15 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Ok(Some(nothing));
         }
         let peek = flags.contains(MsgFlags::PEEK);
-        if let Some(rec) = s.dgrams.front().filter(|r| r.at <= now) {
+        // A byte stream has no records; only seqpacket looks at them.
+        let records = s.ty == Type::SeqPacket && s.dgrams.len() > 0;
+        let first = records.then(|| s.dgrams.front(&bulk.records)).flatten();
+        if let Some(rec) = first.filter(|r| r.at <= now) {
             // Seqpacket: one record per read; a cut one loses its rest, as a datagram does.
-            let len = scatter(&s.rx, 0, rec.len, bufs);
+            let len = scatter(&s.rx, &bulk.bytes, 0, rec.len, bufs);
             if !peek {
                 s.rx.consume(rec.len);
-                s.dgrams.pop();
+                s.dgrams.pop(&mut bulk.records);
             }
             self.put_control(h, rec.tag, ctl, peek);
             return Ok(Some(Read {
@@ -294,11 +305,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 truncated: len < rec.len,
             }));
         }
-        let readable = if s.dgrams.len() > 0 {
-            0
-        } else {
-            s.readable(now)
-        };
+        let readable = if records { 0 } else { s.readable(bulk, now) };
         if readable > 0 {
             let head = s.rx_head;
             let want = readable.min(cap).min(total);
@@ -313,25 +320,27 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 let stop = pos.saturating_add(n as u64).saturating_sub(head);
                 want.min(usize::try_from(stop).unwrap_or(usize::MAX))
             });
-            let s = self.sock_mut(h)?;
-            let len = scatter(&s.rx, 0, upto, bufs);
+            let (s, bulk) = self.sock_bulk_mut(h)?;
+            let len = scatter(&s.rx, &bulk.bytes, 0, upto, bufs);
             if !peek {
                 s.rx.consume(len);
                 s.rx_head = s.rx_head.saturating_add(len as u64);
             }
+            let credentials = s.is_unix() && s.opts.pass_cred;
             let reached = passed.filter(|&(_, pos, _)| pos < head.saturating_add(len as u64));
             let tag = reached.map_or(Tag::None, |(id, _, _)| Tag::Rights(id));
-            self.put_control_as(h, tag, ctl, peek, len > 0);
+            if credentials || tag != Tag::None {
+                self.put_control_as(h, tag, ctl, peek, len > 0);
+            }
             if len == cap && readable > cap && total > cap {
-                let (local, remote) = self.ends(h);
-                self.emit_fault(Fault::ShortIo, remote, local);
+                self.emit_stream_fault(Fault::ShortIo, h, true);
             }
             return Ok(Some(Read {
                 len,
                 truncated: false,
             }));
         }
-        if s.flights.pending(now) > 0 || s.dgrams.len() > 0 {
+        if s.flights.pending(&bulk.chunks, now) > 0 || records {
             // More is on its way, and end of stream or an error only come after it.
             return Ok(None);
         }

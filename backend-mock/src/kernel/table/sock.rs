@@ -4,10 +4,10 @@ use core::time::Duration;
 
 use anysock_core::{Domain, ErrorKind, SocketAddr, Type};
 
-use crate::base::flight::Flights;
+use crate::base::flight::{Chunks, Flights, NO_CHUNKS};
 use crate::base::handle::Handle;
 use crate::base::list::List;
-use crate::base::queue::Queue;
+use crate::base::queue::{Queue, Records};
 use crate::base::ring::Ring;
 use crate::trace::ConnId;
 
@@ -38,27 +38,29 @@ pub(crate) enum Phase {
 }
 
 /// The options `setsockopt` stores. Buffer sizes are kept as Linux reports them (doubled).
+/// What every read or write looks at comes first (see [`Sock`]).
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 pub(crate) struct Opts {
+    pub(crate) recv_timeout: Option<Duration>,
+    pub(crate) send_timeout: Option<Duration>,
+    pub(crate) rcvbuf: usize,
+    pub(crate) sndbuf: usize,
+    /// `SO_PASSCRED`: attach the sender's credentials to each message received.
+    pub(crate) pass_cred: bool,
     pub(crate) reuse_addr: bool,
     pub(crate) reuse_port: bool,
     pub(crate) keepalive: bool,
     pub(crate) broadcast: bool,
     pub(crate) nodelay: bool,
     pub(crate) v6only: bool,
-    pub(crate) linger: Option<Duration>,
-    pub(crate) recv_timeout: Option<Duration>,
-    pub(crate) send_timeout: Option<Duration>,
-    pub(crate) rcvbuf: usize,
-    pub(crate) sndbuf: usize,
-    pub(crate) ttl: u32,
-    pub(crate) hops: u32,
-    /// `SO_PASSCRED`: attach the sender's credentials to each message received.
-    pub(crate) pass_cred: bool,
     /// `IP_PKTINFO`: attach an IPv4 datagram's destination and interface.
     pub(crate) pktinfo: bool,
     /// `IPV6_RECVPKTINFO`: attach a datagram's destination and interface, as IPv6.
     pub(crate) recv_pktinfo: bool,
+    pub(crate) ttl: u32,
+    pub(crate) hops: u32,
+    pub(crate) linger: Option<Duration>,
 }
 
 impl Opts {
@@ -111,50 +113,63 @@ pub(crate) struct Stream {
 }
 
 /// One simulated socket.
+///
+/// The fields are in the order a read or a write touches them (`repr(C)` keeps that order,
+/// `align(64)` starts each socket on a cache line): the first three lines hold all a stream
+/// read or write of this socket looks at (the state, the peer, the counts of its receive
+/// ring and of its bytes in flight, its timeouts and buffer sizes), then comes what only
+/// datagrams, tracing, setup and teardown use. The bytes, records and chunks themselves are
+/// in the socket's [`Bulk`], in another table. A network of a thousand hosts keeps its
+/// sockets out of the processor's caches, and this is what keeps a message from costing more
+/// there.
 #[derive(Debug)]
+#[repr(C, align(64))]
 pub(crate) struct Sock<const B: usize, const Q: usize> {
-    pub(crate) host: usize,
-    pub(crate) domain: Domain,
-    pub(crate) ty: Type,
-    pub(crate) nonblocking: bool,
-    /// `getsockname`, once bound (explicitly or by an implicit bind).
-    pub(crate) local: Option<SocketAddr>,
-    /// `getpeername`: the connected peer's address.
-    pub(crate) remote: Option<SocketAddr>,
-    /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
-    pub(crate) peer: Option<Handle>,
     pub(crate) phase: Phase,
-    /// A connection waiting in this listener's accept queue.
-    pub(crate) parent: Option<Handle>,
-    /// Arrival order, for the accept queue and for `SYN`s waiting for room (FIFO).
-    pub(crate) seq: u64,
-    pub(crate) stream: Stream,
-    /// `SO_ERROR`: reported once, by the next call that looks at it.
-    pub(crate) so_error: Option<ErrorKind>,
-    pub(crate) opts: Opts,
-    /// Bytes received and not yet read.
-    pub(crate) rx: Ring<B>,
-    /// For datagram sockets: where each datagram in `rx` starts and who sent it.
-    pub(crate) dgrams: Queue<Q>,
-    /// For streams: the bytes at the end of `rx` that have not arrived yet.
-    pub(crate) flights: Flights,
-    /// A connected stream's number in the trace.
-    pub(crate) conn: Option<ConnId>,
+    pub(crate) host: usize,
     /// The host at the other end of a connected stream (whose fault plan applies).
     pub(crate) peer_host: usize,
     /// Bytes this end has written on its connection.
     pub(crate) sent: u64,
+    /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
+    /// descriptors passed with a write are found again.
+    pub(crate) rx_head: u64,
     /// Bytes the connection may carry, both ways together, before the network resets it.
     pub(crate) reset_after: Option<u64>,
+    /// Bytes received and not yet read (their counts; the bytes are in the [`Bulk`]).
+    pub(crate) rx: Ring<B>,
+    /// For streams: the bytes at the end of `rx` that have not arrived yet (their count; the
+    /// chunks are in the [`Bulk`]).
+    pub(crate) flights: Flights,
+    /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
+    pub(crate) peer: Option<Handle>,
+    pub(crate) stream: Stream,
+    /// `SO_ERROR`: reported once, by the next call that looks at it.
+    pub(crate) so_error: Option<ErrorKind>,
+    pub(crate) nonblocking: bool,
+    pub(crate) domain: Domain,
+    pub(crate) ty: Type,
+    /// Its timeouts and buffer sizes end the third cache line.
+    pub(crate) opts: Opts,
+    /// For datagram and seqpacket sockets: where each record in `rx` starts and who sent it
+    /// (its counts; the records are in the [`Bulk`]).
+    pub(crate) dgrams: Queue<Q>,
+    /// A connected stream's number in the trace.
+    pub(crate) conn: Option<ConnId>,
+    /// `getsockname`, once bound (explicitly or by an implicit bind).
+    pub(crate) local: Option<SocketAddr>,
+    /// `getpeername`: the connected peer's address.
+    pub(crate) remote: Option<SocketAddr>,
+    /// A connection waiting in this listener's accept queue.
+    pub(crate) parent: Option<Handle>,
+    /// Arrival order, for the accept queue and for `SYN`s waiting for room (FIFO).
+    pub(crate) seq: u64,
     /// Handles open on this socket: the objects that own it (a connection waiting in an
     /// accept queue counts its listener's hold as one). The socket closes when the last one
     /// is dropped and no message in flight carries it (see `rights.rs`).
     pub(crate) owners: u32,
     /// Messages not yet received that carry this socket (`SCM_RIGHTS` in flight).
     pub(crate) inflight: u32,
-    /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
-    /// descriptors passed with a write are found again.
-    pub(crate) rx_head: u64,
     /// A listener's connections waiting to be accepted, oldest first (links: `queue`).
     pub(crate) accepts: List,
     /// A listener's `connect`s waiting for room in its queue, oldest first (links: `queue`).
@@ -163,6 +178,26 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) path: Option<u32>,
     /// Scratch for finding the sockets no owner can reach (see `rights.rs`).
     pub(crate) reached: bool,
+}
+
+/// What a socket holds in bulk, in a table of its own: the bytes of its receive ring (whose
+/// first cache line is all a short message touches), the chunks of its bytes in flight and
+/// the records of its datagram queue.
+#[derive(Debug)]
+pub(crate) struct Bulk<const B: usize, const Q: usize> {
+    pub(crate) bytes: [u8; B],
+    pub(crate) chunks: Chunks,
+    pub(crate) records: Records<Q>,
+}
+
+impl<const B: usize, const Q: usize> Bulk<B, Q> {
+    pub(crate) const fn new() -> Self {
+        Bulk {
+            bytes: [0; B],
+            chunks: NO_CHUNKS,
+            records: [None; Q],
+        }
+    }
 }
 
 impl<const B: usize, const Q: usize> Sock<B, Q> {
@@ -207,29 +242,37 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
         }
     }
 
-    /// The next time queued bytes arrive after `now`, if any are on their way.
-    pub(crate) fn next_arrival(&self, now: Duration) -> Option<Duration> {
-        let dgram = self.dgrams.iter().map(|r| r.at).find(|&at| at > now);
-        let stream = self.flights.next_arrival(now);
+    /// The next time queued bytes arrive after `now`, if any are on their way (`bulk`: the
+    /// socket's).
+    pub(crate) fn next_arrival(&self, bulk: &Bulk<B, Q>, now: Duration) -> Option<Duration> {
+        let dgram = self
+            .dgrams
+            .iter(&bulk.records)
+            .map(|r| r.at)
+            .find(|&at| at > now);
+        let stream = self.flights.next_arrival(&bulk.chunks, now);
         dgram.into_iter().chain(stream).min()
     }
 
     /// The next time this socket changes by itself after `now`: bytes or a datagram arrive,
     /// or a `connect` retrying its `SYN` gives up.
-    pub(crate) fn next_event(&self, now: Duration) -> Option<Duration> {
+    pub(crate) fn next_event(&self, bulk: &Bulk<B, Q>, now: Duration) -> Option<Duration> {
         let timer = match self.phase {
             Phase::SynSent { deadline, .. } => Some(deadline),
             _ => None,
         };
-        match (timer, self.next_arrival(now)) {
+        match (timer, self.next_arrival(bulk, now)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
     }
 
-    /// Stream bytes that can be read at `now` (the rest are on their way).
-    pub(crate) fn readable(&self, now: Duration) -> usize {
-        self.rx.len().saturating_sub(self.flights.pending(now))
+    /// Stream bytes that can be read at `now` (the rest are on their way; `bulk`: the
+    /// socket's).
+    pub(crate) fn readable(&self, bulk: &Bulk<B, Q>, now: Duration) -> usize {
+        self.rx
+            .len()
+            .saturating_sub(self.flights.pending(&bulk.chunks, now))
     }
 
     pub(crate) fn is_tcp(&self) -> bool {
