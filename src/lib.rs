@@ -16,6 +16,8 @@
 //! | `mock` | yes | `anysock::mock` (the deterministic in-memory network) |
 //! | `std` | yes | `From<Error> for std::io::Error`; the POSIX backend's std interop; the mock's thread-safe `SharedNet` |
 //! | `nal` | no | `anysock::nal`: any stack through embedded-nal 0.9's traits |
+//! | `async-io`, `tokio` | no | `anysock::posix::asynch`: the POSIX async stacks on either reactor (both bring `posix`) |
+//! | `nal-async` | no | `anysock::nal_async`: any async stack through embedded-nal-async 0.9's traits |
 //!
 //! Without default features the facade is [`anysock_core`] alone — no libc, no backend — so a
 //! `no_std` protocol crate depends on it with `default-features = false`, writes its code over
@@ -29,7 +31,9 @@
 //! The C calls and the lecture's walk-through, with examples that run, are on
 //! [`anysock_core`]'s front page. With the feature `nal`, the module `anysock::nal` presents any
 //! stack through embedded-nal 0.9's traits, so crates written for embedded-nal run on these
-//! backends too.
+//! backends too. With the feature `nal-async`, `anysock::nal_async` does the same for
+//! embedded-nal-async 0.9 over any async stack ([`asynch::Stack`]); the POSIX async stacks
+//! come with the features `async-io` and `tokio` (`anysock::posix::asynch`).
 //!
 //! ```
 //! # #[cfg(feature = "posix")] {
@@ -69,6 +73,9 @@ pub mod mock {
 
 #[cfg(feature = "nal")]
 pub mod nal;
+
+#[cfg(feature = "nal-async")]
+pub mod nal_async;
 
 /// The backend used when a program does not choose one: the operating system's sockets.
 /// Feature `posix`.

@@ -1,0 +1,460 @@
+//! Connections: `listen`, stream `connect` (TCP and Unix), the accept queue, and `accept`.
+
+use core::net::IpAddr;
+
+use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr, Wait};
+
+use crate::base::addr::{canonical, present, wire};
+use crate::base::clock::SYN_TIMEOUT;
+use crate::base::handle::Handle;
+use crate::kernel::ports::Cover;
+use crate::kernel::state::State;
+use crate::kernel::table::sock::Phase;
+use crate::kernel::table::wait::{gave_up, Expiry};
+use crate::trace::EventKind;
+
+impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+    /// `listen(fd, backlog)`. The backlog is clamped to `Q`; as on Linux, `backlog + 1`
+    /// connections may wait (the queue is full when more than `backlog` wait).
+    pub(crate) fn listen(&mut self, h: Handle, backlog: u32) -> Result<()> {
+        let s = self.sock(h)?;
+        if s.ty == Type::Datagram {
+            return Err(Error::new(ErrorKind::Unsupported));
+        }
+        if s.phase != Phase::Idle {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        match s.local {
+            None if s.is_unix() => return Err(Error::new(ErrorKind::InvalidInput)),
+            // Linux binds an unbound TCP socket to the wildcard and an ephemeral port.
+            None => {
+                let any = SocketAddr::unspecified(s.domain);
+                self.bind(h, &any)?;
+            }
+            Some(local) => {
+                if !s.is_unix() {
+                    self.check_listen(h, &local)?;
+                }
+            }
+        }
+        let backlog = usize::try_from(backlog).unwrap_or(usize::MAX).min(Q);
+        self.sock_mut(h)?.phase = Phase::Listening { backlog };
+        Ok(())
+    }
+
+    /// Two listeners never share a port unless both have `SO_REUSEPORT`.
+    fn check_listen(&self, h: Handle, local: &SocketAddr) -> Result<()> {
+        let me = self.sock(h)?;
+        let Some(mine) = Cover::of(local, me.opts.v6only) else {
+            return Ok(());
+        };
+        let clash = self.handles().filter(|&o| o != h).any(|o| {
+            self.sock(o).is_ok_and(|o| {
+                o.host == me.host
+                    && o.is_tcp()
+                    && o.is_listening()
+                    && !(o.opts.reuse_port && me.opts.reuse_port)
+                    && o.local.is_some_and(|l| {
+                        l.port() == local.port()
+                            && Cover::of(&l, o.opts.v6only).is_some_and(|c| c.overlaps(mine))
+                    })
+            })
+        });
+        if clash {
+            return Err(Error::new(ErrorKind::AddrInUse));
+        }
+        Ok(())
+    }
+
+    /// Connections waiting in `listener`'s accept queue.
+    pub(crate) fn queued(&self, listener: Handle) -> usize {
+        self.handles()
+            .filter(|&c| self.sock(c).is_ok_and(|c| c.parent == Some(listener)))
+            .count()
+    }
+
+    fn queue_full(&self, listener: Handle) -> Result<bool> {
+        match self.sock(listener)?.phase {
+            Phase::Listening { backlog } => Ok(self.queued(listener) > backlog),
+            _ => Ok(true),
+        }
+    }
+
+    /// `connect(fd, addr)` for a stream socket.
+    pub(crate) fn connect_stream(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
+        let s = self.sock_mut(h)?;
+        let timeout = s.opts.send_timeout;
+        match s.phase {
+            Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
+            Phase::SynSent { .. } if s.stream.connect_waiting => {
+                return Err(self.would_block(true, timeout, Wait::Connect));
+            }
+            Phase::SynSent { .. } => return Err(Error::new(ErrorKind::AlreadyInProgress)),
+            Phase::Connected if s.stream.connect_waiting => {
+                // The wait is over: room was made (or the connection failed meanwhile).
+                s.stream.connect_waiting = false;
+                if s.stream.closed {
+                    return Err(Error::new(s.take_error().unwrap_or(ErrorKind::TimedOut)));
+                }
+                return Ok(());
+            }
+            Phase::Connected if s.stream.connect_unreported => {
+                // Linux's second `connect` after `EINPROGRESS` reports the outcome once.
+                s.stream.connect_unreported = false;
+                if s.stream.closed {
+                    return Err(Error::new(
+                        s.take_error().unwrap_or(ErrorKind::ConnectionAborted),
+                    ));
+                }
+                return Ok(());
+            }
+            Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
+            Phase::Idle => {}
+        }
+        match addr {
+            SocketAddr::Unix(u) => self.connect_unix(h, u),
+            _ => self.connect_tcp(h, addr),
+        }
+    }
+
+    fn connect_unix(&mut self, h: Handle, addr: &UnixAddr) -> Result<()> {
+        let s = self.sock(h)?;
+        let (host, ty, nonblocking, timeout) = (s.host, s.ty, s.nonblocking, s.opts.send_timeout);
+        let target = self.unix_target(host, addr)?;
+        let t = self.sock(target)?;
+        if t.ty != ty {
+            return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
+        }
+        if !t.is_listening() {
+            let client = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+            self.emit(EventKind::Refused {
+                client,
+                server: SocketAddr::Unix(*addr),
+            });
+            return Err(Error::new(ErrorKind::ConnectionRefused));
+        }
+        if self.queue_full(target)? {
+            // Linux makes a Unix client wait for room (up to SO_SNDTIMEO), or EAGAIN.
+            return Err(self.would_block(!nonblocking, timeout, Wait::Connect));
+        }
+        let remote = t.local;
+        self.sock_mut(h)?.remote = remote;
+        self.establish(h, target)
+    }
+
+    fn connect_tcp(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
+        let Some(dst) = addr.as_inet() else {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        };
+        let ip = canonical(dst.ip());
+        let s = self.sock(h)?;
+        let (host, domain, nonblocking, v6only, timeout, bound) = (
+            s.host,
+            s.domain,
+            s.nonblocking,
+            s.opts.v6only,
+            s.opts.send_timeout,
+            s.local,
+        );
+        if v6only && ip.is_ipv4() {
+            return Err(Error::new(ErrorKind::NetworkUnreachable));
+        }
+        let dst_host = self
+            .route(host, ip)
+            .ok_or(Error::new(ErrorKind::HostUnreachable))?;
+        let local = match bound {
+            Some(l) => l,
+            None => {
+                let port = self.ephemeral_port(h, ErrorKind::AddrNotAvailable)?;
+                present(self.source_ip(host, ip)?, port, domain)
+            }
+        };
+        // A socket bound to the wildcard shows its real source address once connected.
+        let local = match local.as_inet() {
+            Some(l) if l.ip().is_unspecified() => {
+                present(self.source_ip(host, ip)?, l.port(), domain)
+            }
+            _ => local,
+        };
+        let to_ip = if ip.is_unspecified() {
+            self.source_ip(host, ip)?
+        } else {
+            ip
+        };
+        let listener = self.find_listener(dst_host, to_ip, dst.port());
+        let cut = self.faults.is_cut(host, dst_host);
+        let seq = self.next_seq();
+        let now = self.clock.now();
+        let s = self.sock_mut(h)?;
+        s.local = Some(local);
+        let remote = present(to_ip, dst.port(), domain);
+        s.remote = Some(remote);
+        s.stream.connect_unreported = nonblocking;
+        if cut {
+            // The SYN is lost on the cut link; the kernel retries as for a full queue.
+            self.emit_fault(crate::trace::Fault::Partition, local, remote);
+        }
+        let listener = match listener {
+            Some(l) => l,
+            None if cut => h,
+            None => {
+                // The peer host answers the SYN with a reset.
+                self.emit(EventKind::Refused {
+                    client: wire(local),
+                    server: wire(remote),
+                });
+                let s = self.sock_mut(h)?;
+                s.phase = Phase::Connected;
+                s.stream.closed = true;
+                if nonblocking {
+                    s.so_error = Some(ErrorKind::ConnectionRefused);
+                    return Err(Error::new(ErrorKind::InProgress));
+                }
+                return Err(Error::new(ErrorKind::ConnectionRefused));
+            }
+        };
+        if cut || self.queue_full(listener)? {
+            // Linux drops the SYN and retries until SYN_TIMEOUT; room made meanwhile (an
+            // `accept`) lets the connection in, as a retry would.
+            let s = self.sock_mut(h)?;
+            s.phase = Phase::SynSent {
+                listener: (listener != h).then_some(listener),
+                host: dst_host,
+                deadline: now.saturating_add(SYN_TIMEOUT),
+            };
+            s.seq = seq;
+            if nonblocking {
+                return Err(Error::new(ErrorKind::InProgress));
+            }
+            if self.threads {
+                // Another thread's `accept` may make room: wait for it (see
+                // `connect_gave_up` for when it does not come).
+                self.sock_mut(h)?.stream.connect_waiting = true;
+                return Err(self.would_block(true, timeout, Wait::Connect));
+            }
+            return match timeout {
+                // SO_SNDTIMEO bounds a blocking connect; Linux then says EINPROGRESS and
+                // keeps connecting.
+                Some(t) if t < SYN_TIMEOUT => {
+                    self.advance(t);
+                    self.sock_mut(h)?.stream.connect_unreported = true;
+                    Err(Error::new(ErrorKind::InProgress))
+                }
+                _ => {
+                    self.advance(SYN_TIMEOUT);
+                    let s = self.sock_mut(h)?;
+                    Err(Error::new(s.take_error().unwrap_or(ErrorKind::TimedOut)))
+                }
+            };
+        }
+        self.establish(h, listener)?;
+        if nonblocking {
+            return Err(Error::new(ErrorKind::InProgress));
+        }
+        Ok(())
+    }
+
+    /// A blocking `connect` of a shared network waited for room in vain: when its
+    /// `SO_SNDTIMEO` passed, Linux says `EINPROGRESS` and keeps connecting; when the
+    /// network's bound passed, it fails with `ETIMEDOUT`, as if its `SYN`s went unanswered.
+    pub(crate) fn connect_gave_up(
+        &mut self,
+        h: Handle,
+        last: Result<()>,
+        why: Expiry,
+    ) -> Result<()> {
+        let Ok(s) = self.sock_mut(h) else { return last };
+        if !s.stream.connect_waiting {
+            return gave_up(last, why); // a Unix connect: it only retries
+        }
+        s.stream.connect_waiting = false;
+        match why {
+            Expiry::Timeout => {
+                s.stream.connect_unreported = true;
+                Err(Error::new(ErrorKind::InProgress))
+            }
+            Expiry::Bound => {
+                s.phase = Phase::Connected;
+                s.stream.closed = true;
+                Err(Error::new(ErrorKind::TimedOut))
+            }
+        }
+    }
+
+    /// The TCP listener a `SYN` to `ip:port` on `host` reaches: one bound to exactly `ip`
+    /// first, else one bound to a wildcard covering it; the lowest slot among equals (Linux
+    /// spreads over `SO_REUSEPORT` groups by hash).
+    pub(crate) fn find_listener(&self, host: usize, ip: IpAddr, port: u16) -> Option<Handle> {
+        let mut wildcard = None;
+        for h in self.handles() {
+            let Ok(s) = self.sock(h) else { continue };
+            if s.host != host || !s.is_tcp() || !s.is_listening() {
+                continue;
+            }
+            let Some(local) = s.local else { continue };
+            if local.port() != Some(port) {
+                continue;
+            }
+            match Cover::of(&local, s.opts.v6only) {
+                Some(Cover::One(own)) if own == ip => return Some(h),
+                Some(c) if c.covers(ip) => {
+                    wildcard.get_or_insert(h);
+                }
+                _ => {}
+            }
+        }
+        wildcard
+    }
+
+    /// Creates the server's end of a connection from `client` in `listener`'s accept queue
+    /// (the client's `local`/`remote` are already set).
+    fn establish(&mut self, client: Handle, listener: Handle) -> Result<()> {
+        let l = self.sock(listener)?;
+        let (host, domain, ty, opts, listen_addr) = (l.host, l.domain, l.ty, l.opts, l.local);
+        let c = self.sock(client)?;
+        let (client_host, tcp) = (c.host, c.is_tcp());
+        let (local, remote) = match (c.remote, c.local) {
+            (Some(SocketAddr::Unix(_)), client_addr) => (
+                listen_addr,
+                Some(client_addr.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()))),
+            ),
+            (Some(to), Some(from)) => {
+                let to = to
+                    .as_inet()
+                    .map(|a| present(canonical(a.ip()), a.port(), domain));
+                let from = from
+                    .as_inet()
+                    .map(|a| present(canonical(a.ip()), a.port(), domain));
+                (to, from)
+            }
+            _ => return Err(Error::new(ErrorKind::InvalidInput)),
+        };
+        let child = self.alloc(host, domain, ty)?;
+        let seq = self.next_seq();
+        let conn = self.new_conn();
+        let reset_after = match self.faults.take_reset(conn) {
+            Some(n) => Some(n),
+            None if tcp => self.faults.plan(client_host, host).reset_after,
+            None => None,
+        };
+        let s = self.sock_mut(child)?;
+        s.conn = Some(conn);
+        s.peer_host = client_host;
+        s.reset_after = reset_after;
+        // An accepted socket inherits the listener's options, as on Linux.
+        s.opts = opts;
+        s.local = local;
+        s.remote = remote;
+        s.peer = Some(client);
+        s.parent = Some(listener);
+        s.seq = seq;
+        s.phase = Phase::Connected;
+        let c = self.sock_mut(client)?;
+        c.peer = Some(child);
+        c.phase = Phase::Connected;
+        c.conn = Some(conn);
+        c.peer_host = host;
+        c.reset_after = reset_after;
+        let (client, server) = self.ends(client);
+        self.emit(EventKind::Connect {
+            conn,
+            client,
+            server,
+        });
+        Ok(())
+    }
+
+    /// `accept4(fd, .., nonblocking ? SOCK_NONBLOCK : 0)`: the oldest waiting connection, in
+    /// the mode asked for. Blocking with nobody to connect, it gives up as every blocking call
+    /// does here (see `would_block`): after `SO_RCVTIMEO`, or at once with a deadlock.
+    pub(crate) fn accept(&mut self, h: Handle, nonblocking: bool) -> Result<(Handle, SocketAddr)> {
+        let l = self.sock(h)?;
+        if !l.is_listening() {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        let (waits, timeout, domain) = (!l.nonblocking, l.opts.recv_timeout, l.domain);
+        let first = self
+            .handles()
+            .filter_map(|c| {
+                let s = self.sock(c).ok()?;
+                (s.parent == Some(h)).then_some((s.seq, c))
+            })
+            .min_by_key(|(seq, _)| *seq);
+        let Some((_, child)) = first else {
+            return Err(self.would_block(waits, timeout, Wait::Connection));
+        };
+        let c = self.sock_mut(child)?;
+        c.parent = None;
+        c.nonblocking = nonblocking;
+        let peer = c.remote.unwrap_or(SocketAddr::unspecified(domain));
+        if let Some(conn) = c.conn {
+            self.emit(EventKind::Accept { conn });
+        }
+        self.admit_waiting(h);
+        Ok((child, peer))
+    }
+
+    /// Lets `SYN`s that found the queue full in, oldest first, while there is room.
+    pub(crate) fn admit_waiting(&mut self, listener: Handle) {
+        while !self.queue_full(listener).unwrap_or(true) {
+            let next = self
+                .handles()
+                .filter_map(|c| {
+                    let s = self.sock(c).ok()?;
+                    let waiting = matches!(s.phase,
+                        Phase::SynSent { listener: Some(l), host, .. }
+                            if l == listener && !self.faults.is_cut(s.host, host));
+                    waiting.then_some((s.seq, c))
+                })
+                .min_by_key(|(seq, _)| *seq);
+            let Some((_, client)) = next else { return };
+            if self.establish(client, listener).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// `socketpair`: `a` and `b` connected to each other, both unnamed. A stream pair is a
+    /// connection of the trace, `a` its client.
+    pub(crate) fn pair(&mut self, a: Handle, b: Handle) {
+        let unnamed = Some(SocketAddr::Unix(UnixAddr::unnamed()));
+        let stream = self.sock(a).is_ok_and(|s| s.ty != Type::Datagram);
+        let conn = stream.then(|| self.new_conn());
+        let reset_after = conn.and_then(|c| self.faults.take_reset(c));
+        for (me, other) in [(a, b), (b, a)] {
+            if let Ok(s) = self.sock_mut(me) {
+                s.local = unnamed;
+                s.remote = unnamed;
+                s.peer = Some(other);
+                if stream {
+                    s.phase = Phase::Connected;
+                    s.conn = conn;
+                    s.reset_after = reset_after;
+                }
+            }
+        }
+        if let Some(conn) = conn {
+            let (client, server) = self.ends(a);
+            self.emit(EventKind::Connect {
+                conn,
+                client,
+                server,
+            });
+        }
+    }
+
+    /// Arms a reset after `after` bytes on connection `conn` if it exists (both ends);
+    /// `false` when no socket has that connection.
+    pub(crate) fn arm_reset(&mut self, conn: crate::trace::ConnId, after: u64) -> bool {
+        let mut found = false;
+        for slot in self.slots.iter_mut() {
+            if let Some(s) = slot.sock.as_mut() {
+                if s.conn == Some(conn) {
+                    s.reset_after = Some(after);
+                    found = true;
+                }
+            }
+        }
+        found
+    }
+}
