@@ -172,7 +172,7 @@ impl MsgIo for Stream {
         &mut self,
         batch: &mut SendBatch<'_, B, N>,
     ) -> Result<usize> {
-        sys::mmsg::send_mmsg(&self.sock.fd, self.sock.domain, batch)
+        crate::batch::send_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 
     /// [`recvmmsg`][recvmmsg(2)] with `MSG_WAITFORONE` on Linux, one `recvmsg` per message
@@ -186,9 +186,9 @@ impl MsgIo for Stream {
         // A message with no room for data would make the kernel wait for bytes it cannot
         // deliver; one `recvmsg` at a time answers it at once, as `recv_msg` does.
         if batch.messages().iter().any(|m| m.iov.total_len() == 0) {
-            return sys::mmsg::recv_mmsg_loop(batch, |m| self.recv_msg(m));
+            return crate::batch::recv_mmsg_loop(batch, |m| self.recv_msg(m));
         }
-        sys::mmsg::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
+        crate::batch::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 }
 
