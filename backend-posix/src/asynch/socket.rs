@@ -105,7 +105,7 @@ pub(crate) async fn connect<R: Reactor, T: Wrapper>(
     }
     reg.io(Direction::Write, |s| {
         let sock = s.socket();
-        if let Some(failed) = sys::sockopt::get::<SocketError>(&sock.fd)? {
+        if let Some(failed) = crate::sockopt::get::<SocketError>(&sock.fd)? {
             return Err(failed);
         }
         match sys::socket::peer_addr(&sock.fd, sock.domain) {
