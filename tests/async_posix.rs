@@ -55,6 +55,12 @@ fn the_long_way_connects_too_on_both_reactors() {
 }
 
 #[test]
+fn recv_flags_peek_waitall_and_dontwait_on_both_reactors() {
+    let _fds = checked();
+    on_both_reactors!(recv_flags_peek_waitall_and_dontwait);
+}
+
+#[test]
 fn datagrams_keep_their_boundaries_on_both_reactors() {
     let _fds = checked();
     on_both_reactors!(datagrams_keep_their_boundaries);
@@ -148,4 +154,22 @@ fn connections_come_and_go_without_a_trace() {
         )));
         tokio_block_on(a_refused_connect_is_typed(&Posix::<Tokio>::new()));
     }
+}
+
+/// The tokio stack's futures are `Send` (its sockets are), so a multi-threaded tokio program
+/// can `tokio::spawn` protocol code written on the traits. Checked at compile time.
+#[test]
+fn the_tokio_stacks_futures_can_be_spawned() {
+    fn spawnable<F: core::future::Future + Send + 'static>(_: &F) {}
+    let stack = Posix::<Tokio>::new();
+    let addr: anysock::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    let task = async move {
+        let mut listener = stack.listen(&addr, 1)?;
+        let (mut conn, _) = a::Listener::accept(&mut listener).await?;
+        let mut buf = [0u8; 4];
+        conn.read(&mut buf).await?;
+        stack.sleep(Duration::from_millis(1)).await?;
+        a::timeout(&stack, Duration::from_secs(1), conn.write_all(b"x")).await?
+    };
+    spawnable(&task);
 }

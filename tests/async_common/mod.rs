@@ -12,7 +12,9 @@ use core::time::Duration;
 
 use anysock::asynch::{timeout, Datagram, Endpoint, Listener, MsgIo, Socket, Stack, Stream};
 use anysock::embedded_io_async::{Read, Write};
-use anysock::{Domain, ErrorKind, IoVec, IoVecMut, RecvMsg, SendMsg, Shutdown, SocketAddr, Type};
+use anysock::{
+    Domain, ErrorKind, IoVec, IoVecMut, MsgFlags, RecvMsg, SendMsg, Shutdown, SocketAddr, Type,
+};
 
 /// Polls `fut` once: its output if it completed, `None` if it is pending (and registered its
 /// waker).
@@ -153,13 +155,40 @@ pub async fn the_long_way_connects_too<S: Stack>(stack: &S) {
     let mut listener = s.listen(4).unwrap();
     let addr = listener.local_addr().unwrap();
     let mut c = stack.socket(Domain::Inet, Type::Stream).unwrap();
-    c.connect(&addr).await.unwrap();
+    {
+        // Started, then dropped at its first wait (if it had one): the handshake goes on.
+        let first = pin!(c.connect(&addr));
+        let _ = poll_once(first).await;
+    }
+    c.connect(&addr).await.unwrap(); // waits for the outcome of the handshake already started
     c.connect(&addr).await.unwrap(); // connected already, to the same address: success again
     let mut client = c.into_stream().unwrap();
     let (mut server, _) = listener.accept().await.unwrap();
     assert_eq!(client.peer_addr().unwrap(), addr);
     client.write_all(b"x").await.unwrap();
     assert_eq!(server.read(&mut [0u8; 1]).await.unwrap(), 1);
+}
+
+/// `recv` flags: `PEEK` leaves the bytes queued, `WAITALL` completes only with the whole
+/// buffer (the bytes come in two writes), `DONTWAIT` answers `WouldBlock` instead of waiting.
+pub async fn recv_flags_peek_waitall_and_dontwait<S: Stack>(stack: &S) {
+    let (mut client, mut server) = tcp_pair(stack).await;
+    let mut buf = [0u8; 6];
+    let nothing = server.recv(&mut buf, MsgFlags::DONTWAIT).await;
+    assert_eq!(nothing.unwrap_err().kind(), ErrorKind::WouldBlock);
+    client.write_all(b"abc").await.unwrap();
+    let peeked = server.recv(&mut buf, MsgFlags::PEEK).await.unwrap();
+    assert_eq!(&buf[..peeked], b"abc");
+    let all = async {
+        let n = server.recv(&mut buf, MsgFlags::WAITALL).await.unwrap();
+        (n, buf)
+    };
+    let rest = async {
+        stack.sleep(Duration::from_millis(10)).await.unwrap();
+        client.write_all(b"def").await.unwrap();
+    };
+    let ((n, got), ()) = join(all, rest).await;
+    assert_eq!(&got[..n], b"abcdef");
 }
 
 /// Datagrams keep their boundaries, truncation is reported, a connected socket talks to its
