@@ -3,7 +3,6 @@
 //! reactors, with the choices the adapter documents (a datagram cut short is an error, a
 //! foreign local address is refused).
 
-mod async_common;
 mod common;
 mod reactors;
 
@@ -19,7 +18,7 @@ use anysock::nal_async::Nal;
 use anysock::opt::{InterfaceV4, JoinMulticastV4, LeaveMulticastV4, MulticastGroupV4};
 use anysock::ErrorKind;
 
-use async_common::join;
+use embassy_futures::join::join;
 use reactors::checked;
 
 /// `TcpConnect::connect` gives a stream that talks to an anysock listener both ways.

@@ -33,6 +33,7 @@ use crate::{Error, Interest, PollFd, Pollable, Readiness, SockOpt, SocketAddr, S
 #[macro_use]
 mod check;
 mod ancillary;
+pub mod asynch;
 mod bind;
 mod connect;
 mod datagram;
