@@ -85,6 +85,29 @@ fn tokio_runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
+/// Times `trips` round trips between two streams with `write_all` and `read_exact` methods
+/// (embedded-io-async's for anysock, tokio's `AsyncWriteExt`/`AsyncReadExt` for tokio): the
+/// same loop, text for text, on both.
+macro_rules! ping_pong {
+    ($client:ident, $server:ident, $trips:expr) => {{
+        let ping = async {
+            let mut buf = [7u8; MSG];
+            for _ in 0..$trips {
+                $client.write_all(&buf).await.unwrap();
+                $client.read_exact(&mut buf).await.unwrap();
+            }
+        };
+        let pong = async {
+            let mut buf = [0u8; MSG];
+            for _ in 0..$trips {
+                $server.read_exact(&mut buf).await.unwrap();
+                $server.write_all(&buf).await.unwrap();
+            }
+        };
+        timed(ping, pong).await
+    }};
+}
+
 /// Times `client` and `server` run together in this task until both are done.
 async fn timed(client: impl Future<Output = ()>, server: impl Future<Output = ()>) -> f64 {
     let start = Instant::now();
@@ -100,21 +123,7 @@ async fn anysock_pingpong<R: Reactor>(trips: usize) -> f64 {
     let (mut client, (mut server, _)) = (client.unwrap(), accepted.unwrap());
     client.set(NoDelay, true).unwrap();
     server.set(NoDelay, true).unwrap();
-    let ping = async {
-        let mut buf = [7u8; MSG];
-        for _ in 0..trips {
-            client.write_all(&buf).await.unwrap();
-            client.read_exact(&mut buf).await.unwrap();
-        }
-    };
-    let pong = async {
-        let mut buf = [0u8; MSG];
-        for _ in 0..trips {
-            server.read_exact(&mut buf).await.unwrap();
-            server.write_all(&buf).await.unwrap();
-        }
-    };
-    timed(ping, pong).await
+    ping_pong!(client, server, trips)
 }
 
 async fn tokio_pingpong(trips: usize) -> f64 {
@@ -125,21 +134,7 @@ async fn tokio_pingpong(trips: usize) -> f64 {
     let (mut client, (mut server, _)) = (client.unwrap(), accepted.unwrap());
     client.set_nodelay(true).unwrap();
     server.set_nodelay(true).unwrap();
-    let ping = async {
-        let mut buf = [7u8; MSG];
-        for _ in 0..trips {
-            client.write_all(&buf).await.unwrap();
-            client.read_exact(&mut buf).await.unwrap();
-        }
-    };
-    let pong = async {
-        let mut buf = [0u8; MSG];
-        for _ in 0..trips {
-            server.read_exact(&mut buf).await.unwrap();
-            server.write_all(&buf).await.unwrap();
-        }
-    };
-    timed(ping, pong).await
+    ping_pong!(client, server, trips)
 }
 
 /// `read_exact` on async-io's own primitive: `read_with` until the buffer is full.

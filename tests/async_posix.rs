@@ -66,28 +66,7 @@ impl<R: Reactor> AsyncHarness for OnReactor<R> {
 
 /// Runs every async case, printing each outcome; fails naming every case that failed.
 fn run_suite<H: AsyncHarness>(backend: &str, harness: &mut H) {
-    let mut failures = Vec::new();
-    let summary = suite::run(harness, |name, outcome| match outcome {
-        Ok(()) => println!("{backend}: {name} ... ok"),
-        Err(f) => {
-            println!("{backend}: {name} ... FAILED: {f}");
-            failures.push(format!("{name}: {f}"));
-        }
-    });
-    println!(
-        "{backend}: {} passed, {} failed",
-        summary.passed, summary.failed
-    );
-    assert!(
-        summary.passed >= 10,
-        "the async suite shrank to {}",
-        summary.passed
-    );
-    assert!(
-        failures.is_empty(),
-        "{backend} failed:\n{}",
-        failures.join("\n")
-    );
+    common::suite_passes(backend, 10, |report| suite::run(harness, report));
 }
 
 #[test]

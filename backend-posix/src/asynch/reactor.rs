@@ -4,7 +4,7 @@
 use core::fmt;
 use core::time::Duration;
 
-use anysock_core::{Error, ErrorKind, Result};
+use anysock_core::{Error, ErrorKind, MsgFlags, Result};
 
 use crate::socket::Wrapper;
 use crate::sys;
@@ -97,6 +97,20 @@ impl<R: Reactor, T: Wrapper> Registered<R, T> {
     ) -> Result<X> {
         let Registered { source, io } = self;
         R::io(source, dir, || op(io)).await
+    }
+
+    /// [`Registered::io`], except that with [`MsgFlags::DONTWAIT`] in `flags` the call is
+    /// tried once and a `WouldBlock` answer returned, as the flag asks.
+    pub(crate) async fn io_flags<X>(
+        &mut self,
+        dir: Direction,
+        flags: MsgFlags,
+        mut op: impl FnMut(&mut T) -> Result<X>,
+    ) -> Result<X> {
+        if flags.contains(MsgFlags::DONTWAIT) {
+            return op(&mut self.io);
+        }
+        self.io(dir, op).await
     }
 
     /// As [`Registered::io`], through a shared reference (for `&Stream` readers and writers).

@@ -63,18 +63,9 @@ pub fn cases<H: AsyncHarness>() -> [Case<H>; 10] {
 /// Runs every async case on `harness`, telling `report` each name and outcome.
 pub fn run<H: AsyncHarness>(
     harness: &mut H,
-    mut report: impl FnMut(&'static str, &Outcome),
+    report: impl FnMut(&'static str, &Outcome),
 ) -> Summary {
-    let mut summary = Summary::default();
-    for case in cases::<H>() {
-        let outcome = (case.run)(harness);
-        match outcome {
-            Ok(()) => summary.passed += 1,
-            Err(_) => summary.failed += 1,
-        }
-        report(case.name, &outcome);
-    }
-    summary
+    super::run_cases(harness, cases::<H>(), report)
 }
 
 /// Runs one case's story, bounded by five times the harness's patience.
