@@ -3,7 +3,7 @@
 use anysock_core::{asynch, Listener as _, Result, SocketAddr};
 
 use super::reactor::{Direction, Reactor, Registered};
-use super::Stream;
+use super::stream::Stream;
 
 /// A listening POSIX socket waiting on reactor `R`.
 ///

@@ -5,8 +5,11 @@
 use anysock_core::opt::{Gettable, Settable, SockOption};
 use anysock_core::{asynch, Result, SockOpt, SocketAddr};
 
+use super::datagram::Datagram;
+use super::listener::Listener;
 use super::reactor::{Reactor, Registered};
-use super::{Datagram, Listener, Socket, Stream};
+use super::socket::Socket;
+use super::stream::Stream;
 
 macro_rules! shared {
     ($($ty:ident),*) => {$(

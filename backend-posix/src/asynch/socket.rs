@@ -3,8 +3,10 @@
 use anysock_core::opt::SocketError;
 use anysock_core::{asynch, Domain, Error, ErrorKind, Result, Socket as _, SocketAddr, Type};
 
+use super::datagram::Datagram;
+use super::listener::Listener;
 use super::reactor::{Direction, Reactor, Registered};
-use super::{Datagram, Listener, Stream};
+use super::stream::Stream;
 use crate::socket::Wrapper;
 use crate::sys;
 
