@@ -18,7 +18,8 @@ use crate::msg::MsgFlags;
 ///
 /// Cancellation (see [`super`]): `read`, `recv` and `write` are side-effect free when dropped
 /// before they complete — a cancelled read leaves the bytes for the next one, a cancelled
-/// write has sent nothing. Implementations say so by this trait.
+/// write has sent nothing. Every implementation keeps this (where `embedded_io_async` only
+/// encourages it), so a `timeout` or a `select` around them is safe.
 ///
 /// Dropping it closes it.
 #[doc(alias = "SOCK_STREAM")]
