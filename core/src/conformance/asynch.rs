@@ -45,7 +45,7 @@ pub trait AsyncHarness {
 pub type AsyncStreamOf<H> = <<H as AsyncHarness>::Stack as Stack>::Stream;
 
 /// Every async case, grouped by the call they are about.
-pub fn cases<H: AsyncHarness>() -> [Case<H>; 10] {
+pub fn cases<H: AsyncHarness>() -> [Case<H>; 12] {
     case_list![H:
         stream_echoes_to_end_of_stream,
         a_socketpair_talks,
@@ -54,6 +54,8 @@ pub fn cases<H: AsyncHarness>() -> [Case<H>; 10] {
         a_timed_out_read_leaves_the_bytes_readable,
         a_cancelled_read_loses_nothing,
         a_cancelled_accept_leaves_the_connection_queued,
+        a_cancelled_write_has_sent_nothing,
+        a_cancelled_recv_from_loses_no_datagram,
         recv_flags_peek_waitall_and_dontwait,
         datagrams_keep_their_boundaries,
         sleeping_runs_on_the_stacks_clock,
@@ -355,6 +357,79 @@ fn a_cancelled_accept_leaves_the_connection_queued<H: AsyncHarness>(h: &mut H) -
         ensure!(
             client.local_addr() == Ok(peer),
             "the connection waited in the queue"
+        );
+        Ok(())
+    })
+}
+
+fn a_cancelled_write_has_sent_nothing<H: AsyncHarness>(h: &mut H) -> Outcome {
+    // Bounded: far more than any send and receive buffers together.
+    const MOST: usize = 256 * 1024 * 1024;
+    let h = &*h;
+    bounded(h, async {
+        let (mut client, mut server) = tcp_pair(h).await?;
+        let mut chunk = [0u8; 4096];
+        let (mut sent, mut waited) = (0, false);
+        while sent < MOST {
+            for (k, b) in chunk.iter_mut().enumerate() {
+                *b = pattern(sent + k);
+            }
+            let write = pin!(client.write(&chunk));
+            match poll_once(write).await {
+                Some(n) => sent += must!(n, "write"),
+                None => {
+                    waited = true; // full: dropped here, pending, never polled again
+                    break;
+                }
+            }
+        }
+        ensure!(
+            waited,
+            "writing without reading fills the buffers and waits"
+        );
+        must!(client.shutdown(Shutdown::Write), "shutdown(Write)");
+        let mut buf = [0u8; 4096];
+        let mut got = 0;
+        loop {
+            let n = must!(server.read(&mut buf).await, "read");
+            if n == 0 {
+                break;
+            }
+            let intact = buf[..n]
+                .iter()
+                .enumerate()
+                .all(|(k, &b)| b == pattern(got + k));
+            ensure!(intact, "the bytes arrive intact and in order");
+            got += n;
+        }
+        ensure!(
+            got == sent,
+            "exactly the bytes of the completed writes arrive, none of the dropped one's"
+        );
+        Ok(())
+    })
+}
+
+fn a_cancelled_recv_from_loses_no_datagram<H: AsyncHarness>(h: &mut H) -> Outcome {
+    let h = &*h;
+    bounded(h, async {
+        let mut a = must!(h.stack().bind(&h.ipv4()), "bind");
+        let mut b = must!(h.stack().bind(&h.ipv4()), "bind");
+        let b_addr = must!(b.local_addr(), "local_addr");
+        let mut buf = [0u8; 16];
+        {
+            let recv = pin!(b.recv_from(&mut buf));
+            ensure!(
+                poll_once(recv).await.is_none(),
+                "nothing to receive yet: pending"
+            );
+            must!(a.send_to(b"dgram", &b_addr).await, "send_to");
+            must!(h.stack().sleep(Duration::from_millis(20)).await, "sleep");
+        } // dropped here: woken, never polled again
+        let (got, _) = must!(b.recv_from(&mut buf).await, "recv_from");
+        ensure!(
+            &buf[..got.len] == b"dgram",
+            "the datagram waited for the next receive"
         );
         Ok(())
     })
