@@ -21,6 +21,9 @@
 //! Environment:
 //! - `ANYSOCK_BENCH_QUICK=1`: 1/50 of the default sizes, for a smoke test.
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 10).
+//! - `ANYSOCK_BENCH_ONLY=async:C` with `ANYSOCK_BENCH_ITERS=N`: only contender `C`
+//!   (`anysock-tokio`, `tokio`, `anysock-async-io`, `async-io`), `N` round trips, no output;
+//!   for `benches/callgrind.sh async`, which counts instructions instead of timing.
 
 mod common;
 
@@ -57,6 +60,16 @@ impl Contender {
         Contender::AnysockAsyncIo,
         Contender::AsyncIo,
     ];
+
+    /// The contender's name in `ANYSOCK_BENCH_ONLY`.
+    fn key(self) -> &'static str {
+        match self {
+            Contender::AnysockTokio => "anysock-tokio",
+            Contender::Tokio => "tokio",
+            Contender::AnysockAsyncIo => "anysock-async-io",
+            Contender::AsyncIo => "async-io",
+        }
+    }
 
     fn name(self) -> &'static str {
         match self {
@@ -182,7 +195,34 @@ async fn async_io_pingpong(trips: usize) -> f64 {
     timed(ping, pong).await
 }
 
+/// `ANYSOCK_BENCH_ONLY=async:C`: the contender to run alone, with its round trips.
+fn only() -> Result<Option<(Contender, usize)>, String> {
+    let Some(only) = common::var("ANYSOCK_BENCH_ONLY") else {
+        return Ok(None);
+    };
+    let key = only.strip_prefix("async:").unwrap_or(&only);
+    let c = Contender::ALL
+        .into_iter()
+        .find(|c| c.key() == key)
+        .ok_or(format!(
+            "ANYSOCK_BENCH_ONLY={only}: expected async:<contender>"
+        ))?;
+    let iters = common::positive("ANYSOCK_BENCH_ITERS")?.unwrap_or(TRIPS as u64);
+    Ok(Some((c, iters as usize)))
+}
+
 fn main() {
+    match only() {
+        Ok(Some((c, trips))) => {
+            c.run(trips);
+            return;
+        }
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("{e}");
+            exit(2)
+        }
+    }
     let rounds = common::rounds(10).unwrap_or_else(|e| {
         eprintln!("{e}");
         exit(2)
