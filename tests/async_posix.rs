@@ -66,7 +66,7 @@ impl<R: Reactor> AsyncHarness for OnReactor<R> {
 
 /// Runs every async case, printing each outcome; fails naming every case that failed.
 fn run_suite<H: AsyncHarness>(backend: &str, harness: &mut H) {
-    common::suite_passes(backend, 12, |report| suite::run(harness, report));
+    common::suite_passes(backend, 13, |report| suite::run(harness, report));
 }
 
 #[test]

@@ -45,9 +45,10 @@ pub trait AsyncHarness {
 pub type AsyncStreamOf<H> = <<H as AsyncHarness>::Stack as Stack>::Stream;
 
 /// Every async case, grouped by the call they are about.
-pub fn cases<H: AsyncHarness>() -> [Case<H>; 12] {
+pub fn cases<H: AsyncHarness>() -> [Case<H>; 13] {
     case_list![H:
         stream_echoes_to_end_of_stream,
+        a_read_after_shutdown_read_does_not_wait,
         a_socketpair_talks,
         a_refused_connect_is_typed,
         the_long_way_connects_and_a_dropped_connect_resumes,
@@ -196,6 +197,20 @@ fn stream_echoes_to_end_of_stream<H: AsyncHarness>(h: &mut H) -> Outcome {
         ensure!(
             client.read(&mut []).await == Ok(0),
             "an empty buffer answers Ok(0) at once"
+        );
+        Ok(())
+    })
+}
+
+fn a_read_after_shutdown_read_does_not_wait<H: AsyncHarness>(h: &mut H) -> Outcome {
+    let h = &*h;
+    bounded(h, async {
+        let (_client, mut server) = tcp_pair(h).await?;
+        must!(server.shutdown(Shutdown::Read), "shutdown(Read)");
+        let read = timeout(h.stack(), h.patience(), server.read(&mut [0u8; 4])).await;
+        ensure!(
+            read == Ok(Ok(0)),
+            "a read after shutdown(Read) answers Ok(0) at once"
         );
         Ok(())
     })
