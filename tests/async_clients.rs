@@ -127,12 +127,16 @@ use rust_mqtt::types::{MqttString, TopicFilter, TopicName};
 
 const TOPIC: &str = "anysock/async/test";
 
-/// A mosquitto broker of its own: anonymous, on loopback, on `port`, in `dir`.
+/// A mosquitto broker of its own: anonymous, on loopback, on `port`, in `dir`, logging only
+/// its errors and warnings.
 fn broker(dir: &Path, port: u16) -> Daemon {
     let conf = dir.join("mosquitto.conf");
     fs::write(
         &conf,
-        format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"),
+        format!(
+            "listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n\
+             log_type error\nlog_type warning\n"
+        ),
     )
     .unwrap();
     Daemon::spawn("mosquitto", &["-c", conf.to_str().unwrap()], dir, port)
