@@ -61,7 +61,8 @@ impl Stack for Posix {
 }
 
 /// The system's resolver (`/etc/hosts`, DNS, ... as `nsswitch.conf` says), blocking until it
-/// answers. The async stacks ([`crate::asynch::Posix`]) run the same calls off the executor.
+/// answers. The async stacks (`asynch::Posix`, features `async-io` and `tokio`) run the same
+/// calls off the executor.
 ///
 /// ```
 /// use anysock_posix::Posix;

@@ -5,6 +5,7 @@ use anysock_core::{
     Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr, Wait,
 };
 
+use crate::base::flight::HELD;
 use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
 use crate::kernel::ancillary::Ctl;
@@ -21,7 +22,7 @@ pub(crate) struct Read {
     pub(crate) truncated: bool,
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `send`/`write`/`sendmsg` on a stream: takes what fits in the path to the peer (see
     /// `path_limit`), all of `bufs` in order as one call, less when a fault plan caps the
     /// chunk or the connection is to be reset after a number of bytes.
@@ -181,6 +182,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let at = self.stream_arrival(host, peer_host, &plan, local, remote);
         let p = self.sock_mut(peer)?;
         p.flights.add(now, done, at);
+        if at == HELD {
+            self.hold(peer);
+        } else if at > now {
+            self.rearm(peer);
+        }
         let s = self.sock_mut(h)?;
         s.sent = s.sent.saturating_add(done as u64);
         if allowance.is_some_and(|a| done as u64 >= a) {
@@ -300,7 +306,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             let want = readable.min(cap).min(total);
             let end = head.saturating_add(want as u64);
             // Bytes sent with descriptors end the read that reaches them.
-            let passed = self.rights.first_bytes(h, end);
+            let passed = if self.rights.is_empty() {
+                None
+            } else {
+                self.rights.first_bytes(h, end)
+            };
             let upto = passed.map_or(want, |(_, pos, n)| {
                 let stop = pos.saturating_add(n as u64).saturating_sub(head);
                 want.min(usize::try_from(stop).unwrap_or(usize::MAX))
