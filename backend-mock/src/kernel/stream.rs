@@ -33,6 +33,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
+        // Nothing to send is sent at once, whatever the connection's state, as the POSIX
+        // backend answers `write` and `send` of nothing without a syscall.
+        if total == 0 {
+            return Ok(0);
+        }
         let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
         let timeout = s.opts.send_timeout;
         let tcp = s.is_tcp();
@@ -52,9 +57,6 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Err(self.would_block(blocking, timeout, Wait::Connect));
             }
             Phase::Connected => {}
-        }
-        if total == 0 {
-            return Ok(0);
         }
         if tcp {
             // tcp_sendmsg reports a pending error before anything else.
