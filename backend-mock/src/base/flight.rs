@@ -52,6 +52,11 @@ impl Flights {
             .sum()
     }
 
+    /// Whether no bytes are noted as on their way (some may have arrived since).
+    pub(crate) fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
     /// Notes `bytes` just queued, arriving at `at` (or with the chunk before, if later).
     pub(crate) fn add(&mut self, chunks: &mut Chunks, now: Duration, bytes: usize, at: Duration) {
         if self.len > 0 {

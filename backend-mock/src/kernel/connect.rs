@@ -10,7 +10,7 @@ use crate::base::handle::Handle;
 use crate::kernel::ports::Cover;
 use crate::kernel::state::State;
 use crate::kernel::table::addrs::Key;
-use crate::kernel::table::sock::Phase;
+use crate::kernel::table::sock::{Phase, Retry};
 use crate::kernel::table::wait::{gave_up, Expiry};
 use crate::trace::EventKind;
 
@@ -84,10 +84,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let timeout = s.opts.send_timeout;
         match s.phase {
             Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
-            Phase::SynSent { .. } if s.stream.connect_waiting => {
+            Phase::SynSent if s.stream.connect_waiting => {
                 return Err(self.would_block(true, timeout, Wait::Connect));
             }
-            Phase::SynSent { .. } => return Err(Error::new(ErrorKind::AlreadyInProgress)),
+            Phase::SynSent => return Err(Error::new(ErrorKind::AlreadyInProgress)),
             Phase::Connected if s.stream.connect_waiting => {
                 // The wait is over: room was made (or the connection failed meanwhile).
                 s.stream.connect_waiting = false;
@@ -215,12 +215,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             // Linux drops the SYN and retries until SYN_TIMEOUT; room made meanwhile (an
             // `accept`) lets the connection in, as a retry would.
             self.sock_mut(h)?.seq = seq;
-            let phase = Phase::SynSent {
+            let retry = Retry {
                 listener: (listener != h).then_some(listener),
                 host: dst_host,
                 deadline: now.saturating_add(SYN_TIMEOUT),
             };
-            self.set_phase(h, phase);
+            self.set_retry(h, retry);
             if nonblocking {
                 return Err(Error::new(ErrorKind::InProgress));
             }
@@ -394,7 +394,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         while !self.queue_full(listener).unwrap_or(true) {
             let next = self.knocking(listener).find(|&c| {
                 self.sock(c).is_ok_and(|s| match s.phase {
-                    Phase::SynSent { host, .. } => !self.faults.is_cut(s.host, host),
+                    Phase::SynSent => !self.faults.is_cut(s.host, s.retry.host),
                     _ => false,
                 })
             });

@@ -14,6 +14,7 @@ use crate::kernel::state::State;
 use crate::kernel::table::addrs::Key;
 use crate::kernel::table::faults::Fate;
 use crate::kernel::table::rights::Landed;
+use crate::kernel::table::sock::Sock;
 use crate::trace::{EventKind, Fault};
 
 /// The largest UDP payload over IPv4 (65535 less the IPv4 and UDP headers); Linux refuses
@@ -342,7 +343,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             .sum();
         let mut done = 0;
         for buf in bufs {
-            t.rx.insert(&mut bulk.bytes, offset + done, buf, limit);
+            t.rx.insert(Sock::bytes(&mut t.front, bulk), offset + done, buf, limit);
             done += buf.len();
         }
         t.dgrams.insert(
@@ -397,7 +398,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             None => return Err(self.would_block(blocking, timeout, Wait::Data)),
         };
         let (s, bulk) = self.sock_bulk_mut(h)?;
-        let len = scatter(&s.rx, &bulk.bytes, 0, rec.len, bufs);
+        let len = scatter(&s.rx, s.bytes_ref(bulk), 0, rec.len, bufs);
         let peek = flags.contains(MsgFlags::PEEK);
         if !peek {
             s.rx.consume(rec.len);

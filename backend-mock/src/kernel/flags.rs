@@ -25,7 +25,7 @@ pub(crate) fn check_recv(flags: MsgFlags) -> Result<()> {
 /// order; returns how many.
 pub(crate) fn scatter<const B: usize>(
     ring: &crate::base::ring::Ring<B>,
-    bytes: &[u8; B],
+    bytes: crate::base::ring::BytesRef<'_, B>,
     offset: usize,
     len: usize,
     bufs: &mut [&mut [u8]],

@@ -19,6 +19,7 @@ mod outage;
 mod paths;
 pub(crate) mod poll;
 mod ports;
+mod quick;
 mod rights;
 mod route;
 pub(crate) mod state;

@@ -6,7 +6,7 @@ use anysock_core::SocketAddr;
 
 use crate::base::list::next;
 use crate::kernel::state::State;
-use crate::kernel::table::sock::Phase;
+use crate::kernel::table::sock::{Phase, Retry};
 use crate::trace::Fault;
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
@@ -54,15 +54,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let Some(s) = self.slots.get(client) else {
                 continue;
             };
-            let (
-                Phase::SynSent {
-                    host: to, deadline, ..
-                },
-                Some(remote),
-            ) = (s.phase, s.remote)
-            else {
+            let (Phase::SynSent, Some(remote)) = (s.phase, s.remote) else {
                 continue;
             };
+            let (to, deadline) = (s.retry.host, s.retry.deadline);
             let Some(dst) = remote.as_inet() else {
                 continue;
             };
@@ -72,12 +67,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let ip = crate::base::addr::canonical(dst.ip());
             match self.find_listener(to, ip, dst.port()) {
                 Some(l) => {
-                    let phase = Phase::SynSent {
+                    let retry = Retry {
                         listener: Some(l),
                         host: to,
                         deadline,
                     };
-                    self.set_phase(client, phase);
+                    self.set_retry(client, retry);
                 }
                 None => self.refuse(client),
             }
@@ -90,14 +85,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let Some(s) = self.slots.handle_at(i).and_then(|c| self.slots.get(c)) else {
                 continue;
             };
-            let Phase::SynSent {
-                listener: Some(l),
-                host: to,
-                ..
-            } = s.phase
-            else {
+            let (Phase::SynSent, Some(l)) = (s.phase, s.retry.listener) else {
                 continue;
             };
+            let to = s.retry.host;
             if to != other {
                 continue;
             }

@@ -50,7 +50,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             }
             // An unconnected stream socket is "closed": writable and hung up, on Linux.
             Phase::Idle => r |= Readiness::WRITABLE | Readiness::HANGUP,
-            Phase::SynSent { .. } => {}
+            Phase::SynSent => {}
             Phase::Connected => {
                 let (rcv_shut, snd_shut) = if s.is_tcp() {
                     (st.fin || st.rd_shut || st.closed, st.wr_shut || st.closed)

@@ -10,9 +10,14 @@ use crate::kernel::ancillary::Ctl;
 use crate::kernel::flags::{check_recv, check_send, scatter};
 use crate::kernel::state::State;
 use crate::kernel::table::rights::Landed;
-use crate::kernel::table::sock::Phase;
-use crate::trace::plan::FaultPlan;
+use crate::kernel::table::sock::{Phase, Sock};
 use crate::trace::{EventKind, Fault};
+
+/// The bytes a connection armed to reset after `reset_after` bytes may still carry, its two
+/// ends having sent `a` and `b`; `None` when it is not armed.
+fn allowance(reset_after: Option<u64>, a: u64, b: u64) -> Option<u64> {
+    reset_after.map(|n| n.saturating_sub(a.saturating_add(b)))
+}
 
 /// What a stream read got: bytes copied, and for a seqpacket record, whether it was cut.
 pub(crate) struct Read {
@@ -30,6 +35,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         bufs: &[&[u8]],
         flags: MsgFlags,
     ) -> Result<usize> {
+        if let Some(done) = self.write_quick(h, bufs, flags) {
+            return Ok(done);
+        }
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
@@ -49,7 +57,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::NotConnected))
             }
-            Phase::SynSent { .. } => {
+            Phase::SynSent => {
                 if self.wait_arrival(h, blocking, timeout) {
                     // The connect's outcome is in: write as that left the stream.
                     return self.stream_write(h, bufs, flags);
@@ -98,81 +106,150 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let tx_limit = s.tx_limit();
         let seqpacket = s.ty == Type::SeqPacket;
         let (host, peer_host, reset_after) = (s.host, s.peer_host, s.reset_after);
-        // Only a connection armed to reset counts what it carried.
-        let sent = if reset_after.is_some() { s.sent } else { 0 };
-        let plan = if tcp {
-            self.faults.plan(host, peer_host)
-        } else {
-            FaultPlan::NONE
+        if seqpacket {
+            return self.record_write(h, peer, bufs, total, (blocking, timeout), reset_after);
+        }
+        // TCP only: a Unix stream is never faulted.
+        let (chunk, delayed) = match tcp {
+            true => {
+                let plan = self.faults.plan(host, peer_host);
+                (plan.chunk(), plan.has_latency())
+            }
+            false => (usize::MAX, false),
         };
         let now = self.clock.now();
-        let (p, bulk) = self.sock_bulk_mut(peer)?;
-        let allowance = reset_after.map(|n| n.saturating_sub(sent.saturating_add(p.sent)));
+        // Both ends at once, and beside them the fault injector.
+        let State { slots, faults, .. } = self;
+        let (s, p, bulk) = slots
+            .pair_mut(h, peer)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))?;
+        let allowance = allowance(reset_after, s.sent, p.sent);
         if allowance == Some(0) {
-            self.reset_connection(h, peer);
-            let e = self.sock_mut(h)?.take_error();
-            return Err(Error::new(e.unwrap_or(ErrorKind::ConnectionReset)));
+            return Err(self.spent(h, peer));
         }
         let limit = p.rx_limit().min(tx_limit);
+        if p.rx.room(limit) == 0 {
+            return Err(self.would_block(blocking, timeout, Wait::Room));
+        }
         // Where these bytes start in the peer's stream, for descriptors passed with them.
         let pos = p.rx_head.saturating_add(p.rx.len() as u64);
-        let landed;
-        let done = if seqpacket {
-            // A record goes whole or not at all.
-            if total > B {
-                return Err(Error::new(ErrorKind::MessageTooLong));
-            }
-            if p.dgrams.is_full() || p.rx.room(limit) < total {
-                return Err(self.would_block(blocking, timeout, Wait::Room));
-            }
-            for buf in bufs {
-                p.rx.push(&mut bulk.bytes, buf, limit);
-            }
-            let from = self.local_or_unnamed(h);
-            let (p, bulk) = self.sock_bulk_mut(peer)?;
-            p.dgrams.push(
-                &mut bulk.records,
-                Record {
-                    len: total,
-                    from,
-                    at: now,
-                    tag: Tag::None,
-                },
+        let cap =
+            chunk.min(allowance.map_or(usize::MAX, |a| usize::try_from(a).unwrap_or(usize::MAX)));
+        let mut done = 0;
+        for buf in bufs {
+            let want = buf.len().min(cap - done);
+            let n = p.rx.push(
+                Sock::bytes(&mut p.front, bulk),
+                buf.get(..want).unwrap_or_default(),
+                limit,
             );
-            landed = Landed::Record {
-                holder: peer,
-                index: p.dgrams.len().saturating_sub(1),
-            };
-            total
-        } else {
-            if p.rx.room(limit) == 0 {
-                return Err(self.would_block(blocking, timeout, Wait::Room));
+            done += n;
+            if n < buf.len() {
+                break;
             }
-            let cap = plan
-                .chunk()
-                .min(allowance.map_or(usize::MAX, |a| usize::try_from(a).unwrap_or(usize::MAX)));
-            let mut done = 0;
-            for buf in bufs {
-                let want = buf.len().min(cap - done);
-                let n =
-                    p.rx.push(&mut bulk.bytes, buf.get(..want).unwrap_or_default(), limit);
-                done += n;
-                if n < buf.len() {
-                    break;
-                }
+        }
+        s.sent = s.sent.saturating_add(done as u64);
+        let (arrival, fault) =
+            crate::kernel::faults::stream_arrival(faults, host, peer_host, delayed, now);
+        // Bytes that arrive now, behind none still on their way, need no note.
+        if arrival.is_some() || !p.flights.is_empty() {
+            p.flights
+                .add(&mut bulk.chunks, now, done, arrival.unwrap_or(now));
+        }
+        self.landed = Some(Landed::Bytes {
+            holder: peer,
+            pos,
+            len: done,
+        });
+        if self.outbox.on {
+            self.trace_write(
+                h,
+                bufs,
+                done,
+                (total > done && done == chunk).then_some(Fault::ShortIo),
+            );
+            if let Some(fault) = fault {
+                self.emit_stream_fault(fault, h, false);
             }
-            landed = Landed::Bytes {
-                holder: peer,
-                pos,
-                len: done,
-            };
-            done
+        }
+        match arrival {
+            Some(HELD) => self.hold(peer),
+            Some(_) => self.rearm(peer),
+            None => {}
+        }
+        if allowance.is_some_and(|a| done as u64 >= a) {
+            self.reset_connection(h, peer);
+        }
+        Ok(done)
+    }
+
+    /// A seqpacket write: one record, whole or not at all, queued at `peer` (Unix, so never
+    /// faulted but by a scripted reset). `wait`: whether the call blocks, and for how long.
+    fn record_write(
+        &mut self,
+        h: Handle,
+        peer: Handle,
+        bufs: &[&[u8]],
+        total: usize,
+        (blocking, timeout): (bool, Option<core::time::Duration>),
+        reset_after: Option<u64>,
+    ) -> Result<usize> {
+        let (sent, tx_limit) = {
+            let s = self.sock(h)?;
+            (s.sent, s.tx_limit())
         };
-        self.landed = Some(landed);
-        let conn = if self.outbox.on {
-            self.sock(h)?.conn
-        } else {
-            None
+        let allowance = allowance(reset_after, sent, self.sock(peer)?.sent);
+        if allowance == Some(0) {
+            return Err(self.spent(h, peer));
+        }
+        if total > B {
+            return Err(Error::new(ErrorKind::MessageTooLong));
+        }
+        let from = self.local_or_unnamed(h);
+        let now = self.clock.now();
+        let (p, bulk) = self.sock_bulk_mut(peer)?;
+        let limit = p.rx_limit().min(tx_limit);
+        if p.dgrams.is_full() || p.rx.room(limit) < total {
+            return Err(self.would_block(blocking, timeout, Wait::Room));
+        }
+        for buf in bufs {
+            p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
+        }
+        p.dgrams.push(
+            &mut bulk.records,
+            Record {
+                len: total,
+                from,
+                at: now,
+                tag: Tag::None,
+            },
+        );
+        self.landed = Some(Landed::Record {
+            holder: peer,
+            index: p.dgrams.len().saturating_sub(1),
+        });
+        let s = self.sock_mut(h)?;
+        s.sent = s.sent.saturating_add(total as u64);
+        self.trace_write(h, bufs, total, None);
+        if allowance.is_some_and(|a| total as u64 >= a) {
+            self.reset_connection(h, peer);
+        }
+        Ok(total)
+    }
+
+    /// The connection of `h` and `peer` has carried all a scripted or planned reset allows:
+    /// the network resets it, and the write fails as the reset says.
+    fn spent(&mut self, h: Handle, peer: Handle) -> Error {
+        self.reset_connection(h, peer);
+        let e = self.sock_mut(h).ok().and_then(|s| s.take_error());
+        Error::new(e.unwrap_or(ErrorKind::ConnectionReset))
+    }
+
+    /// Traces `done` bytes of `bufs` written on `h`, and the short write that cut them.
+    fn trace_write(&mut self, h: Handle, bufs: &[&[u8]], done: usize, short: Option<Fault>) {
+        let conn = match self.sock(h) {
+            Ok(s) if self.outbox.on => s.conn,
+            _ => None,
         };
         if let Some(conn) = conn {
             let (local, remote) = self.ends(h);
@@ -184,23 +261,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             };
             self.emit_bytes(data, bufs, done);
         }
-        if total > done && done == plan.chunk() {
-            self.emit_stream_fault(Fault::ShortIo, h, false);
+        if let Some(fault) = short {
+            self.emit_stream_fault(fault, h, false);
         }
-        let at = self.stream_arrival(h, host, peer_host, &plan);
-        let (p, bulk) = self.sock_bulk_mut(peer)?;
-        p.flights.add(&mut bulk.chunks, now, done, at);
-        if at == HELD {
-            self.hold(peer);
-        } else if at > now {
-            self.rearm(peer);
-        }
-        let s = self.sock_mut(h)?;
-        s.sent = s.sent.saturating_add(done as u64);
-        if allowance.is_some_and(|a| done as u64 >= a) {
-            self.reset_connection(h, peer);
-        }
-        Ok(done)
     }
 
     /// The network resets the connection of `h` and `peer` (a reset-after-bytes fault): both
@@ -237,6 +300,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         flags: MsgFlags,
         ctl: &mut Ctl<'_>,
     ) -> Result<Read> {
+        if let [buf] = bufs {
+            if let Some(got) = self.read_quick(h, buf, flags) {
+                return Ok(got);
+            }
+        }
         check_recv(flags)?;
         if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
             return Ok(got);
@@ -263,15 +331,19 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         ctl: &mut Ctl<'_>,
     ) -> Result<Option<Read>> {
         let total: usize = bufs.iter().map(|b| b.len()).sum();
-        let s = self.sock(h)?;
-        let tcp = s.is_tcp();
-        let cap = if tcp {
-            self.faults.plan(s.peer_host, s.host).chunk()
-        } else {
-            usize::MAX
-        };
         let now = self.clock.now();
-        let (s, bulk) = self.sock_bulk_mut(h)?;
+        // One look at the socket for the whole read: its state, its bytes, and beside them
+        // the fault plans and the sockets in flight.
+        let State {
+            slots,
+            faults,
+            rights,
+            ..
+        } = self;
+        let (s, bulk) = slots
+            .with_bulk_mut(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))?;
+        let tcp = s.is_tcp();
         match s.phase {
             // Linux: `ENOTCONN` for an unconnected TCP socket, `EINVAL` for a Unix one.
             Phase::Idle | Phase::Listening { .. } if tcp => {
@@ -280,7 +352,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::InvalidInput))
             }
-            Phase::SynSent { .. } => return Ok(None),
+            Phase::SynSent => return Ok(None),
             Phase::Connected => {}
         }
         let nothing = Read {
@@ -296,7 +368,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let first = records.then(|| s.dgrams.front(&bulk.records)).flatten();
         if let Some(rec) = first.filter(|r| r.at <= now) {
             // Seqpacket: one record per read; a cut one loses its rest, as a datagram does.
-            let len = scatter(&s.rx, &bulk.bytes, 0, rec.len, bufs);
+            let len = scatter(&s.rx, s.bytes_ref(bulk), 0, rec.len, bufs);
             if !peek {
                 s.rx.consume(rec.len);
                 s.dgrams.pop(&mut bulk.records);
@@ -309,21 +381,25 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         let readable = if records { 0 } else { s.readable(bulk, now) };
         if readable > 0 {
+            let cap = if tcp {
+                faults.plan(s.peer_host, s.host).chunk()
+            } else {
+                usize::MAX
+            };
             let head = s.rx_head;
             let want = readable.min(cap).min(total);
             let end = head.saturating_add(want as u64);
             // Bytes sent with descriptors end the read that reaches them.
-            let passed = if self.rights.is_empty() {
+            let passed = if rights.is_empty() {
                 None
             } else {
-                self.rights.first_bytes(h, end)
+                rights.first_bytes(h, end)
             };
             let upto = passed.map_or(want, |(_, pos, n)| {
                 let stop = pos.saturating_add(n as u64).saturating_sub(head);
                 want.min(usize::try_from(stop).unwrap_or(usize::MAX))
             });
-            let (s, bulk) = self.sock_bulk_mut(h)?;
-            let len = scatter(&s.rx, &bulk.bytes, 0, upto, bufs);
+            let len = scatter(&s.rx, s.bytes_ref(bulk), 0, upto, bufs);
             if !peek {
                 s.rx.consume(len);
                 s.rx_head = s.rx_head.saturating_add(len as u64);

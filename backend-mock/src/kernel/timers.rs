@@ -47,9 +47,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let Some(h) = self.slots.handle_at(i) else {
                 continue;
             };
-            let expired = self.slots.get(h).is_some_and(
-                |s| matches!(s.phase, Phase::SynSent { deadline, .. } if deadline <= now),
-            );
+            let expired = self
+                .slots
+                .get(h)
+                .is_some_and(|s| s.phase == Phase::SynSent && s.retry.deadline <= now);
             if expired {
                 self.set_phase(h, Phase::Connected);
                 if let Some(s) = self.slots.get_mut(h) {
@@ -77,7 +78,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return false;
         };
         let connect_ends = match s.phase {
-            Phase::SynSent { deadline, .. } if !self.threads => Some(deadline),
+            Phase::SynSent if !self.threads => Some(s.retry.deadline),
             _ => None,
         };
         let arrival = s.next_arrival(bulk, now);

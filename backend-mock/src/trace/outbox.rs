@@ -4,7 +4,7 @@
 
 use core::time::Duration;
 
-use crate::base::ring::Ring;
+use crate::base::ring::{Bytes, BytesRef, Ring, FRONT};
 use crate::base::table::{NoMemory, Table};
 use crate::trace::{Event, EventKind};
 
@@ -35,6 +35,7 @@ pub(crate) struct Outbox<const S: usize, const B: usize> {
     len: usize,
     /// The payloads, one after another.
     ring: Ring<B>,
+    front: [u8; FRONT],
     bytes: [u8; B],
 }
 
@@ -48,6 +49,7 @@ impl<const S: usize, const B: usize> Outbox<S, B> {
             head: 0,
             len: 0,
             ring: Ring::new(),
+            front: [0; FRONT],
             bytes: [0; B],
         })
     }
@@ -84,9 +86,13 @@ impl<const S: usize, const B: usize> Outbox<S, B> {
         if matches!(kind, EventKind::Data { .. } | EventKind::Datagram { .. }) {
             for buf in bufs {
                 let want = buf.len().min(len.saturating_sub(payload));
+                let bytes = Bytes {
+                    front: &mut self.front,
+                    rest: &mut self.bytes,
+                };
                 let n = self
                     .ring
-                    .push(&mut self.bytes, buf.get(..want).unwrap_or_default(), B);
+                    .push(bytes, buf.get(..want).unwrap_or_default(), B);
                 payload += n;
                 if n < want || payload >= len {
                     break;
@@ -117,8 +123,12 @@ impl<const S: usize, const B: usize> Outbox<S, B> {
         let pending = self.slot(head).and_then(Option::take)?;
         self.head = (head + 1).checked_rem(self.capacity()).unwrap_or(0);
         self.len -= 1;
+        let bytes = BytesRef {
+            front: &self.front,
+            rest: &self.bytes,
+        };
         let n = self.ring.peek_at(
-            &self.bytes,
+            bytes,
             0,
             spill.get_mut(..pending.payload).unwrap_or_default(),
         );

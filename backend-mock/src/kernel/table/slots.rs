@@ -113,6 +113,25 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
         ))
     }
 
+    /// Sockets `a` and `b` (two different ones), and `b`'s bytes and records: the two ends
+    /// of a write.
+    pub(crate) fn pair_mut(
+        &mut self,
+        a: Handle,
+        b: Handle,
+    ) -> Option<(&mut Sock<B, Q>, &mut Sock<B, Q>, &mut Bulk<B, Q>)> {
+        if !self.names(a) || !self.names(b) || a.index == b.index {
+            return None;
+        }
+        let (i, j) = (a.index(), b.index());
+        let (low, high) = self.socks.split_at_mut(i.max(j));
+        let (x, y) = match i < j {
+            true => (low.get_mut(i)?, high.first_mut()?),
+            false => (high.first_mut()?, low.get_mut(j)?),
+        };
+        Some((x, y, self.bulk.get_mut(j)?))
+    }
+
     /// The handle of the socket in slot `index`, if one is open there.
     pub(crate) fn handle_at(&self, index: u32) -> Option<Handle> {
         let generation = *self.generations.get(index as usize)?;

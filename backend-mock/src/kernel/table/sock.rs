@@ -8,7 +8,7 @@ use crate::base::flight::{Chunks, Flights, NO_CHUNKS};
 use crate::base::handle::Handle;
 use crate::base::list::List;
 use crate::base::queue::{Queue, Records};
-use crate::base::ring::Ring;
+use crate::base::ring::{Bytes, BytesRef, Ring, FRONT};
 use crate::trace::ConnId;
 
 /// Linux's floor for `SO_RCVBUF` as reported (`SOCK_MIN_RCVBUF`, 2304 bytes).
@@ -25,27 +25,33 @@ pub(crate) enum Phase {
     Idle,
     /// Accepting connections; `backlog` is already clamped to the queue capacity.
     Listening { backlog: usize },
-    /// A TCP `SYN` went unanswered: the listener's queue was full, or the link to `host`
-    /// is cut (then `listener` may be `None`: nobody listened when the `SYN` left); the
-    /// kernel retries until `deadline`.
-    SynSent {
-        listener: Option<Handle>,
-        host: usize,
-        deadline: Duration,
-    },
+    /// A TCP `SYN` went unanswered, and the kernel retries it (see [`Retry`]).
+    SynSent,
     /// A stream with a peer (which may since have gone: see [`Stream`]).
     Connected,
 }
 
+/// A `connect` retrying its `SYN`: the listener's queue was full, or the link to `host` is
+/// cut (then `listener` may be `None`: nobody listened when the `SYN` left); the kernel
+/// retries until `deadline`. Kept beside the socket's [`Phase`], which only says
+/// [`Phase::SynSent`], so the phase takes little room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Retry {
+    pub(crate) listener: Option<Handle>,
+    pub(crate) host: usize,
+    pub(crate) deadline: Duration,
+}
+
 /// The options `setsockopt` stores. Buffer sizes are kept as Linux reports them (doubled).
-/// What every read or write looks at comes first (see [`Sock`]).
+/// What every read or write looks at comes first: the buffer sizes, then the timeouts (see
+/// [`Sock`]).
 #[derive(Clone, Copy, Debug)]
 #[repr(C)]
 pub(crate) struct Opts {
-    pub(crate) recv_timeout: Option<Duration>,
-    pub(crate) send_timeout: Option<Duration>,
     pub(crate) rcvbuf: usize,
     pub(crate) sndbuf: usize,
+    pub(crate) recv_timeout: Option<Duration>,
+    pub(crate) send_timeout: Option<Duration>,
     /// `SO_PASSCRED`: attach the sender's credentials to each message received.
     pub(crate) pass_cred: bool,
     pub(crate) reuse_addr: bool,
@@ -89,7 +95,7 @@ impl Opts {
 
 /// What happened to a connected stream, as flags the peer's actions set on this side, so a
 /// socket knows its state even after its peer's slot is gone.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Stream {
     /// This side did `shutdown(SHUT_RD)`.
     pub(crate) rd_shut: bool,
@@ -112,23 +118,42 @@ pub(crate) struct Stream {
     pub(crate) connect_waiting: bool,
 }
 
+impl Stream {
+    /// Nothing happened: a connection both ends still use both ways.
+    pub(crate) const CLEAN: Stream = Stream {
+        rd_shut: false,
+        wr_shut: false,
+        fin: false,
+        peer_rd_shut: false,
+        peer_gone: false,
+        closed: false,
+        connect_unreported: false,
+        connect_waiting: false,
+    };
+}
+
 /// One simulated socket.
 ///
 /// The fields are in the order a read or a write touches them (`repr(C)` keeps that order,
-/// `align(64)` starts each socket on a cache line): the first three lines hold all a stream
-/// read or write of this socket looks at (the state, the peer, the counts of its receive
-/// ring and of its bytes in flight, its timeouts and buffer sizes), then comes what only
-/// datagrams, tracing, setup and teardown use. The bytes, records and chunks themselves are
-/// in the socket's [`Bulk`], in another table. A network of a thousand hosts keeps its
-/// sockets out of the processor's caches, and this is what keeps a message from costing more
-/// there.
+/// `align(64)` starts each socket on a cache line): the first two lines hold all a stream
+/// read or write looks at in the common case (the state, the counts of its receive ring and
+/// of its bytes in flight, the peer, the buffer sizes), the third the rest of the options,
+/// the fourth the first bytes of the receive ring; then comes what only the other calls,
+/// tracing, setup and teardown use. The other bytes, the records and the chunks in flight
+/// are in the socket's [`Bulk`], in another table. A network of a thousand hosts keeps its
+/// sockets out of the processor's caches, and this is what keeps a message from costing
+/// more there: a short message touches a few neighbouring lines of each end and nothing
+/// else.
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) phase: Phase,
-    pub(crate) host: usize,
-    /// The host at the other end of a connected stream (whose fault plan applies).
-    pub(crate) peer_host: usize,
+    pub(crate) stream: Stream,
+    /// `SO_ERROR`: reported once, by the next call that looks at it.
+    pub(crate) so_error: Option<ErrorKind>,
+    pub(crate) nonblocking: bool,
+    pub(crate) domain: Domain,
+    pub(crate) ty: Type,
     /// Bytes this end has written on its connection.
     pub(crate) sent: u64,
     /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
@@ -143,19 +168,20 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) flights: Flights,
     /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
     pub(crate) peer: Option<Handle>,
-    pub(crate) stream: Stream,
-    /// `SO_ERROR`: reported once, by the next call that looks at it.
-    pub(crate) so_error: Option<ErrorKind>,
-    pub(crate) nonblocking: bool,
-    pub(crate) domain: Domain,
-    pub(crate) ty: Type,
-    /// Its timeouts and buffer sizes end the third cache line.
+    /// Its buffer sizes end the second cache line, its timeouts begin the third.
     pub(crate) opts: Opts,
+    /// The first bytes of `rx` (see [`FRONT`]): the fourth cache line.
+    pub(crate) front: [u8; FRONT],
+    pub(crate) host: usize,
+    /// The host at the other end of a connected stream (whose fault plan applies).
+    pub(crate) peer_host: usize,
     /// For datagram and seqpacket sockets: where each record in `rx` starts and who sent it
     /// (its counts; the records are in the [`Bulk`]).
     pub(crate) dgrams: Queue<Q>,
     /// A connected stream's number in the trace.
     pub(crate) conn: Option<ConnId>,
+    /// While [`Phase::SynSent`]: the `connect` retrying its `SYN`.
+    pub(crate) retry: Retry,
     /// `getsockname`, once bound (explicitly or by an implicit bind).
     pub(crate) local: Option<SocketAddr>,
     /// `getpeername`: the connected peer's address.
@@ -201,6 +227,22 @@ impl<const B: usize, const Q: usize> Bulk<B, Q> {
 }
 
 impl<const B: usize, const Q: usize> Sock<B, Q> {
+    /// The receive ring's bytes: its first ones, here, and the rest, in `bulk`.
+    pub(crate) fn bytes<'a>(front: &'a mut [u8; FRONT], bulk: &'a mut Bulk<B, Q>) -> Bytes<'a, B> {
+        Bytes {
+            front,
+            rest: &mut bulk.bytes,
+        }
+    }
+
+    /// [`Sock::bytes`], to read.
+    pub(crate) fn bytes_ref<'a>(&'a self, bulk: &'a Bulk<B, Q>) -> BytesRef<'a, B> {
+        BytesRef {
+            front: &self.front,
+            rest: &bulk.bytes,
+        }
+    }
+
     pub(crate) const fn new(host: usize, domain: Domain, ty: Type) -> Self {
         Sock {
             host,
@@ -213,22 +255,19 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             phase: Phase::Idle,
             parent: None,
             seq: 0,
-            stream: Stream {
-                rd_shut: false,
-                wr_shut: false,
-                fin: false,
-                peer_rd_shut: false,
-                peer_gone: false,
-                closed: false,
-                connect_unreported: false,
-                connect_waiting: false,
-            },
+            stream: Stream::CLEAN,
             so_error: None,
             opts: Opts::new(B),
+            front: [0; FRONT],
             rx: Ring::new(),
             dgrams: Queue::new(),
             flights: Flights::new(),
             conn: None,
+            retry: Retry {
+                listener: None,
+                host,
+                deadline: Duration::ZERO,
+            },
             peer_host: host,
             sent: 0,
             reset_after: None,
@@ -258,7 +297,7 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
     /// or a `connect` retrying its `SYN` gives up.
     pub(crate) fn next_event(&self, bulk: &Bulk<B, Q>, now: Duration) -> Option<Duration> {
         let timer = match self.phase {
-            Phase::SynSent { deadline, .. } => Some(deadline),
+            Phase::SynSent => Some(self.retry.deadline),
             _ => None,
         };
         match (timer, self.next_arrival(bulk, now)) {
