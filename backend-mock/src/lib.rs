@@ -292,6 +292,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod asynch;
 mod base;
 mod host;
 mod kernel;
@@ -307,7 +308,9 @@ pub use kernel::datagram::{MAX_UDP_V4, MAX_UDP_V6};
 pub use kernel::table::faults::MAX_SCRIPTS;
 pub use kernel::table::hosts::{FIRST_EPHEMERAL_PORT, MAX_HOSTS};
 pub use kernel::table::paths::MAX_PATHS;
+pub use kernel::table::sock::MAX_WAITERS;
 pub use kernel::table::wait::DEFAULT_MAX_WAIT;
+pub use kernel::table::wake::MAX_TIMERS;
 #[cfg(feature = "std")]
 pub use net::shared::{Shared, SharedNet};
 pub use net::sharing::{Local, Sharing};

@@ -1,6 +1,6 @@
 // The base layer: plain structures that know nothing of sockets or hosts: the byte ring and the
 // record queue, the virtual clock, the seeded generator, bytes in flight, address helpers, the
-// encoding of control messages, and `Handle`, the name of a socket.
+// encoding of control messages, `Handle`, the name of a socket, and parked wakers.
 //
 // May import: nothing of the crate.
 
@@ -12,3 +12,4 @@ pub(crate) mod handle;
 pub(crate) mod queue;
 pub(crate) mod ring;
 pub(crate) mod rng;
+pub(crate) mod wakers;

@@ -2,7 +2,7 @@
 
 use core::net::IpAddr;
 
-use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
+use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr, Wait};
 
 use crate::base::addr::{canonical, present, wire};
 use crate::base::clock::SYN_TIMEOUT;
@@ -11,6 +11,7 @@ use crate::kernel::ports::Cover;
 use crate::kernel::state::State;
 use crate::kernel::table::sock::Phase;
 use crate::kernel::table::wait::{gave_up, Expiry};
+use crate::kernel::table::wake::WaitOn;
 use crate::trace::EventKind;
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
@@ -87,9 +88,16 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         match s.phase {
             Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
             Phase::SynSent { .. } if s.stream.connect_waiting => {
-                return Err(self.would_block(true, timeout));
+                return Err(self.wait_on(h, Wait::Connect, true, timeout));
             }
-            Phase::SynSent { .. } => return Err(Error::new(ErrorKind::AlreadyInProgress)),
+            Phase::SynSent { .. } => {
+                // Still retrying its SYN: an async caller waits for the outcome here.
+                self.waiting = Some(WaitOn {
+                    on: h,
+                    what: Wait::Connect,
+                });
+                return Err(Error::new(ErrorKind::AlreadyInProgress));
+            }
             Phase::Connected if s.stream.connect_waiting => {
                 // The wait is over: room was made (or the connection failed meanwhile).
                 s.stream.connect_waiting = false;
@@ -230,7 +238,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 // Another thread's `accept` may make room: wait for it (see
                 // `connect_gave_up` for when it does not come).
                 self.sock_mut(h)?.stream.connect_waiting = true;
-                return Err(self.would_block(true, timeout));
+                return Err(self.wait_on(h, Wait::Connect, true, timeout));
             }
             return match timeout {
                 // SO_SNDTIMEO bounds a blocking connect; Linux then says EINPROGRESS and
@@ -380,7 +388,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             })
             .min_by_key(|(seq, _)| *seq);
         let Some((_, child)) = first else {
-            return Err(self.would_block(!nonblocking, timeout));
+            return Err(self.wait_on(h, Wait::Connection, !nonblocking, timeout));
         };
         let c = self.sock_mut(child)?;
         c.parent = None;

@@ -2,7 +2,7 @@
 
 use core::net::{IpAddr, Ipv4Addr};
 
-use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr};
+use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr, Wait};
 
 use crate::base::addr::{canonical, present};
 use crate::base::handle::Handle;
@@ -218,7 +218,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
         if t.dgrams.is_full() || t.rx.room(t.rx_limit()) < total {
-            return Err(self.would_block(blocking, timeout));
+            return Err(self.wait_on(target, Wait::Room, blocking, timeout));
         }
         let to = t.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
         self.emit_bytes(datagram(from, to), bufs, total);
@@ -256,7 +256,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
                 score += 1;
             }
-            if best.map_or(true, |(b, _)| score > b) {
+            if best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, h));
             }
         }
@@ -375,9 +375,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             // Nothing yet: a blocking call waits for the next datagram on its way.
             None if self.wait_arrival(h, blocking, timeout) => match arrived(self) {
                 Some(rec) => rec,
-                None => return Err(self.would_block(blocking, timeout)),
+                None => return Err(self.wait_on(h, Wait::Data, blocking, timeout)),
             },
-            None => return Err(self.would_block(blocking, timeout)),
+            None => return Err(self.wait_on(h, Wait::Data, blocking, timeout)),
         };
         let s = self.sock_mut(h)?;
         let len = scatter(&s.rx, 0, rec.len, bufs);

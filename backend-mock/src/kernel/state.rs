@@ -13,6 +13,7 @@ use crate::kernel::table::hosts::{HostInfo, MAX_HOSTS};
 use crate::kernel::table::paths::Paths;
 use crate::kernel::table::sock::{Phase, Sock};
 use crate::kernel::table::wait::Blocked;
+use crate::kernel::table::wake::{Timers, Touched, WaitOn};
 use crate::trace::outbox::Outbox;
 use crate::trace::{ConnId, EventKind, Fault};
 
@@ -46,6 +47,19 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     pub(crate) rights: crate::kernel::table::rights::InFlight,
     /// Where the last message sent landed, so ancillary data can be attached to it.
     pub(crate) landed: Option<crate::kernel::table::rights::Landed>,
+    /// The sockets the current call changed, whose waiters are woken when it ends.
+    pub(crate) touched: Touched<S>,
+    /// A socket changed that `touched` had no room for: the end of the call looks for it.
+    pub(crate) touched_overflow: bool,
+    /// Wakers woken so far: a driver that sees it move knows some future can progress.
+    pub(crate) wakes: u64,
+    /// The timers of sleeping futures.
+    pub(crate) timers: Timers,
+    /// Where the last call that would block waits (set by [`State::wait_on`]).
+    pub(crate) waiting: Option<WaitOn>,
+    /// What the last future to park waited for: what a driver names when nothing is left
+    /// that could wake anyone.
+    pub(crate) last_wait: Option<anysock_core::Wait>,
 }
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
@@ -59,13 +73,82 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
     }
 
+    /// The socket, for a change. This is the one way the calls change a socket, so it is where
+    /// changes are noticed: the socket is listed (once per call) with what its waiters could
+    /// see, and when the call ends [`State::settle`] wakes them if that looks different.
     pub(crate) fn sock_mut(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
+        let now = self.clock.now();
+        match self.slots.get_mut(h.index()) {
+            Some(Slot {
+                generation,
+                sock: Some(s),
+            }) if *generation == h.generation => {
+                if !s.touched {
+                    s.touched = true;
+                    if !self.touched.push(h, Some(s.signature(now))) {
+                        self.touched_overflow = true;
+                    }
+                }
+                Ok(s)
+            }
+            _ => Err(Error::new(ErrorKind::BadDescriptor)),
+        }
+    }
+
+    /// The socket, to park or unpark a waiter: not a change anyone waits for.
+    pub(crate) fn sock_untracked(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
         match self.slots.get_mut(h.index()) {
             Some(Slot {
                 generation,
                 sock: Some(s),
             }) if *generation == h.generation => Ok(s),
             _ => Err(Error::new(ErrorKind::BadDescriptor)),
+        }
+    }
+
+    /// The end of a call: wakes the waiters of every socket it changed (and, for a connection
+    /// waiting to be accepted, its listener's), then forgets the list.
+    pub(crate) fn settle(&mut self) {
+        let now = self.clock.now();
+        while let Some((h, before)) = self.touched.pop() {
+            let Ok(s) = self.sock_untracked(h) else {
+                continue; // closed during the call: its waiters were woken then
+            };
+            s.touched = false;
+            let due = core::mem::take(&mut s.due);
+            let changed = due || before.is_none_or(|sig| s.signature(now) != sig);
+            if changed {
+                self.wake(h);
+            }
+        }
+        if core::mem::take(&mut self.touched_overflow) {
+            // More sockets changed than the list holds: look at each (rare: a crash, a
+            // listener closing with a full queue).
+            for i in 0..S {
+                let Some(h) = self.handle_at(i) else { continue };
+                if let Ok(s) = self.sock_untracked(h) {
+                    if s.touched {
+                        s.touched = false;
+                        s.due = false;
+                        self.wake(h);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Wakes the futures waiting on `h`, and those waiting to accept on its listener if it is
+    /// a connection in an accept queue.
+    pub(crate) fn wake(&mut self, h: Handle) {
+        let Ok(s) = self.sock_untracked(h) else {
+            return;
+        };
+        let parent = s.parent;
+        let woken = s.waiters.wake_all();
+        self.wakes = self.wakes.wrapping_add(u64::from(woken));
+        if let Some(l) = parent.and_then(|p| self.sock_untracked(p).ok()) {
+            let woken = l.waiters.wake_all();
+            self.wakes = self.wakes.wrapping_add(u64::from(woken));
         }
     }
 
@@ -103,8 +186,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         })
     }
 
-    /// Empties the slot (the socket's state is gone; see `close` for what peers see).
+    /// Empties the slot (the socket's state is gone; see `close` for what peers see). Futures
+    /// still waiting on it are woken: they find it closed, or what it did to their own socket.
     pub(crate) fn free(&mut self, h: Handle) {
+        self.wake(h);
         if let Some(slot) = self.slots.get_mut(h.index()) {
             if slot.generation == h.generation {
                 slot.sock = None;
@@ -119,8 +204,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
 
     /// Moves the clock and fires what fell due.
     pub(crate) fn advance(&mut self, by: Duration) {
+        let before = self.clock.now();
         self.clock.advance(by);
-        self.fire_timers();
+        self.fire_timers(before);
     }
 
     /// The earliest time something changes by itself, if any: a waiting `connect` gives
@@ -202,21 +288,57 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
     }
 
-    /// A `connect` whose `SYN`s went unanswered for [`crate::SYN_TIMEOUT`] fails with
-    /// `ETIMEDOUT`, reported through `SO_ERROR`.
-    fn fire_timers(&mut self) {
+    /// What falls due when the clock moves on from `before`: a `connect` whose `SYN`s went
+    /// unanswered for [`crate::SYN_TIMEOUT`] fails with `ETIMEDOUT` (reported through
+    /// `SO_ERROR`), bytes on their way arrive, sleeping futures wake. The sockets that changed
+    /// have their waiters woken at the end of the call.
+    fn fire_timers(&mut self, before: Duration) {
         let now = self.clock.now();
-        for slot in self.slots.iter_mut() {
-            if let Some(s) = slot.sock.as_mut() {
-                if let Phase::SynSent { deadline, .. } = s.phase {
-                    if deadline <= now {
-                        s.phase = Phase::Connected;
-                        s.stream.closed = true;
-                        s.so_error = Some(ErrorKind::TimedOut);
-                    }
+        for (index, slot) in self.slots.iter_mut().enumerate() {
+            let generation = slot.generation;
+            let Some(s) = slot.sock.as_mut() else {
+                continue;
+            };
+            let mut due = s.next_arrival(before).is_some_and(|at| at <= now);
+            if let Phase::SynSent { deadline, .. } = s.phase {
+                if deadline <= now {
+                    s.phase = Phase::Connected;
+                    s.stream.closed = true;
+                    s.so_error = Some(ErrorKind::TimedOut);
+                    due = true;
+                }
+            }
+            if !due {
+                continue;
+            }
+            // Changed by time, not by a call: woken whatever it looked like before.
+            s.due = true;
+            if !s.touched {
+                s.touched = true;
+                let h = Handle {
+                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                    generation,
+                };
+                if !self.touched.push(h, None) {
+                    self.touched_overflow = true;
                 }
             }
         }
+        let woken = self.timers.fire(now);
+        self.wakes = self.wakes.wrapping_add(u64::from(woken));
+    }
+
+    /// As [`State::would_block`], for a call that waits for `what` on socket `on` (its own, or
+    /// the peer whose queue is full): an async caller parks its waker there.
+    pub(crate) fn wait_on(
+        &mut self,
+        on: Handle,
+        what: anysock_core::Wait,
+        blocking: bool,
+        timeout: Option<Duration>,
+    ) -> Error {
+        self.waiting = Some(WaitOn { on, what });
+        self.would_block(blocking, timeout)
     }
 
     /// What a blocking call that cannot finish does on a network with nobody else to run:

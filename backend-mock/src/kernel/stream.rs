@@ -1,7 +1,9 @@
 //! Moving bytes on a connected stream: write, read, shutdown, as Linux does for TCP and Unix
 //! streams (the differences are noted where they are).
 
-use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr};
+use anysock_core::{
+    Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr, Wait,
+};
 
 use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
@@ -43,7 +45,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::NotConnected))
             }
-            Phase::SynSent { .. } => return Err(self.would_block(blocking, timeout)),
+            Phase::SynSent { .. } => return Err(self.wait_on(h, Wait::Connect, blocking, timeout)),
             Phase::Connected => {}
         }
         if total == 0 {
@@ -115,7 +117,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 return Err(Error::new(ErrorKind::MessageTooLong));
             }
             if p.dgrams.is_full() || p.rx.room(limit) < total {
-                return Err(self.would_block(blocking, timeout));
+                return Err(self.wait_on(peer, Wait::Room, blocking, timeout));
             }
             for buf in bufs {
                 p.rx.push(buf, limit);
@@ -133,7 +135,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             total
         } else {
             if p.rx.room(limit) == 0 {
-                return Err(self.would_block(blocking, timeout));
+                return Err(self.wait_on(peer, Wait::Room, blocking, timeout));
             }
             let cap = plan
                 .chunk()
@@ -225,7 +227,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 return Ok(got);
             }
         }
-        Err(self.would_block(blocking, timeout))
+        Err(self.wait_on(h, Wait::Data, blocking, timeout))
     }
 
     /// A stream read at the current time; `None` when it would have to wait. Ancillary data

@@ -12,8 +12,9 @@ use crate::net::Net;
 use crate::trace::outbox::event;
 use crate::trace::Tracer;
 
-/// The state, locked for a change. When dropped, the events the change made go to the tracer
-/// and, in a shared network, waiting threads are woken. Fields drop in order.
+/// The state, locked for a change. When dropped, the futures waiting on what the change touched
+/// are woken, the events it made go to the tracer and, in a shared network, waiting threads are
+/// woken. Fields drop in order.
 pub(crate) struct StateMut<
     'a,
     const S: usize,
@@ -37,6 +38,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Drop
     for Locked<'_, S, B, Q, T, K>
 {
     fn drop(&mut self) {
+        // The call is over: the futures waiting on what it changed are woken.
+        self.st.settle();
         if K::THREADS {
             self.net.drain(&mut self.st);
             K::changed(&self.net.signal);

@@ -1,6 +1,7 @@
 // The kernel's tables: the plain data the kernel's state owns, with no calls: sockets, hosts,
 // Unix paths, sockets passed in messages, the fault injector's plans, partitions and scripts,
-// and what a blocking call that cannot finish leaves behind.
+// what a blocking call that cannot finish leaves behind, and what async waiting keeps (the
+// sockets a call changed, timers, where a call waits).
 //
 // May import: `trace/`, `base/`.
 
@@ -10,3 +11,4 @@ pub(crate) mod paths;
 pub(crate) mod rights;
 pub(crate) mod sock;
 pub(crate) mod wait;
+pub(crate) mod wake;

@@ -1,0 +1,135 @@
+//! What async waiting leaves in the kernel: the sockets a call changed (to wake their waiters
+//! when it ends), the timers of sleeping futures, and where a call that would block waits.
+
+use core::task::Waker;
+use core::time::Duration;
+
+use anysock_core::{Error, ErrorKind, Result, Wait};
+
+use crate::base::handle::Handle;
+use crate::base::wakers::{Ticket, Wakers};
+use crate::kernel::table::sock::Signature;
+
+/// The most timers ([`anysock_core::asynch::Stack::sleep_until`], and so
+/// [`anysock_core::asynch::timeout`]) running at once on one network; one more is
+/// [`ErrorKind::OutOfMemory`].
+pub const MAX_TIMERS: usize = 64;
+
+/// Where a call that would block waits: the socket whose change can let it finish, and what
+/// it waits for (named in [`ErrorKind::Deadlock`] errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct WaitOn {
+    pub(crate) on: Handle,
+    pub(crate) what: Wait,
+}
+
+/// The sockets changed during one call, each once (the socket's own `touched` flag says it is
+/// listed), with what its waiters could see before the call: at its end, a socket that looks
+/// different has its waiters woken. `None` marks a socket listed because time changed it
+/// (bytes arriving, a `connect` timing out): woken whatever it looks like.
+#[derive(Debug)]
+pub(crate) struct Touched<const S: usize> {
+    handles: [Handle; S],
+    before: [Option<Signature>; S],
+    len: usize,
+}
+
+impl<const S: usize> Touched<S> {
+    pub(crate) const fn new() -> Self {
+        Touched {
+            handles: [Handle {
+                index: 0,
+                generation: 0,
+            }; S],
+            before: [None; S],
+            len: 0,
+        }
+    }
+
+    /// Lists `h`; `false` when the list is full (a socket closed and its slot reused within
+    /// one call can make more entries than slots).
+    pub(crate) fn push(&mut self, h: Handle, before: Option<Signature>) -> bool {
+        let (Some(slot), Some(sig)) = (
+            self.handles.get_mut(self.len),
+            self.before.get_mut(self.len),
+        ) else {
+            return false;
+        };
+        *slot = h;
+        *sig = before;
+        self.len += 1;
+        true
+    }
+
+    /// Takes the last entry.
+    pub(crate) fn pop(&mut self) -> Option<(Handle, Option<Signature>)> {
+        self.len = self.len.checked_sub(1)?;
+        let h = *self.handles.get(self.len)?;
+        Some((h, self.before.get(self.len).copied().flatten()))
+    }
+}
+
+/// The timers of sleeping futures: a deadline on the virtual clock and a parked waker each.
+#[derive(Debug)]
+pub(crate) struct Timers {
+    deadlines: [Duration; MAX_TIMERS],
+    wakers: Wakers<MAX_TIMERS>,
+}
+
+impl Timers {
+    pub(crate) const fn new() -> Self {
+        Timers {
+            deadlines: [Duration::ZERO; MAX_TIMERS],
+            wakers: Wakers::new(),
+        }
+    }
+
+    /// Sets (or, for a ticket still running, resets) a timer for `deadline`.
+    ///
+    /// Errors: [`ErrorKind::OutOfMemory`] when [`MAX_TIMERS`] others are running.
+    pub(crate) fn set(
+        &mut self,
+        deadline: Duration,
+        waker: &Waker,
+        ticket: Option<Ticket>,
+    ) -> Result<Ticket> {
+        let t = self
+            .wakers
+            .park(waker, ticket)
+            .ok_or(Error::new(ErrorKind::OutOfMemory))?;
+        if let Some(d) = self.deadlines.get_mut(Wakers::<MAX_TIMERS>::index(t)) {
+            *d = deadline;
+        }
+        Ok(t)
+    }
+
+    /// Stops the timer of `ticket` (its future is gone); a fired one is gone already.
+    pub(crate) fn cancel(&mut self, ticket: Ticket) {
+        self.wakers.unpark(ticket);
+    }
+
+    /// The earliest deadline of a running timer.
+    pub(crate) fn next(&self) -> Option<Duration> {
+        if self.wakers.len() == 0 {
+            return None;
+        }
+        self.wakers
+            .parked()
+            .filter_map(|i| self.deadlines.get(i).copied())
+            .min()
+    }
+
+    /// Wakes the futures whose deadline is `now` or earlier; returns how many.
+    pub(crate) fn fire(&mut self, now: Duration) -> u32 {
+        if self.wakers.len() == 0 {
+            return 0;
+        }
+        let mut n = 0;
+        for i in 0..MAX_TIMERS {
+            if self.deadlines.get(i).is_some_and(|&d| d <= now) {
+                n += u32::from(self.wakers.wake(i));
+            }
+        }
+        n
+    }
+}
