@@ -11,13 +11,13 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::time::Duration;
 
-use anysock::embedded_io::{Read, ReadExactError, Write};
+use anysock::embedded_io::{Read, Write};
 use anysock::mock::{FaultPlan, Net, SharedNet};
-use anysock::opt::{NoDelay, RecvBufferSize, RecvTimeout, ReuseAddr};
+use anysock::opt::{DatagramOptions, NoDelay, RecvBufferSize, RecvTimeout, ReuseAddr};
 use anysock::posix::Posix;
 use anysock::{
-    Datagram, Error, ErrorKind, Interest, Listener, MsgFlags, PollFd, Pollable, Shutdown, SockOpt,
-    Socket, SocketAddr, Stack, Stream, Type,
+    Datagram, ErrorKind, Interest, Listener, MsgFlags, PollFd, Pollable, Shutdown, SockOpt, Socket,
+    SocketAddr, Stack, Stream, Type,
 };
 
 /// Iterations of each operation: enough that an allocation once in a while would show.
@@ -92,22 +92,14 @@ fn assert_no_allocation(what: &str, f: impl FnOnce() -> anysock::Result<()>) {
     assert_eq!(n, 0, "{what}: {n} allocations in {N} iterations");
 }
 
-/// `read_exact`, with an early end of stream as an error of the socket's kind.
-fn read_exact(conn: &mut impl Read<Error = Error>, buf: &mut [u8]) -> anysock::Result<()> {
-    conn.read_exact(buf).map_err(|e| match e {
-        ReadExactError::Other(e) => e,
-        ReadExactError::UnexpectedEof => ErrorKind::ConnectionAborted.into(),
-    })
-}
-
 /// One 64-byte round trip on a connected pair: `a` writes, `b` echoes, `a` reads.
 fn round_trip(a: &mut impl Stream, b: &mut impl Stream) -> anysock::Result<()> {
     let ping = [0x5a; MSG];
     let mut buf = [0; MSG];
     a.write_all(&ping)?;
-    read_exact(b, &mut buf)?;
+    b.read_exact(&mut buf)?;
     b.write_all(&buf)?;
-    read_exact(a, &mut buf)?;
+    a.read_exact(&mut buf)?;
     if buf == ping {
         Ok(())
     } else {
@@ -130,8 +122,7 @@ struct Places<'a, S> {
 fn hot_paths<S>(at: &Places<'_, S>) -> anysock::Result<()>
 where
     S: Stack,
-    S::Stream: SockOpt<NoDelay> + SockOpt<RecvBufferSize> + SockOpt<RecvTimeout>,
-    S::Datagram: SockOpt<ReuseAddr> + SockOpt<RecvTimeout>,
+    S::Datagram: DatagramOptions + SockOpt<ReuseAddr>,
 {
     let mut listener = at.server.listen(&at.listen_at, 8)?;
     let listen_addr = listener.local_addr()?;
@@ -159,7 +150,7 @@ where
             // A short write (the faulty network makes some) is fine: read what went.
             let sent = conn.send(&[1; MSG], MsgFlags::NONE)?;
             peer.recv(&mut buf, MsgFlags::PEEK)?;
-            read_exact(&mut peer, &mut buf[..sent])
+            Ok(peer.read_exact(&mut buf[..sent])?)
         })
     });
     assert_no_allocation("datagram send_to/recv_from", || {

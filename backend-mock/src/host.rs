@@ -4,11 +4,7 @@ use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use core::time::Duration;
 
-use anysock_core::opt::ReuseAddr;
-use anysock_core::{
-    Domain, Error, ErrorKind, Instant, PollFd, Result, SockOpt, Socket as _, SocketAddr, Stack,
-    Type, UnixAddr,
-};
+use anysock_core::{Domain, Error, ErrorKind, Instant, PollFd, Result, Stack, Type, UnixAddr};
 
 use crate::base::handle::Handle;
 use crate::kernel::table::hosts::HostInfo;
@@ -142,17 +138,6 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
         let b = self.socket(Domain::Unix, ty)?;
         self.net.state_mut().pair(a.handle, b.handle);
         Ok((a, b))
-    }
-
-    /// As [`Stack::listen`], with `SO_REUSEADDR` on Internet sockets first, as the POSIX
-    /// backend (and `std::net::TcpListener::bind`) does.
-    fn listen(&self, addr: &SocketAddr, backlog: u32) -> Result<Self::Listener> {
-        let mut s = self.socket(addr.domain(), Type::Stream)?;
-        if addr.domain() != Domain::Unix {
-            s.set(ReuseAddr, true)?;
-        }
-        s.bind(addr)?;
-        s.listen(backlog)
     }
 
     /// The network's virtual clock ([`crate::Net::now`]), shared by every host.

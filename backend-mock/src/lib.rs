@@ -67,15 +67,33 @@
 //! ## The rule for waiting
 //!
 //! One thread drives every socket, so a blocking call that needs another party to act can
-//! never be satisfied by waiting. Such a call fails at once with
-//! [`ErrorKind::WouldBlock`](anysock_core::ErrorKind::WouldBlock), or, when the socket has a
-//! `RecvTimeout`/`SendTimeout`, first moves the virtual clock by that timeout (what Linux
-//! does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires). Bytes already on their way need nobody:
-//! a blocking read waits for them, moving the clock to their arrival (if that comes within
-//! its timeout). `poll` with nothing ready moves the clock from event to event (arrivals,
-//! `connect` timeouts) until something is ready or its timeout ends, then returns; without
-//! a timeout and with no event left it fails with `WouldBlock`. A [`Selector`] (the mock's
+//! never be satisfied by waiting: it would wait for ever. Such a call fails at once with
+//! [`ErrorKind::Deadlock`](anysock_core::ErrorKind::Deadlock), made by
+//! [`Error::deadlock`](anysock_core::Error::deadlock), whose
+//! [`waiting_for`](anysock_core::Error::waiting_for) (and `Display`) says what it waited for:
+//!
+//! | blocking call | waits for ([`Wait`](anysock_core::Wait)) |
+//! |---|---|
+//! | `accept` with no connection queued | `Wait::Connection` |
+//! | `read`, `recv`, `recv_from`, `recv_msg` with nothing queued | `Wait::Data` |
+//! | `write`, `send`, `send_to` to a full queue (streams, seqpacket, Unix datagrams) | `Wait::Room` |
+//! | `connect` to a full Unix listen queue | `Wait::Connect` |
+//! | `poll` and a [`Selector`]'s `wait` without a timeout, nothing left to happen | `Wait::Readiness` |
+//!
+//! When the socket has a `RecvTimeout`/`SendTimeout` (or the `poll` a timeout), the call
+//! instead moves the virtual clock by that timeout and fails with
+//! [`ErrorKind::WouldBlock`](anysock_core::ErrorKind::WouldBlock) (`poll` returns 0), as Linux
+//! does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires; a non-blocking call fails with `WouldBlock`
+//! at once. `Deadlock` never comes from a non-blocking call or an expired timeout, and Linux
+//! never reports it. What needs nobody is waited for: a blocking read waits for bytes already
+//! on their way, moving the clock to their arrival (if that comes within its timeout); a call
+//! on a stream whose `connect` is still unanswered waits for the `SYN`s to time out
+//! ([`SYN_TIMEOUT`]) and reports that; a blocking TCP `connect` to a full backlog does the
+//! same. `poll` with nothing ready moves the clock from event to event (arrivals, `connect`
+//! timeouts) until something is ready or its timeout ends. A [`Selector`] (the mock's
 //! `epoll`, from [`anysock_core::selector::ScalableReadiness`]) waits by the same rule.
+//!
+//! On a `SharedNet` (below) other threads can act, so the same calls really wait instead.
 //!
 //! ## Threads (feature `std`)
 //!
@@ -243,7 +261,9 @@
 //!
 //! ## Differences from Linux
 //!
-//! - Waiting: see the rule above. `MsgFlags::WAITALL` returns what is queued.
+//! - Waiting: a blocking call that nobody else can complete fails with `Deadlock` where
+//!   Linux would wait for ever (see the rule above). `MsgFlags::WAITALL` returns what is
+//!   queued.
 //! - Ephemeral ports count up from [`FIRST_EPHEMERAL_PORT`] (49152) per host; Linux picks at
 //!   random in 32768–60999. Autobound Unix names count from `00000` per host.
 //! - Buffers: one queue per direction, at the receiver, holding at most

@@ -10,7 +10,6 @@ use anysock_core::{Error, ErrorKind, Interest, Readiness, Result, Type};
 
 use crate::base::handle::Handle;
 use crate::host::Host;
-use crate::kernel::poll::{ERR, HUP, IN, OUT};
 use crate::kernel::state::State;
 use crate::kernel::table::wait::gave_up;
 use crate::net::sharing::{Local, Sharing};
@@ -32,8 +31,9 @@ use crate::trace::Tracer;
 ///   it: if ready, the next wait reports it.
 /// - `wait` with nothing ready moves the virtual clock as `poll` does (to arriving bytes, a
 ///   `connect` timing out) until something is ready or the timeout ends; with no timeout and
-///   nothing left that could happen it fails with [`ErrorKind::WouldBlock`] (the crate's rule
-///   for waiting). On a shared network it waits for other threads instead.
+///   nothing left that could happen it fails with [`ErrorKind::Deadlock`]
+///   ([`anysock_core::Wait::Readiness`]; the crate's rule for waiting). On a shared network
+///   it waits for other threads instead.
 /// - When more sockets are ready than the events buffer holds, the next wait starts after
 ///   the last one reported, so every ready socket gets its turn.
 /// - Capacity is fixed: one entry per socket slot of the network (`S`), so every socket can
@@ -101,8 +101,8 @@ struct Entry {
 /// event, so "more data came" is seen even when the socket was readable all along.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Snapshot {
-    /// The `poll` bits.
-    bits: i16,
+    /// What `poll` reports.
+    ready: Readiness,
     /// Data that has arrived, ever: stream bytes, datagram or seqpacket records, or (for a
     /// listener) the arrival number of its newest waiting connection.
     arrived: u64,
@@ -115,17 +115,18 @@ struct Snapshot {
 impl Snapshot {
     /// Before the first wait: anything ready counts as new.
     const NOTHING: Snapshot = Snapshot {
-        bits: 0,
+        ready: Readiness::NONE,
         arrived: 0,
         freed: 0,
         state: 0,
     };
 
-    /// Whether `self`, found now with `ready` (the bits asked for), is a change from `seen`.
-    fn is_news(&self, seen: &Snapshot, ready: i16) -> bool {
-        ready & !seen.bits != 0
-            || (ready & IN != 0 && self.arrived != seen.arrived)
-            || (ready & OUT != 0 && self.freed != seen.freed)
+    /// Whether `self`, found now with `ready` (the readiness asked for), is a change from
+    /// `seen`.
+    fn is_news(&self, seen: &Snapshot, ready: Readiness) -> bool {
+        !seen.ready.contains(ready)
+            || (ready.contains(Readiness::READABLE) && self.arrived != seen.arrived)
+            || (ready.contains(Readiness::WRITABLE) && self.freed != seen.freed)
             || self.state != seen.state
     }
 }
@@ -165,13 +166,13 @@ impl<const S: usize> Table<S> {
                 *slot = None;
                 continue;
             }
-            let bits = st.readiness(e.handle);
-            let ready = bits & (e.interest.bits() | ERR | HUP);
+            let all = st.readiness(e.handle);
+            let ready = all.reported_for(e.interest);
             let (report, seen) = match e.trigger {
-                Trigger::Level => (ready != 0, e.seen),
+                Trigger::Level => (!ready.is_empty(), e.seen),
                 Trigger::Edge => {
-                    let now = st.snapshot(e.handle, bits);
-                    (ready != 0 && now.is_news(&e.seen, ready), now)
+                    let now = st.snapshot(e.handle, all);
+                    (!ready.is_empty() && now.is_news(&e.seen, ready), now)
                 }
             };
             if report {
@@ -180,7 +181,7 @@ impl<const S: usize> Table<S> {
                     self.cursor = i;
                     return n;
                 };
-                *out = Event::new(e.token, Readiness::from_bits(ready));
+                *out = Event::new(e.token, ready);
                 n += 1;
                 self.cursor = i.wrapping_add(1);
             }
@@ -191,8 +192,8 @@ impl<const S: usize> Table<S> {
 }
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
-    /// The counters an edge-triggered registration of `h` compares, with its `poll` bits.
-    fn snapshot(&self, h: Handle, bits: i16) -> Snapshot {
+    /// The counters an edge-triggered registration of `h` compares, with what `poll` reports.
+    fn snapshot(&self, h: Handle, ready: Readiness) -> Snapshot {
         let Ok(s) = self.sock(h) else {
             return Snapshot::NOTHING;
         };
@@ -230,7 +231,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             .enumerate()
             .fold(0u8, |acc, (i, &f)| acc | (u8::from(f) << i));
         Snapshot {
-            bits,
+            ready,
             arrived,
             freed,
             state,

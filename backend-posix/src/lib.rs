@@ -48,6 +48,9 @@ pub mod cmsg;
 mod datagram;
 mod listener;
 pub mod rt;
+// A selector exists where the system has `epoll` (see `sys::epoll`); elsewhere `Posix` has no
+// `ScalableReadiness`, and `Stack::poll` is how to wait.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 mod selector;
 mod socket;
 mod sockopt;
@@ -59,6 +62,7 @@ mod sys;
 
 pub use datagram::Datagram;
 pub use listener::Listener;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use selector::Selector;
 pub use socket::Socket;
 pub use stack::Posix;

@@ -1,95 +1,67 @@
-//! `SockOpt<O>` for every typed option, on every socket type. The level, name and encoding of
-//! each option are in the `sys` layer's table.
+//! `SockOpt<O>` on each socket type, for the options the kernel honours there: every option on
+//! a fresh [`Socket`], and on a [`Listener`], [`Stream`] or [`Datagram`] the options core marks
+//! as applying to it ([`ListenerOption`], [`StreamOption`], [`DatagramOption`]), so the rest
+//! are a compile error. The level, name and encoding of each option are in the `sys` layer's
+//! table, which has every option of `anysock_core::opt`.
+//!
+//! What the type cannot tell, the domain, the kernel answers at run time: `TCP_NODELAY` on a
+//! Unix stream, or an IPv6 option on an IPv4 socket, fails with
+//! [`anysock_core::ErrorKind::Unsupported`]; so does an option the operating system lacks
+//! (most Linux-only options elsewhere), without a syscall.
+//!
+//! ```compile_fail,E0277
+//! use anysock_core::{opt::NoDelay, Datagram, SockOpt, Stack};
+//! fn nagle_off<D: Datagram + SockOpt<NoDelay>>(d: &mut D) {
+//!     let _ = d.set(NoDelay, true);
+//! }
+//! // TCP_NODELAY on a datagram socket: no such impl.
+//! nagle_off(&mut anysock_posix::Posix.bind(&"127.0.0.1:0".parse().unwrap()).unwrap());
+//! ```
+//!
+//! ```compile_fail,E0277
+//! use anysock_core::{opt::Broadcast, SockOpt, Stack};
+//! let (a, _b) = anysock_posix::Posix.socketpair(anysock_core::Type::Stream).unwrap();
+//! let mut stream = anysock_core::Socket::into_stream(a).unwrap();
+//! // SO_BROADCAST is for datagrams.
+//! let _ = stream.set(Broadcast, true);
+//! ```
+//!
+//! ```compile_fail,E0277
+//! use anysock_core::{opt::NoDelay, SockOpt, Stack};
+//! let listener = anysock_posix::Posix.listen(&"127.0.0.1:0".parse().unwrap(), 1).unwrap();
+//! // TCP_NODELAY belongs to the accepted streams, not to the listener.
+//! let _ = listener.get(NoDelay);
+//! ```
+//!
+//! Read-only and write-only options are implemented both ways here; the `Settable` and
+//! `Gettable` bounds of [`SockOpt`] keep the missing direction from being called.
 
-use anysock_core::opt::*;
+use anysock_core::opt::{DatagramOption, ListenerOption, SockOption, StreamOption};
 use anysock_core::{Result, SockOpt};
 
 use crate::socket::Wrapper;
-use crate::sys::sockopt::{get, set};
+use crate::sys::sockopt::{get, set, Codec};
 use crate::{Datagram, Listener, Socket, Stream};
 
-/// `impl SockOpt<Option> for Type` for each pair. An option that does not apply to a socket
-/// (say, `TCP_NODELAY` on a Unix socket, or an IPv6 option on an IPv4 socket) fails at run
-/// time with the kernel's answer, [`anysock_core::ErrorKind::Unsupported`]; so does an option
-/// the operating system lacks (most Linux-only options elsewhere), without a syscall.
-///
-/// Read-only and write-only options are implemented both ways here; the `Settable` and
-/// `Gettable` bounds of [`SockOpt`] keep the missing direction from being called.
+/// `impl<O: Codec + $kind> SockOpt<O> for $ty` for each pair.
 macro_rules! sockopts {
-    ([$($ty:ty),*], $opts:tt) => {$(sockopts!(@one $ty, $opts);)*};
-    (@one $ty:ty, [$($opt:ty),* $(,)?]) => {$(
-        impl SockOpt<$opt> for $ty {
-            fn set(&mut self, _: $opt, value: <$opt as SockOption>::Value) -> Result<()> {
-                set::<$opt>(&self.socket().fd, value)
+    ($($ty:ty: $($kind:path)?;)*) => {$(
+        impl<O: Codec $(+ $kind)?> SockOpt<O> for $ty {
+            #[inline]
+            fn set(&mut self, _: O, value: <O as SockOption>::Value) -> Result<()> {
+                set::<O>(&self.socket().fd, O::normalize(value)?)
             }
-            fn get(&self, _: $opt) -> Result<<$opt as SockOption>::Value> {
-                get::<$opt>(&self.socket().fd)
+            #[inline]
+            fn get(&self, _: O) -> Result<<O as SockOption>::Value> {
+                get::<O>(&self.socket().fd)
             }
         }
     )*};
 }
 
-sockopts!(
-    [Socket, Listener, Stream, Datagram],
-    [
-        // SOL_SOCKET
-        ReuseAddr,
-        ReusePort,
-        KeepAlive,
-        Linger,
-        RecvBufferSize,
-        SendBufferSize,
-        RecvTimeout,
-        SendTimeout,
-        Broadcast,
-        SocketError,
-        SocketType,
-        AcceptConn,
-        SocketDomain,
-        SocketProtocol,
-        PeerCredentials,
-        PassCredentials,
-        BindToDevice,
-        Mark,
-        Priority,
-        Timestamp,
-        TimestampNs,
-        RecvLowat,
-        OobInline,
-        // IPPROTO_TCP
-        NoDelay,
-        KeepIdle,
-        KeepInterval,
-        KeepCount,
-        UserTimeout,
-        Cork,
-        QuickAck,
-        MaxSegment,
-        Congestion,
-        FastOpen,
-        // IPPROTO_IP
-        Ttl,
-        Tos,
-        MulticastTtl,
-        MulticastLoopV4,
-        MulticastInterfaceV4,
-        JoinMulticastV4,
-        LeaveMulticastV4,
-        PktInfo,
-        RecvTos,
-        RecvTtl,
-        Freebind,
-        // IPPROTO_IPV6
-        UnicastHops,
-        V6Only,
-        MulticastHops,
-        MulticastLoopV6,
-        MulticastInterfaceV6,
-        JoinMulticastV6,
-        LeaveMulticastV6,
-        RecvPktInfo,
-        TrafficClass,
-        RecvTrafficClass,
-        RecvHopLimit,
-    ]
-);
+sockopts! {
+    Socket: ;
+    Listener: ListenerOption;
+    Stream: StreamOption;
+    Datagram: DatagramOption;
+}

@@ -24,13 +24,8 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
     /// `accept(fd)` once a connection is queued: the oldest one (FIFO), as an async stream.
     async fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T, K>, SocketAddr)> {
         let (net, h) = (self.inner.net, self.inner.handle);
-        let (child, peer) = Io::new(net, |st| {
-            let (child, peer) = st.accept(h)?;
-            // Taken and made async in one step: nothing can block the thread in between.
-            st.sock_mut(child)?.nonblocking = true;
-            Ok((child, peer))
-        })
-        .await?;
+        // `accept4(.., SOCK_NONBLOCK)`: the connection is taken already made never to block.
+        let (child, peer) = Io::new(net, |st| st.accept(h, true)).await?;
         let stream = crate::socket::stream::Stream::from_parts(net, child);
         Ok((Stream { inner: stream }, peer))
     }

@@ -14,7 +14,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// autobind name.
     pub(crate) fn bind(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
         let s = self.sock(h)?;
-        if addr.domain() != s.domain || s.local.is_some() {
+        addr.check_domain(s.domain)?;
+        if s.local.is_some() {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
         let (host, v6only) = (s.host, s.opts.v6only);

@@ -143,7 +143,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
         if self.queue_full(target)? {
             // Linux makes a Unix client wait for room (up to SO_SNDTIMEO), or EAGAIN.
-            return Err(self.would_block(!nonblocking, timeout));
+            return Err(self.would_block(!nonblocking, timeout, Wait::Connect));
         }
         let remote = t.local;
         self.sock_mut(h)?.remote = remote;
@@ -372,14 +372,15 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         Ok(())
     }
 
-    /// `accept(fd)`: the oldest waiting connection. Blocking with nobody to connect, it
-    /// gives up as every blocking call does here (see `would_block`), after `SO_RCVTIMEO`.
-    pub(crate) fn accept(&mut self, h: Handle) -> Result<(Handle, SocketAddr)> {
+    /// `accept4(fd, .., nonblocking ? SOCK_NONBLOCK : 0)`: the oldest waiting connection, in
+    /// the mode asked for. Blocking with nobody to connect, it gives up as every blocking call
+    /// does here (see `would_block`): after `SO_RCVTIMEO`, or at once with a deadlock.
+    pub(crate) fn accept(&mut self, h: Handle, nonblocking: bool) -> Result<(Handle, SocketAddr)> {
         let l = self.sock(h)?;
         if !l.is_listening() {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        let (nonblocking, timeout, domain) = (l.nonblocking, l.opts.recv_timeout, l.domain);
+        let (waits, timeout, domain) = (!l.nonblocking, l.opts.recv_timeout, l.domain);
         let first = self
             .handles()
             .filter_map(|c| {
@@ -388,10 +389,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             })
             .min_by_key(|(seq, _)| *seq);
         let Some((_, child)) = first else {
-            return Err(self.wait_on(h, Wait::Connection, !nonblocking, timeout));
+            return Err(self.wait_on(h, Wait::Connection, waits, timeout));
         };
         let c = self.sock_mut(child)?;
         c.parent = None;
+        c.nonblocking = nonblocking;
         let peer = c.remote.unwrap_or(SocketAddr::unspecified(domain));
         if let Some(conn) = c.conn {
             self.emit(EventKind::Accept { conn });

@@ -107,8 +107,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
-        if to.is_some_and(|a| a.domain() != s.domain) {
-            return Err(Error::new(ErrorKind::InvalidInput));
+        if let Some(to) = to {
+            to.check_domain(s.domain)?;
         }
         if s.is_unix() {
             return self.unix_send(h, bufs, total, to, flags);

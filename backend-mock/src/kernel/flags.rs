@@ -1,25 +1,24 @@
-//! Which `MSG_*` flags a call accepts: the same sets as the POSIX backend.
+//! Which `MSG_*` flags a call accepts: core's sets, as every backend checks them, less
+//! out-of-band data.
 
 use anysock_core::{Error, ErrorKind, MsgFlags, Result};
 
-/// `EINVAL` for a flag the call does not take (as the POSIX backend), `EOPNOTSUPP` for
-/// out-of-band data, which the mock does not carry.
-fn check(flags: MsgFlags, allowed: MsgFlags) -> Result<()> {
-    if !allowed.contains(flags) {
-        return Err(Error::new(ErrorKind::InvalidInput));
-    }
+/// `EOPNOTSUPP` for out-of-band data, which the mock does not carry.
+fn no_oob(flags: MsgFlags) -> Result<()> {
     if flags.contains(MsgFlags::OOB) {
         return Err(Error::new(ErrorKind::Unsupported));
     }
     Ok(())
 }
 
+/// [`MsgFlags::check_send`] (`EINVAL` for a flag a send does not take), then [`no_oob`].
 pub(crate) fn check_send(flags: MsgFlags) -> Result<()> {
-    check(flags, MsgFlags::SEND_REQUESTS)
+    no_oob(flags.check_send()?)
 }
 
+/// [`MsgFlags::check_recv`], then [`no_oob`].
 pub(crate) fn check_recv(flags: MsgFlags) -> Result<()> {
-    check(flags, MsgFlags::RECV_REQUESTS)
+    no_oob(flags.check_recv()?)
 }
 
 /// Copies queued bytes starting at `offset` into `bufs` in order; returns how many.

@@ -3,7 +3,7 @@
 
 use core::time::Duration;
 
-use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
+use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr, Wait};
 
 use crate::base::addr::wire;
 use crate::base::clock::Clock;
@@ -227,9 +227,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             .min()
     }
 
-    /// A blocking call found nothing to read on `h`: if bytes are on their way and arrive
-    /// within `timeout`, the clock moves to their arrival (the call waits for them) and the
-    /// result is `true`, so the call looks again.
+    /// A blocking call found nothing to read on `h` (or `h` still connecting): if bytes are on
+    /// their way and arrive within `timeout`, the clock moves to their arrival (the call waits
+    /// for them) and the result is `true`, so the call looks again. With one thread, a
+    /// `connect` still waiting for an answer is waited for the same way: nobody can accept it
+    /// meanwhile, so its `SYN`s time out, and the call looks again to find that outcome.
     pub(crate) fn wait_arrival(
         &mut self,
         h: Handle,
@@ -237,7 +239,14 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         timeout: Option<Duration>,
     ) -> bool {
         let now = self.clock.now();
-        let Some(at) = self.sock(h).ok().and_then(|s| s.next_arrival(now)) else {
+        let Ok(s) = self.sock(h) else {
+            return false;
+        };
+        let connect_ends = match s.phase {
+            Phase::SynSent { deadline, .. } if !self.threads => Some(deadline),
+            _ => None,
+        };
+        let Some(at) = s.next_arrival(now).into_iter().chain(connect_ends).min() else {
             return false;
         };
         let wait = at.saturating_sub(now);
@@ -338,24 +347,37 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         timeout: Option<Duration>,
     ) -> Error {
         self.waiting = Some(WaitOn { on, what });
-        self.would_block(blocking, timeout)
+        self.would_block(blocking, timeout, what)
     }
 
-    /// What a blocking call that cannot finish does on a network with nobody else to run:
-    /// it waits out its timeout, if it has one, on the virtual clock, then gives up with
-    /// `EAGAIN` (as Linux does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires); without a timeout it
-    /// gives up at once.
+    /// The answer of a call that cannot finish now, `wait` saying what it waits for. A
+    /// non-blocking call gets `EAGAIN` ([`ErrorKind::WouldBlock`]). A blocking one, on a
+    /// network with nobody else to run, waits out its timeout, if it has one, on the virtual
+    /// clock, then gets `EAGAIN` too (as Linux does when `SO_RCVTIMEO`/`SO_SNDTIMEO`
+    /// expires); without a timeout it would wait for ever, and gets
+    /// [`ErrorKind::Deadlock`] at once ([`Error::deadlock`]`(wait)`).
     ///
     /// In a shared network the call instead notes that it has to wait (for another thread,
     /// at most `timeout` of real time) and the caller's retry loop waits; the clock stays.
-    pub(crate) fn would_block(&mut self, blocking: bool, timeout: Option<Duration>) -> Error {
-        if blocking {
-            if self.threads {
-                self.blocked = Some(Blocked { timeout });
-            } else if let Some(t) = timeout {
-                self.advance(t);
-            }
+    pub(crate) fn would_block(
+        &mut self,
+        blocking: bool,
+        timeout: Option<Duration>,
+        wait: Wait,
+    ) -> Error {
+        if !blocking {
+            return Error::new(ErrorKind::WouldBlock);
         }
-        Error::new(ErrorKind::WouldBlock)
+        if self.threads {
+            self.blocked = Some(Blocked { timeout });
+            return Error::new(ErrorKind::WouldBlock);
+        }
+        match timeout {
+            Some(t) => {
+                self.advance(t);
+                Error::new(ErrorKind::WouldBlock)
+            }
+            None => Error::deadlock(wait),
+        }
     }
 }

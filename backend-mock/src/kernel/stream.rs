@@ -45,7 +45,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::NotConnected))
             }
-            Phase::SynSent { .. } => return Err(self.wait_on(h, Wait::Connect, blocking, timeout)),
+            Phase::SynSent { .. } => {
+                if self.wait_arrival(h, blocking, timeout) {
+                    // The connect's outcome is in: write as that left the stream.
+                    return self.stream_write(h, bufs, flags);
+                }
+                return Err(self.wait_on(h, Wait::Connect, blocking, timeout));
+            }
             Phase::Connected => {}
         }
         if total == 0 {

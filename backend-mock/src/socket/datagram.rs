@@ -22,7 +22,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
 {
     /// `sendto`. UDP: a datagram to a port nobody holds, or to an address no host has, is
     /// sent (and lost); a full receive queue drops it. Unix: `ENOENT` for a missing path,
-    /// `ECONNREFUSED` for a closed one, [`ErrorKind::WouldBlock`] for a full queue.
+    /// `ECONNREFUSED` for a closed one; a full queue is [`ErrorKind::WouldBlock`] non-blocking
+    /// and a [`ErrorKind::Deadlock`] ([`anysock_core::Wait::Room`]) blocking, with nobody else
+    /// to read.
     /// [`ErrorKind::MessageTooLong`] above `BUF` bytes (or UDP's own limit).
     fn send_to(&mut self, buf: &[u8], addr: &SocketAddr) -> Result<usize> {
         let h = self.handle;
@@ -48,9 +50,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
 
     fn connect(&mut self, addr: &SocketAddr) -> Result<()> {
         let mut st = self.net.state_mut();
-        if addr.domain() != st.sock(self.handle)?.domain {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
+        addr.check_domain(st.sock(self.handle)?.domain)?;
         st.connect_datagram(self.handle, addr)
     }
 

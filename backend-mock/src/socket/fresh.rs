@@ -53,9 +53,7 @@ impl<
         self.net.blocking_then(
             |st| {
                 let s = st.sock(h)?;
-                if addr.domain() != s.domain {
-                    return Err(Error::new(ErrorKind::InvalidInput));
-                }
+                addr.check_domain(s.domain)?;
                 if s.ty == Type::Datagram {
                     st.connect_datagram(h, addr)
                 } else {

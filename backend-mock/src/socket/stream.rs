@@ -15,16 +15,17 @@ use crate::trace::Tracer;
 socket_type! {
     /// A connected stream on a [`crate::Host`]: TCP, or a Unix stream. Reads and writes follow
     /// [`anysock_core::Stream`]'s contract with the mock's rule for waiting: a blocking call
-    /// that would have to wait for the peer fails with [`ErrorKind::WouldBlock`] at once (or
-    /// after its timeout on the virtual clock); on a `SharedNet` (feature `std`) it waits for the
-    /// peer's thread. Closed when dropped.
+    /// that would have to wait for the peer fails with [`ErrorKind::Deadlock`] at once
+    /// (waiting for [`anysock_core::Wait::Data`] or [`anysock_core::Wait::Room`]), or with
+    /// [`ErrorKind::WouldBlock`] after its timeout on the virtual clock; on a `SharedNet`
+    /// (feature `std`) it waits for the peer's thread. Closed when dropped.
     Stream
 }
 
 impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     Stream<'_, S, B, Q, T, K>
 {
-    fn ready(&self) -> i16 {
+    fn ready(&self) -> anysock_core::Readiness {
         self.net.state().readiness(self.handle)
     }
 
@@ -79,7 +80,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embe
 {
     /// Data, end of stream or an error is waiting (`POLLIN`, `POLLHUP`, `POLLERR`).
     fn read_ready(&mut self) -> Result<bool> {
-        Ok(anysock_core::Readiness::from_bits(self.ready()).is_readable())
+        Ok(self.ready().is_readable())
     }
 }
 
@@ -88,7 +89,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embe
 {
     /// There is room toward the peer, or a write would fail at once (`POLLOUT`, `POLLERR`).
     fn write_ready(&mut self) -> Result<bool> {
-        Ok(anysock_core::Readiness::from_bits(self.ready()).is_writable())
+        Ok(self.ready().is_writable())
     }
 }
 

@@ -16,6 +16,8 @@ compile_error!("anysock-posix supports Unix-like systems only (Linux, macOS, the
 
 pub(crate) mod addr;
 pub(crate) mod cmsg;
+// The selector's system call: `epoll` where there is one (`kqueue` is not wrapped yet).
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) mod epoll;
 pub(crate) mod errno;
 pub(crate) mod fd;

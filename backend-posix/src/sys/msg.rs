@@ -27,17 +27,16 @@ const FLAG_TABLE: [(MsgFlags, c_int); 9] = [
     (MsgFlags::DONTROUTE, libc::MSG_DONTROUTE),
 ];
 
-fn to_platform(flags: MsgFlags, allowed: MsgFlags) -> Result<c_int> {
-    if !allowed.contains(flags) {
-        return Err(Error::new(ErrorKind::InvalidInput));
-    }
+/// The platform's bits for flags already checked (core's [`MsgFlags::check_send`] and
+/// [`MsgFlags::check_recv`]).
+fn to_platform(flags: MsgFlags) -> c_int {
     let mut out = 0;
     for (ours, theirs) in FLAG_TABLE {
         if flags.contains(ours) {
             out |= theirs;
         }
     }
-    Ok(out)
+    out
 }
 
 /// The platform flags for a send, always with `MSG_NOSIGNAL` where it exists.
@@ -46,7 +45,7 @@ pub(crate) fn send_flags(flags: MsgFlags) -> Result<c_int> {
     if flags.is_empty() {
         return Ok(os::SEND_FLAGS);
     }
-    Ok(to_platform(flags, MsgFlags::SEND_REQUESTS)? | os::SEND_FLAGS)
+    Ok(to_platform(flags.check_send()?) | os::SEND_FLAGS)
 }
 
 /// The platform flags for a receive.
@@ -55,7 +54,7 @@ pub(crate) fn recv_flags(flags: MsgFlags) -> Result<c_int> {
     if flags.is_empty() {
         return Ok(0);
     }
-    to_platform(flags, MsgFlags::RECV_REQUESTS)
+    Ok(to_platform(flags.check_recv()?))
 }
 
 /// The flags a received message reports (`msg_flags`).

@@ -58,12 +58,13 @@ pub(crate) fn listen(fd: &Fd, backlog: u32) -> Result<()> {
     Ok(())
 }
 
-/// `accept4(fd, &addr, &len, SOCK_CLOEXEC)`: the new connection and its peer's address.
-pub(crate) fn accept(fd: &Fd, domain: Domain) -> Result<(Fd, SocketAddr)> {
+/// `accept4(fd, &addr, &len, SOCK_CLOEXEC)` (`| SOCK_NONBLOCK` when `nonblocking`): the new
+/// connection, in the mode asked for, and its peer's address.
+pub(crate) fn accept(fd: &Fd, domain: Domain, nonblocking: bool) -> Result<(Fd, SocketAddr)> {
     let mut peer = SockAddr::empty();
     let len: *mut _ = peer.len_mut();
     // SAFETY: `peer` has room for any address and `len` holds that room's size.
-    let new = unsafe { os::accept(fd, peer.as_mut_ptr(), len) }?;
+    let new = unsafe { os::accept(fd, peer.as_mut_ptr(), len, nonblocking) }?;
     Ok((new, peer.to_socket_addr(domain)?))
 }
 

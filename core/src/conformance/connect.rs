@@ -1,16 +1,17 @@
 //! `listen`, `connect` and `accept`: connection queues as the kernel keeps them.
 use core::time::Duration;
 
+use crate::embedded_io::{Read, Write};
 use crate::{
     Domain, Endpoint, ErrorKind, Interest, Listener, PollFd, Pollable, Socket, SocketAddr, Stack,
     Stream, Type,
 };
 
 use super::{connected, wait, Case, Harness, Outcome, SocketOf};
-use crate::opt::{SendTimeout, SocketError};
+use crate::opt::{RecvTimeout, SendTimeout, SocketError};
 use crate::SockOpt;
 
-pub(super) fn cases<H: Harness>() -> [Case<H>; 16] {
+pub(super) fn cases<H: Harness>() -> [Case<H>; 17] {
     case_list![H:
         listen_on_a_datagram_socket_is_unsupported,
         connect_to_a_closed_port_is_refused,
@@ -23,6 +24,7 @@ pub(super) fn cases<H: Harness>() -> [Case<H>; 16] {
         ipv6_connections_are_accepted,
         abstract_unix_connections_are_accepted,
         nonblocking_accept_with_nothing_pending_would_block,
+        accept_nonblocking_hands_out_a_nonblocking_stream,
         nonblocking_tcp_connect_is_in_progress_then_completes,
         unix_backlog_bounds_pending_connections,
         tcp_backlog_bounds_pending_connections,
@@ -197,6 +199,62 @@ fn nonblocking_accept_with_nothing_pending_would_block<H: Harness>(h: &mut H) ->
         listener.accept(),
         ErrorKind::WouldBlock,
         "accept after the queue is empty again"
+    );
+    Ok(())
+}
+
+/// `accept4(.., SOCK_NONBLOCK)`: the stream comes out non-blocking, whatever the listener's
+/// mode; plain `accept` hands out a blocking one, whatever the listener's mode. Whether a
+/// read waited is told by the stack's clock, against a receive timeout the accepted streams
+/// inherit from the listener (so a wrong mode gives up instead of hanging).
+fn accept_nonblocking_hands_out_a_nonblocking_stream<H: Harness>(h: &mut H) -> Outcome {
+    let limit = Duration::from_millis(200);
+    let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
+    must!(listener.set(RecvTimeout, Some(limit)), "set RecvTimeout");
+    let target = must!(listener.local_addr(), "local_addr");
+    let mut client = must!(h.stack().connect(&target), "connect");
+    wait(h, &listener, Interest::READABLE)?;
+    let (mut server, peer) = must!(listener.accept_nonblocking(), "accept_nonblocking");
+    ensure!(
+        peer == must!(client.local_addr(), "local_addr"),
+        "accept_nonblocking reports the client's address"
+    );
+    let mut buf = [0u8; 4];
+    let before = must!(h.stack().now(), "now");
+    fails!(
+        server.read(&mut buf),
+        ErrorKind::WouldBlock,
+        "a read of the accepted stream with nothing sent"
+    );
+    ensure!(
+        must!(h.stack().now(), "now").saturating_duration_since(before) < limit / 2,
+        "the stream accept_nonblocking hands out does not wait"
+    );
+    must!(client.write_all(b"hola"), "write");
+    wait(h, &server, Interest::READABLE)?;
+    ensure!(
+        must!(server.read(&mut buf), "read") == 4 && &buf == b"hola",
+        "the accepted stream carries the client's bytes"
+    );
+
+    must!(listener.set_nonblocking(true), "set_nonblocking");
+    fails!(
+        listener.accept_nonblocking(),
+        ErrorKind::WouldBlock,
+        "accept_nonblocking on a non-blocking listener with nothing pending"
+    );
+    let _second = must!(h.stack().connect(&target), "connect again");
+    wait(h, &listener, Interest::READABLE)?;
+    let (mut blocking, _) = must!(listener.accept(), "accept");
+    let before = must!(h.stack().now(), "now");
+    fails!(
+        blocking.read(&mut buf),
+        ErrorKind::WouldBlock,
+        "a read of a plainly accepted stream gives up after the inherited RecvTimeout"
+    );
+    ensure!(
+        must!(h.stack().now(), "now").saturating_duration_since(before) >= limit / 2,
+        "plain accept hands out a blocking stream, even from a non-blocking listener"
     );
     Ok(())
 }

@@ -90,10 +90,9 @@ pub trait Harness {
     type Stack: ScalableReadiness
         + Stack<
             Socket: AllOptions,
-            Listener: AllOptions,
-            Stream: AllOptions + Ancillary,
-            Datagram: AllOptions
-                          + Ancillary
+            Stream: Ancillary,
+            Datagram: Ancillary
+                          + SockOpt<Ttl>
                           + SockOpt<PktInfo>
                           + SockOpt<RecvPktInfo>
                           + SockOpt<PassCredentials>,

@@ -33,7 +33,7 @@ codecs! {
     FastOpen => libc::IPPROTO_TCP, libc::TCP_FASTOPEN, c_int, encode_u32, decode_u32;
 
     Tos => libc::IPPROTO_IP, libc::IP_TOS, c_int, encode_u8, decode_u8;
-    MulticastTtl => libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, c_int, encode_hops, decode_u32;
+    MulticastTtl => libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, c_int, encode_u32, decode_u32;
     MulticastLoopV4 => libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, c_int, encode_bool, decode_bool;
     MulticastInterfaceV4 => libc::IPPROTO_IP, libc::IP_MULTICAST_IF, libc::in_addr, encode_in_addr, decode_in_addr;
     JoinMulticastV4 => libc::IPPROTO_IP, libc::IP_ADD_MEMBERSHIP, libc::ip_mreqn, encode_mreqn, unsupported;
@@ -43,7 +43,7 @@ codecs! {
     RecvTtl => libc::IPPROTO_IP, libc::IP_RECVTTL, c_int, encode_bool, decode_bool;
     Freebind => libc::IPPROTO_IP, libc::IP_FREEBIND, c_int, encode_bool, decode_bool;
 
-    MulticastHops => libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_HOPS, c_int, encode_hops, decode_u32;
+    MulticastHops => libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_HOPS, c_int, encode_u32, decode_u32;
     MulticastLoopV6 => libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_LOOP, c_int, encode_bool, decode_bool;
     MulticastInterfaceV6 => libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_IF, c_int, encode_u32, decode_u32;
     JoinMulticastV6 => libc::IPPROTO_IPV6, libc::IPV6_ADD_MEMBERSHIP, libc::ipv6_mreq, encode_mreq6, unsupported;
