@@ -1,4 +1,6 @@
-//! The generic async stories of `async_common`, on the mock network under its driver.
+//! The async stories of `async_common`, the same code `async_posix.rs` runs on the kernel under
+//! both reactors, on the mock network under its driver (`Net::run`): each on a fresh network,
+//! on the virtual clock, and each leaves no socket open.
 
 mod async_common;
 mod mock_common;
@@ -58,4 +60,9 @@ fn sleeping_runs_on_the_stacks_clock_on_the_mock() {
 #[test]
 fn a_socketpair_talks_on_the_mock() {
     on_the_mock!(a_socketpair_talks);
+}
+
+#[test]
+fn two_readers_share_one_stream_on_the_mock() {
+    on_the_mock!(two_readers_share_one_stream);
 }

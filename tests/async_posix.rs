@@ -1,8 +1,8 @@
 //! The async stack on the kernel, on both reactors: every story of `async_common` runs once
 //! under async-io (`async_io::block_on`) and once under tokio's current-thread runtime, with the
-//! same code. Then what only the POSIX stack has: shared readers of one `&Stream`, the system's
-//! resolver, and errors instead of panics outside a runtime. Each test checks that it left no
-//! descriptor open.
+//! same code (`async_mock.rs` runs the same stories on the mock network). Then what only the
+//! POSIX stack has: the system's resolver, and errors instead of panics outside a runtime. Each
+//! test checks that it left no descriptor open.
 
 mod async_common;
 mod common;
@@ -10,8 +10,7 @@ mod reactors;
 
 use core::time::Duration;
 
-use anysock::asynch::{self as a, Resolve as _, Stack as _};
-use anysock::embedded_io_async::{Read as _, Write as _};
+use anysock::asynch::{Resolve as _, Stack as _};
 use anysock::posix::asynch::{AsyncIo, Posix, Tokio};
 use anysock::{ErrorKind, Family};
 
@@ -70,27 +69,6 @@ fn sleeping_runs_on_the_stacks_clock_on_both_reactors() {
 fn a_socketpair_talks_on_both_reactors() {
     let _fds = checked();
     on_both_reactors!(a_socketpair_talks);
-}
-
-/// Two tasks wait to read one `&Stream`: the first byte wakes both, one takes it, the other
-/// waits again and gets the second. Nobody is forgotten, nothing panics.
-async fn two_readers_share_one_stream<R: anysock::posix::asynch::Reactor>(stack: &Posix<R>) {
-    let (mut client, server) = tcp_pair(stack).await;
-    let (mut r1, mut r2) = (&server, &server);
-    let (mut b1, mut b2) = ([0u8; 1], [0u8; 1]);
-    let readers = join(r1.read(&mut b1), r2.read(&mut b2));
-    let writer = async {
-        for byte in [b"a", b"b"] {
-            stack.sleep(Duration::from_millis(10)).await.unwrap();
-            client.write_all(byte).await.unwrap();
-        }
-    };
-    let bounded = a::timeout(stack, Duration::from_secs(5), join(readers, writer));
-    let ((n1, n2), ()) = bounded.await.expect("both readers were woken");
-    assert_eq!((n1.unwrap(), n2.unwrap()), (1, 1));
-    let mut got = [b1[0], b2[0]];
-    got.sort();
-    assert_eq!(&got, b"ab");
 }
 
 #[test]

@@ -225,3 +225,29 @@ pub async fn a_socketpair_talks<S: Stack>(stack: &S) {
     a.read_exact(&mut buf).await.unwrap();
     assert_eq!(&buf, b"ping");
 }
+
+/// Two tasks wait to read one `&Stream` (a stack whose streams read through a shared
+/// reference): the first byte wakes both, one takes it, the other waits again and gets the
+/// second. Nobody is forgotten, nothing panics.
+pub async fn two_readers_share_one_stream<S>(stack: &S)
+where
+    S: Stack,
+    for<'a> &'a S::Stream: Read,
+{
+    let (mut client, server) = tcp_pair(stack).await;
+    let (mut r1, mut r2) = (&server, &server);
+    let (mut b1, mut b2) = ([0u8; 1], [0u8; 1]);
+    let readers = join(r1.read(&mut b1), r2.read(&mut b2));
+    let writer = async {
+        for byte in [b"a", b"b"] {
+            stack.sleep(Duration::from_millis(10)).await.unwrap();
+            client.write_all(byte).await.unwrap();
+        }
+    };
+    let bounded = timeout(stack, Duration::from_secs(5), join(readers, writer));
+    let ((n1, n2), ()) = bounded.await.expect("both readers were woken");
+    assert_eq!((n1.ok(), n2.ok()), (Some(1), Some(1)));
+    let mut got = [b1[0], b2[0]];
+    got.sort();
+    assert_eq!(&got, b"ab");
+}

@@ -36,7 +36,12 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
         let waker = woken.waker();
         let mut cx = Context::from_waker(&waker);
         loop {
-            let wakes = self.state().wakes;
+            let wakes = {
+                // What the next poll parks on is what a deadlock would name.
+                let mut st = self.state_unwatched();
+                st.last_wait = None;
+                st.wakes
+            };
             woken.clear();
             if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
                 return Ok(out);

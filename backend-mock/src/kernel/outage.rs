@@ -17,11 +17,16 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     pub(crate) fn heal(&mut self, a: usize, b: usize) {
         let now = self.clock.now();
         let across = |x: usize, y: usize| (x == a && y == b) || (x == b && y == a);
-        for slot in self.slots.iter_mut() {
-            if let Some(s) = slot.sock.as_mut() {
-                if across(s.host, s.peer_host) && s.flights.is_held() {
-                    s.flights.release(now);
-                }
+        for i in 0..S {
+            let Some(h) = self.handle_at(i) else { continue };
+            let held = self
+                .sock(h)
+                .is_ok_and(|s| across(s.host, s.peer_host) && s.flights.is_held());
+            if !held {
+                continue;
+            }
+            if let Ok(s) = self.sock_mut(h) {
+                s.flights.release(now);
             }
         }
         let waiting: [Option<Handle>; S] = core::array::from_fn(|i| {

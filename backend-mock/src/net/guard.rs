@@ -92,6 +92,12 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
         }
     }
 
+    /// The state for a look, or a note that changes no socket (what a driver waits for): no
+    /// waking, no tracer, and no other thread told of a change.
+    pub(crate) fn state_unwatched(&self) -> K::Guard<'_, State<S, B, Q>> {
+        K::lock(&self.state)
+    }
+
     /// Hands the waiting events to the tracer. Single-threaded: one at a time with the state
     /// released, so `record` may call into the network (its events are left for this loop).
     /// Shared: under the lock, by way of [`Net::drain`].
