@@ -1,8 +1,9 @@
 //! [`Host`]: a simulated host's async stack.
 
 use core::fmt;
+use core::net::IpAddr;
 
-use anysock_core::{asynch, Domain, Instant, Result, SocketAddr, Stack as _, Type};
+use anysock_core::{asynch, Domain, Family, Instant, Result, SocketAddr, Stack as _, Type};
 
 use crate::asynch::datagram::Datagram;
 use crate::asynch::io::Sleep;
@@ -121,6 +122,22 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
     /// are running.
     async fn sleep_until(&self, deadline: Instant) -> Result<()> {
         Sleep::new(self.host.net(), deadline.since_start()).await
+    }
+}
+
+/// The network's names ([`Net::name`]), as the blocking host resolves them: from the table, at
+/// once.
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asynch::Resolve
+    for Host<'_, S, B, Q, T, K>
+{
+    /// As the blocking host's [`anysock_core::Resolve::resolve`]; never waits.
+    async fn resolve(&self, host: &str, family: Family, out: &mut [IpAddr]) -> Result<usize> {
+        anysock_core::Resolve::resolve(&self.host, host, family, out)
+    }
+
+    /// As the blocking host's [`anysock_core::Resolve::reverse`]; never waits.
+    async fn reverse(&self, addr: IpAddr, name: &mut [u8]) -> Result<usize> {
+        anysock_core::Resolve::reverse(&self.host, addr, name)
     }
 }
 

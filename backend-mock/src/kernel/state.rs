@@ -60,6 +60,8 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     /// What the last future to park waited for: what a driver names when nothing is left
     /// that could wake anyone.
     pub(crate) last_wait: Option<anysock_core::Wait>,
+    /// The host names the test declared.
+    pub(crate) names: crate::kernel::table::names::Names,
 }
 
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
