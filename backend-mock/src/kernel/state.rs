@@ -13,7 +13,7 @@ use crate::kernel::table::hosts::{HostInfo, MAX_HOSTS};
 use crate::kernel::table::paths::Paths;
 use crate::kernel::table::sock::{Phase, Sock};
 use crate::kernel::table::wait::Blocked;
-use crate::kernel::table::wake::{Timers, Touched, WaitOn};
+use crate::kernel::table::wake::{Before, Timers, Touched, WaitOn};
 use crate::trace::outbox::Outbox;
 use crate::trace::{ConnId, EventKind, Fault};
 
@@ -87,7 +87,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             }) if *generation == h.generation => {
                 if !s.touched {
                     s.touched = true;
-                    if !self.touched.push(h, Some(s.signature(now))) {
+                    let before = if s.waiters.len() > 0 || s.parent.is_some() {
+                        Before::Seen(s.signature(now))
+                    } else {
+                        Before::Unwatched
+                    };
+                    if !self.touched.push(h, before) {
                         self.touched_overflow = true;
                     }
                 }
@@ -118,7 +123,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             };
             s.touched = false;
             let due = core::mem::take(&mut s.due);
-            let changed = due || before.is_none_or(|sig| s.signature(now) != sig);
+            let changed = match before {
+                Before::Seen(sig) => due || s.signature(now) != sig,
+                Before::Unwatched => due || s.parent.is_some(),
+                Before::Due => true,
+            };
             if changed {
                 self.wake(h);
             }
@@ -240,6 +249,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         blocking: bool,
         timeout: Option<Duration>,
     ) -> bool {
+        if !blocking {
+            return false;
+        }
         let now = self.clock.now();
         let Ok(s) = self.sock(h) else {
             return false;
@@ -287,9 +299,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         conn
     }
 
-    /// A connected socket's two ends as they appear on the wire: (this end, the peer).
+    /// A connected socket's two ends as they appear on the wire, for the events of the trace:
+    /// (this end, the peer). Without a tracer they would be thrown away: both unnamed then.
     pub(crate) fn ends(&self, h: Handle) -> (SocketAddr, SocketAddr) {
         let unnamed = SocketAddr::Unix(UnixAddr::unnamed());
+        if !self.outbox.on {
+            return (unnamed, unnamed);
+        }
         match self.sock(h) {
             Ok(s) => (
                 wire(s.local.unwrap_or(unnamed)),
@@ -330,7 +346,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                     index: u32::try_from(index).unwrap_or(u32::MAX),
                     generation,
                 };
-                if !self.touched.push(h, None) {
+                if !self.touched.push(h, Before::Due) {
                     self.touched_overflow = true;
                 }
             }

@@ -297,8 +297,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             let head = s.rx_head;
             let want = readable.min(cap).min(total);
             let end = head.saturating_add(want as u64);
-            // Bytes sent with descriptors end the read that reaches them.
-            let passed = self.rights.first_bytes(h, end);
+            // Bytes sent with descriptors end the read that reaches them (only Unix sockets
+            // carry descriptors).
+            let passed = if tcp {
+                None
+            } else {
+                self.rights.first_bytes(h, end)
+            };
             let upto = passed.map_or(want, |(_, pos, n)| {
                 let stop = pos.saturating_add(n as u64).saturating_sub(head);
                 want.min(usize::try_from(stop).unwrap_or(usize::MAX))

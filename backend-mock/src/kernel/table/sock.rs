@@ -228,29 +228,29 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
 
     /// What its waiters can see at `now` (see [`Signature`]).
     pub(crate) fn signature(&self, now: Duration) -> Signature {
-        let visible = self.dgrams.iter().filter(|r| r.at <= now).count() as u64;
+        let visible = match self.dgrams.len() {
+            0 => 0,
+            _ => self.dgrams.iter().filter(|r| r.at <= now).count() as u64,
+        };
         let records = self.dgrams.popped();
         let st = self.stream;
-        let phase = match self.phase {
+        let phase: u16 = match self.phase {
             Phase::Idle => 0,
             Phase::Listening { .. } => 1,
             Phase::SynSent { .. } => 2,
             Phase::Connected => 3,
         };
-        let flags = [
-            st.fin,
-            st.closed,
-            st.peer_gone,
-            st.rd_shut,
-            st.wr_shut,
-            st.peer_rd_shut,
-            self.so_error.is_some(),
-            self.peer.is_some(),
-            self.parent.is_some(),
-        ];
-        let state = flags
-            .iter()
-            .fold(phase, |acc, &f| (acc << 1) | u16::from(f));
+        let flag = |f: bool, bit: u16| u16::from(f) << bit;
+        let state = phase << 9
+            | flag(st.fin, 0)
+            | flag(st.closed, 1)
+            | flag(st.peer_gone, 2)
+            | flag(st.rd_shut, 3)
+            | flag(st.wr_shut, 4)
+            | flag(st.peer_rd_shut, 5)
+            | flag(self.so_error.is_some(), 6)
+            | flag(self.peer.is_some(), 7)
+            | flag(self.parent.is_some(), 8);
         Signature {
             arrived: self
                 .rx_head

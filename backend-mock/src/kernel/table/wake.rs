@@ -23,14 +23,25 @@ pub(crate) struct WaitOn {
     pub(crate) what: Wait,
 }
 
+/// What a socket looked like to its waiters when a call first touched it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Before {
+    /// Its waiters could see this: woken at the end of the call if it looks different.
+    Seen(Signature),
+    /// Nobody waited on it, and it was in no accept queue: nobody to wake (a future that
+    /// parks on it later in the same call sees it as the call left it). Should the call queue
+    /// it at a listener, the listener's waiters are woken.
+    Unwatched,
+    /// Time changed it (bytes arrived, a `connect` timed out): woken whatever it looks like.
+    Due,
+}
+
 /// The sockets changed during one call, each once (the socket's own `touched` flag says it is
-/// listed), with what its waiters could see before the call: at its end, a socket that looks
-/// different has its waiters woken. `None` marks a socket listed because time changed it
-/// (bytes arriving, a `connect` timing out): woken whatever it looks like.
+/// listed), with what its waiters could see before the call (see [`Before`]).
 #[derive(Debug)]
 pub(crate) struct Touched<const S: usize> {
     handles: [Handle; S],
-    before: [Option<Signature>; S],
+    before: [Before; S],
     len: usize,
 }
 
@@ -41,14 +52,14 @@ impl<const S: usize> Touched<S> {
                 index: 0,
                 generation: 0,
             }; S],
-            before: [None; S],
+            before: [Before::Unwatched; S],
             len: 0,
         }
     }
 
     /// Lists `h`; `false` when the list is full (a socket closed and its slot reused within
     /// one call can make more entries than slots).
-    pub(crate) fn push(&mut self, h: Handle, before: Option<Signature>) -> bool {
+    pub(crate) fn push(&mut self, h: Handle, before: Before) -> bool {
         let (Some(slot), Some(sig)) = (
             self.handles.get_mut(self.len),
             self.before.get_mut(self.len),
@@ -62,10 +73,10 @@ impl<const S: usize> Touched<S> {
     }
 
     /// Takes the last entry.
-    pub(crate) fn pop(&mut self) -> Option<(Handle, Option<Signature>)> {
+    pub(crate) fn pop(&mut self) -> Option<(Handle, Before)> {
         self.len = self.len.checked_sub(1)?;
         let h = *self.handles.get(self.len)?;
-        Some((h, self.before.get(self.len).copied().flatten()))
+        Some((h, *self.before.get(self.len)?))
     }
 }
 
