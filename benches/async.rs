@@ -99,8 +99,9 @@ impl Simulator {
         let took = match self {
             Simulator::Mock => on_mock_async::ping_pong(trips, Duration::ZERO)
                 .unwrap_or_else(|e| panic!("mock: {e}")),
-            Simulator::MockLatency => on_mock_async::ping_pong(trips, LATENCY)
-                .unwrap_or_else(|e| panic!("mock: {e}")),
+            Simulator::MockLatency => {
+                on_mock_async::ping_pong(trips, LATENCY).unwrap_or_else(|e| panic!("mock: {e}"))
+            }
             Simulator::Turmoil => on_turmoil::ping_pong(trips as u64, Duration::ZERO)
                 .unwrap_or_else(|e| panic!("{e}")),
             Simulator::TurmoilLatency => {
