@@ -16,6 +16,8 @@
 //! | `mock` | yes | `anysock::mock` (the deterministic in-memory network) |
 //! | `std` | yes | `From<Error> for std::io::Error`; the POSIX backend's std interop; the mock's thread-safe `SharedNet` |
 //! | `nal` | no | `anysock::nal`: any stack through embedded-nal 0.9's traits |
+//! | `async-io`, `tokio` | no | `anysock::posix::asynch`: the POSIX async stacks on either reactor (both bring `posix`) |
+//! | `nal-async` | no | `anysock::nal_async`: any async stack through embedded-nal-async 0.9's traits |
 //!
 //! Without default features the facade is [`anysock_core`] alone — no libc, no backend — so a
 //! `no_std` protocol crate depends on it with `default-features = false`, writes its code over

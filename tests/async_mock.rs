@@ -1,68 +1,67 @@
-//! The async stories of `async_common`, the same code `async_posix.rs` runs on the kernel under
-//! both reactors, on the mock network under its driver (`Net::run`): each on a fresh network,
-//! on the virtual clock, and each leaves no socket open.
+//! The async conformance suite (`anysock_core::conformance::asynch`), the cases `async_posix.rs`
+//! runs on the kernel under both reactors, on the mock network under its driver (`Net::run`), on
+//! the virtual clock: on the single-threaded network and on the thread-safe one. Every case
+//! leaves no socket open.
 
-mod async_common;
-mod mock_common;
+mod common;
 
-use anysock::mock::Net;
-use async_common::*;
+use core::future::Future;
 
-macro_rules! on_the_mock {
-    ($story:ident) => {{
-        let net: Net = Net::new();
-        let host = mock_common::host(&net).asynch();
-        net.run($story(&host)).unwrap();
-        assert_eq!(net.open_sockets(), 0);
-    }};
+use anysock::mock::asynch::Host;
+use anysock::mock::trace::Tracer;
+use anysock::mock::{Net, SharedNet, Sharing};
+use anysock::SocketAddr;
+use anysock_core::conformance::asynch::{self as suite, AsyncHarness};
+
+/// A host of a mock network, and the network's driver to run the cases.
+struct OnMock<'n, T: Tracer, K: Sharing> {
+    net: &'n Net<32, 4096, 8, T, K>,
+    host: Host<'n, 32, 4096, 8, T, K>,
+}
+
+impl<'n, T: Tracer, K: Sharing> OnMock<'n, T, K> {
+    fn new(net: &'n Net<32, 4096, 8, T, K>) -> Self {
+        let host = net
+            .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
+            .unwrap()
+            .asynch();
+        OnMock { net, host }
+    }
+}
+
+impl<'n, T: Tracer, K: Sharing> AsyncHarness for OnMock<'n, T, K> {
+    type Stack = Host<'n, 32, 4096, 8, T, K>;
+
+    fn stack(&self) -> &Self::Stack {
+        &self.host
+    }
+
+    fn ipv4(&self) -> SocketAddr {
+        "10.0.0.1:0".parse().unwrap()
+    }
+
+    /// The driver; a case it finds stuck (a deadlock: nothing scheduled could wake it) fails.
+    fn block_on<F: Future>(&self, fut: F) -> F::Output {
+        self.net
+            .run(fut)
+            .unwrap_or_else(|e| panic!("the driver stopped the case: {e}"))
+    }
 }
 
 #[test]
-fn echo_to_end_of_stream_on_the_mock() {
-    on_the_mock!(echo_to_end_of_stream);
+fn the_mock_passes_the_async_suite() {
+    let net: Net = Net::with_seed(1);
+    common::suite_passes("mock", 13, |report| {
+        suite::run(&mut OnMock::new(&net), report)
+    });
+    assert_eq!(net.open_sockets(), 0);
 }
 
 #[test]
-fn a_timed_out_read_leaves_the_bytes_readable_on_the_mock() {
-    on_the_mock!(a_timed_out_read_leaves_the_bytes_readable);
-}
-
-#[test]
-fn a_cancelled_read_loses_nothing_on_the_mock() {
-    on_the_mock!(a_cancelled_read_loses_nothing);
-}
-
-#[test]
-fn a_cancelled_accept_leaves_the_connection_queued_on_the_mock() {
-    on_the_mock!(a_cancelled_accept_leaves_the_connection_queued);
-}
-
-#[test]
-fn a_refused_connect_is_typed_on_the_mock() {
-    on_the_mock!(a_refused_connect_is_typed);
-}
-
-#[test]
-fn the_long_way_connects_too_on_the_mock() {
-    on_the_mock!(the_long_way_connects_too);
-}
-
-#[test]
-fn datagrams_keep_their_boundaries_on_the_mock() {
-    on_the_mock!(datagrams_keep_their_boundaries);
-}
-
-#[test]
-fn sleeping_runs_on_the_stacks_clock_on_the_mock() {
-    on_the_mock!(sleeping_runs_on_the_stacks_clock);
-}
-
-#[test]
-fn a_socketpair_talks_on_the_mock() {
-    on_the_mock!(a_socketpair_talks);
-}
-
-#[test]
-fn two_readers_share_one_stream_on_the_mock() {
-    on_the_mock!(two_readers_share_one_stream);
+fn the_shared_mock_passes_the_async_suite() {
+    let net: SharedNet = SharedNet::with_seed(1);
+    common::suite_passes("mock/shared", 13, |report| {
+        suite::run(&mut OnMock::new(&net), report)
+    });
+    assert_eq!(net.open_sockets(), 0);
 }

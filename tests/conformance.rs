@@ -167,23 +167,7 @@ fn run_mock_suite<K: Sharing>(backend: &str, fresh: impl Fn() -> Net<32, 4096, 8
 
 /// Runs every case, printing each outcome; fails naming every case that failed.
 fn run_suite<H: Harness>(backend: &str, harness: &mut H) {
-    let mut failures = Vec::new();
-    let summary = conformance::run(harness, |name, outcome| match outcome {
-        Ok(()) => println!("{backend}: {name} ... ok"),
-        Err(f) => {
-            println!("{backend}: {name} ... FAILED: {f}");
-            failures.push(format!("{name}: {f}"));
-        }
-    });
-    println!(
-        "{backend}: {} passed, {} failed",
-        summary.passed, summary.failed
-    );
-    assert!(
-        failures.is_empty(),
-        "{backend} failed:\n{}",
-        failures.join("\n")
-    );
+    common::suite_passes(backend, 0, |report| conformance::run(harness, report));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Zero heap allocations per operation: a counting global allocator watches the socket calls
-//! of the mock network (plain, traced into `()`, faulty, and thread-safe) and of the POSIX
-//! backend, after setup, and every count must be exactly 0.
+//! of the mock network (plain, traced into `()`, faulty, thread-safe, and sized at run time
+//! with a thousand hosts) and of the POSIX backend, after setup, and every count must be
+//! exactly 0.
 //!
 //! The counts are per thread: the allocator counts only on a thread that asked it to, inside
 //! the measured section, so the test harness's own threads (and tests running in parallel)
@@ -265,6 +266,59 @@ fn faulty_mock_operations_do_not_allocate() {
 #[test]
 fn shared_mock_operations_do_not_allocate() {
     let net: SharedNet = SharedNet::new();
+    assert_eq!(on_mock(&net), Ok(()));
+}
+
+/// Fills a network with 998 more hosts, each with a TCP listener and a UDP socket on the
+/// ports the scenario uses, so its lookups search full tables; returns the sockets to keep.
+fn crowd<const S: usize, const B: usize, const Q: usize, T, K>(
+    net: &Net<S, B, Q, T, K>,
+) -> Vec<(
+    anysock::mock::Listener<'_, S, B, Q, T, K>,
+    anysock::mock::Datagram<'_, S, B, Q, T, K>,
+)>
+where
+    T: anysock::mock::trace::Tracer,
+    K: anysock::mock::Sharing,
+{
+    (3..1_001u32)
+        .map(|n| {
+            let [_, _, a, b] = n.to_be_bytes();
+            let v6 = std::net::Ipv6Addr::new(0xfd01, 0, 0, 0, 0, 0, 0, n as u16);
+            let host = net.host([10, 1, a, b].into(), v6).unwrap();
+            let at = |port| SocketAddr::from(([10, 1, a, b], port));
+            (
+                host.listen(&at(80), 8).unwrap(),
+                host.bind(&at(53)).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn mock_operations_on_a_network_sized_at_run_time_do_not_allocate() {
+    // Everything is allocated here, by `build`; nothing after.
+    let net: Net = Net::builder().hosts(1_000).sockets(4_000).build().unwrap();
+    let _crowd = crowd(&net);
+    assert_eq!(on_mock(&net), Ok(()));
+}
+
+#[test]
+fn traced_and_faulty_operations_on_a_network_sized_at_run_time_do_not_allocate() {
+    let net: Net<32, 4096, 8, ()> = Net::builder()
+        .hosts(1_000)
+        .sockets(4_000)
+        .seed(7)
+        .tracer(())
+        .build()
+        .unwrap();
+    net.set_faults(
+        FaultPlan::new()
+            .duplicate(100_000)
+            .reorder(100_000)
+            .max_chunk(16),
+    );
+    let _crowd = crowd(&net);
     assert_eq!(on_mock(&net), Ok(()));
 }
 

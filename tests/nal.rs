@@ -588,3 +588,16 @@ fn ipv6_sockets_follow_the_remote_and_the_local_ip() -> Outcome {
     let mut client = Nal::new(Posix);
     udp_exchange(&mut client, &mut nal, &mut server, to, &mut nap)
 }
+
+#[test]
+fn dns_resolves_through_the_system_resolver() {
+    use anysock::nal::embedded_nal::{AddrType, Dns};
+    let mut nal = Nal::new(Posix);
+    let ip = Dns::get_host_by_name(&mut nal, "localhost", AddrType::IPv4).unwrap();
+    assert_eq!(ip, std::net::IpAddr::from([127, 0, 0, 1]));
+    let missing = Dns::get_host_by_name(&mut nal, "no-such-host.invalid", AddrType::Either);
+    let Err(nb::Error::Other(e)) = missing else {
+        panic!("a name that does not exist: {missing:?}");
+    };
+    assert_eq!(e.socket_error().kind(), anysock::ErrorKind::HostNotFound);
+}

@@ -29,36 +29,37 @@ pub struct Host<
     const Q: usize = 8,
     T: Tracer = (),
     K: Sharing = Local,
+    const H: usize = { crate::kernel::table::hosts::MAX_HOSTS },
 > {
-    net: &'n Net<S, B, Q, T, K>,
+    net: &'n Net<S, B, Q, T, K, H>,
     id: usize,
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Clone
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Clone
+    for Host<'_, S, B, Q, T, K, H>
 {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Copy
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Copy
+    for Host<'_, S, B, Q, T, K, H>
 {
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> fmt::Debug
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    fmt::Debug for Host<'_, S, B, Q, T, K, H>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Host").field("id", &self.id).finish()
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Host<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Host<'n, S, B, Q, T, K, H>
 {
-    pub(crate) fn new(net: &'n Net<S, B, Q, T, K>, id: usize) -> Self {
+    pub(crate) fn new(net: &'n Net<S, B, Q, T, K, H>, id: usize) -> Self {
         Host { net, id }
     }
 
@@ -68,7 +69,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 
     /// The network the host is on.
-    pub fn net(&self) -> &'n Net<S, B, Q, T, K> {
+    pub fn net(&self) -> &'n Net<S, B, Q, T, K, H> {
         self.net
     }
 
@@ -104,22 +105,22 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 
     fn info(&self) -> Option<HostInfo> {
-        self.net.state().hosts.get(self.id).copied().flatten()
+        self.net.state().hosts.get(self.id).copied()
     }
 
-    fn wrap(&self, handle: Handle) -> Socket<'n, S, B, Q, T, K> {
+    fn wrap(&self, handle: Handle) -> Socket<'n, S, B, Q, T, K, H> {
         Socket::from_parts(self.net, handle)
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Stack
-    for Host<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Stack for Host<'n, S, B, Q, T, K, H>
 {
     type Handle = Handle;
-    type Socket = Socket<'n, S, B, Q, T, K>;
-    type Listener = Listener<'n, S, B, Q, T, K>;
-    type Stream = Stream<'n, S, B, Q, T, K>;
-    type Datagram = Datagram<'n, S, B, Q, T, K>;
+    type Socket = Socket<'n, S, B, Q, T, K, H>;
+    type Listener = Listener<'n, S, B, Q, T, K, H>;
+    type Stream = Stream<'n, S, B, Q, T, K, H>;
+    type Datagram = Datagram<'n, S, B, Q, T, K, H>;
 
     /// `socket(domain, type, 0)`.
     ///
@@ -162,8 +163,8 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
 
 /// Names from the network's table ([`Net::name`]), as a name server would answer them; every
 /// host sees the same names.
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Resolve
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Resolve
+    for Host<'_, S, B, Q, T, K, H>
 {
     /// `getaddrinfo(host)`: an address literal answers itself; `localhost` is `127.0.0.1` and
     /// `::1`; a declared name its host's IPv4 address, then its IPv6 one (each kept if of
@@ -186,7 +187,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Reso
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Net<S, B, Q, T, K, H>
+{
     /// Adds a host owning `ipv4` and `ipv6` (besides `127.0.0.0/8` and `::1`, which reach only
     /// the host itself), with an empty Unix path namespace of its own.
     ///
@@ -194,24 +197,24 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
     /// address; [`ErrorKind::AddrInUse`] when another host has the address;
     /// [`ErrorKind::OutOfMemory`] when the network already has its
     /// [`MAX_HOSTS`](crate::MAX_HOSTS) hosts.
-    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q, T, K>> {
+    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q, T, K, H>> {
         let id = self.state_mut().add_host(ipv4, ipv6)?;
         Ok(Host::new(self, id))
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    From<Host<'_, S, B, Q, T, K>> for HostId
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    From<Host<'_, S, B, Q, T, K, H>> for HostId
 {
-    fn from(host: Host<'_, S, B, Q, T, K>) -> Self {
+    fn from(host: Host<'_, S, B, Q, T, K, H>) -> Self {
         host.id()
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    From<&Host<'_, S, B, Q, T, K>> for HostId
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    From<&Host<'_, S, B, Q, T, K, H>> for HostId
 {
-    fn from(host: &Host<'_, S, B, Q, T, K>) -> Self {
+    fn from(host: &Host<'_, S, B, Q, T, K, H>) -> Self {
         host.id()
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! A deterministic in-memory network for the [`anysock_core`] traits: hosts with addresses,
 //! TCP, UDP and Unix sockets, bounded buffers, listen queues and a virtual clock. No `std`, no
-//! heap, no `unsafe`; the same program gives the same results run after run (no hash maps, no
-//! wall clock, no memory addresses).
+//! `unsafe`, and no heap unless asked for (feature `alloc`, for networks sized at run time);
+//! the same program gives the same results run after run, at every size (no randomised
+//! hashing, no wall clock, no memory addresses).
 //!
 //! ```
 //! use anysock_mock::Net;
@@ -27,9 +28,17 @@
 //! - [`Net`] holds everything in a `RefCell`; use it by shared reference from one thread
 //!   (or from many: `SharedNet`, below).
 //!   Capacities are const generics: `SOCKETS` (32), `BUF` bytes per receive queue (4096),
-//!   `QUEUE` entries per listen, datagram or seqpacket queue (8). A default `Net` is
-//!   about 240 000 bytes (`cargo bench --bench mock` prints the exact size), small enough
-//!   for a 2 MiB test thread's stack; a test function should hold one at a time.
+//!   `QUEUE` entries per listen, datagram or seqpacket queue (8), and, last, `HOSTS` (8).
+//!   Without feature `alloc` a default `Net` is one block of about 240 000 bytes
+//!   (`Net::memory` says exactly), small enough for a 2 MiB test thread's stack; a test
+//!   function should hold one at a time. With `alloc` (or `std`) its tables are on the heap.
+//! - Size (feature `alloc`): `Net::builder().hosts(1_000).sockets(20_000).build()?` makes a
+//!   network of any size, all allocated by `build`; no call allocates after. More hosts or
+//!   sockets than it holds are typed errors ([`Net::host`]: `OutOfMemory`; `socket`:
+//!   `TooManyOpenFiles`), and a host address is used once (`AddrInUse`). What a call or a
+//!   delivery costs does not grow with the hosts and sockets (sockets are found by index, the
+//!   next event on the virtual clock is kept in order), and a program leaves the same trace,
+//!   byte for byte, on a small network as among a thousand hosts.
 //! - TCP, UDP, Unix stream, Unix datagram and Unix seqpacket sockets (records kept; one
 //!   longer than the read buffer is `MessageTooLong` on `read`, `TRUNC` on `recv_msg`).
 //! - Each [`Host`] owns an IPv4 and an IPv6 address; `127.0.0.0/8` and `::1` reach only the
@@ -309,6 +318,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -332,6 +343,8 @@ pub use kernel::table::paths::MAX_PATHS;
 pub use kernel::table::sock::MAX_WAITERS;
 pub use kernel::table::wait::DEFAULT_MAX_WAIT;
 pub use kernel::table::wake::MAX_TIMERS;
+#[cfg(feature = "alloc")]
+pub use net::builder::Builder;
 #[cfg(feature = "std")]
 pub use net::shared::{Shared, SharedNet};
 pub use net::sharing::{Local, Sharing};

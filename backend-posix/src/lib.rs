@@ -44,9 +44,12 @@ extern crate std;
 
 #[cfg(any(feature = "async-io", feature = "tokio"))]
 pub mod asynch;
+mod batch;
 pub mod cmsg;
 mod datagram;
 mod listener;
+mod passed;
+mod raw_fd;
 pub mod rt;
 // A selector exists where the system has `epoll` (see `sys::epoll`); elsewhere `Posix` has no
 // `ScalableReadiness`, and `Stack::poll` is how to wait.
@@ -55,6 +58,8 @@ mod selector;
 mod socket;
 mod sockopt;
 mod stack;
+#[cfg(feature = "std")]
+mod std_fd;
 #[cfg(feature = "std")]
 mod std_io;
 mod stream;

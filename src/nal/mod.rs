@@ -17,6 +17,7 @@
 //! | UDP `connect` | `socket` + `bind(any:0)` + `connect` |
 //! | UDP `bind` / `send_to` / `send` / `receive` | `bind` / `sendto` / `send` / `recvfrom` |
 //! | `close` | `close` (dropping the socket) |
+//! | `Dns::get_host_by_name` / `get_host_by_address` (a stack with [`crate::Resolve`]) | `getaddrinfo` / `getnameinfo` on POSIX, blocking |
 //!
 //! Two choices embedded-nal leaves open:
 //!
@@ -48,6 +49,7 @@
 //!
 //! [embedded-nal]: https://docs.rs/embedded-nal/0.9
 
+mod dns;
 mod tcp;
 mod udp;
 use core::fmt;

@@ -19,8 +19,8 @@ async_type! {
     datagram::Datagram
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Datagram<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Datagram<'_, S, B, Q, T, K, H>
 {
     async fn send_with(&self, buf: &[u8], to: Option<&SocketAddr>) -> Result<usize> {
         let h = self.inner.handle;
@@ -31,8 +31,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asynch::Datagram
-    for Datagram<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    asynch::Datagram for Datagram<'_, S, B, Q, T, K, H>
 {
     /// `sendto(fd, buf, len, 0, addr)`: see the blocking [`crate::Datagram`] for what is lost
     /// and what fails.
@@ -71,8 +71,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asyn
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asynch::MsgIo
-    for Datagram<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    asynch::MsgIo for Datagram<'_, S, B, Q, T, K, H>
 {
     /// As the blocking [`crate::Datagram`]'s `send_msg`; with [`MsgFlags::DONTWAIT`], one
     /// try.

@@ -26,15 +26,16 @@ pub struct Host<
     const Q: usize = 8,
     T: Tracer = (),
     K: Sharing = Local,
+    const H: usize = { crate::kernel::table::hosts::MAX_HOSTS },
 > {
-    host: crate::host::Host<'n, S, B, Q, T, K>,
+    host: crate::host::Host<'n, S, B, Q, T, K, H>,
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Host<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Host<'n, S, B, Q, T, K, H>
 {
     /// The same host's blocking stack.
-    pub fn blocking(&self) -> crate::host::Host<'n, S, B, Q, T, K> {
+    pub fn blocking(&self) -> crate::host::Host<'n, S, B, Q, T, K, H> {
         self.host
     }
 
@@ -44,36 +45,36 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 
     /// The network the host is on.
-    pub fn net(&self) -> &'n Net<S, B, Q, T, K> {
+    pub fn net(&self) -> &'n Net<S, B, Q, T, K, H> {
         self.host.net()
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    crate::host::Host<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    crate::host::Host<'n, S, B, Q, T, K, H>
 {
     /// The same host as an async stack ([`anysock_core::asynch::Stack`]): its sockets wait by
     /// parking the future on the simulated socket instead of blocking (see [`crate::asynch`]).
-    pub fn asynch(self) -> Host<'n, S, B, Q, T, K> {
+    pub fn asynch(self) -> Host<'n, S, B, Q, T, K, H> {
         Host { host: self }
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Clone
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Clone
+    for Host<'_, S, B, Q, T, K, H>
 {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Copy
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Copy
+    for Host<'_, S, B, Q, T, K, H>
 {
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> fmt::Debug
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    fmt::Debug for Host<'_, S, B, Q, T, K, H>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("asynch::Host")
@@ -82,13 +83,13 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> fmt:
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asynch::Stack
-    for Host<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    asynch::Stack for Host<'n, S, B, Q, T, K, H>
 {
-    type Socket = Socket<'n, S, B, Q, T, K>;
-    type Listener = Listener<'n, S, B, Q, T, K>;
-    type Stream = Stream<'n, S, B, Q, T, K>;
-    type Datagram = Datagram<'n, S, B, Q, T, K>;
+    type Socket = Socket<'n, S, B, Q, T, K, H>;
+    type Listener = Listener<'n, S, B, Q, T, K, H>;
+    type Stream = Stream<'n, S, B, Q, T, K, H>;
+    type Datagram = Datagram<'n, S, B, Q, T, K, H>;
 
     /// `socket(domain, type, 0)`, as the blocking host's.
     fn socket(&self, domain: Domain, ty: Type) -> Result<Self::Socket> {
@@ -127,8 +128,8 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
 
 /// The network's names ([`Net::name`]), as the blocking host resolves them: from the table, at
 /// once.
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asynch::Resolve
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    asynch::Resolve for Host<'_, S, B, Q, T, K, H>
 {
     /// As the blocking host's [`anysock_core::Resolve::resolve`]; never waits.
     async fn resolve(&self, host: &str, family: Family, out: &mut [IpAddr]) -> Result<usize> {
@@ -141,18 +142,18 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asyn
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    From<Host<'_, S, B, Q, T, K>> for HostId
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    From<Host<'_, S, B, Q, T, K, H>> for HostId
 {
-    fn from(host: Host<'_, S, B, Q, T, K>) -> Self {
+    fn from(host: Host<'_, S, B, Q, T, K, H>) -> Self {
         host.id()
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    From<&Host<'_, S, B, Q, T, K>> for HostId
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    From<&Host<'_, S, B, Q, T, K, H>> for HostId
 {
-    fn from(host: &Host<'_, S, B, Q, T, K>) -> Self {
+    fn from(host: &Host<'_, S, B, Q, T, K, H>) -> Self {
         host.id()
     }
 }

@@ -23,18 +23,36 @@ use crate::trace::Tracer;
 ///
 /// Cancel-safe as the calls are: one that would block has changed nothing, and only the poll
 /// that completes moves bytes or takes a connection.
-pub(crate) struct Io<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, F> {
-    net: &'n Net<S, B, Q, T, K>,
+pub(crate) struct Io<
+    'n,
+    const S: usize,
+    const B: usize,
+    const Q: usize,
+    T: Tracer,
+    K: Sharing,
+    const H: usize,
+    F,
+> {
+    net: &'n Net<S, B, Q, T, K, H>,
     call: F,
     parked: Option<(Handle, Ticket)>,
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, F, R>
-    Io<'n, S, B, Q, T, K, F>
+impl<
+        'n,
+        const S: usize,
+        const B: usize,
+        const Q: usize,
+        T: Tracer,
+        K: Sharing,
+        const H: usize,
+        F,
+        R,
+    > Io<'n, S, B, Q, T, K, H, F>
 where
-    F: FnMut(&mut State<S, B, Q>) -> Result<R> + Unpin,
+    F: FnMut(&mut State<S, B, Q, H>) -> Result<R> + Unpin,
 {
-    pub(crate) fn new(net: &'n Net<S, B, Q, T, K>, call: F) -> Self {
+    pub(crate) fn new(net: &'n Net<S, B, Q, T, K, H>, call: F) -> Self {
         Io {
             net,
             call,
@@ -43,10 +61,18 @@ where
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, F, R> Future
-    for Io<'_, S, B, Q, T, K, F>
+impl<
+        const S: usize,
+        const B: usize,
+        const Q: usize,
+        T: Tracer,
+        K: Sharing,
+        const H: usize,
+        F,
+        R,
+    > Future for Io<'_, S, B, Q, T, K, H, F>
 where
-    F: FnMut(&mut State<S, B, Q>) -> Result<R> + Unpin,
+    F: FnMut(&mut State<S, B, Q, H>) -> Result<R> + Unpin,
 {
     type Output = Result<R>;
 
@@ -86,8 +112,8 @@ where
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, F> Drop
-    for Io<'_, S, B, Q, T, K, F>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize, F> Drop
+    for Io<'_, S, B, Q, T, K, H, F>
 {
     fn drop(&mut self) {
         if let Some((h, t)) = self.parked.take() {
@@ -98,16 +124,24 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, F> D
 
 /// A timer on the network's virtual clock: completes once the clock reads `deadline`. The
 /// clock moves only when told to (`Net::advance`) or when a driver finds nothing else to do.
-pub(crate) struct Sleep<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> {
-    net: &'n Net<S, B, Q, T, K>,
+pub(crate) struct Sleep<
+    'n,
+    const S: usize,
+    const B: usize,
+    const Q: usize,
+    T: Tracer,
+    K: Sharing,
+    const H: usize,
+> {
+    net: &'n Net<S, B, Q, T, K, H>,
     deadline: Duration,
     ticket: Option<Ticket>,
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Sleep<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Sleep<'n, S, B, Q, T, K, H>
 {
-    pub(crate) fn new(net: &'n Net<S, B, Q, T, K>, deadline: Duration) -> Self {
+    pub(crate) fn new(net: &'n Net<S, B, Q, T, K, H>, deadline: Duration) -> Self {
         Sleep {
             net,
             deadline,
@@ -116,8 +150,8 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Future
-    for Sleep<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Future
+    for Sleep<'_, S, B, Q, T, K, H>
 {
     type Output = Result<()>;
 
@@ -126,11 +160,11 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Futu
         let mut st = this.net.state_mut();
         if st.clock.now() >= this.deadline {
             if let Some(t) = this.ticket.take() {
-                st.timers.cancel(t);
+                st.sleepers.cancel(t);
             }
             return Poll::Ready(Ok(()));
         }
-        match st.timers.set(this.deadline, cx.waker(), this.ticket) {
+        match st.sleepers.set(this.deadline, cx.waker(), this.ticket) {
             Ok(t) => {
                 this.ticket = Some(t);
                 st.last_wait = Some(Wait::Task);
@@ -141,12 +175,12 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Futu
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Drop
-    for Sleep<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Drop
+    for Sleep<'_, S, B, Q, T, K, H>
 {
     fn drop(&mut self) {
         if let Some(t) = self.ticket.take() {
-            self.net.state_mut().timers.cancel(t);
+            self.net.state_mut().sleepers.cancel(t);
         }
     }
 }

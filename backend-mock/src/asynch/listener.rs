@@ -16,13 +16,13 @@ async_type! {
     listener::Listener
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asynch::Listener
-    for Listener<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    asynch::Listener for Listener<'n, S, B, Q, T, K, H>
 {
-    type Stream = Stream<'n, S, B, Q, T, K>;
+    type Stream = Stream<'n, S, B, Q, T, K, H>;
 
     /// `accept(fd)` once a connection is queued: the oldest one (FIFO), as an async stream.
-    async fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T, K>, SocketAddr)> {
+    async fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T, K, H>, SocketAddr)> {
         let (net, h) = (self.inner.net, self.inner.handle);
         // `accept4(.., SOCK_NONBLOCK)`: the connection is taken already made never to block.
         let (child, peer) = Io::new(net, |st| st.accept(h, true)).await?;

@@ -11,7 +11,9 @@ use crate::net::sharing::Sharing;
 use crate::net::Net;
 use crate::trace::Tracer;
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Net<S, B, Q, T, K, H>
+{
     /// Runs `fut` to completion on this network, as a `block_on` whose clock is the virtual
     /// one: whenever nothing can progress, the clock jumps to the next scheduled event (bytes
     /// on their way arriving, a timer, a `connect` giving up), so a program that sleeps for an

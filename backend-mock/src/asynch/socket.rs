@@ -17,12 +17,12 @@ async_type! {
     fresh::Socket
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asynch::Socket
-    for Socket<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    asynch::Socket for Socket<'n, S, B, Q, T, K, H>
 {
-    type Listener = Listener<'n, S, B, Q, T, K>;
-    type Stream = Stream<'n, S, B, Q, T, K>;
-    type Datagram = Datagram<'n, S, B, Q, T, K>;
+    type Listener = Listener<'n, S, B, Q, T, K, H>;
+    type Stream = Stream<'n, S, B, Q, T, K, H>;
+    type Datagram = Datagram<'n, S, B, Q, T, K, H>;
 
     fn domain(&self) -> Domain {
         self.inner.domain()
@@ -36,7 +36,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
         self.inner.bind(addr)
     }
 
-    fn listen(self, backlog: u32) -> Result<Listener<'n, S, B, Q, T, K>> {
+    fn listen(self, backlog: u32) -> Result<Listener<'n, S, B, Q, T, K, H>> {
         Ok(Listener {
             inner: self.inner.listen(backlog)?,
         })
@@ -77,13 +77,13 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
         .await
     }
 
-    fn into_stream(self) -> Result<Stream<'n, S, B, Q, T, K>> {
+    fn into_stream(self) -> Result<Stream<'n, S, B, Q, T, K, H>> {
         Ok(Stream {
             inner: self.inner.into_stream()?,
         })
     }
 
-    fn into_datagram(self) -> Result<Datagram<'n, S, B, Q, T, K>> {
+    fn into_datagram(self) -> Result<Datagram<'n, S, B, Q, T, K, H>> {
         Ok(Datagram {
             inner: self.inner.into_datagram()?,
         })

@@ -26,8 +26,8 @@ async_type! {
     stream::Stream
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Stream<'_, S, B, Q, T, K, H>
 {
     /// One read of `buf` with `flags`, waiting for bytes (or the end, or an error).
     async fn read_with(&self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
@@ -50,14 +50,14 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> ErrorType
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    ErrorType for Stream<'_, S, B, Q, T, K, H>
 {
     type Error = Error;
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Read
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Read
+    for Stream<'_, S, B, Q, T, K, H>
 {
     /// `recv(fd, buf, len, 0)` once there is something to read. An empty buffer returns
     /// `Ok(0)` at once.
@@ -66,8 +66,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Read
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Write
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Write
+    for Stream<'_, S, B, Q, T, K, H>
 {
     /// `send(fd, buf, len, 0)` once there is room toward the peer. An empty buffer returns
     /// `Ok(0)` at once.
@@ -81,14 +81,14 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Writ
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> ErrorType
-    for &Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    ErrorType for &Stream<'_, S, B, Q, T, K, H>
 {
     type Error = Error;
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Read
-    for &Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Read
+    for &Stream<'_, S, B, Q, T, K, H>
 {
     /// As [`Stream`]'s `read`, through a shared reference.
     async fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
@@ -96,8 +96,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Read
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Write
-    for &Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Write
+    for &Stream<'_, S, B, Q, T, K, H>
 {
     /// As [`Stream`]'s `write`, through a shared reference.
     async fn write(&mut self, buf: &[u8]) -> Result<usize> {
@@ -109,8 +109,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Writ
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asynch::Stream
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    asynch::Stream for Stream<'_, S, B, Q, T, K, H>
 {
     /// `send(fd, buf, len, flags)`; with [`MsgFlags::DONTWAIT`], one try.
     async fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
@@ -149,8 +149,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asyn
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> asynch::MsgIo
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    asynch::MsgIo for Stream<'_, S, B, Q, T, K, H>
 {
     /// As the blocking [`crate::Stream`]'s `send_msg`, waiting for room; with
     /// [`MsgFlags::DONTWAIT`], one try.

@@ -9,8 +9,15 @@ use crate::net::Net;
 use crate::trace::Tracer;
 
 /// Makes the socket's calls answer instead of blocking, for an async type to wrap it.
-pub(crate) fn never_block<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>(
-    net: &Net<S, B, Q, T, K>,
+pub(crate) fn never_block<
+    const S: usize,
+    const B: usize,
+    const Q: usize,
+    T: Tracer,
+    K: Sharing,
+    const H: usize,
+>(
+    net: &Net<S, B, Q, T, K, H>,
     h: Handle,
 ) -> Result<()> {
     net.state_mut().sock_mut(h)?.nonblocking = true;
@@ -23,34 +30,34 @@ pub(crate) fn never_block<const S: usize, const B: usize, const Q: usize, T: Tra
 macro_rules! async_type {
     ($(#[$doc:meta])* $module:ident :: $name:ident) => {
         $(#[$doc])*
-        pub struct $name<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8, T: crate::trace::Tracer = (), K: crate::net::sharing::Sharing = crate::net::sharing::Local> {
-            pub(crate) inner: crate::socket::$module::$name<'n, S, B, Q, T, K>,
+        pub struct $name<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8, T: crate::trace::Tracer = (), K: crate::net::sharing::Sharing = crate::net::sharing::Local, const H: usize = { crate::kernel::table::hosts::MAX_HOSTS }> {
+            pub(crate) inner: crate::socket::$module::$name<'n, S, B, Q, T, K, H>,
         }
 
-        impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing> $name<'n, S, B, Q, T, K> {
+        impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize> $name<'n, S, B, Q, T, K, H> {
             /// The async socket of a blocking one: from now on its calls never block the
             /// thread.
             ///
             /// Errors: [`anysock_core::ErrorKind::BadDescriptor`] when the socket is closed
             /// (its host crashed).
-            pub fn new(inner: crate::socket::$module::$name<'n, S, B, Q, T, K>) -> anysock_core::Result<Self> {
+            pub fn new(inner: crate::socket::$module::$name<'n, S, B, Q, T, K, H>) -> anysock_core::Result<Self> {
                 crate::asynch::wrap::never_block(inner.net, inner.handle)?;
                 Ok($name { inner })
             }
 
             /// The blocking socket underneath, for what never waits.
-            pub fn get_ref(&self) -> &crate::socket::$module::$name<'n, S, B, Q, T, K> {
+            pub fn get_ref(&self) -> &crate::socket::$module::$name<'n, S, B, Q, T, K, H> {
                 &self.inner
             }
 
             /// The blocking socket back; it stays non-blocking.
-            pub fn into_inner(self) -> crate::socket::$module::$name<'n, S, B, Q, T, K> {
+            pub fn into_inner(self) -> crate::socket::$module::$name<'n, S, B, Q, T, K, H> {
                 self.inner
             }
         }
 
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing>
-            core::fmt::Debug for $name<'_, S, B, Q, T, K>
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize>
+            core::fmt::Debug for $name<'_, S, B, Q, T, K, H>
         {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.debug_struct(concat!("asynch::", stringify!($name)))
@@ -59,8 +66,8 @@ macro_rules! async_type {
             }
         }
 
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing>
-            anysock_core::asynch::Endpoint for $name<'_, S, B, Q, T, K>
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize>
+            anysock_core::asynch::Endpoint for $name<'_, S, B, Q, T, K, H>
         {
             /// `getsockname`, as the blocking socket's.
             fn local_addr(&self) -> anysock_core::Result<anysock_core::SocketAddr> {
@@ -68,8 +75,8 @@ macro_rules! async_type {
             }
         }
 
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing>
-            anysock_core::Pollable for $name<'_, S, B, Q, T, K>
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize>
+            anysock_core::Pollable for $name<'_, S, B, Q, T, K, H>
         {
             type Handle = crate::base::handle::Handle;
             fn handle(&self) -> crate::base::handle::Handle {
@@ -78,10 +85,10 @@ macro_rules! async_type {
         }
 
         /// `setsockopt`/`getsockopt` of every option the blocking socket has.
-        impl<'n, O: anysock_core::opt::SockOption, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing>
-            anysock_core::SockOpt<O> for $name<'n, S, B, Q, T, K>
+        impl<'n, O: anysock_core::opt::SockOption, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize>
+            anysock_core::SockOpt<O> for $name<'n, S, B, Q, T, K, H>
         where
-            crate::socket::$module::$name<'n, S, B, Q, T, K>: anysock_core::SockOpt<O>,
+            crate::socket::$module::$name<'n, S, B, Q, T, K, H>: anysock_core::SockOpt<O>,
         {
             fn set(&mut self, opt: O, value: O::Value) -> anysock_core::Result<()>
             where

@@ -6,7 +6,7 @@ use crate::base::addr::canonical;
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `bind(fd, addr)`, with Linux's errors: `EINVAL` for an address of another family or a
     /// socket already bound, `EADDRNOTAVAIL` for an address the host does not have,
     /// `EADDRINUSE` per the port rules (see `check_port`) or for an existing Unix path or
@@ -23,7 +23,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             SocketAddr::Unix(u) => match u.kind() {
                 UnixAddrKind::Unnamed => SocketAddr::Unix(self.autobind_name(host)?),
                 UnixAddrKind::Pathname(_) => {
-                    self.paths.create(host, u, h)?;
+                    let entry = self.paths.create(host, u, h)?;
+                    self.sock_mut(h)?.path = Some(entry);
                     *addr
                 }
                 UnixAddrKind::Abstract(_) => {
@@ -54,7 +55,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
             }
         };
-        self.sock_mut(h)?.local = Some(local);
+        self.set_local(h, Some(local));
         Ok(())
     }
 }

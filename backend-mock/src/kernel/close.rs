@@ -9,7 +9,7 @@ use crate::kernel::state::State;
 use crate::kernel::table::sock::Phase;
 use crate::trace::EventKind;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// Closes `h` (the owner dropped it), as Linux's `close`:
     /// - a listener resets the connections still in its queue, and `SYN`s waiting for room
     ///   are refused;
@@ -61,20 +61,18 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             }
             Phase::Idle | Phase::SynSent { .. } => {}
         }
-        self.paths.release(h);
         self.free(h);
     }
 
     fn close_listener(&mut self, h: Handle) {
-        let pending: [Option<Handle>; S] = core::array::from_fn(|i| {
-            let c = self.handle_at(i)?;
-            let s = self.sock(c).ok()?;
-            (s.parent == Some(h)).then_some(c)
-        });
-        for child in pending.into_iter().flatten() {
+        // Each turn takes one out of the list; the bound holds should one ever stay.
+        for _ in 0..self.queued(h) {
+            let Some(child) = self.waiting(h).next() else {
+                break;
+            };
             let (peer, tcp, conn) = match self.sock(child) {
                 Ok(c) => (c.peer, c.is_tcp(), c.conn),
-                Err(_) => continue,
+                Err(_) => break,
             };
             if let Some(conn) = conn {
                 let (from, to) = self.ends(child);
@@ -83,15 +81,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             if let Some(peer) = peer {
                 self.end_peer(peer, tcp, true);
             }
-            self.paths.release(child);
             self.free(child);
         }
-        let waiting: [Option<Handle>; S] = core::array::from_fn(|i| {
-            let c = self.handle_at(i)?;
-            let s = self.sock(c).ok()?;
-            matches!(s.phase, Phase::SynSent { listener: Some(l), .. } if l == h).then_some(c)
-        });
-        for client in waiting.into_iter().flatten() {
+        for _ in 0..self.knocking(h).count() {
+            let Some(client) = self.knocking(h).next() else {
+                break;
+            };
             self.refuse(client);
         }
     }
@@ -103,8 +98,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             client: from,
             server: to,
         });
+        self.set_phase(client, Phase::Connected);
         if let Ok(s) = self.sock_mut(client) {
-            s.phase = Phase::Connected;
             s.stream.closed = true;
             s.so_error = Some(ErrorKind::ConnectionRefused);
         }

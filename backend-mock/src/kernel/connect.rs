@@ -9,12 +9,13 @@ use crate::base::clock::SYN_TIMEOUT;
 use crate::base::handle::Handle;
 use crate::kernel::ports::Cover;
 use crate::kernel::state::State;
+use crate::kernel::table::addrs::Key;
 use crate::kernel::table::sock::Phase;
 use crate::kernel::table::wait::{gave_up, Expiry};
 use crate::kernel::table::wake::WaitOn;
 use crate::trace::EventKind;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `listen(fd, backlog)`. The backlog is clamped to `Q`; as on Linux, `backlog + 1`
     /// connections may wait (the queue is full when more than `backlog` wait).
     pub(crate) fn listen(&mut self, h: Handle, backlog: u32) -> Result<()> {
@@ -49,17 +50,16 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let Some(mine) = Cover::of(local, me.opts.v6only) else {
             return Ok(());
         };
-        let clash = self.handles().filter(|&o| o != h).any(|o| {
-            self.sock(o).is_ok_and(|o| {
-                o.host == me.host
-                    && o.is_tcp()
-                    && o.is_listening()
-                    && !(o.opts.reuse_port && me.opts.reuse_port)
-                    && o.local.is_some_and(|l| {
-                        l.port() == local.port()
-                            && Cover::of(&l, o.opts.v6only).is_some_and(|c| c.overlaps(mine))
-                    })
-            })
+        let Some(key) = Key::of(me.host, me.ty, local) else {
+            return Ok(());
+        };
+        let clash = self.at_key(key).any(|(other, o)| {
+            other != h
+                && o.is_tcp()
+                && o.is_listening()
+                && !(o.opts.reuse_port && me.opts.reuse_port)
+                && o.local
+                    .is_some_and(|l| Cover::of(&l, o.opts.v6only).is_some_and(|c| c.overlaps(mine)))
         });
         if clash {
             return Err(Error::new(ErrorKind::AddrInUse));
@@ -69,9 +69,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
 
     /// Connections waiting in `listener`'s accept queue.
     pub(crate) fn queued(&self, listener: Handle) -> usize {
-        self.handles()
-            .filter(|&c| self.sock(c).is_ok_and(|c| c.parent == Some(listener)))
-            .count()
+        self.sock(listener).map_or(0, |l| l.accepts.len())
     }
 
     fn queue_full(&self, listener: Handle) -> Result<bool> {
@@ -193,8 +191,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let cut = self.faults.is_cut(host, dst_host);
         let seq = self.next_seq();
         let now = self.clock.now();
+        self.set_local(h, Some(local));
         let s = self.sock_mut(h)?;
-        s.local = Some(local);
         let remote = present(to_ip, dst.port(), domain);
         s.remote = Some(remote);
         s.stream.connect_unreported = nonblocking;
@@ -224,13 +222,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if cut || self.queue_full(listener)? {
             // Linux drops the SYN and retries until SYN_TIMEOUT; room made meanwhile (an
             // `accept`) lets the connection in, as a retry would.
-            let s = self.sock_mut(h)?;
-            s.phase = Phase::SynSent {
+            self.sock_mut(h)?.seq = seq;
+            let phase = Phase::SynSent {
                 listener: (listener != h).then_some(listener),
                 host: dst_host,
                 deadline: now.saturating_add(SYN_TIMEOUT),
             };
-            s.seq = seq;
+            self.set_phase(h, phase);
             if nonblocking {
                 return Err(Error::new(ErrorKind::InProgress));
             }
@@ -282,8 +280,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 Err(Error::new(ErrorKind::InProgress))
             }
             Expiry::Bound => {
-                s.phase = Phase::Connected;
                 s.stream.closed = true;
+                self.set_phase(h, Phase::Connected);
                 Err(Error::new(ErrorKind::TimedOut))
             }
         }
@@ -293,25 +291,29 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// first, else one bound to a wildcard covering it; the lowest slot among equals (Linux
     /// spreads over `SO_REUSEPORT` groups by hash).
     pub(crate) fn find_listener(&self, host: usize, ip: IpAddr, port: u16) -> Option<Handle> {
-        let mut wildcard = None;
-        for h in self.handles() {
-            let Ok(s) = self.sock(h) else { continue };
-            if s.host != host || !s.is_tcp() || !s.is_listening() {
+        // The lowest slot among equals, whatever order the sockets got their port in.
+        let mut exact: Option<Handle> = None;
+        let mut wildcard: Option<Handle> = None;
+        let key = Key::Port {
+            host,
+            ty: Type::Stream,
+            port,
+        };
+        for (h, s) in self.at_key(key) {
+            if !s.is_tcp() || !s.is_listening() {
                 continue;
             }
             let Some(local) = s.local else { continue };
-            if local.port() != Some(port) {
-                continue;
-            }
-            match Cover::of(&local, s.opts.v6only) {
-                Some(Cover::One(own)) if own == ip => return Some(h),
-                Some(c) if c.covers(ip) => {
-                    wildcard.get_or_insert(h);
-                }
-                _ => {}
+            let best = match Cover::of(&local, s.opts.v6only) {
+                Some(Cover::One(own)) if own == ip => &mut exact,
+                Some(c) if c.covers(ip) => &mut wildcard,
+                _ => continue,
+            };
+            if best.is_none_or(|b| h.index < b.index) {
+                *best = Some(h);
             }
         }
-        wildcard
+        exact.or(wildcard)
     }
 
     /// Creates the server's end of a connection from `client` in `listener`'s accept queue
@@ -351,15 +353,15 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         s.reset_after = reset_after;
         // An accepted socket inherits the listener's options, as on Linux.
         s.opts = opts;
-        s.local = local;
         s.remote = remote;
         s.peer = Some(client);
-        s.parent = Some(listener);
         s.seq = seq;
         s.phase = Phase::Connected;
+        self.set_local(child, local);
+        self.enqueue(child, listener);
+        self.set_phase(client, Phase::Connected);
         let c = self.sock_mut(client)?;
         c.peer = Some(child);
-        c.phase = Phase::Connected;
         c.conn = Some(conn);
         c.peer_host = host;
         c.reset_after = reset_after;
@@ -381,18 +383,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
         let (waits, timeout, domain) = (!l.nonblocking, l.opts.recv_timeout, l.domain);
-        let first = self
-            .handles()
-            .filter_map(|c| {
-                let s = self.sock(c).ok()?;
-                (s.parent == Some(h)).then_some((s.seq, c))
-            })
-            .min_by_key(|(seq, _)| *seq);
-        let Some((_, child)) = first else {
+        let Some(child) = self.waiting(h).next() else {
             return Err(self.wait_on(h, Wait::Connection, waits, timeout));
         };
+        self.unqueue(child, h);
         let c = self.sock_mut(child)?;
-        c.parent = None;
         c.nonblocking = nonblocking;
         let peer = c.remote.unwrap_or(SocketAddr::unspecified(domain));
         if let Some(conn) = c.conn {
@@ -405,17 +400,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// Lets `SYN`s that found the queue full in, oldest first, while there is room.
     pub(crate) fn admit_waiting(&mut self, listener: Handle) {
         while !self.queue_full(listener).unwrap_or(true) {
-            let next = self
-                .handles()
-                .filter_map(|c| {
-                    let s = self.sock(c).ok()?;
-                    let waiting = matches!(s.phase,
-                        Phase::SynSent { listener: Some(l), host, .. }
-                            if l == listener && !self.faults.is_cut(s.host, host));
-                    waiting.then_some((s.seq, c))
+            let next = self.knocking(listener).find(|&c| {
+                self.sock(c).is_ok_and(|s| match s.phase {
+                    Phase::SynSent { host, .. } => !self.faults.is_cut(s.host, host),
+                    _ => false,
                 })
-                .min_by_key(|(seq, _)| *seq);
-            let Some((_, client)) = next else { return };
+            });
+            let Some(client) = next else { return };
             if self.establish(client, listener).is_err() {
                 return;
             }
@@ -430,8 +421,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let conn = stream.then(|| self.new_conn());
         let reset_after = conn.and_then(|c| self.faults.take_reset(c));
         for (me, other) in [(a, b), (b, a)] {
+            self.set_local(me, unnamed);
             if let Ok(s) = self.sock_mut(me) {
-                s.local = unnamed;
                 s.remote = unnamed;
                 s.peer = Some(other);
                 if stream {
@@ -455,7 +446,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// `false` when no socket has that connection.
     pub(crate) fn arm_reset(&mut self, conn: crate::trace::ConnId, after: u64) -> bool {
         let mut found = false;
-        for slot in self.slots.iter_mut() {
+        // A setup call, made once per script: it looks at every socket.
+        for slot in self.slots.items.iter_mut() {
             if let Some(s) = slot.sock.as_mut() {
                 if s.conn == Some(conn) {
                     s.reset_after = Some(after);

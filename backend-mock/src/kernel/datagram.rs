@@ -11,6 +11,7 @@ use crate::kernel::ancillary::Ctl;
 use crate::kernel::flags::{check_recv, check_send, scatter};
 use crate::kernel::ports::Cover;
 use crate::kernel::state::State;
+use crate::kernel::table::addrs::Key;
 use crate::kernel::table::faults::Fate;
 use crate::kernel::table::rights::Landed;
 use crate::trace::{EventKind, Fault};
@@ -37,7 +38,7 @@ fn datagram(from: SocketAddr, to: SocketAddr) -> EventKind<'static> {
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `connect` on a datagram socket: sets the default peer (and, for UDP, binds an
     /// ephemeral port and the source address if unbound).
     pub(crate) fn connect_datagram(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
@@ -65,8 +66,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             ip
         };
         let local = self.udp_source(h, to_ip)?;
+        self.set_local(h, Some(local));
         let s = self.sock_mut(h)?;
-        s.local = Some(local);
         s.remote = Some(present(to_ip, dst.port(), s.domain));
         Ok(())
     }
@@ -84,7 +85,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             None => {
                 let port = self.ephemeral_port(h, ErrorKind::AddrNotAvailable)?;
                 let any = SocketAddr::unspecified(domain).with_port(port);
-                self.sock_mut(h)?.local = Some(any);
+                self.set_local(h, Some(any));
                 any
             }
         };
@@ -142,7 +143,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             }
             let to = SocketAddr::from((ip, dst.port()));
             self.emit_bytes(datagram(src, to), bufs, total);
-            for dst_host in 0..self.hosts.len() {
+            // A broadcast reaches every host: one lookup each.
+            for dst_host in 0..self.hosts.count() {
                 if let Some(t) = self.find_udp(dst_host, ip, dst.port(), &src) {
                     if let Some(fate) = self.datagram_fate(host, dst_host, src, to) {
                         self.deliver_copies(t, bufs, total, &src, to, fate);
@@ -234,15 +236,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     fn find_udp(&self, host: usize, ip: IpAddr, port: u16, src: &SocketAddr) -> Option<Handle> {
         let src = src.as_inet().map(|a| (canonical(a.ip()), a.port()));
         let mut best: Option<(u8, Handle)> = None;
-        for h in self.handles() {
-            let Ok(s) = self.sock(h) else { continue };
-            if s.host != host || s.is_unix() || s.ty != anysock_core::Type::Datagram {
-                continue;
-            }
+        let key = Key::Port {
+            host,
+            ty: anysock_core::Type::Datagram,
+            port,
+        };
+        for (h, s) in self.at_key(key) {
             let Some(local) = s.local else { continue };
-            if local.port() != Some(port) {
-                continue;
-            }
             let Some(cover) = Cover::of(&local, s.opts.v6only) else {
                 continue;
             };
@@ -256,7 +256,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
                 score += 1;
             }
-            if best.is_none_or(|(b, _)| score > b) {
+            // The best score; the lowest slot among equals.
+            let better = best.is_none_or(|(b, bh)| score > b || (score == b && h.index < bh.index));
+            if better {
                 best = Some((score, h));
             }
         }
@@ -345,6 +347,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             holder: target,
             index,
         });
+        if at > self.clock.now() {
+            self.rearm(target);
+        }
         overtook
     }
 

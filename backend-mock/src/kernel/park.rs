@@ -11,7 +11,7 @@ use crate::base::wakers::Ticket;
 use crate::kernel::state::State;
 use crate::kernel::table::wake::WaitOn;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// Parks `waker` on the socket `at` names until it changes (see [`State::settle`]), in
     /// the entry of `ticket` if it is still this future's.
     ///
@@ -40,7 +40,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// `connect` gives up, a timer fires.
     pub(crate) fn next_event(&self) -> Option<Duration> {
         let sockets = self.next_deadline();
-        let timers = self.timers.next();
+        let timers = self.sleepers.next();
         sockets.into_iter().chain(timers).min()
     }
 

@@ -8,7 +8,7 @@ use crate::base::handle::Handle;
 use crate::kernel::state::State;
 use crate::kernel::table::sock::Phase;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// What `poll` reports for `h`, with Linux's rules (`tcp_poll`, `unix_poll`,
     /// `datagram_poll`), all interests included.
     pub(crate) fn readiness(&self, h: Handle) -> Readiness {

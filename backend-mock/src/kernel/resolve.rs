@@ -10,7 +10,7 @@ use crate::kernel::state::State;
 
 const LOCALHOST: &[u8] = b"localhost";
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `getaddrinfo(host)`: an address literal answers itself; `localhost` is `127.0.0.1`
     /// and `::1`; a declared name is its host's IPv4 and IPv6 addresses, IPv4 first; each
     /// filtered by `family` and cut to `out`'s length.
@@ -60,13 +60,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             LOCALHOST
         } else {
             self.hosts
-                .iter()
-                .position(|h| {
-                    h.is_some_and(|h| match ip {
-                        IpAddr::V4(v4) => v4 == h.ipv4,
-                        IpAddr::V6(v6) => v6 == h.ipv6,
-                    })
-                })
+                .find(ip)
                 .and_then(|id| self.names.name_of(id))
                 .ok_or(Error::new(ErrorKind::HostNotFound))?
         };

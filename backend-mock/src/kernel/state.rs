@@ -3,37 +3,53 @@
 
 use core::time::Duration;
 
-use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr, Wait};
+use anysock_core::{Error, ErrorKind, Result, SocketAddr, UnixAddr, Wait};
 
 use crate::base::addr::wire;
 use crate::base::clock::Clock;
 use crate::base::handle::Handle;
+use crate::base::heap::Heap;
+use crate::base::list::List;
+use crate::base::table::NoMemory;
+use crate::kernel::table::addrs::Addrs;
 use crate::kernel::table::faults::Faults;
-use crate::kernel::table::hosts::{HostInfo, MAX_HOSTS};
+use crate::kernel::table::hosts::Hosts;
+use crate::kernel::table::names::Names;
 use crate::kernel::table::paths::Paths;
-use crate::kernel::table::sock::{Phase, Sock};
-use crate::kernel::table::wait::Blocked;
-use crate::kernel::table::wake::{Before, Timers, Touched, WaitOn};
+use crate::kernel::table::rights::{InFlight, Landed};
+use crate::kernel::table::slots::Slots;
+use crate::kernel::table::sock::Sock;
+use crate::kernel::table::wait::{Blocked, DEFAULT_MAX_WAIT};
+use crate::kernel::table::wake::{Before, Sleepers, Touched, WaitOn};
 use crate::trace::outbox::Outbox;
 use crate::trace::{ConnId, EventKind, Fault};
 
-#[derive(Debug)]
-pub(crate) struct Slot<const B: usize, const Q: usize> {
-    pub(crate) generation: u32,
-    pub(crate) sock: Option<Sock<B, Q>>,
+/// How much a network holds: fixed by the types without `alloc` (`S` sockets, `H` hosts,
+/// [`MAX_PATHS`](crate::kernel::table::paths::MAX_PATHS) files), chosen at run time with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Capacity {
+    pub(crate) sockets: usize,
+    pub(crate) hosts: usize,
+    pub(crate) paths: usize,
 }
 
-/// Everything the network knows, behind the `Net`'s `RefCell`.
-pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
+/// Everything the network knows, behind the `Net`'s lock.
+pub(crate) struct State<const S: usize, const B: usize, const Q: usize, const H: usize> {
     pub(crate) clock: Clock,
-    pub(crate) slots: [Slot<B, Q>; S],
-    pub(crate) hosts: [Option<HostInfo>; MAX_HOSTS],
+    pub(crate) slots: Slots<S, B, Q>,
+    pub(crate) hosts: Hosts<H>,
+    /// Sockets by port and abstract name (see `index.rs`).
+    pub(crate) addrs: Addrs<S>,
     pub(crate) paths: Paths,
+    /// Each socket's next event, earliest first (see `timers.rs`).
+    pub(crate) timers: Heap<Duration, S>,
+    /// Open sockets no handle owns (links: `unowned`; see `rights.rs`).
+    pub(crate) unowned: List,
     /// The order of events that queue things (connections, `SYN`s), for FIFO without a clock.
     pub(crate) seq: u64,
     /// The number the next connection gets in the trace.
     pub(crate) next_conn: u32,
-    pub(crate) faults: Faults,
+    pub(crate) faults: Faults<H>,
     /// Events not yet handed to the tracer.
     pub(crate) outbox: Outbox<S, B>,
     /// Other threads may act while a call waits (a shared network): a blocking call that
@@ -44,9 +60,9 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     /// The longest a blocking call of a shared network waits (real time).
     pub(crate) max_wait: Duration,
     /// Sockets passed in messages not yet received (`SCM_RIGHTS` in flight).
-    pub(crate) rights: crate::kernel::table::rights::InFlight,
+    pub(crate) rights: InFlight,
     /// Where the last message sent landed, so ancillary data can be attached to it.
-    pub(crate) landed: Option<crate::kernel::table::rights::Landed>,
+    pub(crate) landed: Option<Landed>,
     /// The sockets the current call changed, whose waiters are woken when it ends.
     pub(crate) touched: Touched<S>,
     /// A socket changed that `touched` had no room for: the end of the call looks for it.
@@ -54,62 +70,103 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     /// Wakers woken so far: a driver that sees it move knows some future can progress.
     pub(crate) wakes: u64,
     /// The timers of sleeping futures.
-    pub(crate) timers: Timers,
+    pub(crate) sleepers: Sleepers,
     /// Where the last call that would block waits (set by [`State::wait_on`]).
     pub(crate) waiting: Option<WaitOn>,
     /// What the last future to park waited for: what a driver names when nothing is left
     /// that could wake anyone.
-    pub(crate) last_wait: Option<anysock_core::Wait>,
+    pub(crate) last_wait: Option<Wait>,
     /// The host names the test declared.
-    pub(crate) names: crate::kernel::table::names::Names,
+    pub(crate) names: Names,
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
-    pub(crate) fn sock(&self, h: Handle) -> Result<&Sock<B, Q>> {
-        match self.slots.get(h.index()) {
-            Some(Slot {
-                generation,
-                sock: Some(s),
-            }) if *generation == h.generation => Ok(s),
-            _ => Err(Error::new(ErrorKind::BadDescriptor)),
-        }
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
+    /// An empty network of capacity `cap` at time zero; `tracing` when a tracer takes its
+    /// events, `threads` when other threads may drive it.
+    pub(crate) fn try_new(cap: Capacity, tracing: bool, threads: bool) -> Result<Self, NoMemory> {
+        Ok(State {
+            clock: Clock::new(),
+            slots: Slots::try_new(cap.sockets)?,
+            hosts: Hosts::try_new(cap.hosts)?,
+            addrs: Addrs::try_new(cap.sockets)?,
+            paths: Paths::try_new(cap.paths)?,
+            timers: Heap::try_new(cap.sockets, Duration::ZERO)?,
+            unowned: List::EMPTY,
+            seq: 0,
+            next_conn: 0,
+            faults: Faults::try_new(0, cap.hosts)?,
+            outbox: Outbox::try_new(cap.sockets, tracing)?,
+            threads,
+            blocked: None,
+            max_wait: DEFAULT_MAX_WAIT,
+            rights: InFlight::new(),
+            landed: None,
+            touched: Touched::try_new(cap.sockets)?,
+            touched_overflow: false,
+            wakes: 0,
+            sleepers: Sleepers::new(),
+            waiting: None,
+            last_wait: None,
+            names: Names::new(),
+        })
     }
 
-    /// The socket, for a change. This is the one way the calls change a socket, so it is where
-    /// changes are noticed: the socket is listed (once per call) with what its waiters could
-    /// see, and when the call ends [`State::settle`] wakes them if that looks different.
+    /// Bytes the state holds on the heap (nothing without `alloc`).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.heap_bytes()
+            + self.hosts.heap_bytes()
+            + self.addrs.heap_bytes()
+            + self.paths.heap_bytes()
+            + self.timers.heap_bytes()
+            + self.faults.heap_bytes()
+            + self.outbox.heap_bytes()
+            + self.touched.heap_bytes()
+    }
+
+    pub(crate) fn sock(&self, h: Handle) -> Result<&Sock<B, Q>> {
+        self.slots
+            .get(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))
+    }
+
+    /// The socket, for a change. This is the one way the calls change a socket (but the
+    /// scratch flag of reaping), so it is where changes are noticed: the socket is listed
+    /// (once per call) with what its waiters could see, and when the call ends
+    /// [`State::settle`] wakes them if that looks different.
     pub(crate) fn sock_mut(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
         let now = self.clock.now();
-        match self.slots.get_mut(h.index()) {
-            Some(Slot {
-                generation,
-                sock: Some(s),
-            }) if *generation == h.generation => {
-                if !s.touched {
-                    s.touched = true;
-                    let before = if s.waiters.len() > 0 || s.parent.is_some() {
-                        Before::Seen(s.signature(now))
-                    } else {
-                        Before::Unwatched
-                    };
-                    if !self.touched.push(h, before) {
-                        self.touched_overflow = true;
-                    }
-                }
-                Ok(s)
+        let s = self
+            .slots
+            .get_mut(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))?;
+        if !s.touched {
+            s.touched = true;
+            // Nobody waits on it and it is in no accept queue: nobody to wake, so no need
+            // to look at it.
+            let before = if s.waiters.len() > 0 || s.parent.is_some() {
+                Before::Seen(s.signature(now))
+            } else {
+                Before::Unwatched
+            };
+            if !self.touched.push(h, before) {
+                self.touched_overflow = true;
             }
-            _ => Err(Error::new(ErrorKind::BadDescriptor)),
         }
+        Ok(s)
     }
 
     /// The socket, to park or unpark a waiter: not a change anyone waits for.
     pub(crate) fn sock_untracked(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
-        match self.slots.get_mut(h.index()) {
-            Some(Slot {
-                generation,
-                sock: Some(s),
-            }) if *generation == h.generation => Ok(s),
-            _ => Err(Error::new(ErrorKind::BadDescriptor)),
+        self.slots
+            .get_mut(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))
+    }
+
+    /// Notes that time changed `h` (bytes arrived, a `connect` gave up): its waiters are
+    /// woken at the end of the call, whatever it looks like.
+    pub(crate) fn changed_by_time(&mut self, h: Handle) {
+        if let Ok(s) = self.sock_mut(h) {
+            s.due = true;
         }
     }
 
@@ -126,20 +183,20 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             let changed = match before {
                 Before::Seen(sig) => due || s.signature(now) != sig,
                 Before::Unwatched => due || s.parent.is_some(),
-                Before::Due => true,
             };
             if changed {
                 self.wake(h);
             }
         }
         if core::mem::take(&mut self.touched_overflow) {
-            // More sockets changed than the list holds: look at each (rare: a crash, a
-            // listener closing with a full queue).
-            for i in 0..S {
-                let Some(h) = self.handle_at(i) else { continue };
+            // More sockets changed than the list holds (a slot closed and reused within the
+            // call): look at each open one.
+            for i in 0..u32::try_from(self.slots.items.len()).unwrap_or(u32::MAX) {
+                let Some(h) = self.slots.handle_at(i) else {
+                    continue;
+                };
                 if let Ok(s) = self.sock_untracked(h) {
-                    if s.touched {
-                        s.touched = false;
+                    if core::mem::take(&mut s.touched) {
                         s.due = false;
                         self.wake(h);
                     }
@@ -163,112 +220,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
     }
 
-    /// The handle of the socket in slot `index`, if one is open there.
-    pub(crate) fn handle_at(&self, index: usize) -> Option<Handle> {
-        let slot = self.slots.get(index)?;
-        slot.sock.as_ref()?;
-        Some(Handle {
-            index: u32::try_from(index).ok()?,
-            generation: slot.generation,
-        })
-    }
-
-    /// Every open socket's handle, in slot order (the deterministic order of every search).
-    pub(crate) fn handles(&self) -> impl Iterator<Item = Handle> + '_ {
-        (0..S).filter_map(|i| self.handle_at(i))
-    }
-
-    /// Opens a socket in the first free slot.
-    pub(crate) fn alloc(&mut self, host: usize, domain: Domain, ty: Type) -> Result<Handle> {
-        let (index, slot) = self
-            .slots
-            .iter_mut()
-            .enumerate()
-            .find(|(_, s)| s.sock.is_none())
-            .ok_or(Error::new(ErrorKind::TooManyOpenFiles))?;
-        let index = u32::try_from(index).map_err(|_| Error::new(ErrorKind::TooManyOpenFiles))?;
-        // A new generation per opening keeps old handles from naming the new socket; it wraps
-        // only after 2^32 openings of one slot.
-        slot.generation = slot.generation.wrapping_add(1);
-        slot.sock = Some(Sock::new(host, domain, ty));
-        Ok(Handle {
-            index,
-            generation: slot.generation,
-        })
-    }
-
-    /// Empties the slot (the socket's state is gone; see `close` for what peers see). Futures
-    /// still waiting on it are woken: they find it closed, or what it did to their own socket.
-    pub(crate) fn free(&mut self, h: Handle) {
-        self.wake(h);
-        if let Some(slot) = self.slots.get_mut(h.index()) {
-            if slot.generation == h.generation {
-                slot.sock = None;
-            }
-        }
-    }
-
     pub(crate) fn next_seq(&mut self) -> u64 {
         self.seq = self.seq.wrapping_add(1);
         self.seq
-    }
-
-    /// Moves the clock and fires what fell due.
-    pub(crate) fn advance(&mut self, by: Duration) {
-        let before = self.clock.now();
-        self.clock.advance(by);
-        self.fire_timers(before);
-    }
-
-    /// The earliest time something changes by itself, if any: a waiting `connect` gives
-    /// up, or delayed bytes arrive.
-    pub(crate) fn next_deadline(&self) -> Option<Duration> {
-        let now = self.clock.now();
-        self.slots
-            .iter()
-            .filter_map(|s| {
-                let s = s.sock.as_ref()?;
-                let timer = match s.phase {
-                    Phase::SynSent { deadline, .. } => Some(deadline),
-                    _ => None,
-                };
-                let arrival = s.next_arrival(now);
-                timer.into_iter().chain(arrival).min()
-            })
-            .min()
-    }
-
-    /// A blocking call found nothing to read on `h` (or `h` still connecting): if bytes are on
-    /// their way and arrive within `timeout`, the clock moves to their arrival (the call waits
-    /// for them) and the result is `true`, so the call looks again. With one thread, a
-    /// `connect` still waiting for an answer is waited for the same way: nobody can accept it
-    /// meanwhile, so its `SYN`s time out, and the call looks again to find that outcome.
-    pub(crate) fn wait_arrival(
-        &mut self,
-        h: Handle,
-        blocking: bool,
-        timeout: Option<Duration>,
-    ) -> bool {
-        if !blocking {
-            return false;
-        }
-        let now = self.clock.now();
-        let Ok(s) = self.sock(h) else {
-            return false;
-        };
-        let connect_ends = match s.phase {
-            Phase::SynSent { deadline, .. } if !self.threads => Some(deadline),
-            _ => None,
-        };
-        let Some(at) = s.next_arrival(now).into_iter().chain(connect_ends).min() else {
-            return false;
-        };
-        let wait = at.saturating_sub(now);
-        if !blocking || timeout.is_some_and(|t| wait > t) {
-            return false;
-        }
-        self.advance(wait);
-        true
     }
 
     /// Records an event at the current time.
@@ -315,52 +269,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
     }
 
-    /// What falls due when the clock moves on from `before`: a `connect` whose `SYN`s went
-    /// unanswered for [`crate::SYN_TIMEOUT`] fails with `ETIMEDOUT` (reported through
-    /// `SO_ERROR`), bytes on their way arrive, sleeping futures wake. The sockets that changed
-    /// have their waiters woken at the end of the call.
-    fn fire_timers(&mut self, before: Duration) {
-        let now = self.clock.now();
-        for (index, slot) in self.slots.iter_mut().enumerate() {
-            let generation = slot.generation;
-            let Some(s) = slot.sock.as_mut() else {
-                continue;
-            };
-            let mut due = s.next_arrival(before).is_some_and(|at| at <= now);
-            if let Phase::SynSent { deadline, .. } = s.phase {
-                if deadline <= now {
-                    s.phase = Phase::Connected;
-                    s.stream.closed = true;
-                    s.so_error = Some(ErrorKind::TimedOut);
-                    due = true;
-                }
-            }
-            if !due {
-                continue;
-            }
-            // Changed by time, not by a call: woken whatever it looked like before.
-            s.due = true;
-            if !s.touched {
-                s.touched = true;
-                let h = Handle {
-                    index: u32::try_from(index).unwrap_or(u32::MAX),
-                    generation,
-                };
-                if !self.touched.push(h, Before::Due) {
-                    self.touched_overflow = true;
-                }
-            }
-        }
-        let woken = self.timers.fire(now);
-        self.wakes = self.wakes.wrapping_add(u64::from(woken));
-    }
-
     /// As [`State::would_block`], for a call that waits for `what` on socket `on` (its own, or
     /// the peer whose queue is full): an async caller parks its waker there.
     pub(crate) fn wait_on(
         &mut self,
         on: Handle,
-        what: anysock_core::Wait,
+        what: Wait,
         blocking: bool,
         timeout: Option<Duration>,
     ) -> Error {

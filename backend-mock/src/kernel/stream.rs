@@ -5,6 +5,7 @@ use anysock_core::{
     Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr, Wait,
 };
 
+use crate::base::flight::HELD;
 use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
 use crate::kernel::ancillary::Ctl;
@@ -21,7 +22,7 @@ pub(crate) struct Read {
     pub(crate) truncated: bool,
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `send`/`write`/`sendmsg` on a stream: takes what fits in the path to the peer (see
     /// `path_limit`), all of `bufs` in order as one call, less when a fault plan caps the
     /// chunk or the connection is to be reset after a number of bytes.
@@ -34,6 +35,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
+        // Nothing to send is sent at once, whatever the connection's state, as the POSIX
+        // backend answers `write` and `send` of nothing without a syscall.
+        if total == 0 {
+            return Ok(0);
+        }
         let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
         let timeout = s.opts.send_timeout;
         let tcp = s.is_tcp();
@@ -53,9 +59,6 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 return Err(self.wait_on(h, Wait::Connect, blocking, timeout));
             }
             Phase::Connected => {}
-        }
-        if total == 0 {
-            return Ok(0);
         }
         if tcp {
             // tcp_sendmsg reports a pending error before anything else.
@@ -179,6 +182,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let at = self.stream_arrival(host, peer_host, &plan, local, remote);
         let p = self.sock_mut(peer)?;
         p.flights.add(now, done, at);
+        if at == HELD {
+            self.hold(peer);
+        } else if at > now {
+            self.rearm(peer);
+        }
         let s = self.sock_mut(h)?;
         s.sent = s.sent.saturating_add(done as u64);
         if allowance.is_some_and(|a| done as u64 >= a) {
@@ -297,9 +305,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             let head = s.rx_head;
             let want = readable.min(cap).min(total);
             let end = head.saturating_add(want as u64);
-            // Bytes sent with descriptors end the read that reaches them (only Unix sockets
-            // carry descriptors).
-            let passed = if tcp {
+            // Bytes sent with descriptors end the read that reaches them.
+            let passed = if self.rights.is_empty() {
                 None
             } else {
                 self.rights.first_bytes(h, end)

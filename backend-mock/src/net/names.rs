@@ -7,7 +7,9 @@ use crate::net::Net;
 use crate::trace::plan::HostId;
 use crate::trace::Tracer;
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Net<S, B, Q, T, K, H>
+{
     /// Declares that `name` is `host`, as a name server would: on every host of the network,
     /// resolving `name` ([`anysock_core::Resolve`], [`anysock_core::asynch::Resolve`], and so
     /// embedded-nal-async's `Dns`) gives the host's IPv4 address, then its IPv6 one, and the

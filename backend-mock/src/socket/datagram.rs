@@ -17,8 +17,8 @@ socket_type! {
     Datagram
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anysock_core::Datagram
-    for Datagram<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    anysock_core::Datagram for Datagram<'_, S, B, Q, T, K, H>
 {
     /// `sendto`. UDP: a datagram to a port nobody holds, or to an address no host has, is
     /// sent (and lost); a full receive queue drops it. Unix: `ENOENT` for a missing path,
@@ -78,8 +78,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo
-    for Datagram<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> MsgIo
+    for Datagram<'_, S, B, Q, T, K, H>
 {
     /// `sendmsg`: the buffers in order as one datagram, to `msg.addr` or the connected peer,
     /// with the ancillary data of `control` in the mock's encoding ([`crate::cmsg`]): passed

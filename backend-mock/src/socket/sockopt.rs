@@ -315,8 +315,8 @@ impl MockOpt for RecvPktInfo {
 /// has, on the kinds of socket core says they apply to.
 macro_rules! sockopts {
     ($($ty:ident: $($kind:path)?;)*) => {$(
-        impl<O, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> SockOpt<O>
-            for $ty<'_, S, B, Q, T, K>
+        impl<O, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> SockOpt<O>
+            for $ty<'_, S, B, Q, T, K, H>
         where
             O: MockOpt $(+ $kind)?,
         {

@@ -22,8 +22,8 @@ socket_type! {
     Stream
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Stream<'_, S, B, Q, T, K, H>
 {
     fn ready(&self) -> anysock_core::Readiness {
         self.net.state().readiness(self.handle)
@@ -46,22 +46,22 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::ErrorType
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::ErrorType for Stream<'_, S, B, Q, T, K, H>
 {
     type Error = Error;
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::Read
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::Read for Stream<'_, S, B, Q, T, K, H>
 {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
         self.read_one(buf, MsgFlags::NONE)
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::Write
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::Write for Stream<'_, S, B, Q, T, K, H>
 {
     fn write(&mut self, buf: &[u8]) -> Result<usize> {
         let h = self.handle;
@@ -75,8 +75,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embe
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::ReadReady
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::ReadReady for Stream<'_, S, B, Q, T, K, H>
 {
     /// Data, end of stream or an error is waiting (`POLLIN`, `POLLHUP`, `POLLERR`).
     fn read_ready(&mut self) -> Result<bool> {
@@ -84,8 +84,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embe
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::WriteReady
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::WriteReady for Stream<'_, S, B, Q, T, K, H>
 {
     /// There is room toward the peer, or a write would fail at once (`POLLOUT`, `POLLERR`).
     fn write_ready(&mut self) -> Result<bool> {
@@ -93,8 +93,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embe
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anysock_core::Stream
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    anysock_core::Stream for Stream<'_, S, B, Q, T, K, H>
 {
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
         let h = self.handle;
@@ -127,8 +127,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> MsgIo
+    for Stream<'_, S, B, Q, T, K, H>
 {
     /// `sendmsg`: the buffers in order, as one write, with the ancillary data of `control`
     /// in the mock's encoding ([`crate::cmsg`]): passed sockets and credentials on a Unix
@@ -167,8 +167,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgI
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Stream<'_, S, B, Q, T, K, H>
 {
     /// One read into `msg.iov`, its ancillary data into `ctl`.
     pub(crate) fn recv_with<const N: usize>(

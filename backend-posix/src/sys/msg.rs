@@ -7,7 +7,7 @@ use core::ptr;
 use libc::{c_int, c_void};
 
 use super::addr::{self, SockAddr};
-use super::passed::{self, ReceivedControl};
+use super::passed::{self, Control};
 use super::{os, retry, Fd};
 use anysock_core::{
     Domain, Error, ErrorKind, IoVecMut, MsgFlags, Received, RecvMeta, RecvMsg, Result, SendMsg,
@@ -234,7 +234,7 @@ pub(crate) fn recv_msg_control<'c, const N: usize>(
     domain: Domain,
     msg: &mut RecvMsg<'_, N>,
     control: &'c mut [u8],
-) -> Result<(RecvMeta, ReceivedControl<'c>)> {
+) -> Result<(RecvMeta, Control<'c>)> {
     if !msg.control.is_empty() {
         return Err(Error::new(ErrorKind::InvalidInput));
     }
@@ -242,7 +242,7 @@ pub(crate) fn recv_msg_control<'c, const N: usize>(
     let meta = recv_into(fd, domain, &mut msg.iov, control, flags)?;
     let control: &'c [u8] = control;
     // SAFETY: the kernel just wrote these bytes, and nothing else has seen the descriptors.
-    let received = unsafe { ReceivedControl::new(&control[..meta.control_len]) };
+    let received = unsafe { Control::new(&control[..meta.control_len]) };
     Ok((meta, received))
 }
 

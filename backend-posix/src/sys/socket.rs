@@ -87,10 +87,16 @@ pub(crate) fn connect(fd: &Fd, addr: &SocketAddr, domain: Domain) -> Result<()> 
     }
     let mut entry = [PollFd::new(fd.raw(), Interest::WRITABLE)];
     super::poll::poll(&mut entry, None::<Duration>)?;
-    match sockopt::get::<anysock_core::opt::SocketError>(fd)? {
-        None => Ok(()),
-        Some(e) => Err(e),
+    match pending_error(fd)? {
+        0 => Ok(()),
+        code => Err(super::errno::from_errno(code)),
     }
+}
+
+/// `getsockopt(fd, SOL_SOCKET, SO_ERROR)`: the pending error's code, 0 for none; reading it
+/// clears it.
+pub(crate) fn pending_error(fd: &Fd) -> Result<c_int> {
+    sockopt::get::<c_int>(fd, libc::SOL_SOCKET, libc::SO_ERROR)
 }
 
 /// `shutdown(fd, how)`.
@@ -134,6 +140,7 @@ pub(crate) fn identify(fd: &Fd) -> Result<(Domain, Type)> {
     retry(|| unsafe { libc::getsockname(fd.raw(), addr.as_mut_ptr(), len) })?;
     let family = addr.family();
     let domain = addr::domain_of(family).ok_or(Error::new(ErrorKind::Unsupported))?;
-    let ty = sockopt::get::<anysock_core::opt::SocketType>(fd)?;
+    let ty = sockopt::get::<c_int>(fd, libc::SOL_SOCKET, libc::SO_TYPE)?;
+    let ty = type_of(ty).ok_or(Error::new(ErrorKind::Unsupported))?;
     Ok((domain, ty))
 }

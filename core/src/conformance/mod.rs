@@ -33,6 +33,7 @@ use crate::{Error, Interest, PollFd, Pollable, Readiness, SockOpt, SocketAddr, S
 #[macro_use]
 mod check;
 mod ancillary;
+pub mod asynch;
 mod bind;
 mod connect;
 mod datagram;
@@ -199,9 +200,18 @@ pub fn cases<H: Harness>() -> impl Iterator<Item = Case<H>> {
 }
 
 /// Runs every case on `harness`, telling `report` each name and outcome.
-pub fn run<H: Harness>(harness: &mut H, mut report: impl FnMut(&'static str, &Outcome)) -> Summary {
+pub fn run<H: Harness>(harness: &mut H, report: impl FnMut(&'static str, &Outcome)) -> Summary {
+    run_cases(harness, cases::<H>(), report)
+}
+
+/// Runs `cases` on `harness` in order, telling `report` each name and outcome.
+fn run_cases<H>(
+    harness: &mut H,
+    cases: impl IntoIterator<Item = Case<H>>,
+    mut report: impl FnMut(&'static str, &Outcome),
+) -> Summary {
     let mut summary = Summary::default();
-    for case in cases::<H>() {
+    for case in cases {
         let outcome = (case.run)(harness);
         match outcome {
             Ok(()) => summary.passed += 1,

@@ -16,7 +16,7 @@ use super::{
     wait, Case, Failure, Harness, Outcome, StreamOf,
 };
 
-pub(super) fn cases<H: Harness>() -> [Case<H>; 20] {
+pub(super) fn cases<H: Harness>() -> [Case<H>; 21] {
     case_list![H:
         tcp_bytes_arrive_whole_and_in_order,
         unix_bytes_arrive_whole_and_in_order,
@@ -30,6 +30,7 @@ pub(super) fn cases<H: Harness>() -> [Case<H>; 20] {
         dontwait_on_an_empty_stream_would_block,
         nonblocking_read_on_an_empty_stream_would_block,
         empty_buffers_return_zero_at_once,
+        sending_nothing_answers_as_writing_nothing,
         writing_to_a_closed_unix_peer_is_broken_pipe,
         writing_to_a_closed_tcp_peer_fails_soon,
         closing_with_unread_data_resets_the_peer,
@@ -246,6 +247,51 @@ fn empty_buffers_return_zero_at_once<H: Harness>(h: &mut H) -> Outcome {
     ensure!(
         must!(client.write(&[]), "write([])") == 0,
         "write of an empty buffer is Ok(0)"
+    );
+    Ok(())
+}
+
+/// `send(&[], flags)` answers as `write(&[])` does: `Ok(0)` at once, whatever the connection's
+/// state (shut down for writing, the peer gone), once the flags are a send's. (`send(fd, "",
+/// 0, 0)` on Linux would report `EPIPE` there, where `write` of nothing never reaches it.)
+fn sending_nothing_answers_as_writing_nothing<H: Harness>(h: &mut H) -> Outcome {
+    let (tcp, _tcp_peer) = tcp_pair(h)?;
+    let (unix, _unix_peer) = unix_pair(h)?;
+    for mut s in [tcp, unix] {
+        ensure!(
+            must!(s.send(&[], MsgFlags::NONE), "send([])") == 0,
+            "send of nothing is Ok(0)"
+        );
+        ensure!(
+            must!(s.send(&[], MsgFlags::DONTWAIT), "send([], DONTWAIT)") == 0,
+            "send of nothing with DONTWAIT is Ok(0)"
+        );
+        fails!(
+            s.send(&[], MsgFlags::PEEK),
+            ErrorKind::InvalidInput,
+            "send of nothing with a receive's flag"
+        );
+        must!(s.shutdown(Shutdown::Write), "shutdown(Write)");
+        ensure!(
+            must!(s.write(&[]), "write([]) after shutdown(Write)") == 0,
+            "write of nothing after shutdown(Write) is Ok(0)"
+        );
+        ensure!(
+            must!(
+                s.send(&[], MsgFlags::NONE),
+                "send([]) after shutdown(Write)"
+            ) == 0,
+            "send of nothing after shutdown(Write) is Ok(0), as write"
+        );
+    }
+    let (mut client, server) = unix_pair(h)?;
+    drop(server);
+    ensure!(
+        must!(
+            client.send(&[], MsgFlags::NONE),
+            "send([]) to a closed peer"
+        ) == 0,
+        "send of nothing to a closed peer is Ok(0), as write"
     );
     Ok(())
 }

@@ -5,11 +5,13 @@
 //
 // May import: `trace/`, `base/`.
 
+pub(crate) mod addrs;
 pub(crate) mod faults;
 pub(crate) mod hosts;
 pub(crate) mod names;
 pub(crate) mod paths;
 pub(crate) mod rights;
+pub(crate) mod slots;
 pub(crate) mod sock;
 pub(crate) mod wait;
 pub(crate) mod wake;

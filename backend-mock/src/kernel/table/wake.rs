@@ -7,6 +7,7 @@ use core::time::Duration;
 use anysock_core::{Error, ErrorKind, Result, Wait};
 
 use crate::base::handle::Handle;
+use crate::base::table::{NoMemory, Table};
 use crate::base::wakers::{Ticket, Wakers};
 use crate::kernel::table::sock::Signature;
 
@@ -32,42 +33,36 @@ pub(crate) enum Before {
     /// parks on it later in the same call sees it as the call left it). Should the call queue
     /// it at a listener, the listener's waiters are woken.
     Unwatched,
-    /// Time changed it (bytes arrived, a `connect` timed out): woken whatever it looks like.
-    Due,
 }
 
 /// The sockets changed during one call, each once (the socket's own `touched` flag says it is
-/// listed), with what its waiters could see before the call (see [`Before`]).
+/// listed), with what its waiters could see before the call (see [`Before`]). One entry per
+/// socket slot, so it fills only when a call closes a socket and reuses its slot.
 #[derive(Debug)]
 pub(crate) struct Touched<const S: usize> {
-    handles: [Handle; S],
-    before: [Before; S],
+    entries: Table<(Handle, Before), S>,
     len: usize,
 }
 
 impl<const S: usize> Touched<S> {
-    pub(crate) const fn new() -> Self {
-        Touched {
-            handles: [Handle {
-                index: 0,
-                generation: 0,
-            }; S],
-            before: [Before::Unwatched; S],
+    /// An empty list for a network of `sockets` slots.
+    pub(crate) fn try_new(sockets: usize) -> Result<Self, NoMemory> {
+        let none = Handle {
+            index: 0,
+            generation: 0,
+        };
+        Ok(Touched {
+            entries: Table::try_new(sockets, |_| (none, Before::Unwatched))?,
             len: 0,
-        }
+        })
     }
 
-    /// Lists `h`; `false` when the list is full (a socket closed and its slot reused within
-    /// one call can make more entries than slots).
+    /// Lists `h`; `false` when the list is full.
     pub(crate) fn push(&mut self, h: Handle, before: Before) -> bool {
-        let (Some(slot), Some(sig)) = (
-            self.handles.get_mut(self.len),
-            self.before.get_mut(self.len),
-        ) else {
+        let Some(entry) = self.entries.get_mut(self.len) else {
             return false;
         };
-        *slot = h;
-        *sig = before;
+        *entry = (h, before);
         self.len += 1;
         true
     }
@@ -75,21 +70,25 @@ impl<const S: usize> Touched<S> {
     /// Takes the last entry.
     pub(crate) fn pop(&mut self) -> Option<(Handle, Before)> {
         self.len = self.len.checked_sub(1)?;
-        let h = *self.handles.get(self.len)?;
-        Some((h, *self.before.get(self.len)?))
+        self.entries.get(self.len).copied()
+    }
+
+    /// Bytes held on the heap (nothing without `alloc`).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.entries.heap_bytes()
     }
 }
 
 /// The timers of sleeping futures: a deadline on the virtual clock and a parked waker each.
 #[derive(Debug)]
-pub(crate) struct Timers {
+pub(crate) struct Sleepers {
     deadlines: [Duration; MAX_TIMERS],
     wakers: Wakers<MAX_TIMERS>,
 }
 
-impl Timers {
+impl Sleepers {
     pub(crate) const fn new() -> Self {
-        Timers {
+        Sleepers {
             deadlines: [Duration::ZERO; MAX_TIMERS],
             wakers: Wakers::new(),
         }
