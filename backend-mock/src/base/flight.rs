@@ -46,6 +46,9 @@ impl Flights {
 
     /// Notes `bytes` just queued, arriving at `at` (or with the chunk before, if later).
     pub(crate) fn add(&mut self, now: Duration, bytes: usize, at: Duration) {
+        if at <= now && self.len == 0 {
+            return; // here already, and nothing before it still on its way
+        }
         self.settle(now);
         if at <= now && self.len == 0 {
             return;

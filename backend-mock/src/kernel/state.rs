@@ -134,7 +134,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// (once per call) with what its waiters could see, and when the call ends
     /// [`State::settle`] wakes them if that looks different.
     pub(crate) fn sock_mut(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
-        let now = self.clock.now();
+        let now = self.clock;
         let s = self
             .slots
             .get_mut(h)
@@ -144,7 +144,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             // Nobody waits on it and it is in no accept queue: nobody to wake, so no need
             // to look at it.
             let before = if s.waiters.len() > 0 || s.parent.is_some() {
-                Before::Seen(s.signature(now))
+                Before::Seen(s.signature(now.now()))
             } else {
                 Before::Unwatched
             };
@@ -173,6 +173,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// The end of a call: wakes the waiters of every socket it changed (and, for a connection
     /// waiting to be accepted, its listener's), then forgets the list.
     pub(crate) fn settle(&mut self) {
+        if self.touched.is_empty() && !self.touched_overflow {
+            return;
+        }
         let now = self.clock.now();
         while let Some((h, before)) = self.touched.pop() {
             let Ok(s) = self.sock_untracked(h) else {
@@ -239,6 +242,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     /// Records a fault applied to traffic from `from` to `to`.
     pub(crate) fn emit_fault(&mut self, fault: Fault, from: SocketAddr, to: SocketAddr) {
+        if !self.outbox.on {
+            return;
+        }
         self.emit(EventKind::Fault {
             fault,
             from: wire(from),

@@ -166,8 +166,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             done
         };
         self.landed = Some(landed);
-        let (local, remote) = self.ends(h);
-        if let Some(conn) = conn {
+        if let Some(conn) = conn.filter(|_| self.outbox.on) {
+            let (local, remote) = self.ends(h);
             let data = EventKind::Data {
                 conn,
                 from: local,
@@ -177,9 +177,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             self.emit_bytes(data, bufs, done);
         }
         if total > done && done == plan.chunk() {
+            let (local, remote) = self.ends(h);
             self.emit_fault(Fault::ShortIo, local, remote);
         }
-        let at = self.stream_arrival(host, peer_host, &plan, local, remote);
+        let at = self.stream_arrival(h, host, peer_host, &plan);
         let p = self.sock_mut(peer)?;
         p.flights.add(now, done, at);
         if at == HELD {
@@ -256,12 +257,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     ) -> Result<Option<Read>> {
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock(h)?;
-        let tcp = s.is_tcp();
-        let cap = if tcp {
-            self.faults.plan(s.peer_host, s.host).chunk()
-        } else {
-            usize::MAX
-        };
+        let (tcp, host, peer_host) = (s.is_tcp(), s.host, s.peer_host);
         let now = self.clock.now();
         let s = self.sock_mut(h)?;
         match s.phase {
@@ -303,6 +299,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         };
         if readable > 0 {
             let head = s.rx_head;
+            // A plan's short reads (only TCP is faulted).
+            let cap = if tcp {
+                self.faults.plan(peer_host, host).chunk()
+            } else {
+                usize::MAX
+            };
             let want = readable.min(cap).min(total);
             let end = head.saturating_add(want as u64);
             // Bytes sent with descriptors end the read that reaches them.

@@ -74,7 +74,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     for Flush<'_, S, B, Q, T, K, H>
 {
     fn drop(&mut self) {
-        if !K::THREADS {
+        if !K::THREADS && self.net.tracing {
             self.net.flush();
         }
     }

@@ -67,6 +67,10 @@ impl<const S: usize> Touched<S> {
         true
     }
 
+    pub(crate) const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// Takes the last entry.
     pub(crate) fn pop(&mut self) -> Option<(Handle, Before)> {
         self.len = self.len.checked_sub(1)?;
