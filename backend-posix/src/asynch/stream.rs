@@ -37,7 +37,9 @@ impl<R: Reactor> Write for Stream<R> {
     /// `send(fd, buf, len, MSG_NOSIGNAL)` once the socket has room. An empty buffer returns
     /// `Ok(0)` at once.
     async fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        self.inner.io(Direction::Write, |s| s.transmit(buf, MsgFlags::NONE)).await
+        self.inner
+            .io(Direction::Write, |s| s.transmit(buf, MsgFlags::NONE))
+            .await
     }
 
     /// Nothing to do: the kernel sends without being asked.
