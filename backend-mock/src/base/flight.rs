@@ -38,6 +38,9 @@ impl Flights {
 
     /// Bytes at the end of the queue that have not arrived by `now`.
     pub(crate) fn pending(&self, now: Duration) -> usize {
+        if self.len == 0 {
+            return 0;
+        }
         self.live().iter().filter(|c| c.1 > now).map(|c| c.0).sum()
     }
 

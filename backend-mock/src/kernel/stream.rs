@@ -56,7 +56,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     // The connect's outcome is in: write as that left the stream.
                     return self.stream_write(h, bufs, flags);
                 }
-                return Err(self.would_block(blocking, timeout, Wait::Connect));
+                return Err(self.wait_on(h, Wait::Connect, blocking, timeout));
             }
             Phase::Connected => {}
         }
@@ -126,7 +126,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Err(Error::new(ErrorKind::MessageTooLong));
             }
             if p.dgrams.is_full() || p.rx.room(limit) < total {
-                return Err(self.would_block(blocking, timeout, Wait::Room));
+                return Err(self.wait_on(peer, Wait::Room, blocking, timeout));
             }
             for buf in bufs {
                 p.rx.push(buf, limit);
@@ -144,7 +144,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             total
         } else {
             if p.rx.room(limit) == 0 {
-                return Err(self.would_block(blocking, timeout, Wait::Room));
+                return Err(self.wait_on(peer, Wait::Room, blocking, timeout));
             }
             let cap = plan
                 .chunk()
@@ -241,7 +241,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Ok(got);
             }
         }
-        Err(self.would_block(blocking, timeout, Wait::Data))
+        Err(self.wait_on(h, Wait::Data, blocking, timeout))
     }
 
     /// A stream read at the current time; `None` when it would have to wait. Ancillary data
