@@ -6,32 +6,14 @@ use crate::{
     Stream, Type,
 };
 
-use super::{connected, wait, Case, Harness, Outcome, SocketOf};
+use super::{
+    connected, need, unix_socket, wait, Harness, Outcome, SocketOf, SocketOptionsHarness,
+    UnixHarness,
+};
 use crate::opt::{SendTimeout, SocketError};
 use crate::SockOpt;
 
-pub(super) fn cases<H: Harness>() -> [Case<H>; 16] {
-    case_list![H:
-        listen_on_a_datagram_socket_is_unsupported,
-        connect_to_a_closed_port_is_refused,
-        connect_to_a_missing_unix_path_is_not_found,
-        connect_to_a_unix_path_nobody_listens_on_is_refused,
-        connect_with_an_address_of_another_family_is_invalid_input,
-        accept_reports_the_clients_address,
-        accept_is_first_in_first_out,
-        a_wildcard_listener_takes_loopback_connections,
-        ipv6_connections_are_accepted,
-        abstract_unix_connections_are_accepted,
-        nonblocking_accept_with_nothing_pending_would_block,
-        nonblocking_tcp_connect_is_in_progress_then_completes,
-        unix_backlog_bounds_pending_connections,
-        tcp_backlog_bounds_pending_connections,
-        a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout,
-        closing_a_listener_resets_its_pending_connections,
-    ]
-}
-
-fn listen_on_a_datagram_socket_is_unsupported<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn listen_on_a_datagram_socket_is_unsupported<H: Harness>(h: &mut H) -> Outcome {
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
     must!(s.bind(&h.ipv4()), "bind");
     fails!(
@@ -42,7 +24,7 @@ fn listen_on_a_datagram_socket_is_unsupported<H: Harness>(h: &mut H) -> Outcome 
     Ok(())
 }
 
-fn connect_to_a_closed_port_is_refused<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connect_to_a_closed_port_is_refused<H: Harness>(h: &mut H) -> Outcome {
     // A port that was just in use and is free now: nobody listens there.
     let closed = {
         let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
@@ -57,7 +39,7 @@ fn connect_to_a_closed_port_is_refused<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn connect_to_a_missing_unix_path_is_not_found<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connect_to_a_missing_unix_path_is_not_found<H: UnixHarness>(h: &mut H) -> Outcome {
     let missing = SocketAddr::Unix(h.unix_path());
     fails!(
         h.stack().connect(&missing),
@@ -67,7 +49,9 @@ fn connect_to_a_missing_unix_path_is_not_found<H: Harness>(h: &mut H) -> Outcome
     Ok(())
 }
 
-fn connect_to_a_unix_path_nobody_listens_on_is_refused<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connect_to_a_unix_path_nobody_listens_on_is_refused<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     let path = SocketAddr::Unix(h.unix_path());
     let mut bound = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
     must!(bound.bind(&path), "bind");
@@ -79,13 +63,9 @@ fn connect_to_a_unix_path_nobody_listens_on_is_refused<H: Harness>(h: &mut H) ->
     Ok(())
 }
 
-fn connect_with_an_address_of_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
-    let mut s = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
-    fails!(
-        s.connect(&h.ipv4()),
-        ErrorKind::InvalidInput,
-        "an IPv4 address on a Unix socket"
-    );
+pub(super) fn connect_with_an_address_of_another_family_is_invalid_input<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let v6: SocketAddr = must!("[::1]:9".parse(), "parse");
     let mut t = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     fails!(
@@ -96,7 +76,24 @@ fn connect_with_an_address_of_another_family_is_invalid_input<H: Harness>(h: &mu
     Ok(())
 }
 
-fn accept_reports_the_clients_address<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connect_across_unix_and_inet_is_invalid_input<H: UnixHarness>(h: &mut H) -> Outcome {
+    let mut s = unix_socket(h, Type::Stream)?;
+    fails!(
+        s.connect(&h.ipv4()),
+        ErrorKind::InvalidInput,
+        "an IPv4 address on a Unix socket"
+    );
+    let path = SocketAddr::Unix(h.unix_path());
+    let mut t = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    fails!(
+        t.connect(&path),
+        ErrorKind::InvalidInput,
+        "a Unix address on an IPv4 socket"
+    );
+    Ok(())
+}
+
+pub(super) fn accept_reports_the_clients_address<H: Harness>(h: &mut H) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     let target = must!(listener.local_addr(), "local_addr");
     let client = must!(h.stack().connect(&target), "connect");
@@ -121,7 +118,7 @@ fn accept_reports_the_clients_address<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn accept_is_first_in_first_out<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn accept_is_first_in_first_out<H: Harness>(h: &mut H) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 8), "listen");
     let target = must!(listener.local_addr(), "local_addr");
     let a = must!(h.stack().connect(&target), "connect a");
@@ -138,7 +135,7 @@ fn accept_is_first_in_first_out<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn a_wildcard_listener_takes_loopback_connections<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_wildcard_listener_takes_loopback_connections<H: Harness>(h: &mut H) -> Outcome {
     let wildcard = SocketAddr::unspecified(Domain::Inet);
     let listener = must!(h.stack().listen(&wildcard, 4), "listen on 0.0.0.0:0");
     let port = must!(listener.local_addr(), "local_addr")
@@ -154,8 +151,8 @@ fn a_wildcard_listener_takes_loopback_connections<H: Harness>(h: &mut H) -> Outc
     Ok(())
 }
 
-fn ipv6_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
-    let Some(addr) = h.ipv6() else { return Ok(()) };
+pub(super) fn ipv6_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
+    let addr = need(h.ipv6(), "no IPv6 loopback")?;
     let (_listener, client, server) = connected(h, &addr)?;
     ensure!(
         must!(server.peer_addr(), "peer_addr").domain() == Domain::Inet6,
@@ -168,10 +165,8 @@ fn ipv6_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn abstract_unix_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
-    let Some(name) = h.unix_abstract() else {
-        return Ok(());
-    };
+pub(super) fn abstract_unix_connections_are_accepted<H: UnixHarness>(h: &mut H) -> Outcome {
+    let name = need(h.unix_abstract(), "no abstract Unix names")?;
     let addr = SocketAddr::Unix(name);
     let (_listener, client, _server) = connected(h, &addr)?;
     ensure!(
@@ -181,7 +176,9 @@ fn abstract_unix_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn nonblocking_accept_with_nothing_pending_would_block<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn nonblocking_accept_with_nothing_pending_would_block<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     must!(listener.set_nonblocking(true), "set_nonblocking");
     fails!(
@@ -201,7 +198,9 @@ fn nonblocking_accept_with_nothing_pending_would_block<H: Harness>(h: &mut H) ->
     Ok(())
 }
 
-fn nonblocking_tcp_connect_is_in_progress_then_completes<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn nonblocking_tcp_connect_is_in_progress_then_completes<H: SocketOptionsHarness>(
+    h: &mut H,
+) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     let target = must!(listener.local_addr(), "local_addr");
     let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
@@ -237,7 +236,7 @@ fn fill_unix_queue<H: Harness>(
     h: &H,
     target: &SocketAddr,
     clients: &mut [Option<SocketOf<H>>],
-) -> Result<usize, super::Failure> {
+) -> Result<usize, super::Stop> {
     for (n, slot) in clients.iter_mut().enumerate() {
         let mut s = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
         must!(s.set_nonblocking(true), "set_nonblocking");
@@ -245,18 +244,18 @@ fn fill_unix_queue<H: Harness>(
             Ok(()) => *slot = Some(s),
             Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(n),
             Err(e) => {
-                return Err(super::Failure {
+                return Err(super::Stop::Failed(super::Failure {
                     line: line!(),
                     what: "connect to a full queue",
                     error: Some(e),
-                })
+                }))
             }
         }
     }
     Ok(clients.len())
 }
 
-fn unix_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_backlog_bounds_pending_connections<H: UnixHarness>(h: &mut H) -> Outcome {
     let addr = SocketAddr::Unix(h.unix_path());
     let mut listener = must!(h.stack().listen(&addr, 2), "listen(2)");
     let mut clients: [Option<SocketOf<H>>; 16] = Default::default();
@@ -275,7 +274,7 @@ fn unix_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn tcp_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn tcp_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
     let listener = must!(h.stack().listen(&h.ipv4(), 1), "listen(1)");
     let target = must!(listener.local_addr(), "local_addr");
     let mut clients: [Option<SocketOf<H>>; 4] = Default::default();
@@ -311,25 +310,37 @@ fn tcp_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn closing_a_listener_resets_its_pending_connections<H: Harness>(h: &mut H) -> Outcome {
-    for addr in [h.ipv4(), SocketAddr::Unix(h.unix_path())] {
-        let listener = must!(h.stack().listen(&addr, 4), "listen");
-        let target = must!(listener.local_addr(), "local_addr");
-        let mut client = must!(h.stack().connect(&target), "connect");
-        wait(h, &listener, Interest::READABLE)?;
-        drop(listener);
-        wait(h, &client, Interest::READABLE)?;
-        let mut buf = [0u8; 8];
-        fails!(
-            crate::embedded_io::Read::read(&mut client, &mut buf),
-            ErrorKind::ConnectionReset,
-            "a connection left in the queue of a closed listener is reset"
-        );
-    }
+/// A connection left in the queue of a listener on `addr` is reset when the listener closes.
+fn closing_a_listener_resets_its_queue<H: Harness>(h: &H, addr: &SocketAddr) -> Outcome {
+    let listener = must!(h.stack().listen(addr, 4), "listen");
+    let target = must!(listener.local_addr(), "local_addr");
+    let mut client = must!(h.stack().connect(&target), "connect");
+    wait(h, &listener, Interest::READABLE)?;
+    drop(listener);
+    wait(h, &client, Interest::READABLE)?;
+    let mut buf = [0u8; 8];
+    fails!(
+        crate::embedded_io::Read::read(&mut client, &mut buf),
+        ErrorKind::ConnectionReset,
+        "a connection left in the queue of a closed listener is reset"
+    );
     Ok(())
 }
 
-fn a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout<H: Harness>(
+pub(super) fn closing_a_listener_resets_its_pending_connections<H: Harness>(h: &mut H) -> Outcome {
+    closing_a_listener_resets_its_queue(h, &h.ipv4())
+}
+
+pub(super) fn closing_a_unix_listener_resets_its_pending_connections<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let addr = SocketAddr::Unix(h.unix_path());
+    closing_a_listener_resets_its_queue(h, &addr)
+}
+
+pub(super) fn a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout<
+    H: SocketOptionsHarness,
+>(
     h: &mut H,
 ) -> Outcome {
     let listener = must!(h.stack().listen(&h.ipv4(), 0), "listen(0)");
