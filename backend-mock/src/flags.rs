@@ -22,6 +22,18 @@ pub(crate) fn check_recv(flags: MsgFlags) -> Result<()> {
     check(flags, MsgFlags::RECV_REQUESTS)
 }
 
+/// A stream send of no bytes (no address, no control data): `Ok(0)` at once once its flags
+/// are checked, whatever the connection's state, as the POSIX backend answers it.
+pub(crate) fn nothing_to_send(flags: MsgFlags) -> Result<usize> {
+    check_send(flags).map(|()| 0)
+}
+
+/// A stream receive into no room: `Ok(0)` at once once its flags are checked, as the POSIX
+/// backend answers it (the kernel would wait for bytes it could not deliver).
+pub(crate) fn nothing_to_receive(flags: MsgFlags) -> Result<usize> {
+    check_recv(flags).map(|()| 0)
+}
+
 /// Copies queued bytes starting at `offset` into `bufs` in order; returns how many.
 pub(crate) fn scatter<const B: usize>(
     ring: &crate::ring::Ring<B>,

@@ -7,6 +7,7 @@ use anysock_core::{
 };
 
 use crate::ancillary::{Ctl, Outgoing};
+use crate::flags::{nothing_to_receive, nothing_to_send};
 use crate::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
@@ -32,6 +33,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     /// [`ErrorKind::MessageTooLong`] (its start is in the buffer, the rest is gone), as the
     /// POSIX backend reports it, rather than being cut silently.
     fn read_one(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+        if buf.is_empty() {
+            return nothing_to_receive(flags);
+        }
         let h = self.handle;
         let ctl = &mut Ctl::none();
         let got = self.net.blocking(
@@ -63,9 +67,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embe
     for Stream<'_, S, B, Q, T, K>
 {
     fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        let h = self.handle;
-        self.net
-            .blocking(|st| st.stream_write(h, &[buf], MsgFlags::NONE), gave_up)
+        anysock_core::Stream::send(self, buf, MsgFlags::NONE)
     }
 
     /// Nothing to do: bytes reach the peer's queue when written.
@@ -96,6 +98,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
     for Stream<'_, S, B, Q, T, K>
 {
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
+        if buf.is_empty() {
+            return nothing_to_send(flags);
+        }
         let h = self.handle;
         self.net
             .blocking(|st| st.stream_write(h, &[buf], flags), gave_up)
@@ -138,6 +143,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgI
             return Err(Error::new(ErrorKind::AlreadyConnected));
         }
         let h = self.handle;
+        if msg.control.is_empty() && msg.addr.is_none() && msg.iov.total_len() == 0 {
+            return nothing_to_send(msg.flags);
+        }
         if msg.control.is_empty() {
             return self.net.blocking(
                 |st| st.stream_write(h, msg.iov.as_slices(), msg.flags),
@@ -176,6 +184,10 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
         ctl: &mut Ctl<'_>,
     ) -> Result<RecvMeta> {
         let (h, flags) = (self.handle, msg.flags);
+        if msg.iov.total_len() == 0 {
+            nothing_to_receive(flags)?;
+            return Ok(RecvMeta::EMPTY);
+        }
         let bufs = msg.iov.as_mut_slices();
         let got = self
             .net

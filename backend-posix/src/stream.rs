@@ -121,9 +121,14 @@ impl embedded_io::WriteReady for Stream {
 }
 
 impl anysock_core::Stream for Stream {
+    /// An empty buffer returns `Ok(0)` once the flags are checked, as `write` does.
     #[inline]
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
-        sys::msg::send(&self.sock.fd, buf, sys::msg::send_flags(flags)?)
+        let flags = sys::msg::send_flags(flags)?;
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        sys::msg::send(&self.sock.fd, buf, flags)
     }
 
     /// An empty buffer returns `Ok(0)` at once, as `read` does: the kernel would wait for data
@@ -144,7 +149,13 @@ impl anysock_core::Stream for Stream {
 }
 
 impl MsgIo for Stream {
+    /// No bytes, no address and no control data: `Ok(0)` once the flags are checked, as
+    /// `write` and `send` answer an empty buffer.
     fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
+        if msg.iov.total_len() == 0 && msg.addr.is_none() && msg.control.is_empty() {
+            sys::msg::send_flags(msg.flags)?;
+            return Ok(0);
+        }
         sys::msg::send_msg(&self.sock.fd, self.sock.domain, msg)
     }
 

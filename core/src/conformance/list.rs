@@ -50,6 +50,8 @@ macro_rules! conformance_cases {
                 stream::writing_to_a_closed_tcp_peer_fails_soon,
                 stream::closing_with_unread_data_resets_the_peer,
                 stream::a_full_buffer_takes_a_partial_write_then_would_block,
+                stream::sends_of_nothing_return_zero_in_every_state,
+                stream::receives_into_nothing_return_zero_in_every_state,
                 datagram::udp_round_trip_reports_the_sender,
                 datagram::udp_keeps_message_boundaries,
                 datagram::udp_truncation_is_reported,

@@ -7,8 +7,8 @@ use core::time::Duration;
 use crate::embedded_io::{Read, Write, WriteReady};
 use crate::opt::Linger;
 use crate::{
-    ErrorKind, Interest, MsgFlags, PollFd, Pollable, Shutdown, SockOpt, SocketAddr, Stack, Stream,
-    Type, UnixAddr,
+    Domain, ErrorKind, Interest, IoVec, IoVecMut, MsgFlags, MsgIo, PollFd, Pollable, RecvMsg,
+    SendMsg, Shutdown, SockOpt, Socket, SocketAddr, Stack, Stream, Type, UnixAddr,
 };
 
 use super::{
@@ -426,5 +426,60 @@ pub(super) fn socketpair_ends_are_unnamed_and_connected<H: UnixHarness>(h: &mut 
     let mut buf = [0u8; 4];
     recv_exact(h, &mut a, &mut buf)?;
     ensure!(&buf == b"pair", "the pair is connected");
+    Ok(())
+}
+
+pub(super) fn sends_of_nothing_return_zero_in_every_state<H: Harness>(h: &mut H) -> Outcome {
+    let unconnected = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    let mut unconnected = must!(unconnected.into_stream(), "into_stream");
+    let (mut client, _server) = tcp_pair(h)?;
+    must!(client.shutdown(Shutdown::Write), "shutdown(Write)");
+    for s in [&mut unconnected, &mut client] {
+        ensure!(
+            must!(s.write(&[]), "write([])") == 0,
+            "write of nothing is Ok(0)"
+        );
+        ensure!(
+            must!(s.send(&[], MsgFlags::NONE), "send([])") == 0,
+            "send of nothing is Ok(0), as write"
+        );
+        let iov = must!(IoVec::<1>::from_slices(&[&[]]), "iovec");
+        ensure!(
+            must!(s.send_msg(&SendMsg::new(iov)), "send_msg([])") == 0,
+            "send_msg of nothing is Ok(0), as write"
+        );
+        fails!(
+            s.send(&[], MsgFlags::PEEK),
+            ErrorKind::InvalidInput,
+            "the flags are still checked"
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn receives_into_nothing_return_zero_in_every_state<H: Harness>(h: &mut H) -> Outcome {
+    let unconnected = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    let mut unconnected = must!(unconnected.into_stream(), "into_stream");
+    let (_client, mut server) = tcp_pair(h)?;
+    for s in [&mut unconnected, &mut server] {
+        ensure!(
+            must!(s.read(&mut []), "read([])") == 0,
+            "read into nothing is Ok(0)"
+        );
+        ensure!(
+            must!(s.recv(&mut [], MsgFlags::NONE), "recv([])") == 0,
+            "recv into nothing is Ok(0)"
+        );
+        let mut msg = RecvMsg::new(IoVecMut::<1>::new());
+        ensure!(
+            must!(s.recv_msg(&mut msg), "recv_msg([])").len == 0,
+            "recv_msg into nothing is Ok(0)"
+        );
+        fails!(
+            s.recv(&mut [], MsgFlags::EOR),
+            ErrorKind::InvalidInput,
+            "the flags are still checked"
+        );
+    }
     Ok(())
 }
