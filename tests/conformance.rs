@@ -123,7 +123,7 @@ impl<'n, K: Sharing> Harness for MockHarness<'n, K> {
     }
 
     fn quirk(&self, quirk: Quirk) -> bool {
-        matches!(quirk, Quirk::SequentialPorts)
+        anysock::mock::QUIRKS.contains(&quirk)
     }
 }
 

@@ -6,8 +6,8 @@ use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixA
 
 use crate::ancillary::Ctl;
 use crate::faults::Fate;
-use crate::flags::{check_recv, check_send, scatter};
-use crate::host::{canonical, present};
+use crate::flags::{check_recv, check_send, refuse_oob, scatter};
+use crate::host::{canonical, present, wire};
 use crate::net::State;
 use crate::ports::Cover;
 use crate::queue::{Record, Tag};
@@ -58,6 +58,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let Some(dst) = addr.as_inet() else {
             return Err(Error::new(ErrorKind::InvalidInput));
         };
+        // inet_dgram_connect binds an unbound socket before it looks at the address.
+        self.udp_autobind(h)?;
         let ip = canonical(dst.ip());
         let to_ip = if ip.is_unspecified() {
             self.source_ip(host, ip)?
@@ -71,23 +73,29 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         Ok(())
     }
 
+    /// Linux's autobind of a UDP socket that sends or connects unbound: an ephemeral port on
+    /// the wildcard address (kept until `connect`). Returns the local address.
+    fn udp_autobind(&mut self, h: Handle) -> Result<SocketAddr> {
+        let s = self.sock(h)?;
+        if let Some(local) = s.local {
+            return Ok(local);
+        }
+        let domain = s.domain;
+        let port = self.ephemeral_port(h, ErrorKind::AddrNotAvailable)?;
+        let any = SocketAddr::unspecified(domain).with_port(port);
+        self.sock_mut(h)?.local = Some(any);
+        Ok(any)
+    }
+
     /// The address a UDP socket sends from toward `dst`, binding an ephemeral port first if
-    /// the socket has none (Linux's autobind keeps the wildcard address until `connect`).
+    /// the socket has none.
     fn udp_source(&mut self, h: Handle, dst: IpAddr) -> Result<SocketAddr> {
         let s = self.sock(h)?;
-        let (host, domain, v6only, bound) = (s.host, s.domain, s.opts.v6only, s.local);
+        let (host, domain, v6only) = (s.host, s.domain, s.opts.v6only);
         if v6only && dst.is_ipv4() {
             return Err(Error::new(ErrorKind::NetworkUnreachable));
         }
-        let local = match bound {
-            Some(l) => l,
-            None => {
-                let port = self.ephemeral_port(h, ErrorKind::AddrNotAvailable)?;
-                let any = SocketAddr::unspecified(domain).with_port(port);
-                self.sock_mut(h)?.local = Some(any);
-                any
-            }
-        };
+        let local = self.udp_autobind(h)?;
         match local.as_inet() {
             Some(l) if l.ip().is_unspecified() => {
                 Ok(present(self.source_ip(host, dst)?, l.port(), domain))
@@ -113,10 +121,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if s.is_unix() {
             return self.unix_send(h, bufs, total, to, flags);
         }
-        // A refusal learnt from an earlier datagram (ICMP) is reported once, by this call.
-        if let Some(e) = s.take_error() {
-            return Err(Error::new(e));
-        }
+        // inet_sendmsg binds an unbound socket before udp_sendmsg looks at anything.
+        self.udp_autobind(h)?;
+        refuse_oob(flags)?;
+        let s = self.sock(h)?;
         let max = if s.domain == Domain::Inet {
             MAX_UDP_V4
         } else {
@@ -127,15 +135,22 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
         let connected = s.remote;
         let (host, broadcast_ok) = (s.host, s.opts.broadcast);
-        let dst = to
-            .copied()
-            .or(connected)
-            .ok_or(Error::new(ErrorKind::NotConnected))?;
+        let dst = match to {
+            // udp_sendmsg: nobody listens on port 0, so an address with it is `EINVAL`.
+            Some(to) if to.port() == Some(0) => return Err(Error::new(ErrorKind::InvalidInput)),
+            Some(to) => *to,
+            None => connected.ok_or(Error::new(ErrorKind::NotConnected))?,
+        };
         let Some(dst) = dst.as_inet() else {
             return Err(Error::new(ErrorKind::InvalidInput));
         };
         let ip = canonical(dst.ip());
         let src = self.udp_source(h, ip)?;
+        // A refusal learnt from an earlier datagram (ICMP) is reported once, by the next send
+        // whose arguments hold, as Linux's buffer allocation does.
+        if let Some(e) = self.sock_mut(h)?.take_error() {
+            return Err(Error::new(e));
+        }
         if ip == IpAddr::V4(Ipv4Addr::BROADCAST) {
             if !broadcast_ok {
                 return Err(Error::new(ErrorKind::PermissionDenied));
@@ -166,8 +181,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         };
         match self.find_udp(dst_host, to_ip, dst.port(), &src) {
             Some(t) => self.deliver_copies(t, bufs, total, &src, to, fate),
-            // ICMP port unreachable; Linux reports it only on a connected socket.
-            None if connected.is_some() => {
+            // ICMP port unreachable; Linux hands it only to a socket connected to the address
+            // the datagram went to (the error's lookup needs both ends to match).
+            None if connected.is_some_and(|c| wire(c) == to) => {
                 self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionRefused);
             }
             None => {}
@@ -183,6 +199,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         to: Option<&SocketAddr>,
         flags: MsgFlags,
     ) -> Result<usize> {
+        refuse_oob(flags)?;
         let s = self.sock(h)?;
         let (host, ty, peer, blocking, timeout) = (
             s.host,
@@ -359,6 +376,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     ) -> Result<Got> {
         check_recv(flags)?;
         let s = self.sock_mut(h)?;
+        if s.is_unix() {
+            // UDP takes `MSG_OOB` as an ordinary receive; a Unix datagram socket refuses it.
+            refuse_oob(flags)?;
+        }
         let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
         let timeout = s.opts.recv_timeout;
         if let Some(e) = s.take_error() {

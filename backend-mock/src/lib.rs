@@ -243,6 +243,18 @@
 //!
 //! ## Differences from Linux
 //!
+//! The ones a program can meet are declared as `QUIRKS` (feature `conformance`), each a
+//! [`Quirk`](anysock_core::conformance::Quirk) of the conformance suite with a case that pins
+//! it; the differential tester counts a difference it explains as documented:
+//!
+//! - `Quirk::SequentialPorts`: see ephemeral ports, below.
+//! - `Quirk::NoOutOfBand`: TCP urgent data and Unix stream out-of-band bytes are not
+//!   simulated: `MsgFlags::OOB` on a TCP or Unix stream socket is `Unsupported`. Elsewhere
+//!   the flag is what Linux makes of it: a UDP send refuses it (after binding, as Linux
+//!   does), a UDP receive ignores it, Unix datagram and seqpacket sockets refuse it.
+//!
+//! The others:
+//!
 //! - Waiting: see the rule above. `MsgFlags::WAITALL` returns what is queued.
 //! - Ephemeral ports count up from [`FIRST_EPHEMERAL_PORT`] (49152) per host; Linux picks at
 //!   random in 32768–60999. Autobound Unix names count from `00000` per host.
@@ -279,7 +291,6 @@
 //!   credentials (Linux sends pid 0).
 //! - Sockets kept open only by messages queued at unreachable sockets are closed as soon as
 //!   the last owner's handle is dropped (Linux's garbage collector runs later).
-//! - `MsgFlags::OOB` is `Unsupported`.
 //! - Port numbers below 1024 need no privilege.
 //! - `Handle` generations wrap after 2^32 openings of one slot.
 //! - Under latency, bytes in flight already take room in the receiver's queue (Linux counts
@@ -316,6 +327,8 @@ mod plan;
 mod poll;
 mod ports;
 mod queue;
+#[cfg(feature = "conformance")]
+mod quirks;
 mod rights;
 mod ring;
 mod rng;
@@ -340,6 +353,8 @@ pub use listener::Listener;
 pub use net::{Handle, Net};
 pub use paths::MAX_PATHS;
 pub use plan::{FaultPlan, HostId, Script};
+#[cfg(feature = "conformance")]
+pub use quirks::QUIRKS;
 pub use selector::Selector;
 #[cfg(feature = "std")]
 pub use shared::{Shared, SharedNet};

@@ -4,7 +4,7 @@
 use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr};
 
 use crate::ancillary::Ctl;
-use crate::flags::{check_recv, check_send, scatter};
+use crate::flags::{check_recv, check_send, refuse_oob, scatter};
 use crate::net::State;
 use crate::plan::FaultPlan;
 use crate::queue::{Record, Tag};
@@ -32,6 +32,15 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
+        let seqpacket = s.ty == Type::SeqPacket;
+        if seqpacket {
+            // unix_seqpacket_sendmsg reports a pending error (a reset) before anything else.
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+        } else {
+            refuse_oob(flags)?;
+        }
         let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
         let timeout = s.opts.send_timeout;
         let tcp = s.is_tcp();
@@ -46,6 +55,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             Phase::SynSent { .. } => return Err(self.would_block(blocking, timeout)),
             Phase::Connected => {}
         }
+        // A seqpacket record goes through the datagram path, which has no out-of-band data.
+        refuse_oob(flags)?;
         if total == 0 {
             return Ok(0);
         }
@@ -87,7 +98,6 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Err(Error::new(ErrorKind::BrokenPipe));
         };
         let tx_limit = s.tx_limit();
-        let seqpacket = s.ty == Type::SeqPacket;
         let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
         let (host, peer_host, conn, sent, reset_after) =
             (s.host, s.peer_host, s.conn, s.sent, s.reset_after);
@@ -214,6 +224,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         ctl: &mut Ctl<'_>,
     ) -> Result<Read> {
         check_recv(flags)?;
+        let s = self.sock(h)?;
+        if s.ty == Type::SeqPacket && matches!(s.phase, Phase::Idle | Phase::Listening { .. }) {
+            // unix_seqpacket_recvmsg: `ENOTCONN` before anything else.
+            return Err(Error::new(ErrorKind::NotConnected));
+        }
+        refuse_oob(flags)?;
         if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
             return Ok(got);
         }

@@ -64,6 +64,7 @@ mod ancillary;
 mod bind;
 mod connect;
 mod datagram;
+mod datagram_errors;
 mod kit;
 mod msg;
 mod options;
@@ -119,6 +120,11 @@ impl<T: SocketOptions + IpOptions> AllOptions for T {}
 pub enum Quirk {
     /// Ephemeral ports are handed out in order, one after the other, instead of at random.
     SequentialPorts,
+    /// Out-of-band data (TCP urgent data, Unix stream out-of-band bytes) is not carried:
+    /// [`crate::MsgFlags::OOB`] on a TCP or Unix stream socket is
+    /// [`ErrorKind::Unsupported`]. (Sockets without it refuse or ignore the flag as Linux
+    /// does.)
+    NoOutOfBand,
 }
 
 /// The basics every backend has: its stack, and the addresses it can use.

@@ -13,7 +13,7 @@ use crate::{
 
 use super::{
     fill_pattern, pattern, recv_exact, recv_some, send_all, stream_socketpair, tcp_pair, unix_pair,
-    wait, Failure, Harness, Outcome, SocketOptionsHarness, Stop, StreamOf, UnixHarness,
+    wait, Failure, Harness, Outcome, Quirk, SocketOptionsHarness, Stop, StreamOf, UnixHarness,
 };
 
 /// Moves `total` pattern bytes from `a` to `b` in one thread, writing while there is room and
@@ -481,5 +481,39 @@ pub(super) fn receives_into_nothing_return_zero_in_every_state<H: Harness>(h: &m
             "the flags are still checked"
         );
     }
+    Ok(())
+}
+
+pub(super) fn oob_is_urgent_data_on_tcp<H: Harness>(h: &mut H) -> Outcome {
+    let (mut client, mut server) = tcp_pair(h)?;
+    let mut buf = [0u8; 4];
+    if h.quirk(Quirk::NoOutOfBand) {
+        // The documented difference: no urgent data, said so.
+        fails!(
+            client.send(b"a!", MsgFlags::OOB),
+            ErrorKind::Unsupported,
+            "send(OOB) without out-of-band data is Unsupported"
+        );
+        fails!(
+            server.recv(&mut buf, MsgFlags::OOB),
+            ErrorKind::Unsupported,
+            "recv(OOB) without out-of-band data is Unsupported"
+        );
+        return Ok(());
+    }
+    // The last byte of a send with MSG_OOB is the urgent one; the others are ordinary data.
+    ensure!(
+        must!(client.send(b"a!", MsgFlags::OOB), "send(OOB)") == 2,
+        "send(OOB) takes the whole buffer"
+    );
+    wait(h, &server, Interest::READABLE)?;
+    ensure!(
+        must!(server.recv(&mut buf, MsgFlags::OOB), "recv(OOB)") == 1 && buf[0] == b'!',
+        "recv(OOB) gets the urgent byte"
+    );
+    ensure!(
+        must!(server.read(&mut buf), "read") == 1 && buf[0] == b'a',
+        "the rest is ordinary data"
+    );
     Ok(())
 }

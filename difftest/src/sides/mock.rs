@@ -67,6 +67,6 @@ impl Side for MockSide {
     }
 
     fn quirk(&self, quirk: Quirk) -> bool {
-        matches!(quirk, Quirk::SequentialPorts)
+        anysock_mock::QUIRKS.contains(&quirk)
     }
 }
