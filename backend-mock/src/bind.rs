@@ -14,7 +14,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// autobind name.
     pub(crate) fn bind(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
         let s = self.sock(h)?;
-        if addr.domain() != s.domain || s.local.is_some() {
+        if addr.domain() != s.domain || s.bound().is_some() {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
         let (host, v6only) = (s.host, s.opts.v6only);
@@ -53,7 +53,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
             }
         };
-        self.sock_mut(h)?.local = Some(local);
+        let s = self.sock_mut(h)?;
+        s.local = Some(local);
+        s.holds_port = true;
+        if let Some(inet) = addr.as_inet() {
+            s.locks.addr = !inet.ip().is_unspecified();
+            s.locks.port = inet.port() != 0;
+        }
         Ok(())
     }
 }

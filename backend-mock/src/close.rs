@@ -105,7 +105,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         });
         if let Ok(s) = self.sock_mut(client) {
             s.phase = Phase::Connected;
-            s.stream.closed = true;
+            s.tcp_closed();
             s.so_error = Some(ErrorKind::ConnectionRefused);
         }
     }
@@ -117,7 +117,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         p.stream.peer_gone = true;
         if tcp && reset {
             // RST: queued data stays readable, then ECONNRESET, then end of stream.
-            p.stream.closed = true;
+            p.tcp_closed();
             p.so_error = Some(ErrorKind::ConnectionReset);
         } else {
             p.stream.fin = true;
@@ -127,7 +127,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             if tcp && p.stream.wr_shut {
                 // Both FINs are out: the connection is over (Linux: TCP_CLOSE via TIME_WAIT
                 // on the closing side).
-                p.stream.closed = true;
+                p.tcp_closed();
             }
         }
     }

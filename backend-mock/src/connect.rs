@@ -24,7 +24,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if s.phase != Phase::Idle {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        match s.local {
+        match s.bound() {
             None if s.is_unix() => return Err(Error::new(ErrorKind::InvalidInput)),
             // Linux binds an unbound TCP socket to the wildcard and an ephemeral port.
             None => {
@@ -98,13 +98,16 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
                 return Ok(());
             }
+            _ if s.stream.disconnecting => return Err(Error::new(ErrorKind::InvalidInput)),
             Phase::Connected if s.stream.connect_unreported => {
-                // Linux's second `connect` after `EINPROGRESS` reports the outcome once.
+                // Linux's second `connect` after `EINPROGRESS` reports the outcome once; a
+                // connection that failed (or ended) meanwhile is taken apart, and the socket
+                // can connect again.
                 s.stream.connect_unreported = false;
                 if s.stream.closed {
-                    return Err(Error::new(
-                        s.take_error().unwrap_or(ErrorKind::ConnectionAborted),
-                    ));
+                    let e = s.take_error().unwrap_or(ErrorKind::ConnectionAborted);
+                    self.disconnect(h);
+                    return Err(Error::new(e));
                 }
                 return Ok(());
             }
@@ -154,7 +157,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             s.nonblocking,
             s.opts.v6only,
             s.opts.send_timeout,
-            s.local,
+            s.bound(),
         );
         if v6only && ip.is_ipv4() {
             return Err(Error::new(ErrorKind::NetworkUnreachable));
@@ -197,6 +200,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let listener = match listener {
             Some(l) => l,
             None if cut => h,
+            // A SYN to its own address and port meets itself: a simultaneous open, and the
+            // socket is connected to itself, as on Linux.
+            None if wire(local) == wire(remote) => {
+                return self.connect_self(h, nonblocking);
+            }
             None => {
                 // The peer host answers the SYN with a reset.
                 self.emit(EventKind::Refused {
@@ -205,11 +213,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 });
                 let s = self.sock_mut(h)?;
                 s.phase = Phase::Connected;
-                s.stream.closed = true;
+                s.tcp_closed();
                 if nonblocking {
                     s.so_error = Some(ErrorKind::ConnectionRefused);
                     return Err(Error::new(ErrorKind::InProgress));
                 }
+                self.disconnect(h);
                 return Err(Error::new(ErrorKind::ConnectionRefused));
             }
         };
@@ -242,8 +251,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
                 _ => {
                     self.advance(SYN_TIMEOUT);
-                    let s = self.sock_mut(h)?;
-                    Err(Error::new(s.take_error().unwrap_or(ErrorKind::TimedOut)))
+                    let e = self.sock_mut(h)?.take_error();
+                    self.disconnect(h);
+                    Err(Error::new(e.unwrap_or(ErrorKind::TimedOut)))
                 }
             };
         }
@@ -252,6 +262,44 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Err(Error::new(ErrorKind::InProgress));
         }
         Ok(())
+    }
+
+    /// A TCP socket connects to itself (its `SYN` reached its own port).
+    fn connect_self(&mut self, h: Handle, nonblocking: bool) -> Result<()> {
+        let conn = self.new_conn();
+        let s = self.sock_mut(h)?;
+        s.peer = Some(h);
+        s.phase = Phase::Connected;
+        s.conn = Some(conn);
+        let (client, server) = self.ends(h);
+        self.emit(EventKind::Connect {
+            conn,
+            client,
+            server,
+        });
+        self.emit(EventKind::Accept { conn });
+        if nonblocking {
+            return Err(Error::new(ErrorKind::InProgress));
+        }
+        Ok(())
+    }
+
+    /// Takes a TCP socket's failed or ended connection apart, as Linux's `tcp_disconnect`
+    /// after a `connect` that failed: unconnected again, nothing shut down, an address it did
+    /// not bind explicitly back to the wildcard (its port as it was), ready to connect anew.
+    pub(crate) fn disconnect(&mut self, h: Handle) {
+        let Ok(s) = self.sock_mut(h) else { return };
+        s.phase = Phase::Idle;
+        s.remote = None;
+        s.peer = None;
+        s.conn = None;
+        s.stream = crate::sock::Stream::default();
+        if !s.locks.addr {
+            let domain = s.domain;
+            s.local = s
+                .local
+                .map(|l| SocketAddr::unspecified(domain).with_port(l.port().unwrap_or(0)));
+        }
     }
 
     /// A blocking `connect` of a shared network waited for room in vain: when its
@@ -274,8 +322,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 Err(Error::new(ErrorKind::InProgress))
             }
             Expiry::Bound => {
-                s.phase = Phase::Connected;
-                s.stream.closed = true;
+                self.disconnect(h);
                 Err(Error::new(ErrorKind::TimedOut))
             }
         }
@@ -421,7 +468,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let reset_after = conn.and_then(|c| self.faults.take_reset(c));
         for (me, other) in [(a, b), (b, a)] {
             if let Ok(s) = self.sock_mut(me) {
-                s.local = unnamed;
+                // Unbound, so either end may still bind a name, as on Linux.
                 s.remote = unnamed;
                 s.peer = Some(other);
                 if stream {

@@ -428,7 +428,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 if let Phase::SynSent { deadline, .. } = s.phase {
                     if deadline <= now {
                         s.phase = Phase::Connected;
-                        s.stream.closed = true;
+                        s.tcp_closed();
                         s.so_error = Some(ErrorKind::TimedOut);
                     }
                 }

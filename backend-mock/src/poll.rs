@@ -52,8 +52,14 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                     r |= IN;
                 }
             }
-            // An unconnected stream socket is "closed": writable and hung up, on Linux.
-            Phase::Idle => r |= OUT | HUP,
+            // An unconnected stream socket is "closed": writable and hung up, on Linux, and
+            // readable once `shutdown(Read)` was asked of it.
+            Phase::Idle => {
+                r |= OUT | HUP;
+                if st.rd_shut {
+                    r |= IN;
+                }
+            }
             Phase::SynSent { .. } => {}
             Phase::Connected => {
                 let (rcv_shut, snd_shut) = if s.is_tcp() {

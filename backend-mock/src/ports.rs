@@ -86,7 +86,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         };
         for other in self.handles().filter(|&o| o != h) {
             let o = self.sock(other)?;
-            let Some(theirs) = o.local else { continue };
+            let Some(theirs) = o.bound() else { continue };
             if o.host != me.host || o.ty != me.ty || o.is_unix() || theirs.port() != local.port() {
                 continue;
             }
@@ -127,7 +127,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                     s.host == host
                         && s.ty == ty
                         && !s.is_unix()
-                        && s.local.and_then(|l| l.port()) == Some(port)
+                        && s.bound().and_then(|l| l.port()) == Some(port)
                 })
             });
             if !taken {

@@ -107,6 +107,19 @@ pub(crate) struct Stream {
     /// A blocking `connect` on a shared network waits for room in the listener's queue;
     /// its retries ask how it went instead of connecting again.
     pub(crate) connect_waiting: bool,
+    /// `shutdown` came while a non-blocking `connect` was unreported on a connection that
+    /// failed or never finished (Linux's `SS_DISCONNECTING`): `connect` is `EINVAL` now.
+    pub(crate) disconnecting: bool,
+}
+
+/// What an explicit `bind` pinned (Linux's `SOCK_BINDADDR_LOCK`, `SOCK_BINDPORT_LOCK`): a
+/// TCP socket whose connection ends keeps these, and gives up the rest.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Locks {
+    /// Bound to a specific address (not the wildcard).
+    pub(crate) addr: bool,
+    /// Bound to a specific port (not port 0).
+    pub(crate) port: bool,
 }
 
 /// One simulated socket.
@@ -118,6 +131,12 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) nonblocking: bool,
     /// `getsockname`, once bound (explicitly or by an implicit bind).
     pub(crate) local: Option<SocketAddr>,
+    /// Whether `local`'s port is this socket's in the port table (Linux's `inet_num`). A TCP
+    /// socket whose connection ended gives up a port it did not bind explicitly, and
+    /// `getsockname` still shows it, as Linux's does.
+    pub(crate) holds_port: bool,
+    /// What an explicit `bind` pinned.
+    pub(crate) locks: Locks,
     /// `getpeername`: the connected peer's address.
     pub(crate) remote: Option<SocketAddr>,
     /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
@@ -164,6 +183,11 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             ty,
             nonblocking: false,
             local: None,
+            holds_port: true,
+            locks: Locks {
+                addr: false,
+                port: false,
+            },
             remote: None,
             peer: None,
             phase: Phase::Idle,
@@ -178,6 +202,7 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
                 closed: false,
                 connect_unreported: false,
                 connect_waiting: false,
+                disconnecting: false,
             },
             so_error: None,
             opts: Opts::new(B),
@@ -228,6 +253,21 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
     /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF`.
     pub(crate) fn tx_limit(&self) -> usize {
         (self.opts.sndbuf / 2).min(B)
+    }
+
+    /// The local address, if the socket holds its port (bound, explicitly or implicitly, and
+    /// not given up since).
+    pub(crate) fn bound(&self) -> Option<SocketAddr> {
+        self.local.filter(|_| self.holds_port)
+    }
+
+    /// A TCP connection of this socket is over (Linux's `tcp_set_state(TCP_CLOSE)`): a port
+    /// it did not bind explicitly goes back to the table.
+    pub(crate) fn tcp_closed(&mut self) {
+        self.stream.closed = true;
+        if !self.locks.port {
+            self.holds_port = false;
+        }
     }
 
     /// Takes the pending error (`SO_ERROR` is read-and-clear).

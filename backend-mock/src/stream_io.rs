@@ -45,9 +45,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let timeout = s.opts.send_timeout;
         let tcp = s.is_tcp();
         match s.phase {
-            // Linux: `EPIPE` for an unconnected TCP socket, `ENOTCONN` for a Unix one.
+            // Linux: `EPIPE` for an unconnected TCP socket (a pending error first), `ENOTCONN`
+            // for a Unix one.
             Phase::Idle | Phase::Listening { .. } if tcp => {
-                return Err(Error::new(ErrorKind::BrokenPipe))
+                return Err(Error::new(s.take_error().unwrap_or(ErrorKind::BrokenPipe)))
             }
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::NotConnected))
@@ -265,10 +266,22 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let now = self.clock.now();
         let s = self.sock_mut(h)?;
         match s.phase {
-            // Linux: `ENOTCONN` for an unconnected TCP socket, `EINVAL` for a Unix one.
-            Phase::Idle | Phase::Listening { .. } if tcp => {
-                return Err(Error::new(ErrorKind::NotConnected))
+            // Linux's `tcp_recvmsg` on a socket that never connected (or whose failed connect
+            // was taken apart): a pending error, else end of stream after `shutdown(Read)`,
+            // else `ENOTCONN`.
+            Phase::Idle if tcp => {
+                if let Some(e) = s.take_error() {
+                    return Err(Error::new(e));
+                }
+                if s.stream.rd_shut {
+                    return Ok(Some(Read {
+                        len: 0,
+                        truncated: false,
+                    }));
+                }
+                return Err(Error::new(ErrorKind::NotConnected));
             }
+            Phase::Listening { .. } if tcp => return Err(Error::new(ErrorKind::NotConnected)),
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::InvalidInput))
             }
@@ -363,14 +376,31 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     pub(crate) fn shutdown(&mut self, h: Handle, how: Shutdown) -> Result<()> {
         let s = self.sock_mut(h)?;
         let tcp = s.is_tcp();
+        let read = matches!(how, Shutdown::Read | Shutdown::Both);
+        let write = matches!(how, Shutdown::Write | Shutdown::Both);
+        if tcp && matches!(s.phase, Phase::SynSent { .. }) {
+            // inet_shutdown on a connect under way takes it apart; the connect reports a reset.
+            self.disconnect(h);
+            self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionReset);
+            return Ok(());
+        }
         if s.phase != Phase::Connected || (tcp && s.stream.closed) {
+            // Linux records the directions even here (so `poll` and `read` see them), then
+            // says `ENOTCONN` for TCP; a Unix socket takes it quietly.
+            s.stream.rd_shut |= read;
+            s.stream.wr_shut |= write;
+            if s.stream.connect_unreported {
+                // A non-blocking connect that failed: `SS_DISCONNECTING` from here on.
+                s.stream.connect_unreported = false;
+                s.stream.disconnecting = true;
+            }
             if tcp {
                 return Err(Error::new(ErrorKind::NotConnected));
             }
             return Ok(());
         }
-        let read = matches!(how, Shutdown::Read | Shutdown::Both);
-        let write = matches!(how, Shutdown::Write | Shutdown::Both);
+        // A non-blocking connect that succeeded: connected for good (`SS_CONNECTED`).
+        s.stream.connect_unreported = false;
         let peer = s.peer;
         let fin = write && !s.stream.wr_shut && (tcp || peer.is_some());
         let conn = s.conn;

@@ -71,6 +71,7 @@ mod options;
 mod poll;
 mod selector;
 mod stream;
+mod tcp_states;
 
 pub use kit::*;
 

@@ -1,0 +1,270 @@
+//! A TCP socket off the happy path: a `connect` that is refused (blocking or not) leaves a
+//! socket that can connect again; `shutdown` before connecting is remembered though it fails;
+//! a socket can connect to itself; a `connect` under way can be shut down.
+
+use core::time::Duration;
+
+use crate::embedded_io::{Read, Write};
+use crate::opt::SocketError;
+use crate::{
+    Domain, Endpoint, ErrorKind, Interest, Listener, PollFd, Pollable, Readiness, Shutdown,
+    SockOpt, Socket, SocketAddr, Stack, Stream, Type,
+};
+
+use super::{wait, Harness, Outcome, SocketOf, SocketOptionsHarness, Stop};
+
+/// An IPv4 address of this host whose TCP port nobody listens on (it was just bound and
+/// closed).
+fn closed_port<H: Harness>(h: &H) -> Result<SocketAddr, Stop> {
+    let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(s.bind(&h.ipv4()), "bind");
+    Ok(must!(s.local_addr(), "local_addr"))
+}
+
+/// What `s` is ready for right now, asking for reading and writing.
+fn now<H: Harness, P>(h: &H, s: &P) -> Result<Readiness, Stop>
+where
+    P: Pollable<Handle = <H::Stack as Stack>::Handle>,
+{
+    let mut fds = [PollFd::new(s.handle(), Interest::BOTH)];
+    must!(h.stack().poll(&mut fds, Some(Duration::ZERO)), "poll");
+    Ok(fds[0].ready())
+}
+
+/// The readiness bits of a socket that is unconnected: writable and hung up, nothing else.
+fn is_unconnected(r: Readiness) -> bool {
+    r.is_writable() && r.is_hangup() && !r.is_error() && r.bits() & 0x1 == 0
+}
+
+pub(super) fn a_refused_connect_leaves_a_socket_that_connects_again<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let closed = closed_port(h)?;
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    fails!(
+        s.connect(&closed),
+        ErrorKind::ConnectionRefused,
+        "connect to a closed port"
+    );
+    let local = must!(s.local_addr(), "local_addr");
+    ensure!(
+        local.as_inet().is_some_and(|a| a.ip().is_unspecified()),
+        "the address it did not bind goes back to the wildcard"
+    );
+    ensure!(
+        is_unconnected(now(h, &s)?),
+        "it polls as a socket that never connected"
+    );
+    let mut listener = must!(h.stack().listen(&h.ipv4(), 1), "listen");
+    let target = must!(listener.local_addr(), "local_addr");
+    must!(
+        s.connect(&target),
+        "a second connect, to a listener, connects"
+    );
+    wait(h, &listener, Interest::READABLE)?;
+    let (_server, peer) = must!(listener.accept(), "accept");
+    ensure!(
+        peer == must!(s.local_addr(), "local_addr"),
+        "the listener sees the socket's new address"
+    );
+    Ok(())
+}
+
+pub(super) fn a_refused_connect_is_unconnected_for_reads_and_writes<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let closed = closed_port(h)?;
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    fails!(s.connect(&closed), ErrorKind::ConnectionRefused, "connect");
+    let mut s = must!(s.into_stream(), "into_stream");
+    fails!(
+        s.read(&mut [0u8; 4]),
+        ErrorKind::NotConnected,
+        "read after a refused connect"
+    );
+    fails!(
+        s.write(b"x"),
+        ErrorKind::BrokenPipe,
+        "write after a refused connect"
+    );
+    fails!(
+        s.peer_addr(),
+        ErrorKind::NotConnected,
+        "no peer after a refused connect"
+    );
+    Ok(())
+}
+
+pub(super) fn a_refused_connect_keeps_an_address_bound_explicitly<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let closed = closed_port(h)?;
+    let listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
+    let target = must!(listener.local_addr(), "local_addr");
+    // A port of its own, named in the bind (free: it was just bound and closed, unconnected).
+    let port = closed_port(h)?;
+    let mut pinned: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(pinned.bind(&port), "bind a named port");
+    fails!(
+        pinned.connect(&closed),
+        ErrorKind::ConnectionRefused,
+        "connect"
+    );
+    ensure!(
+        must!(pinned.local_addr(), "local_addr") == port,
+        "a named address and port stay"
+    );
+    must!(pinned.connect(&target), "connect again");
+    ensure!(
+        must!(pinned.local_addr(), "local_addr") == port,
+        "and the next connection leaves from them"
+    );
+    // Bound to port 0: the address was named, the port was not.
+    let mut any_port: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(any_port.bind(&h.ipv4()), "bind port 0");
+    let first = must!(any_port.local_addr(), "local_addr");
+    fails!(
+        any_port.connect(&closed),
+        ErrorKind::ConnectionRefused,
+        "connect"
+    );
+    ensure!(
+        must!(any_port.local_addr(), "local_addr") == first,
+        "the address stays, and shows the port it had"
+    );
+    must!(any_port.connect(&target), "connect again");
+    let now = must!(any_port.local_addr(), "local_addr");
+    ensure!(
+        now.with_port(0) == first.with_port(0),
+        "the next connection leaves from the named address"
+    );
+    drop(listener);
+    Ok(())
+}
+
+pub(super) fn a_nonblocking_refused_connect_reports_once_then_comes_apart<
+    H: SocketOptionsHarness,
+>(
+    h: &mut H,
+) -> Outcome {
+    let closed = closed_port(h)?;
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(s.set_nonblocking(true), "set_nonblocking");
+    fails!(
+        s.connect(&closed),
+        ErrorKind::InProgress,
+        "a non-blocking connect"
+    );
+    let ready = wait(h, &s, Interest::WRITABLE)?;
+    ensure!(
+        ready.is_error() && ready.is_hangup(),
+        "the refusal is an error and a hang-up"
+    );
+    ensure!(
+        must!(s.get(SocketError), "SO_ERROR").map(|e| e.kind())
+            == Some(ErrorKind::ConnectionRefused),
+        "SO_ERROR says refused"
+    );
+    fails!(
+        s.connect(&closed),
+        ErrorKind::ConnectionAborted,
+        "the next connect reports the failure once more (its error already read)"
+    );
+    ensure!(
+        is_unconnected(now(h, &s)?),
+        "and takes the connection apart"
+    );
+    let listener = must!(h.stack().listen(&h.ipv4(), 1), "listen");
+    fails!(
+        s.connect(&must!(listener.local_addr(), "local_addr")),
+        ErrorKind::InProgress,
+        "then it connects anew"
+    );
+    Ok(())
+}
+
+pub(super) fn a_nonblocking_refused_connect_reads_its_error_then_end_of_stream<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let closed = closed_port(h)?;
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(s.set_nonblocking(true), "set_nonblocking");
+    fails!(s.connect(&closed), ErrorKind::InProgress, "connect");
+    wait(h, &s, Interest::WRITABLE)?;
+    let mut s = must!(s.into_stream(), "into_stream");
+    let mut buf = [0u8; 4];
+    fails!(
+        s.read(&mut buf),
+        ErrorKind::ConnectionRefused,
+        "the first read reports the refusal"
+    );
+    ensure!(
+        must!(s.read(&mut buf), "read") == 0,
+        "then the closed connection reads end of stream"
+    );
+    fails!(s.write(b"x"), ErrorKind::BrokenPipe, "and writes fail");
+    Ok(())
+}
+
+pub(super) fn shutdown_before_connecting_fails_but_is_remembered<H: Harness>(h: &mut H) -> Outcome {
+    let s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    let mut s = must!(s.into_stream(), "into_stream");
+    fails!(
+        s.shutdown(Shutdown::Read),
+        ErrorKind::NotConnected,
+        "shutdown of an unconnected TCP socket"
+    );
+    let ready = now(h, &s)?;
+    ensure!(
+        ready.bits() & 0x1 != 0 && ready.is_hangup(),
+        "yet it is recorded: the socket polls readable (and hung up)"
+    );
+    ensure!(
+        must!(s.read(&mut [0u8; 4]), "read") == 0,
+        "and reads end of stream instead of NotConnected"
+    );
+    Ok(())
+}
+
+pub(super) fn a_tcp_socket_can_connect_to_itself<H: Harness>(h: &mut H) -> Outcome {
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(s.bind(&h.ipv4()), "bind");
+    let me = must!(s.local_addr(), "local_addr");
+    // Its SYN meets itself: a simultaneous open with one socket.
+    must!(s.connect(&me), "connect to its own address");
+    let mut s = must!(s.into_stream(), "into_stream");
+    ensure!(
+        must!(s.peer_addr(), "peer_addr") == me,
+        "its peer is itself"
+    );
+    ensure!(must!(s.write(b"echo"), "write") == 4, "it writes to itself");
+    wait(h, &s, Interest::READABLE)?;
+    let mut buf = [0u8; 8];
+    let n = must!(s.read(&mut buf), "read");
+    ensure!(&buf[..n] == b"echo", "and reads what it wrote");
+    Ok(())
+}
+
+pub(super) fn shutdown_of_a_connect_under_way_takes_it_apart<H: SocketOptionsHarness>(
+    h: &mut H,
+) -> Outcome {
+    let listener = must!(h.stack().listen(&h.ipv4(), 0), "listen(0)");
+    let target = must!(listener.local_addr(), "local_addr");
+    // listen(0) holds one connection; the next SYN is dropped and the connect stays under way.
+    let _first = must!(h.stack().connect(&target), "the first connection fits");
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(s.set_nonblocking(true), "set_nonblocking");
+    fails!(s.connect(&target), ErrorKind::InProgress, "connect");
+    let mut s = must!(s.into_stream(), "into_stream");
+    must!(
+        s.shutdown(Shutdown::Both),
+        "shutdown of a connect under way succeeds"
+    );
+    ensure!(
+        must!(s.get(SocketError), "SO_ERROR").map(|e| e.kind()) == Some(ErrorKind::ConnectionReset),
+        "and the connect ends in a reset"
+    );
+    ensure!(is_unconnected(now(h, &s)?), "leaving an unconnected socket");
+    drop(listener);
+    Ok(())
+}
