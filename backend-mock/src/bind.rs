@@ -14,17 +14,29 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// autobind name.
     pub(crate) fn bind(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
         let s = self.sock(h)?;
-        if addr.domain() != s.domain || s.bound().is_some() {
+        if addr.domain() != s.domain {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        let (host, v6only) = (s.host, s.opts.v6only);
+        let (host, v6only, bound) = (s.host, s.opts.v6only, s.bound().is_some());
+        // Linux checks the socket is still unbound at different points per family: first
+        // for IPv6 and abstract names, after the address for IPv4, after the file for paths.
+        let already = || Err(Error::new(ErrorKind::InvalidInput));
         let local = match addr {
             SocketAddr::Unix(u) => match u.kind() {
+                // unix_autobind on a bound socket does nothing, and succeeds.
+                UnixAddrKind::Unnamed if bound => return Ok(()),
                 UnixAddrKind::Unnamed => SocketAddr::Unix(self.autobind_name(host)?),
                 UnixAddrKind::Pathname(_) => {
+                    if self.paths.exists(host, u) {
+                        return Err(Error::new(ErrorKind::AddrInUse));
+                    }
+                    if bound {
+                        return already();
+                    }
                     self.paths.create(host, u, h)?;
                     *addr
                 }
+                UnixAddrKind::Abstract(_) if bound => return already(),
                 UnixAddrKind::Abstract(_) => {
                     if self.abstract_owner(host, u).is_some() {
                         return Err(Error::new(ErrorKind::AddrInUse));
@@ -32,6 +44,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                     *addr
                 }
             },
+            SocketAddr::V6(_) if bound => return already(),
             SocketAddr::V4(_) | SocketAddr::V6(_) => {
                 let Some(inet) = addr.as_inet() else {
                     return Err(Error::new(ErrorKind::InvalidInput));
@@ -43,6 +56,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
                 if !self.is_local(host, ip) {
                     return Err(Error::new(ErrorKind::AddrNotAvailable));
+                }
+                if bound {
+                    return already();
                 }
                 if inet.port() == 0 {
                     let port = self.ephemeral_port(h, ErrorKind::AddrInUse)?;

@@ -6,7 +6,7 @@ use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
 use crate::clock::SYN_TIMEOUT;
 use crate::guard::{gave_up, Expiry};
-use crate::host::{canonical, present, wire};
+use crate::host::{canonical, check_family, destination, present, wire};
 use crate::net::State;
 use crate::ports::Cover;
 use crate::sock::Phase;
@@ -21,7 +21,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if s.ty == Type::Datagram {
             return Err(Error::new(ErrorKind::Unsupported));
         }
-        if s.phase != Phase::Idle {
+        if s.phase != Phase::Idle || s.connect_failed {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
         match s.bound() {
@@ -82,6 +82,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
 
     /// `connect(fd, addr)` for a stream socket.
     pub(crate) fn connect_stream(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
+        if let SocketAddr::Unix(u) = addr {
+            // unix_stream_connect looks at its own state only once it found the listener.
+            return self.connect_unix(h, u);
+        }
         let s = self.sock_mut(h)?;
         let timeout = s.opts.send_timeout;
         match s.phase {
@@ -114,16 +118,18 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
             Phase::Idle => {}
         }
-        match addr {
-            SocketAddr::Unix(u) => self.connect_unix(h, u),
-            _ => self.connect_tcp(h, addr),
-        }
+        self.connect_tcp(h, addr)
     }
 
+    /// `connect` of a Unix stream or seqpacket socket, its checks in Linux's order: the
+    /// address, the socket it names (`ENOENT`, `ECONNREFUSED`, `EPROTOTYPE`), room in that
+    /// listener's queue, and only then this socket's own state (`EISCONN` when connected,
+    /// `EINVAL` when listening).
     fn connect_unix(&mut self, h: Handle, addr: &UnixAddr) -> Result<()> {
         let s = self.sock(h)?;
         let (host, ty, nonblocking, timeout) = (s.host, s.ty, s.nonblocking, s.opts.send_timeout);
         let target = self.unix_target(host, addr)?;
+        let s = self.sock(h)?;
         let t = self.sock(target)?;
         if t.ty != ty {
             return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
@@ -140,6 +146,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             // Linux makes a Unix client wait for room (up to SO_SNDTIMEO), or EAGAIN.
             return Err(self.would_block(!nonblocking, timeout));
         }
+        match s.phase {
+            Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
+            Phase::Listening { .. } | Phase::SynSent { .. } => {
+                return Err(Error::new(ErrorKind::InvalidInput))
+            }
+            Phase::Idle => {}
+        }
         let remote = t.local;
         self.sock_mut(h)?.remote = remote;
         self.establish(h, target)
@@ -149,19 +162,16 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let Some(dst) = addr.as_inet() else {
             return Err(Error::new(ErrorKind::InvalidInput));
         };
-        let ip = canonical(dst.ip());
         let s = self.sock(h)?;
-        let (host, domain, nonblocking, v6only, timeout, bound) = (
+        let ip = destination(s, canonical(dst.ip()));
+        check_family(s, ip)?;
+        let (host, domain, nonblocking, timeout, bound) = (
             s.host,
             s.domain,
             s.nonblocking,
-            s.opts.v6only,
             s.opts.send_timeout,
             s.bound(),
         );
-        if v6only && ip.is_ipv4() {
-            return Err(Error::new(ErrorKind::NetworkUnreachable));
-        }
         let dst_host = self
             .route(host, ip)
             .ok_or(Error::new(ErrorKind::HostUnreachable))?;
@@ -290,6 +300,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     pub(crate) fn disconnect(&mut self, h: Handle) {
         let Ok(s) = self.sock_mut(h) else { return };
         s.phase = Phase::Idle;
+        s.connect_failed = true;
         s.remote = None;
         s.peer = None;
         s.conn = None;

@@ -7,7 +7,7 @@ use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixA
 use crate::ancillary::Ctl;
 use crate::faults::Fate;
 use crate::flags::{check_recv, check_send, refuse_oob, scatter};
-use crate::host::{canonical, present, wire};
+use crate::host::{canonical, check_family, destination, present};
 use crate::net::State;
 use crate::ports::Cover;
 use crate::queue::{Record, Tag};
@@ -26,6 +26,13 @@ pub(crate) struct Got {
     pub(crate) len: usize,
     pub(crate) truncated: bool,
     pub(crate) from: SocketAddr,
+}
+
+/// Whether a datagram from (or a refusal about) `from` concerns a UDP socket connected to
+/// `peer`: the same address, and the same port unless the socket connected to port 0 (Linux
+/// then takes any port of that address).
+fn same_peer(peer: core::net::SocketAddr, from: (IpAddr, u16)) -> bool {
+    canonical(peer.ip()) == from.0 && (peer.port() == 0 || peer.port() == from.1)
 }
 
 /// A `Datagram` event, its bytes filled in when it is recorded.
@@ -60,7 +67,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         };
         // inet_dgram_connect binds an unbound socket before it looks at the address.
         self.udp_autobind(h)?;
-        let ip = canonical(dst.ip());
+        let ip = destination(self.sock(h)?, canonical(dst.ip()));
         let to_ip = if ip.is_unspecified() {
             self.source_ip(host, ip)?
         } else {
@@ -91,10 +98,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// the socket has none.
     fn udp_source(&mut self, h: Handle, dst: IpAddr) -> Result<SocketAddr> {
         let s = self.sock(h)?;
-        let (host, domain, v6only) = (s.host, s.domain, s.opts.v6only);
-        if v6only && dst.is_ipv4() {
-            return Err(Error::new(ErrorKind::NetworkUnreachable));
-        }
+        let (host, domain) = (s.host, s.domain);
+        check_family(s, dst)?;
         let local = self.udp_autobind(h)?;
         match local.as_inet() {
             Some(l) if l.ip().is_unspecified() => {
@@ -123,28 +128,36 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
         // inet_sendmsg binds an unbound socket before udp_sendmsg looks at anything.
         self.udp_autobind(h)?;
-        refuse_oob(flags)?;
         let s = self.sock(h)?;
-        let max = if s.domain == Domain::Inet {
-            MAX_UDP_V4
-        } else {
-            MAX_UDP_V6
-        };
+        let v4_socket = s.domain == Domain::Inet;
+        if v4_socket {
+            // udp_sendmsg refuses out-of-band data before it looks at the address.
+            refuse_oob(flags)?;
+        }
+        let max = if v4_socket { MAX_UDP_V4 } else { MAX_UDP_V6 };
         if total > max.min(B) {
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
         let connected = s.remote;
         let (host, broadcast_ok) = (s.host, s.opts.broadcast);
         let dst = match to {
-            // udp_sendmsg: nobody listens on port 0, so an address with it is `EINVAL`.
-            Some(to) if to.port() == Some(0) => return Err(Error::new(ErrorKind::InvalidInput)),
             Some(to) => *to,
             None => connected.ok_or(Error::new(ErrorKind::NotConnected))?,
         };
         let Some(dst) = dst.as_inet() else {
             return Err(Error::new(ErrorKind::InvalidInput));
         };
-        let ip = canonical(dst.ip());
+        let ip = destination(s, canonical(dst.ip()));
+        if !v4_socket && ip.is_ipv4() {
+            // udpv6_sendmsg hands an IPv4 destination to udp_sendmsg, which refuses
+            // out-of-band data; an IPv6 one never looks at the flag.
+            check_family(s, ip)?;
+            refuse_oob(flags)?;
+        }
+        if to.is_some() && dst.port() == 0 {
+            // Nobody listens on port 0: an address with it is `EINVAL`.
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
         let src = self.udp_source(h, ip)?;
         // A refusal learnt from an earlier datagram (ICMP) is reported once, by the next send
         // whose arguments hold, as Linux's buffer allocation does.
@@ -183,7 +196,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             Some(t) => self.deliver_copies(t, bufs, total, &src, to, fate),
             // ICMP port unreachable; Linux hands it only to a socket connected to the address
             // the datagram went to (the error's lookup needs both ends to match).
-            None if connected.is_some_and(|c| wire(c) == to) => {
+            None if connected
+                .and_then(|c| c.as_inet())
+                .is_some_and(|c| same_peer(c, (to_ip, dst.port()))) =>
+            {
                 self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionRefused);
             }
             None => {}
@@ -268,7 +284,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             }
             let mut score = u8::from(matches!(cover, Cover::One(_))) * 2;
             if let Some(remote) = s.remote.and_then(|r| r.as_inet()) {
-                if Some((canonical(remote.ip()), remote.port())) != src {
+                if !src.is_some_and(|from| same_peer(remote, from)) {
                     continue;
                 }
                 score += 1;

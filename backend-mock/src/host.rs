@@ -219,6 +219,50 @@ pub(crate) fn present(ip: IpAddr, port: u16, domain: Domain) -> SocketAddr {
     }
 }
 
+/// Whether an IPv6 socket `s` may talk to `dst` (canonical: IPv4-mapped as IPv4). An IPv6
+/// socket speaks one family at a time, as Linux's: with `IPV6_V6ONLY`, or bound to an IPv6
+/// address, an IPv4 destination is `ENETUNREACH`; once its own address is IPv4-mapped (bound
+/// so, or taken by a connect to an IPv4 peer), an IPv6 destination is `EAFNOSUPPORT`.
+pub(crate) fn check_family<const B: usize, const Q: usize>(
+    s: &crate::sock::Sock<B, Q>,
+    dst: IpAddr,
+) -> Result<()> {
+    if s.domain != Domain::Inet6 {
+        return Ok(());
+    }
+    if s.opts.v6only && dst.is_ipv4() {
+        return Err(Error::new(ErrorKind::NetworkUnreachable));
+    }
+    let Some(local) = s.local.and_then(|l| l.as_inet()) else {
+        return Ok(());
+    };
+    match (canonical(local.ip()), dst) {
+        (own, _) if own.is_unspecified() => Ok(()),
+        (IpAddr::V4(_), IpAddr::V6(_)) => Err(Error::new(ErrorKind::Unsupported)),
+        (IpAddr::V6(_), IpAddr::V4(_)) if s.locks.addr => {
+            Err(Error::new(ErrorKind::NetworkUnreachable))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Where a datagram or `SYN` to `ip` (canonical) goes from socket `s`: the unspecified IPv6
+/// address means loopback in the family the socket speaks (IPv4 once its own address is
+/// IPv4-mapped), as Linux's `udpv6_sendmsg` reads it.
+pub(crate) fn destination<const B: usize, const Q: usize>(
+    s: &crate::sock::Sock<B, Q>,
+    ip: IpAddr,
+) -> IpAddr {
+    let mapped = s
+        .local
+        .and_then(|l| l.as_inet())
+        .is_some_and(|l| canonical(l.ip()).is_ipv4() && l.ip().is_ipv6());
+    match ip {
+        IpAddr::V6(v6) if v6.is_unspecified() && mapped => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        _ => ip,
+    }
+}
+
 impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     pub(crate) fn add_host(&mut self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<usize> {
         let bad4 = ipv4.is_loopback()

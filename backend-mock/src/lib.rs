@@ -252,6 +252,12 @@
 //!   simulated: `MsgFlags::OOB` on a TCP or Unix stream socket is `Unsupported`. Elsewhere
 //!   the flag is what Linux makes of it: a UDP send refuses it (after binding, as Linux
 //!   does), a UDP receive ignores it, Unix datagram and seqpacket sockets refuse it.
+//! - `Quirk::NoDirectories`: a host's Unix path namespace is flat: any pathname can be
+//!   bound, where Linux says `NotFound` when a directory on the path is missing.
+//! - `Quirk::FixedSendBuffer`: buffer sizes read back as Linux's defaults (`SO_RCVBUF` and
+//!   `SO_SNDBUF`: 131072 and 16384 for TCP, 212992 for UDP and Unix sockets), and a
+//!   connected TCP socket keeps them, where Linux grows its send buffer to suit the
+//!   connection (3939840 bytes on loopback).
 //!
 //! The others:
 //!
@@ -259,11 +265,11 @@
 //! - Ephemeral ports count up from [`FIRST_EPHEMERAL_PORT`] (49152) per host; Linux picks at
 //!   random in 32768–60999. Autobound Unix names count from `00000` per host.
 //! - Buffers: one queue per direction, at the receiver, holding at most
-//!   `min(BUF, receiver's RecvBufferSize / 2, sender's SendBufferSize / 2)` bytes, where Linux
-//!   has a send and a receive buffer and counts its own overhead. Sizes above `BUF` are
-//!   reported as set but the queue stays at `BUF`. Buffer sizes read back as `2 * BUF` by
-//!   default (Linux: 131072/16384 for TCP, 212992 for UDP and Unix). A datagram or seqpacket
-//!   record larger than `BUF` is `MessageTooLong`.
+//!   `BUF` bytes, less when the receiver set a smaller `RecvBufferSize` or the sender a
+//!   smaller `SendBufferSize` (half of what each reports, as Linux counts its own overhead in
+//!   the other half), where Linux has a send and a receive buffer and tunes the sizes nobody
+//!   set to the traffic. Sizes above `BUF` are reported as set but the queue stays at `BUF`.
+//!   A datagram or seqpacket record larger than `BUF` is `MessageTooLong`.
 //! - A Unix datagram or seqpacket queue holds `QUEUE` records (Linux: `max_dgram_qlen + 1`,
 //!   11); a UDP queue holds `QUEUE` datagrams too (Linux counts bytes only).
 //! - A waiting `SYN` is let in as soon as an `accept` makes room (Linux waits for the next

@@ -289,9 +289,11 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
         if got.truncated {
             flags |= anysock_core::MsgFlags::TRUNC;
         }
+        // An unbound Unix sender has no name: Linux leaves `msg_name` empty.
+        let unnamed = got.from.as_unix().is_some_and(|u| u.is_unnamed());
         Ok(RecvMeta {
             len: got.len,
-            addr: Some(got.from),
+            addr: (!unnamed).then_some(got.from),
             control_len: ctl.len,
             flags,
         })

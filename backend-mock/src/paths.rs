@@ -38,6 +38,11 @@ impl Paths {
             .find(|e| e.host == host && e.path == *path)
     }
 
+    /// Whether a file exists at `path` on `host`.
+    pub(crate) fn exists(&self, host: usize, path: &UnixAddr) -> bool {
+        self.find(host, path).is_some()
+    }
+
     /// Creates the file for `owner`; `EADDRINUSE` if the file exists, whoever made it.
     pub(crate) fn create(&mut self, host: usize, path: &UnixAddr, owner: Handle) -> Result<()> {
         if self.find(host, path).is_some() {

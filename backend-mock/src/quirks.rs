@@ -5,4 +5,9 @@ use anysock_core::conformance::Quirk;
 /// Every [`Quirk`] the mock has: where it knowingly differs from Linux. Each has a case of
 /// the conformance suite that checks the mock's side of it, and a line in the crate docs
 /// ("Differences from Linux").
-pub const QUIRKS: &[Quirk] = &[Quirk::SequentialPorts, Quirk::NoOutOfBand];
+pub const QUIRKS: &[Quirk] = &[
+    Quirk::SequentialPorts,
+    Quirk::NoOutOfBand,
+    Quirk::NoDirectories,
+    Quirk::FixedSendBuffer,
+];

@@ -50,6 +50,11 @@ pub(crate) struct Opts {
     pub(crate) send_timeout: Option<Duration>,
     pub(crate) rcvbuf: usize,
     pub(crate) sndbuf: usize,
+    /// `SO_RCVBUF` was set (Linux's `SOCK_RCVBUF_LOCK`): the receive queue follows it. Left
+    /// alone, Linux tunes the buffer to the traffic, and the mock's queue is its `BUF`.
+    pub(crate) rcvbuf_set: bool,
+    /// `SO_SNDBUF` was set (`SOCK_SNDBUF_LOCK`), likewise.
+    pub(crate) sndbuf_set: bool,
     pub(crate) ttl: u32,
     pub(crate) hops: u32,
     /// `SO_PASSCRED`: attach the sender's credentials to each message received.
@@ -60,9 +65,18 @@ pub(crate) struct Opts {
     pub(crate) recv_pktinfo: bool,
 }
 
+/// Linux's default buffer sizes as `SO_RCVBUF`/`SO_SNDBUF` report them: `tcp_rmem[1]` and
+/// `tcp_wmem[1]` for TCP, `rmem_default`/`wmem_default` for UDP and Unix sockets.
+const fn default_buffers(domain: Domain, ty: Type) -> (usize, usize) {
+    match (domain, ty) {
+        (Domain::Inet | Domain::Inet6, Type::Stream) => (131_072, 16_384),
+        _ => (212_992, 212_992),
+    }
+}
+
 impl Opts {
-    pub(crate) const fn new(buf: usize) -> Self {
-        let doubled = buf.saturating_mul(2);
+    pub(crate) const fn new(domain: Domain, ty: Type) -> Self {
+        let (rcvbuf, sndbuf) = default_buffers(domain, ty);
         Opts {
             reuse_addr: false,
             reuse_port: false,
@@ -73,8 +87,10 @@ impl Opts {
             linger: None,
             recv_timeout: None,
             send_timeout: None,
-            rcvbuf: doubled,
-            sndbuf: doubled,
+            rcvbuf,
+            sndbuf,
+            rcvbuf_set: false,
+            sndbuf_set: false,
             ttl: DEFAULT_TTL,
             hops: DEFAULT_TTL,
             pass_cred: false,
@@ -137,6 +153,9 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) holds_port: bool,
     /// What an explicit `bind` pinned.
     pub(crate) locks: Locks,
+    /// A TCP `connect` of this socket failed (or was taken apart): Linux then refuses to
+    /// let it `listen` (`EINVAL`), though it may connect again.
+    pub(crate) connect_failed: bool,
     /// `getpeername`: the connected peer's address.
     pub(crate) remote: Option<SocketAddr>,
     /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
@@ -184,6 +203,7 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             nonblocking: false,
             local: None,
             holds_port: true,
+            connect_failed: false,
             locks: Locks {
                 addr: false,
                 port: false,
@@ -205,7 +225,7 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
                 disconnecting: false,
             },
             so_error: None,
-            opts: Opts::new(B),
+            opts: Opts::new(domain, ty),
             rx: Ring::new(),
             dgrams: Queue::new(),
             flights: Flights::new(),
@@ -245,14 +265,23 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
 
     /// How many bytes may wait in this socket's receive queue: the receive buffer it was given
     /// (half the reported `SO_RCVBUF`, as Linux counts its bookkeeping in the other half),
-    /// never more than the array.
+    /// never more than the array; the whole array when the size was never set.
     pub(crate) fn rx_limit(&self) -> usize {
-        (self.opts.rcvbuf / 2).min(B)
+        if self.opts.rcvbuf_set {
+            (self.opts.rcvbuf / 2).min(B)
+        } else {
+            B
+        }
     }
 
-    /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF`.
+    /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF` once
+    /// set, else as many as the array holds.
     pub(crate) fn tx_limit(&self) -> usize {
-        (self.opts.sndbuf / 2).min(B)
+        if self.opts.sndbuf_set {
+            (self.opts.sndbuf / 2).min(B)
+        } else {
+            B
+        }
     }
 
     /// The local address, if the socket holds its port (bound, explicitly or implicitly, and

@@ -41,9 +41,22 @@ macro_rules! flag {
 }
 
 flag!(ReuseAddr, reuse_addr);
-flag!(ReusePort, reuse_port);
 flag!(KeepAlive, keepalive);
 flag!(Broadcast, broadcast);
+
+/// Internet sockets only: Linux's `SO_REUSEPORT` is `EOPNOTSUPP` on Unix sockets.
+impl MockOpt for ReusePort {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        Ok(s.opts.reuse_port)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if s.is_unix() {
+            return Err(unsupported());
+        }
+        s.opts.reuse_port = v;
+        Ok(())
+    }
+}
 
 /// Linux's default `net.core.rmem_max` and `wmem_max`: the most a buffer size is set to.
 const SIZE_MAX: usize = 212_992;
@@ -63,6 +76,7 @@ impl MockOpt for RecvBufferSize {
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
         s.opts.rcvbuf = buffer_size(v, MIN_RCVBUF_REPORTED)?;
+        s.opts.rcvbuf_set = true;
         Ok(())
     }
 }
@@ -73,6 +87,7 @@ impl MockOpt for SendBufferSize {
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
         s.opts.sndbuf = buffer_size(v, MIN_SNDBUF_REPORTED)?;
+        s.opts.sndbuf_set = true;
         Ok(())
     }
 }
@@ -229,7 +244,7 @@ impl MockOpt for UnicastHops {
     }
 }
 
-/// IPv6 sockets only; `EINVAL` once bound, as Linux.
+/// IPv6 sockets only; `EINVAL` while the socket holds a port, as Linux.
 impl MockOpt for V6Only {
     fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
         if s.domain != Domain::Inet6 {
@@ -241,7 +256,7 @@ impl MockOpt for V6Only {
         if s.domain != Domain::Inet6 {
             return Err(unsupported());
         }
-        if s.local.is_some() {
+        if s.bound().is_some() {
             return Err(invalid());
         }
         s.opts.v6only = v;

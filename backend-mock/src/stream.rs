@@ -7,7 +7,7 @@ use anysock_core::{
 };
 
 use crate::ancillary::{Ctl, Outgoing};
-use crate::flags::{nothing_to_receive, nothing_to_send};
+use crate::flags::{check_send, nothing_to_receive, nothing_to_send};
 use crate::guard::gave_up;
 use crate::socket::socket_type;
 use crate::trace::Tracer;
@@ -138,13 +138,22 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgI
     /// in the mock's encoding ([`crate::cmsg`]): passed sockets and credentials on a Unix
     /// stream, checked before anything is sent (see [`anysock_core::cmsg::Ancillary`]). An
     /// address is ignored on TCP (as Linux does) and refused on a Unix stream (`EISCONN`).
+    /// `sendmsg(fd, &msghdr, flags)`. An address is checked against the socket's domain, then
+    /// taken as Linux takes it: ignored by TCP and seqpacket sockets, refused by a Unix
+    /// stream (`EISCONN` when connected, `EOPNOTSUPP` when not).
     fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
-        if msg.addr.is_some() && self.domain() == anysock_core::Domain::Unix {
-            return Err(Error::new(ErrorKind::AlreadyConnected));
-        }
         let h = self.handle;
         if msg.control.is_empty() && msg.addr.is_none() && msg.iov.total_len() == 0 {
             return nothing_to_send(msg.flags);
+        }
+        check_send(msg.flags)?;
+        if let Some(addr) = msg.addr {
+            if addr.domain() != self.domain() {
+                return Err(Error::new(ErrorKind::InvalidInput));
+            }
+            if self.domain() == anysock_core::Domain::Unix && self.socket_type() == Type::Stream {
+                return Err(self.net.state().unix_stream_named_send(h, msg.flags));
+            }
         }
         if msg.control.is_empty() {
             return self.net.blocking(

@@ -190,6 +190,20 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         Ok(done)
     }
 
+    /// Why a Unix stream `sendmsg` that names an address fails, as `unix_stream_sendmsg`
+    /// says: out-of-band data first (not simulated), then `EISCONN` when connected,
+    /// `EOPNOTSUPP` when not.
+    pub(crate) fn unix_stream_named_send(&self, h: Handle, flags: MsgFlags) -> Error {
+        if let Err(e) = refuse_oob(flags) {
+            return e;
+        }
+        match self.sock(h) {
+            Ok(s) if s.phase == Phase::Connected => Error::new(ErrorKind::AlreadyConnected),
+            Ok(_) => Error::new(ErrorKind::Unsupported),
+            Err(e) => e,
+        }
+    }
+
     /// The network resets the connection of `h` and `peer` (a reset-after-bytes fault): both
     /// ends get `ECONNRESET` once the bytes already sent are read.
     fn reset_connection(&mut self, h: Handle, peer: Handle) {

@@ -2,14 +2,19 @@
 //! backend's documented answer on the other.
 
 use anysock_core::conformance::Quirk;
-use anysock_core::{ErrorKind, MsgFlags, Type};
+use anysock_core::{Domain, ErrorKind, MsgFlags, Type};
 
-use crate::call::Call;
+use crate::call::{Addr, Call, GetOpt};
 use crate::compare::Divergence;
 use crate::outcome::Outcome;
 
 /// Every quirk the tester knows how to recognise.
-pub const KNOWN: &[Quirk] = &[Quirk::SequentialPorts, Quirk::NoOutOfBand];
+pub const KNOWN: &[Quirk] = &[
+    Quirk::SequentialPorts,
+    Quirk::NoOutOfBand,
+    Quirk::NoDirectories,
+    Quirk::FixedSendBuffer,
+];
 
 /// The flags a call passes, if it passes any.
 fn flags(call: &Call) -> MsgFlags {
@@ -35,6 +40,28 @@ pub fn explains(quirk: Quirk, calls: &[Call], d: &Divergence) -> bool {
             flags(call).contains(MsgFlags::OOB)
                 && matches!(sock, Some((_, Type::Stream)))
                 && *subject == Outcome::Err(ErrorKind::Unsupported)
+        }
+        Quirk::NoDirectories => {
+            matches!(
+                call,
+                Call::Bind {
+                    addr: Addr::MissingDir,
+                    ..
+                }
+            ) && d.reference.outcome == Outcome::Err(ErrorKind::NotFound)
+        }
+        Quirk::FixedSendBuffer => {
+            matches!(
+                call,
+                Call::Get {
+                    opt: GetOpt::SendBufferSize,
+                    ..
+                }
+            ) && matches!(sock, Some((Domain::Inet | Domain::Inet6, Type::Stream)))
+                && matches!(
+                    (&d.reference.outcome, subject),
+                    (Outcome::Value(_), Outcome::Value(_))
+                )
         }
         _ => false,
     }

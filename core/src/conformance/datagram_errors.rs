@@ -6,7 +6,7 @@ use crate::opt::SocketError;
 use crate::Endpoint as _;
 use crate::{
     Datagram, ErrorKind, Interest, IoVec, IoVecMut, MsgFlags, MsgIo, RecvMsg, SendMsg, SockOpt,
-    Socket, Stack, Type,
+    Socket, SocketAddr, Stack, Type,
 };
 
 use super::{udp_pair, wait, Harness, Outcome, SocketOptionsHarness, UnixHarness};
@@ -130,6 +130,60 @@ pub(super) fn a_refusal_reaches_only_a_socket_connected_to_that_port<H: SocketOp
         must!(s.get(SocketError), "SO_ERROR").map(|e| e.kind())
             == Some(ErrorKind::ConnectionRefused),
         "the peer's refusal is"
+    );
+    Ok(())
+}
+
+pub(super) fn udp6_ignores_oob_toward_ipv6_and_refuses_it_toward_ipv4<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let v6 = super::need(h.ipv6(), "no IPv6 loopback")?;
+    let mut a = must!(h.stack().bind(&v6), "bind");
+    let b = must!(h.stack().bind(&v6), "bind");
+    let to = must!(b.local_addr(), "local_addr");
+    let iov = must!(IoVec::<1>::from_slices(&[b"x"]), "iovec");
+    ensure!(
+        must!(
+            a.send_msg(&SendMsg::new(iov).to(&to).flags(MsgFlags::OOB)),
+            "send_msg(OOB) to IPv6"
+        ) == 1,
+        "udpv6 never looks at MSG_OOB: the datagram goes"
+    );
+    let mut c = must!(
+        h.stack()
+            .bind(&SocketAddr::unspecified(crate::Domain::Inet6)),
+        "bind [::]:0"
+    );
+    let v4 = must!(h.stack().bind(&h.ipv4()), "bind");
+    let port = must!(v4.local_addr(), "local_addr").port().unwrap_or(0);
+    let mapped = SocketAddr::from((core::net::Ipv4Addr::LOCALHOST.to_ipv6_mapped(), port));
+    fails!(
+        c.send_msg(&SendMsg::new(iov).to(&mapped).flags(MsgFlags::OOB)),
+        ErrorKind::Unsupported,
+        "toward IPv4 it is udp_sendmsg's, which refuses it"
+    );
+    Ok(())
+}
+
+pub(super) fn a_udp_socket_connected_to_port_zero_hears_every_port_of_that_address<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let mut s = must!(h.stack().bind(&h.ipv4()), "bind");
+    must!(s.connect(&h.ipv4()), "connect to 127.0.0.1:0");
+    fails!(
+        s.peer_addr(),
+        ErrorKind::NotConnected,
+        "a peer on port 0 has no name (getpeername: ENOTCONN)"
+    );
+    let mut other = must!(h.stack().bind(&h.ipv4()), "bind");
+    let to = must!(s.local_addr(), "local_addr");
+    must!(other.send_to(b"any port", &to), "send_to");
+    wait(h, &s, Interest::READABLE)?;
+    let mut buf = [0u8; 16];
+    let (got, from) = must!(s.recv_from(&mut buf), "recv_from");
+    ensure!(
+        got.len == 8 && from == must!(other.local_addr(), "local_addr"),
+        "a datagram from any port of the address gets in"
     );
     Ok(())
 }

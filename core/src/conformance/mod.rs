@@ -62,9 +62,11 @@ mod check;
 mod list;
 mod ancillary;
 mod bind;
+mod buffers;
 mod connect;
 mod datagram;
 mod datagram_errors;
+mod dual_stack;
 mod kit;
 mod msg;
 mod options;
@@ -72,6 +74,7 @@ mod poll;
 mod selector;
 mod stream;
 mod tcp_states;
+mod unix_errors;
 
 pub use kit::*;
 
@@ -126,6 +129,12 @@ pub enum Quirk {
     /// [`ErrorKind::Unsupported`]. (Sockets without it refuse or ignore the flag as Linux
     /// does.)
     NoOutOfBand,
+    /// The Unix path namespace has no directories: any pathname can be bound, where Linux
+    /// fails with [`ErrorKind::NotFound`] when a directory on the path is missing.
+    NoDirectories,
+    /// A connected TCP socket keeps the send buffer size it had (`SO_SNDBUF`); Linux grows it
+    /// to suit the connection (to 3939840 bytes on loopback).
+    FixedSendBuffer,
 }
 
 /// The basics every backend has: its stack, and the addresses it can use.

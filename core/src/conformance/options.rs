@@ -10,7 +10,7 @@ use crate::{Datagram, Domain, ErrorKind, Interest, Listener, SockOpt, Socket, St
 
 use super::{
     connected, need, stream_socketpair, udp_pair, unix_socket, wait, IpOptionsHarness, Outcome,
-    SocketOf, SocketOptionsHarness, Stop,
+    SocketOptionsHarness, Stop,
 };
 
 /// Sets `opt` to true, then false, reading each back.
@@ -261,35 +261,6 @@ pub(super) fn a_blocking_write_to_a_full_stream_gives_up_after_the_send_timeout<
         a.write(b"more"),
         ErrorKind::WouldBlock,
         "a blocking write that took nothing before its SendTimeout must be WouldBlock"
-    );
-    Ok(())
-}
-
-pub(super) fn buffer_sizes_read_back_at_least_what_was_set<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
-    // Linux doubles the value for its bookkeeping and reports the doubled value.
-    let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
-    must!(s.set(RecvBufferSize, 65536), "set RecvBufferSize");
-    ensure!(
-        must!(s.get(RecvBufferSize), "get RecvBufferSize") >= 65536,
-        "RecvBufferSize reads back at least what was set"
-    );
-    must!(s.set(SendBufferSize, 65536), "set SendBufferSize");
-    ensure!(
-        must!(s.get(SendBufferSize), "get SendBufferSize") >= 65536,
-        "SendBufferSize reads back at least what was set"
-    );
-    Ok(())
-}
-
-pub(super) fn recv_buffer_size_has_a_floor<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
-    // A tiny buffer is raised to a minimum (2304 bytes on Linux), never refused or set to 1.
-    let mut s = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
-    must!(s.set(RecvBufferSize, 1), "set RecvBufferSize 1");
-    ensure!(
-        must!(s.get(RecvBufferSize), "get RecvBufferSize") >= 256,
-        "a one-byte receive buffer is raised to a usable minimum"
     );
     Ok(())
 }
@@ -561,31 +532,6 @@ pub(super) fn a_listener_keeps_its_options_apart_from_its_connections<H: SocketO
     Ok(())
 }
 
-pub(super) fn buffer_sizes_read_back_doubled<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
-    // Small enough to be under any `net.core.[rw]mem_max`, big enough to be over the minimum
-    // the kernel enforces; Linux stores twice the value for its bookkeeping.
-    let check = |s: &mut SocketOf<H>| -> Outcome {
-        must!(s.set(RecvBufferSize, 16384), "set RecvBufferSize");
-        ensure!(
-            must!(s.get(RecvBufferSize), "get RecvBufferSize") == 32768,
-            "RecvBufferSize 16384 reads back 32768"
-        );
-        must!(s.set(SendBufferSize, 24576), "set SendBufferSize");
-        ensure!(
-            must!(s.get(SendBufferSize), "get SendBufferSize") == 49152,
-            "SendBufferSize 24576 reads back 49152"
-        );
-        Ok(())
-    };
-    for ty in [Type::Stream, Type::Datagram] {
-        check(&mut must!(h.stack().socket(Domain::Inet, ty), "socket"))?;
-    }
-    for ty in [Type::Stream, Type::SeqPacket] {
-        check(&mut unix_socket(h, ty)?)?;
-    }
-    Ok(())
-}
-
 pub(super) fn stack_listen_sets_reuse_addr_on_inet_sockets<H: SocketOptionsHarness>(
     h: &mut H,
 ) -> Outcome {
@@ -615,6 +561,36 @@ pub(super) fn unicast_hops_out_of_range_is_invalid_input<H: IpOptionsHarness>(
     ensure!(
         must!(s.get(UnicastHops), "get UnicastHops") == 255,
         "the refused value left the option as it was"
+    );
+    Ok(())
+}
+
+pub(super) fn unix_sockets_have_no_reuse_port<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+    let mut s = unix_socket(h, Type::Stream)?;
+    fails!(
+        s.set(ReusePort, true),
+        ErrorKind::Unsupported,
+        "SO_REUSEPORT is an Internet socket's (EOPNOTSUPP)"
+    );
+    ensure!(
+        !must!(s.get(ReusePort), "get ReusePort"),
+        "though it reads, as off"
+    );
+    Ok(())
+}
+
+pub(super) fn v6only_may_change_after_a_refused_connect<H: IpOptionsHarness>(h: &mut H) -> Outcome {
+    let v6 = need(h.ipv6(), "no IPv6 loopback")?;
+    let closed = {
+        let mut s = must!(h.stack().socket(Domain::Inet6, Type::Stream), "socket");
+        must!(s.bind(&v6), "bind");
+        must!(s.local_addr(), "local_addr")
+    };
+    let mut s = must!(h.stack().socket(Domain::Inet6, Type::Stream), "socket");
+    fails!(s.connect(&closed), ErrorKind::ConnectionRefused, "connect");
+    must!(
+        s.set(V6Only, true),
+        "the port it took is given back, so the socket counts as unbound"
     );
     Ok(())
 }

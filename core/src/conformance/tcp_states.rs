@@ -268,3 +268,16 @@ pub(super) fn shutdown_of_a_connect_under_way_takes_it_apart<H: SocketOptionsHar
     drop(listener);
     Ok(())
 }
+
+pub(super) fn a_socket_whose_connect_failed_cannot_listen<H: Harness>(h: &mut H) -> Outcome {
+    let closed = closed_port(h)?;
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(s.bind(&h.ipv4()), "bind");
+    fails!(s.connect(&closed), ErrorKind::ConnectionRefused, "connect");
+    fails!(
+        s.listen(1),
+        ErrorKind::InvalidInput,
+        "Linux lets it connect again, never listen"
+    );
+    Ok(())
+}
