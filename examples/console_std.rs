@@ -64,9 +64,10 @@ fn main() {
     println!("ready");
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
-            started: Duration::ZERO,
+            // The console's clock: time since `Shared::started`.
+            started: anysock::Instant::ZERO,
             interval: Duration::from_secs(1),
-            next_telemetry: Duration::from_secs(1),
+            next_telemetry: anysock::Instant::from_since_start(Duration::from_secs(1)),
             stats: Stats::default(),
         }),
         started: Instant::now(),
@@ -119,7 +120,8 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         };
         let after = {
             let mut state = shared.state.lock().unwrap_or_else(PoisonError::into_inner);
-            console::execute(command, &mut state, shared.started.elapsed(), &mut reply)
+            let now = anysock::Instant::from_since_start(shared.started.elapsed());
+            console::execute(command, &mut state, now, &mut reply)
         };
         writer.write_all(reply.as_bytes())?;
         match after {

@@ -11,7 +11,9 @@
 //! The C calls and the lecture's walk-through, with examples that run, are on
 //! [`anysock_core`]'s front page. With the feature `nal`, the module `anysock::nal` presents any
 //! stack through embedded-nal 0.9's traits, so crates written for embedded-nal run on these
-//! backends too.
+//! backends too. With the feature `nal-async`, `anysock::nal_async` does the same for
+//! embedded-nal-async 0.9 over any async stack ([`asynch::Stack`]); the POSIX async stacks
+//! come with the features `async-io` and `tokio` (`anysock::posix::asynch`).
 //!
 //! ```
 //! use anysock::{Datagram, Endpoint, Stack};
@@ -46,6 +48,9 @@ pub mod mock {
 
 #[cfg(feature = "nal")]
 pub mod nal;
+
+#[cfg(feature = "nal-async")]
+pub mod nal_async;
 
 /// The backend used when a program does not choose one.
 pub type DefaultStack = anysock_posix::Posix;

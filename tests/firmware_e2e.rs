@@ -1,6 +1,6 @@
 //! The real firmware binary, built without std, driven over loopback: a console session, an
-//! HTTP `GET /status`, a telemetry datagram, a command on the control socket, a bad command
-//! line (exit 2), and `SHUTDOWN` (exit 0, control socket file removed).
+//! HTTP `GET /status`, a telemetry datagram, a command on the control socket, bad command
+//! lines (exit 2), and `SHUTDOWN` (exit 0, control socket file removed).
 //!
 //! The tests build the binary themselves, with the one command that builds it
 //! (`cargo build --profile firmware --example firmware --no-default-features`), into a target
@@ -28,6 +28,42 @@ fn a_bad_command_line_is_one_line_and_exit_2() {
         err.starts_with("firmware: bad address for --console"),
         "{err}"
     );
+}
+
+#[test]
+fn numbers_are_decimal_digits_and_escapes_two_hex_digits() {
+    let base = [
+        "--console",
+        "127.0.0.1:0",
+        "--http",
+        "127.0.0.1:0",
+        "--telemetry",
+        "127.0.0.1:9",
+    ];
+    for (extra, message) in [
+        (
+            ["--control", "unix:/tmp/n.sock", "--interval-ms", "+100"],
+            r#"bad value for --interval-ms: "+100""#,
+        ),
+        (
+            ["--control", "unix:/tmp/n.sock", "--idle-ms", " 1000"],
+            r#"bad value for --idle-ms: " 1000""#,
+        ),
+        (
+            ["--control", r"unix:/tmp/\x+f", "--idle-ms", "1000"],
+            r#"bad address for --control: "unix:/tmp/\\x+f""#,
+        ),
+    ] {
+        let out = Command::new(firmware())
+            .args(base)
+            .args(extra)
+            .output()
+            .expect("run firmware");
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(message), "{err}");
+    }
 }
 
 #[test]

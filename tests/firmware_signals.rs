@@ -1,17 +1,22 @@
-//! A storm of signals aimed at the real firmware: it catches SIGUSR1 without `SA_RESTART`, so
-//! every signal interrupts the call it lands in (mostly `poll`) with `EINTR`. Clients talking
-//! to it meanwhile must see no lost, repeated or reordered byte, and the node must live on.
+//! Signals aimed at the real firmware. A storm of SIGUSR1, which it catches without
+//! `SA_RESTART`, so every signal interrupts the call it lands in (mostly `poll`) with `EINTR`:
+//! clients talking to it meanwhile must see no lost, repeated or reordered byte, and the node
+//! must live on. SIGTERM and SIGINT, which stop it as `SHUTDOWN` does, and SIGKILL, after which
+//! the next start removes the socket file left behind — but never a live node's, nor a file
+//! that is not a socket.
 
 mod firmware_node;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::os::unix::net::UnixDatagram;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use firmware_node::{Launch, PATIENCE};
+use firmware_node::{temp_dir, Launch, PATIENCE};
 
 /// Whether process `pid` has a handler for `signal` (the `SigCgt` mask of its status).
 fn catches(pid: u32, signal: libc::c_int) -> bool {
@@ -96,4 +101,111 @@ fn a_storm_of_signals_loses_and_repeats_nothing() {
     let mut last = node.client();
     assert_eq!(last.ask("SHUTDOWN"), "OK shutting down");
     assert_eq!(node.wait().and_then(|s| s.code()), Some(0));
+}
+
+/// The firmware, its control socket at `control`.
+fn launch_at(control: &Path) -> Launch {
+    let mut launch = Launch::new();
+    launch.control = Some(control.to_path_buf());
+    launch
+}
+
+/// Asks `command` on the control socket at `control`; the reply, or `None` when nobody
+/// answers.
+fn ask_control(control: &Path, command: &str) -> Option<String> {
+    let dir = temp_dir();
+    let me = UnixDatagram::bind(dir.join("me.sock")).unwrap();
+    me.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut buf = [0u8; 256];
+    let reply = me
+        .send_to(command.as_bytes(), control)
+        .and_then(|_| me.recv(&mut buf))
+        .ok()
+        .map(|n| String::from_utf8_lossy(&buf[..n]).into_owned());
+    let _ = std::fs::remove_dir_all(dir);
+    reply
+}
+
+/// Starts a node at `control`, checks it answers there, and stops it with `SHUTDOWN`.
+fn starts_and_answers(control: &Path) {
+    let mut node = launch_at(control).start();
+    let reply = ask_control(control, "GET uptime").expect("the control socket answers");
+    assert!(reply.starts_with("OK uptime "), "{reply}");
+    assert_eq!(node.client().ask("SHUTDOWN"), "OK shutting down");
+    assert_eq!(node.wait().and_then(|s| s.code()), Some(0));
+}
+
+#[test]
+fn sigterm_and_sigint_stop_the_node_as_shutdown_does() {
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let dir = temp_dir();
+        let control = dir.join("node.sock");
+        let mut node = launch_at(&control).start();
+        let mut client = node.client();
+        assert!(client.ask("GET uptime").starts_with("OK uptime "));
+        let mut page = TcpStream::connect(&node.http).unwrap();
+        page.set_read_timeout(Some(PATIENCE)).unwrap();
+        assert!(control.exists());
+
+        node.signal(signal);
+        let status = node.wait().expect("it exits");
+        assert_eq!(status.code(), Some(0), "signal {signal}: exit 0");
+        assert!(!control.exists(), "the socket file is removed");
+        assert_eq!(client.line(), None, "the console client sees the end");
+        assert_eq!(
+            page.read(&mut [0u8; 16]).ok(),
+            Some(0),
+            "so does the HTTP client"
+        );
+        drop(node);
+        starts_and_answers(&control);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+#[test]
+fn after_sigkill_the_next_start_removes_the_stale_socket_file() {
+    let dir = temp_dir();
+    let control = dir.join("node.sock");
+    let mut node = launch_at(&control).start();
+    node.signal(libc::SIGKILL);
+    let status = node.wait().expect("it dies");
+    assert_eq!(status.code(), None, "killed");
+    drop(node);
+    assert!(control.exists(), "a kill leaves the file behind");
+    assert_eq!(
+        ask_control(&control, "STATS"),
+        None,
+        "and nobody answers on it"
+    );
+    starts_and_answers(&control);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A start at `control` that must fail: exit 1, with `message` on stderr.
+fn refused(control: &Path, message: &str) {
+    let Err(mut node) = launch_at(control).try_start() else {
+        panic!("a second node started at {}", control.display());
+    };
+    assert_eq!(node.wait().and_then(|s| s.code()), Some(1));
+    let err = node.stderr();
+    assert!(err.contains(message), "{err}");
+}
+
+#[test]
+fn a_live_nodes_socket_file_and_a_file_that_is_no_socket_are_left_alone() {
+    let dir = temp_dir();
+    let control = dir.join("node.sock");
+    let mut first = launch_at(&control).start();
+    refused(&control, "firmware: control: address in use");
+    let reply = ask_control(&control, "GET uptime").expect("the first node still answers");
+    assert!(reply.starts_with("OK uptime "), "{reply}");
+    first.signal(libc::SIGTERM);
+    assert_eq!(first.wait().and_then(|s| s.code()), Some(0));
+
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "not a socket").unwrap();
+    refused(&notes, "firmware: control: address in use");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "not a socket");
+    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -1,7 +1,7 @@
-//! [`Host`]: one machine of the simulated network, and how addresses find their host.
+//! [`Host`]: one machine of the simulated network, the [`Stack`] its code runs on.
 
 use core::fmt;
-use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use core::net::{Ipv4Addr, Ipv6Addr};
 use core::time::Duration;
 
 use anysock_core::opt::ReuseAddr;
@@ -10,28 +10,17 @@ use anysock_core::{
     Type, UnixAddr,
 };
 
-use crate::guard::gave_up;
-use crate::net::{Net, State};
-use crate::plan::HostId;
+use crate::base::handle::Handle;
+use crate::kernel::table::hosts::HostInfo;
+use crate::kernel::table::wait::gave_up;
+use crate::net::sharing::{Local, Sharing};
+use crate::net::Net;
+use crate::socket::datagram::Datagram;
+use crate::socket::fresh::Socket;
+use crate::socket::listener::Listener;
+use crate::socket::stream::Stream;
+use crate::trace::plan::HostId;
 use crate::trace::Tracer;
-use crate::{Datagram, Handle, Listener, Socket, Stream};
-use crate::{Local, Sharing};
-
-/// The most hosts one [`Net`] holds.
-pub const MAX_HOSTS: usize = 8;
-
-/// The first ephemeral port. Linux picks ports at random from
-/// `net.ipv4.ip_local_port_range` (32768–60999 by default); the mock counts upward from the
-/// IANA dynamic range's start, per host, so runs repeat exactly.
-pub const FIRST_EPHEMERAL_PORT: u16 = 49152;
-
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct HostInfo {
-    pub(crate) ipv4: Ipv4Addr,
-    pub(crate) ipv6: Ipv6Addr,
-    pub(crate) next_port: u16,
-    pub(crate) next_autobind: u32,
-}
 
 /// A host of a [`Net`]: its addresses, its sockets and its Unix path namespace. It is the
 /// [`Stack`] to hand to code under test; it is `Copy`, so hand it out freely.
@@ -100,7 +89,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     /// `1000 + n` for the `n`-th host made (from 0), user and group 1000. A sender may name
     /// only these; others are [`ErrorKind::PermissionDenied`].
     pub fn credentials(&self) -> anysock_core::cmsg::Credentials {
-        crate::ancillary::host_credentials(self.id)
+        crate::kernel::ancillary::host_credentials(self.id)
     }
 
     /// `unlink(path)`: removes a Unix socket's file from the host's namespace. A pathname
@@ -184,168 +173,32 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
     }
 }
 
-/// Whether `ip` is the loopback address of its family (all of `127.0.0.0/8` for IPv4, as on
-/// Linux).
-pub(crate) fn is_loopback(ip: IpAddr) -> bool {
-    ip.is_loopback()
-}
-
-/// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) as the IPv4 address it stands for; any
-/// other address unchanged. The mock routes by the real family.
-pub(crate) fn canonical(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => ip,
-        },
-        v4 => v4,
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
+    /// Adds a host owning `ipv4` and `ipv6` (besides `127.0.0.0/8` and `::1`, which reach only
+    /// the host itself), with an empty Unix path namespace of its own.
+    ///
+    /// Errors: [`ErrorKind::InvalidInput`] for a loopback, unspecified, multicast or broadcast
+    /// address; [`ErrorKind::AddrInUse`] when another host has the address;
+    /// [`ErrorKind::OutOfMemory`] when the network already has its
+    /// [`MAX_HOSTS`](crate::MAX_HOSTS) hosts.
+    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q, T, K>> {
+        let id = self.state_mut().add_host(ipv4, ipv6)?;
+        Ok(Host::new(self, id))
     }
 }
 
-/// An address as it travels on the wire: IPv4-mapped IPv6 addresses as IPv4 (the packet is
-/// IPv4), Unix addresses unchanged.
-pub(crate) fn wire(addr: SocketAddr) -> SocketAddr {
-    match addr.as_inet() {
-        Some(a) => SocketAddr::from((canonical(a.ip()), a.port())),
-        None => addr,
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    From<Host<'_, S, B, Q, T, K>> for HostId
+{
+    fn from(host: Host<'_, S, B, Q, T, K>) -> Self {
+        host.id()
     }
 }
 
-/// An address as a socket of `domain` sees it: IPv4 peers of an IPv6 socket appear mapped.
-pub(crate) fn present(ip: IpAddr, port: u16, domain: Domain) -> SocketAddr {
-    match (ip, domain) {
-        (IpAddr::V4(v4), Domain::Inet6) => SocketAddr::from((v4.to_ipv6_mapped(), port)),
-        _ => SocketAddr::from((ip, port)),
-    }
-}
-
-/// Whether an IPv6 socket `s` may talk to `dst` (canonical: IPv4-mapped as IPv4). An IPv6
-/// socket speaks one family at a time, as Linux's: with `IPV6_V6ONLY`, or bound to an IPv6
-/// address, an IPv4 destination is `ENETUNREACH`; once its own address is IPv4-mapped (bound
-/// so, or taken by a connect to an IPv4 peer), an IPv6 destination is `EAFNOSUPPORT`.
-pub(crate) fn check_family<const B: usize, const Q: usize>(
-    s: &crate::sock::Sock<B, Q>,
-    dst: IpAddr,
-) -> Result<()> {
-    if s.domain != Domain::Inet6 {
-        return Ok(());
-    }
-    if s.opts.v6only && dst.is_ipv4() {
-        return Err(Error::new(ErrorKind::NetworkUnreachable));
-    }
-    let Some(local) = s.local.and_then(|l| l.as_inet()) else {
-        return Ok(());
-    };
-    match (canonical(local.ip()), dst) {
-        (own, _) if own.is_unspecified() => Ok(()),
-        (IpAddr::V4(_), IpAddr::V6(_)) => Err(Error::new(ErrorKind::Unsupported)),
-        (IpAddr::V6(_), IpAddr::V4(_)) if s.locks.addr => {
-            Err(Error::new(ErrorKind::NetworkUnreachable))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Where a datagram or `SYN` to `ip` (canonical) goes from socket `s`: the unspecified IPv6
-/// address means loopback in the family the socket speaks (IPv4 once its own address is
-/// IPv4-mapped), as Linux's `udpv6_sendmsg` reads it.
-pub(crate) fn destination<const B: usize, const Q: usize>(
-    s: &crate::sock::Sock<B, Q>,
-    ip: IpAddr,
-) -> IpAddr {
-    let mapped = s
-        .local
-        .and_then(|l| l.as_inet())
-        .is_some_and(|l| canonical(l.ip()).is_ipv4() && l.ip().is_ipv6());
-    match ip {
-        IpAddr::V6(v6) if v6.is_unspecified() && mapped => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        _ => ip,
-    }
-}
-
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
-    pub(crate) fn add_host(&mut self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<usize> {
-        let bad4 = ipv4.is_loopback()
-            || ipv4.is_unspecified()
-            || ipv4.is_multicast()
-            || ipv4.is_broadcast();
-        let bad6 = ipv6.is_loopback()
-            || ipv6.is_unspecified()
-            || ipv6.is_multicast()
-            || ipv6.to_ipv4_mapped().is_some();
-        if bad4 || bad6 {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
-        if self
-            .hosts
-            .iter()
-            .flatten()
-            .any(|h| h.ipv4 == ipv4 || h.ipv6 == ipv6)
-        {
-            return Err(Error::new(ErrorKind::AddrInUse));
-        }
-        let (id, slot) = self
-            .hosts
-            .iter_mut()
-            .enumerate()
-            .find(|(_, h)| h.is_none())
-            .ok_or(Error::new(ErrorKind::OutOfMemory))?;
-        *slot = Some(HostInfo {
-            ipv4,
-            ipv6,
-            next_port: FIRST_EPHEMERAL_PORT,
-            next_autobind: 0,
-        });
-        Ok(id)
-    }
-
-    pub(crate) fn host_info(&self, host: usize) -> Result<HostInfo> {
-        self.hosts
-            .get(host)
-            .copied()
-            .flatten()
-            .ok_or(Error::new(ErrorKind::NetworkDown))
-    }
-
-    /// Whether `host` may bind `ip` (already canonical): the wildcard, loopback, or its own.
-    pub(crate) fn is_local(&self, host: usize, ip: IpAddr) -> bool {
-        if ip.is_unspecified() || is_loopback(ip) {
-            return true;
-        }
-        self.host_info(host).is_ok_and(|h| match ip {
-            IpAddr::V4(v4) => v4 == h.ipv4,
-            IpAddr::V6(v6) => v6 == h.ipv6,
-        })
-    }
-
-    /// The host a packet from `from` to `ip` (canonical) reaches: `from` itself for loopback
-    /// and the unspecified address (Linux treats a connect to `0.0.0.0` as local), else the
-    /// host owning the address.
-    pub(crate) fn route(&self, from: usize, ip: IpAddr) -> Option<usize> {
-        if ip.is_unspecified() || is_loopback(ip) {
-            return Some(from);
-        }
-        self.hosts.iter().position(|h| {
-            h.is_some_and(|h| match ip {
-                IpAddr::V4(v4) => v4 == h.ipv4,
-                IpAddr::V6(v6) => v6 == h.ipv6,
-            })
-        })
-    }
-
-    /// The source address `host` uses toward `dst` when the socket is not bound to a specific
-    /// address: loopback for loopback, else the host's own address of the family.
-    pub(crate) fn source_ip(&self, host: usize, dst: IpAddr) -> Result<IpAddr> {
-        let info = self.host_info(host)?;
-        Ok(match dst {
-            IpAddr::V4(v4) if v4.is_loopback() || v4.is_unspecified() => {
-                IpAddr::V4(Ipv4Addr::LOCALHOST)
-            }
-            IpAddr::V6(v6) if v6.is_loopback() || v6.is_unspecified() => {
-                IpAddr::V6(Ipv6Addr::LOCALHOST)
-            }
-            IpAddr::V4(_) => IpAddr::V4(info.ipv4),
-            IpAddr::V6(_) => IpAddr::V6(info.ipv6),
-        })
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    From<&Host<'_, S, B, Q, T, K>> for HostId
+{
+    fn from(host: &Host<'_, S, B, Q, T, K>) -> Self {
+        host.id()
     }
 }

@@ -309,61 +309,36 @@
 #[cfg(feature = "std")]
 extern crate std;
 
-mod ancillary;
-mod bind;
-mod clock;
-mod close;
-pub mod cmsg;
-mod connect;
-mod datagram;
-mod datagram_io;
-mod faults;
-mod flags;
-mod flight;
-mod guard;
+mod base;
 mod host;
-mod listener;
+mod kernel;
 mod net;
-mod outage;
-mod outbox;
-mod passed;
-mod paths;
-pub mod pcap;
-mod plan;
-mod poll;
-mod ports;
-mod queue;
 #[cfg(feature = "conformance")]
 mod quirks;
-mod rights;
-mod ring;
-mod rng;
 mod selector;
-#[cfg(feature = "std")]
-mod shared;
-mod sharing;
-mod sock;
 mod socket;
-mod sockopt;
-mod stream;
-mod stream_io;
 pub mod trace;
 
-pub use clock::SYN_TIMEOUT;
-pub use datagram::Datagram;
-pub use datagram_io::{MAX_UDP_V4, MAX_UDP_V6};
-pub use faults::MAX_SCRIPTS;
-pub use guard::DEFAULT_MAX_WAIT;
-pub use host::{Host, FIRST_EPHEMERAL_PORT, MAX_HOSTS};
-pub use listener::Listener;
-pub use net::{Handle, Net};
-pub use paths::MAX_PATHS;
-pub use plan::{FaultPlan, HostId, Script};
+pub use base::clock::SYN_TIMEOUT;
+pub use base::handle::Handle;
+pub use host::Host;
+pub use kernel::datagram::{MAX_UDP_V4, MAX_UDP_V6};
+pub use kernel::table::faults::MAX_SCRIPTS;
+pub use kernel::table::hosts::{FIRST_EPHEMERAL_PORT, MAX_HOSTS};
+pub use kernel::table::paths::MAX_PATHS;
+pub use kernel::table::wait::DEFAULT_MAX_WAIT;
 #[cfg(feature = "conformance")]
 pub use quirks::QUIRKS;
-pub use selector::Selector;
 #[cfg(feature = "std")]
-pub use shared::{Shared, SharedNet};
-pub use sharing::{Local, Sharing};
-pub use socket::Socket;
-pub use stream::Stream;
+pub use net::shared::{Shared, SharedNet};
+pub use net::sharing::{Local, Sharing};
+pub use net::Net;
+pub use selector::Selector;
+pub use socket::cmsg;
+pub use socket::datagram::Datagram;
+pub use socket::fresh::Socket;
+pub use socket::listener::Listener;
+pub use socket::stream::Stream;
+#[doc(inline)]
+pub use trace::pcap;
+pub use trace::plan::{FaultPlan, HostId, Script};

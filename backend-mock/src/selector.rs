@@ -8,14 +8,15 @@ use core::time::Duration;
 use anysock_core::selector::{self, Event, ScalableReadiness, Token, Trigger};
 use anysock_core::{Error, ErrorKind, Interest, Readiness, Result, Type};
 
-use crate::guard::gave_up;
+use crate::base::handle::Handle;
 use crate::host::Host;
-use crate::net::{Net, State};
-use crate::plan::HostId;
-use crate::poll::{ERR, HUP, IN, OUT};
-use crate::sharing::{Local, Sharing};
+use crate::kernel::poll::{ERR, HUP, IN, OUT};
+use crate::kernel::state::State;
+use crate::kernel::table::wait::gave_up;
+use crate::net::sharing::{Local, Sharing};
+use crate::net::Net;
+use crate::trace::plan::HostId;
 use crate::trace::Tracer;
-use crate::Handle;
 
 /// The sockets of one event loop on a simulated [`Host`], with the interest, trigger and
 /// token of each (the mock's `epoll` instance), made by

@@ -42,6 +42,8 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(any(feature = "async-io", feature = "tokio"))]
+pub mod asynch;
 pub mod cmsg;
 mod datagram;
 mod listener;

@@ -1,6 +1,7 @@
 //! Runtime support for programs without `std` (firmware-style programs on a POSIX system):
-//! the monotonic clock, the standard streams, the command line, removing a socket's file,
-//! catching a signal, and aborting — so such a program needs no `unsafe` of its own.
+//! the monotonic clock, the standard streams, the command line, removing a socket's file (and
+//! a stale one), catching signals, and aborting — so such a program needs no `unsafe` of its
+//! own.
 //!
 //! ```no_run
 //! use core::fmt::Write as _;
@@ -18,9 +19,10 @@
 use core::fmt;
 use core::time::Duration;
 
-use anysock_core::{Error, ErrorKind, Result, UnixAddr};
+use anysock_core::{Domain, Endpoint as _, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
 use crate::sys;
+use crate::{Datagram, Socket};
 
 /// [`clock_gettime(CLOCK_MONOTONIC)`][clock_getres(2)]: time that never jumps when the
 /// wall clock is set.
@@ -113,6 +115,39 @@ pub fn unlink(addr: &UnixAddr) -> Result<()> {
     sys::rt::unlink(path)
 }
 
+/// Removes the file of a pathname Unix socket of type `ty` at `addr` left by a process that
+/// is gone (killed before it could unlink it), so that a `bind` there succeeds; returns whether
+/// a file was removed. The file is removed only when it is provably stale:
+///
+/// - it must be a socket ([`lstat(2)`][lstat(2)]): anything else at the path (a typo naming a
+///   user's file) is left alone, and `bind` reports [`ErrorKind::AddrInUse`];
+/// - nobody may answer on it: a [`connect(2)`][connect(2)] that is refused shows the owner is
+///   gone, while a live server keeps its address (removing the file would leave it running but
+///   unreachable).
+///
+/// Other addresses (Internet, abstract, unnamed) leave nothing behind: `Ok(false)`.
+///
+/// Errors: those of `lstat`, `socket` and `unlink` (a permission problem, say).
+///
+/// [lstat(2)]: https://man7.org/linux/man-pages/man2/lstat.2.html
+/// [connect(2)]: https://man7.org/linux/man-pages/man2/connect.2.html
+pub fn remove_stale(addr: &SocketAddr, ty: Type) -> Result<bool> {
+    let Some(path) = addr.as_unix().and_then(UnixAddr::as_pathname) else {
+        return Ok(false);
+    };
+    if !sys::rt::is_socket(path)? {
+        return Ok(false);
+    }
+    let mut probe = Socket::new(Domain::Unix, ty)?;
+    // Non-blocking, so that a live server with a full backlog cannot keep us waiting.
+    probe.set_nonblocking(true)?;
+    match anysock_core::Socket::connect(&mut probe, addr) {
+        Err(e) if e.kind() == ErrorKind::ConnectionRefused => sys::rt::unlink(path).map(|()| true),
+        // Someone answers, or the outcome is unclear: keep the file; `bind` says why it fails.
+        _ => Ok(false),
+    }
+}
+
 /// [`abort()`][abort(3)]: ends the process at once, as a panic handler without `std` must.
 ///
 /// [abort(3)]: https://man7.org/linux/man-pages/man3/abort.3.html
@@ -120,13 +155,32 @@ pub fn abort() -> ! {
     sys::rt::abort()
 }
 
-/// A signal that [`interrupt_on`] can catch: the two the system leaves to programs.
+/// A signal that [`interrupt_on`] or [`notify_on`] can catch: the two the system leaves to
+/// programs, and the two that ask a program to stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Signal {
     /// `SIGUSR1`.
     User1,
     /// `SIGUSR2`.
     User2,
+    /// `SIGTERM`: stop, as `kill` and service managers ask.
+    Terminate,
+    /// `SIGINT`: stop, as Ctrl-C at a terminal asks.
+    Interrupt,
+}
+
+impl Signal {
+    /// The signal's number (`SIGTERM` is 15 on Linux), as [`notify_on`] delivers it.
+    pub fn number(self) -> u8 {
+        let number = match self {
+            Signal::User1 => sys::rt::SIGUSR1,
+            Signal::User2 => sys::rt::SIGUSR2,
+            Signal::Terminate => sys::rt::SIGTERM,
+            Signal::Interrupt => sys::rt::SIGINT,
+        };
+        // Signal numbers are below 65 everywhere.
+        number as u8
+    }
 }
 
 /// `sigaction(signal, { handler that does nothing, flags: 0 })`: the signal no longer ends the
@@ -136,8 +190,100 @@ pub enum Signal {
 /// interrupt it does not use, and what a test needs to show that `EINTR` is handled.
 #[doc(alias = "sigaction")]
 pub fn interrupt_on(signal: Signal) -> Result<()> {
-    sys::rt::interrupt_on(match signal {
-        Signal::User1 => sys::rt::SIGUSR1,
-        Signal::User2 => sys::rt::SIGUSR2,
+    sys::rt::interrupt_on(signal.number().into())
+}
+
+/// Signals as datagrams (the self-pipe trick): catches each of `signals` and, whenever one
+/// arrives, sends its [`Signal::number`] as a one-byte datagram to the returned socket. A
+/// superloop polls that socket with its others, so a `SIGTERM` wakes its `poll` at once and is
+/// handled in the loop, outside the handler, like any input: stop accepting, close the sockets,
+/// remove socket files, exit 0.
+///
+/// The handler is async-signal-safe (one `send` that never waits; `errno` is kept). While the
+/// socket's queue is full, further signals add nothing to it (one queued datagram already says
+/// a signal came). Without `SA_RESTART`, as [`interrupt_on`]; this crate restarts what a signal
+/// interrupts.
+///
+/// Once per process: the sending end stays open until the process ends, for a signal may
+/// come at any moment.
+///
+/// Errors: [`ErrorKind::InvalidInput`] when called before in this process; those of
+/// `socketpair` and `sigaction`.
+///
+/// ```no_run
+/// use anysock_core::{Datagram as _, Interest, PollFd, Pollable as _, Stack as _};
+/// use anysock_posix::rt::{self, Signal};
+/// use anysock_posix::Posix;
+///
+/// let mut signals = rt::notify_on(&[Signal::Terminate, Signal::Interrupt])?;
+/// let mut fds = [PollFd::new(signals.handle(), Interest::READABLE)];
+/// Posix.poll(&mut fds, None)?; // ... with the program's other sockets
+/// let mut number = [0u8; 1];
+/// signals.recv(&mut number)?;
+/// assert!(number[0] == Signal::Terminate.number() || number[0] == Signal::Interrupt.number());
+/// # Ok::<(), anysock_core::Error>(())
+/// ```
+#[doc(alias = "sigaction")]
+#[doc(alias = "signalfd")]
+pub fn notify_on(signals: &[Signal]) -> Result<Datagram> {
+    let fd = sys::rt::notify_pair()?;
+    for signal in signals {
+        sys::rt::notify_on(signal.number().into())?;
+    }
+    anysock_core::Socket::into_datagram(Socket {
+        fd,
+        domain: Domain::Unix,
+        ty: Type::Datagram,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+
+    use super::*;
+    use anysock_core::Stack as _;
+
+    #[test]
+    fn remove_stale_removes_only_a_socket_file_nobody_answers_on() {
+        let dir = std::env::temp_dir().join(format!("anysock-rt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let at = |name: &str| {
+            let path = dir.join(name);
+            let text = format!("unix:{}", path.display());
+            (path, text.parse::<SocketAddr>().unwrap())
+        };
+
+        let (path, addr) = at("live.sock");
+        let live = crate::Posix.bind(&addr).unwrap();
+        assert_eq!(
+            remove_stale(&addr, Type::Datagram),
+            Ok(false),
+            "its owner answers"
+        );
+        assert!(path.exists());
+        drop(live);
+        assert_eq!(
+            remove_stale(&addr, Type::Datagram),
+            Ok(true),
+            "nobody answers"
+        );
+        assert!(!path.exists());
+        assert_eq!(
+            remove_stale(&addr, Type::Datagram),
+            Ok(false),
+            "nothing left"
+        );
+        crate::Posix.bind(&addr).expect("the path is free again");
+
+        let (path, addr) = at("notes.txt");
+        std::fs::write(&path, b"not a socket").unwrap();
+        assert_eq!(remove_stale(&addr, Type::Datagram), Ok(false));
+        assert_eq!(std::fs::read(&path).unwrap(), b"not a socket");
+
+        let inet = "127.0.0.1:9".parse().unwrap();
+        assert_eq!(remove_stale(&inet, Type::Stream), Ok(false));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

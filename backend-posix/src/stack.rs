@@ -3,8 +3,10 @@
 use core::time::Duration;
 
 use anysock_core::opt::ReuseAddr;
+use core::net::IpAddr;
+
 use anysock_core::{
-    Domain, Instant, PollFd, Result, SockOpt, Socket as _, SocketAddr, Stack, Type,
+    Domain, Family, Instant, PollFd, Resolve, Result, SockOpt, Socket as _, SocketAddr, Stack, Type,
 };
 
 use crate::sys;
@@ -75,5 +77,37 @@ impl Stack for Posix {
     /// `clock_gettime(CLOCK_MONOTONIC)`, the clock `poll` and the socket timeouts run on.
     fn now(&self) -> Result<Instant> {
         Ok(Instant::from_since_start(sys::rt::monotonic_now()))
+    }
+}
+
+/// The system's resolver (`/etc/hosts`, DNS, ... as `nsswitch.conf` says), blocking until it
+/// answers. The async stacks ([`crate::asynch::Posix`]) run the same calls off the executor.
+///
+/// ```
+/// use anysock_posix::Posix;
+/// use anysock_core::{ErrorKind, Family, Resolve};
+/// use core::net::IpAddr;
+///
+/// let mut addrs = [IpAddr::from([0, 0, 0, 0]); 4];
+/// let n = Posix.resolve("localhost", Family::Inet, &mut addrs)?;
+/// assert!(addrs[..n].contains(&IpAddr::from([127, 0, 0, 1])));
+/// let missing = Posix.resolve("no-such-host.invalid", Family::Any, &mut addrs);
+/// assert_eq!(missing.unwrap_err().kind(), ErrorKind::HostNotFound);
+/// # Ok::<(), anysock_core::Error>(())
+/// ```
+impl Resolve for Posix {
+    /// [`getaddrinfo(host, NULL, &hints, &res)`][getaddrinfo(3)], the list freed with
+    /// `freeaddrinfo` on every path.
+    ///
+    /// [getaddrinfo(3)]: https://man7.org/linux/man-pages/man3/getaddrinfo.3.html
+    fn resolve(&self, host: &str, family: Family, out: &mut [IpAddr]) -> Result<usize> {
+        sys::resolve::resolve(host, family, out)
+    }
+
+    /// [`getnameinfo(addr, NI_NAMEREQD)`][getnameinfo(3)].
+    ///
+    /// [getnameinfo(3)]: https://man7.org/linux/man-pages/man3/getnameinfo.3.html
+    fn reverse(&self, addr: IpAddr, name: &mut [u8]) -> Result<usize> {
+        sys::resolve::reverse(addr, name)
     }
 }

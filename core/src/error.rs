@@ -92,6 +92,12 @@ pub enum ErrorKind {
     #[doc(alias = "ENOTDIR")]
     #[doc(alias = "ENODEV")]
     NotFound,
+    /// A host name does not exist, or has no address of the family asked for (`getaddrinfo`'s
+    /// `EAI_NONAME` and `EAI_NODATA`); an address has no name (`getnameinfo`'s `EAI_NONAME`).
+    #[doc(alias = "EAI_NONAME")]
+    #[doc(alias = "EAI_NODATA")]
+    #[doc(alias = "HOST_NOT_FOUND")]
+    HostNotFound,
     /// The kernel ran out of memory or buffer space (`ENOMEM`, `ENOBUFS`).
     #[doc(alias = "ENOMEM")]
     #[doc(alias = "ENOBUFS")]
@@ -177,6 +183,7 @@ impl ErrorKind {
             ErrorKind::Unsupported => "not supported",
             ErrorKind::PermissionDenied => "permission denied",
             ErrorKind::NotFound => "not found",
+            ErrorKind::HostNotFound => "host not found",
             ErrorKind::OutOfMemory => "out of memory or buffer space",
             ErrorKind::TooManyOpenFiles => "too many open files",
             ErrorKind::BadDescriptor => "bad descriptor",
@@ -347,7 +354,7 @@ impl embedded_io::Error for Error {
             ErrorKind::InvalidInput => E::InvalidInput,
             ErrorKind::Unsupported => E::Unsupported,
             ErrorKind::PermissionDenied => E::PermissionDenied,
-            ErrorKind::NotFound => E::NotFound,
+            ErrorKind::NotFound | ErrorKind::HostNotFound => E::NotFound,
             ErrorKind::OutOfMemory => E::OutOfMemory,
             ErrorKind::AlreadyConnected => E::AlreadyExists,
             // embedded-io has no kind for these; `Other` plus our own `kind()` keeps them apart.
@@ -389,7 +396,7 @@ impl From<Error> for std::io::Error {
             ErrorKind::InvalidInput => K::InvalidInput,
             ErrorKind::Unsupported => K::Unsupported,
             ErrorKind::PermissionDenied => K::PermissionDenied,
-            ErrorKind::NotFound => K::NotFound,
+            ErrorKind::NotFound | ErrorKind::HostNotFound => K::NotFound,
             ErrorKind::OutOfMemory => K::OutOfMemory,
             ErrorKind::UnexpectedEof => K::UnexpectedEof,
             _ => K::Other,

@@ -25,7 +25,11 @@
 //! | [`fcntl(F_SETFL, O_NONBLOCK)`][fcntl(2)] | [`Endpoint::set_nonblocking`] |
 //! | [`poll`][poll(2)] | [`Stack::poll`] |
 //! | [`epoll`][epoll(7)] | [`selector::Selector`] |
+//! | [`getaddrinfo`][getaddrinfo(3)]/[`getnameinfo`][getnameinfo(3)] | [`Resolve::resolve`]/[`Resolve::reverse`] |
 //! | [`errno`][errno(3)] | [`Error::kind`], [`Error::raw_os_error`] |
+//!
+//! Every call that can wait has an `async fn` counterpart in [`asynch`] (streams there are
+//! [`embedded_io_async`] readers and writers), with `sleep` and a timeout on the stack's clock.
 //!
 //! ## The lecture, in code
 //!
@@ -299,6 +303,8 @@
 //! [poll(2)]: https://man7.org/linux/man-pages/man2/poll.2.html
 //! [epoll(7)]: https://man7.org/linux/man-pages/man7/epoll.7.html
 //! [errno(3)]: https://man7.org/linux/man-pages/man3/errno.3.html
+//! [getaddrinfo(3)]: https://man7.org/linux/man-pages/man3/getaddrinfo.3.html
+//! [getnameinfo(3)]: https://man7.org/linux/man-pages/man3/getnameinfo.3.html
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
@@ -307,6 +313,7 @@
 extern crate std;
 
 mod addr;
+pub mod asynch;
 pub mod cmsg;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -320,6 +327,8 @@ pub mod msg;
 mod msg_io;
 pub mod opt;
 pub mod poll;
+mod poll_set;
+pub mod resolve;
 pub mod selector;
 mod socket;
 mod sockopt;
@@ -338,6 +347,8 @@ pub use listener::Listener;
 pub use msg::{MsgFlags, Received, RecvBatch, RecvMeta, RecvMsg, SendBatch, SendMsg};
 pub use msg_io::MsgIo;
 pub use poll::{Interest, PollFd, Pollable, Readiness};
+pub use poll_set::PollSet;
+pub use resolve::{Family, Resolve};
 pub use socket::Socket;
 pub use sockopt::SockOpt;
 pub use stack::Stack;
@@ -347,6 +358,8 @@ pub use unix_addr::{UnixAddr, UnixAddrKind};
 
 /// Re-exported so backends and users name the same `embedded-io` version.
 pub use embedded_io;
+/// Re-exported so backends and users name the same `embedded-io-async` version.
+pub use embedded_io_async;
 
 /// The traits, imported without their names: `use anysock_core::prelude::*;` makes every call
 /// of every socket type reachable (`local_addr` comes from [`Endpoint`], `read` from
@@ -356,7 +369,7 @@ pub mod prelude {
     pub use crate::embedded_io::{Read as _, ReadReady as _, Write as _, WriteReady as _};
     pub use crate::selector::{ScalableReadiness as _, Selector as _};
     pub use crate::{
-        Datagram as _, Endpoint as _, Listener as _, MsgIo as _, Pollable as _, SockOpt as _,
-        Socket as _, Stack as _, Stream as _,
+        Datagram as _, Endpoint as _, Listener as _, MsgIo as _, Pollable as _, Resolve as _,
+        SockOpt as _, Socket as _, Stack as _, Stream as _,
     };
 }

@@ -225,7 +225,11 @@ pub(crate) fn unescape(text: &str, out: &mut [u8; SUN_PATH_CAPACITY]) -> Result<
             i += 2;
             b'\\'
         } else if src.get(i + 1) == Some(&b'x') {
+            // Exactly two hex digits: `from_str_radix` alone would also take a sign (`\x+f`).
             let hex = src.get(i + 2..i + 4).ok_or(invalid)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return Err(invalid);
+            }
             let hex = core::str::from_utf8(hex).map_err(|_| invalid)?;
             i += 4;
             u8::from_str_radix(hex, 16).map_err(|_| invalid)?
@@ -301,7 +305,16 @@ mod tests {
         let mut buf = [0; SUN_PATH_CAPACITY];
         assert_eq!(unescape("a\\x41\\\\", &mut buf).unwrap(), 3);
         assert_eq!(&buf[..3], b"aA\\");
-        for bad in ["\\", "\\q", "\\x4", "\\xzz", "\\x\u{e9}"] {
+        for bad in [
+            "\\",
+            "\\q",
+            "\\x4",
+            "\\xzz",
+            "\\x\u{e9}",
+            "\\x+f",
+            "\\x-1",
+            "\\x 1",
+        ] {
             assert!(unescape(bad, &mut buf).is_err(), "{bad}");
         }
     }

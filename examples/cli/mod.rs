@@ -27,16 +27,24 @@ impl Cli {
     ///
     /// Arguments are taken as `OsString` because `std::env::args` panics on text that is not
     /// UTF-8, and a bad argument must be a usage error, not a crash.
+    #[allow(dead_code, reason = "async_echo takes subcommands")]
     pub fn args<const N: usize>(&self) -> [OsString; N] {
+        let args = self.all_args();
+        let got = args.len();
+        args.try_into().unwrap_or_else(|_| {
+            self.usage_error(format_args!("expected {N} argument(s), got {got}"))
+        })
+    }
+
+    /// All positional arguments, however many (for an example with subcommands). `-h` or
+    /// `--help` first prints the usage and exits 0.
+    pub fn all_args(&self) -> Vec<OsString> {
         let args: Vec<OsString> = std::env::args_os().skip(1).collect();
         if args.first().is_some_and(|a| a == "-h" || a == "--help") {
             println!("{}", self.usage_line());
             exit(0);
         }
-        let got = args.len();
-        args.try_into().unwrap_or_else(|_| {
-            self.usage_error(format_args!("expected {N} argument(s), got {got}"))
-        })
+        args
     }
 
     /// The socket address written in `arg`, or a usage error naming it.

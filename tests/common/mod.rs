@@ -74,6 +74,18 @@ pub fn fd_check() -> FdCheck {
     }
 }
 
+impl FdCheck {
+    /// Waits, up to `limit`, for the count to come back to where it was: for descriptors that a
+    /// thread ending on its own closes as it exits (the C library's per-thread resolver state),
+    /// after the test already has its answer. A real leak still fails when the check drops.
+    pub fn settle(&self, limit: Duration) {
+        let end = Instant::now() + limit;
+        while fd_count() != self.before && Instant::now() < end {
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
 impl Drop for FdCheck {
     fn drop(&mut self) {
         if let Some((done, watchdog)) = self.watchdog.take() {
@@ -365,4 +377,65 @@ impl Drop for Peer {
             let _ = reader.join();
         }
     }
+}
+
+/// A server program the test starts (`python3 -m http.server`, `mosquitto`, ...): killed and
+/// reaped when dropped, so a failing test leaves no process behind.
+pub struct Daemon {
+    child: Child,
+    port: u16,
+}
+
+impl Daemon {
+    /// Starts `program args...` in `dir`, to listen on `127.0.0.1:port`, and waits (at most
+    /// [`PATIENCE`]) until it accepts connections there. Its output goes to the test's.
+    pub fn spawn(program: &str, args: &[&str], dir: &Path, port: u16) -> Daemon {
+        let child = Command::new(program)
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {program}: {e}"));
+        let mut daemon = Daemon { child, port };
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = daemon.child.try_wait().expect("wait for the server") {
+                panic!("{program} exited before listening: {status}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{program} did not listen on {port}"
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+        daemon
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Kills it (`SIGKILL`: no goodbye to its clients) and reaps it.
+    pub fn kill(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A loopback TCP port nobody listens on right now (the system's pick for port 0), for a
+/// server program that must be told its port.
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    l.local_addr().expect("local address").port()
 }

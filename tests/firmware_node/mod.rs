@@ -11,6 +11,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -140,6 +141,11 @@ pub struct Launch {
     pub interval_ms: u64,
     /// A command the firmware is started under (e.g. `prlimit --nofile=10`), or none.
     pub wrapper: Vec<String>,
+    /// `--idle-ms`, or the firmware's default.
+    pub idle_ms: Option<u64>,
+    /// The control socket's path; by default one in a directory of its own, removed with
+    /// the [`Node`].
+    pub control: Option<PathBuf>,
 }
 
 impl Launch {
@@ -156,18 +162,30 @@ impl Launch {
             telemetry: "127.0.0.1:9".into(),
             interval_ms: 1000,
             wrapper: Vec::new(),
+            idle_ms: None,
+            control: None,
         }
     }
 
     /// Starts the firmware and waits for its `ready` line.
     pub fn start(self) -> Node {
-        let dir = std::env::temp_dir().join(format!(
-            "anysock-fw-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
-        let control = dir.join("node.sock");
+        match self.try_start() {
+            Ok(node) => node,
+            Err(mut node) => panic!("the firmware is not ready: {:?}", node.stderr()),
+        }
+    }
+
+    /// Starts the firmware; `Err` with the process when it does not say it is ready (it
+    /// exited, say, as the caller may want to see).
+    pub fn try_start(self) -> Result<Node, Box<Node>> {
+        let (dir, control) = match &self.control {
+            Some(path) => (None, path.clone()),
+            None => {
+                let dir = temp_dir();
+                let control = dir.join("node.sock");
+                (Some(dir), control)
+            }
+        };
         let mut command = match self.wrapper.split_first() {
             Some((program, args)) => {
                 let mut c = Command::new(program);
@@ -182,8 +200,14 @@ impl Launch {
             .arg("--control")
             .arg(format!("unix:{}", control.display()))
             .args(["--interval-ms", &self.interval_ms.to_string()])
+            .args(
+                self.idle_ms
+                    .iter()
+                    .flat_map(|ms| ["--idle-ms".into(), ms.to_string()]),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start the firmware");
         let stdout = child.stdout.take().expect("piped stdout");
@@ -194,13 +218,27 @@ impl Launch {
             control,
             dir,
         };
-        let (console, http) = read_addresses(stdout).expect("the firmware says it is ready");
-        (node.console, node.http) = (console, http);
-        node
+        match read_addresses(stdout) {
+            Some((console, http)) => {
+                (node.console, node.http) = (console, http);
+                Ok(node)
+            }
+            None => Err(Box::new(node)),
+        }
     }
 }
 
-static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// A new, empty directory of this test process's own under the system's temporary directory.
+pub fn temp_dir() -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "anysock-fw-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
 
 /// Reads `console ADDR`, `http ADDR` and `ready` from the firmware's output, within
 /// [`PATIENCE`]. The reading happens on a thread of its own, as a pipe read cannot time out.
@@ -232,7 +270,8 @@ pub struct Node {
     pub http: String,
     /// The control socket's path.
     pub control: PathBuf,
-    dir: PathBuf,
+    /// The directory made for the control socket, removed on drop.
+    dir: Option<PathBuf>,
 }
 
 impl Node {
@@ -255,13 +294,37 @@ impl Node {
     pub fn wait(&mut self) -> Option<ExitStatus> {
         wait_bounded(&mut self.child, PATIENCE)
     }
+
+    /// Sends `signal` (`libc::SIGTERM`, ...) to the process, if it has not exited.
+    pub fn signal(&mut self, signal: libc::c_int) {
+        if !self.is_running() {
+            return;
+        }
+        let pid = libc::pid_t::try_from(self.pid()).expect("a pid");
+        // SAFETY: kill(2) only sends a signal. The child is not reaped (it was running just
+        // now, and only this `Node` reaps it), so its pid names it and no other process.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "kill");
+    }
+
+    /// What the process wrote on its standard error; it is killed first if still running.
+    pub fn stderr(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut text = String::new();
+        if let Some(mut err) = self.child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut err, &mut text);
+        }
+        text
+    }
 }
 
 impl Drop for Node {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 

@@ -25,9 +25,12 @@ pub(crate) mod os;
 pub(crate) mod passed;
 pub(crate) mod poll;
 mod raw_fd;
+pub(crate) mod resolve;
 pub(crate) mod rt;
 pub(crate) mod socket;
 pub(crate) mod sockopt;
+#[cfg(any(feature = "async-io", feature = "tokio"))]
+pub(crate) mod source_fd;
 #[cfg(feature = "std")]
 mod std_fd;
 

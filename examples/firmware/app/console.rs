@@ -4,18 +4,21 @@
 //! | command | reply | then |
 //! |---|---|---|
 //! | `GET <sensor>` (`temperature`, `humidity`, `uptime`) | `OK temperature 21.50` | keep |
-//! | `SET interval <ms>` (10 ..= 86400000) | `OK interval 500` | keep |
+//! | `SET interval <ms>` (10 ..= 86400000, decimal digits) | `OK interval 500` | keep |
 //! | `STATS` | `OK uptime_ms=.. interval_ms=.. clients=.. ...` | keep |
 //! | `QUIT` | `OK bye` | close |
 //! | `SHUTDOWN` | `OK shutting down` | the node stops |
 //! | anything else | `ERR unknown command` | close |
 //!
-//! Command words are matched without regard to ASCII case; an empty line is ignored.
+//! Command words are matched without regard to ASCII case; an empty line is ignored. Numbers
+//! are decimal digits only: no sign, no spaces, no `0x`.
 
 use core::fmt::Write as _;
 use core::time::Duration;
 
-use super::text::{Centi, Text};
+use anysock_core::Instant;
+
+use super::text::{millis, Centi, Text};
 
 /// The shortest telemetry interval, in milliseconds: shorter would flood the collector.
 pub const INTERVAL_MIN_MS: u64 = 10;
@@ -38,17 +41,19 @@ pub struct Stats {
     pub rejected: u32,
     /// HTTP requests answered.
     pub http: u32,
+    /// Connections closed for idling or for not reading their replies.
+    pub timeouts: u32,
 }
 
 /// The state commands read and change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct State {
-    /// When the node started, on its clock.
-    pub started: Duration,
+    /// When the node started, on its stack's clock.
+    pub started: Instant,
     /// Time between telemetry datagrams.
     pub interval: Duration,
     /// When the next telemetry datagram is due.
-    pub next_telemetry: Duration,
+    pub next_telemetry: Instant,
     /// The counters.
     pub stats: Stats,
 }
@@ -88,12 +93,7 @@ pub fn sensor(name: &[u8], uptime: Duration) -> Option<Centi> {
 
 /// Runs one command line (without its newline; a trailing `\r` is allowed) and writes the
 /// reply line, newline included, into `reply`. An empty line writes nothing.
-pub fn execute(
-    line: &[u8],
-    state: &mut State,
-    now: Duration,
-    reply: &mut Text<REPLY_MAX>,
-) -> After {
+pub fn execute(line: &[u8], state: &mut State, now: Instant, reply: &mut Text<REPLY_MAX>) -> After {
     reply.clear();
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut words = line
@@ -105,7 +105,7 @@ pub fn execute(
     state.stats.commands = state.stats.commands.saturating_add(1);
     let args: [Option<&[u8]>; 3] = [words.next(), words.next(), words.next()];
     let is = |word: &[u8], name: &str| word.eq_ignore_ascii_case(name.as_bytes());
-    let uptime = now.saturating_sub(state.started);
+    let uptime = now - state.started;
     // A reply that does not fit is a bug caught by the tests; the line is then left empty.
     let (after, _) = match args {
         [Some(name), None, None] if is(verb, "GET") => match sensor(name, uptime) {
@@ -119,7 +119,7 @@ pub fn execute(
             match parse_interval(value) {
                 Some(ms) => {
                     state.interval = Duration::from_millis(ms);
-                    state.next_telemetry = now.saturating_add(state.interval);
+                    state.next_telemetry = now + state.interval;
                     (After::Keep, writeln!(reply, "OK interval {ms}"))
                 }
                 None => (After::Keep, writeln!(reply, "ERR bad interval")),
@@ -129,14 +129,16 @@ pub fn execute(
             let s = state.stats;
             let r = writeln!(
                 reply,
-                "OK uptime_ms={} interval_ms={} clients={} commands={} telemetry={} rejected={} http={}",
-                uptime.as_millis(),
-                state.interval.as_millis(),
+                "OK uptime_ms={} interval_ms={} clients={} commands={} telemetry={} rejected={} \
+                 http={} timeouts={}",
+                millis(uptime),
+                millis(state.interval),
                 s.clients,
                 s.commands,
                 s.telemetry,
                 s.rejected,
-                s.http
+                s.http,
+                s.timeouts,
             );
             (After::Keep, r)
         }
@@ -151,8 +153,17 @@ pub fn execute(
 
 /// A telemetry interval in milliseconds, in range, from decimal digits.
 pub fn parse_interval(text: &[u8]) -> Option<u64> {
-    let ms: u64 = core::str::from_utf8(text).ok()?.parse().ok()?;
-    (INTERVAL_MIN_MS..=INTERVAL_MAX_MS)
-        .contains(&ms)
-        .then_some(ms)
+    decimal(text).filter(|ms| (INTERVAL_MIN_MS..=INTERVAL_MAX_MS).contains(ms))
+}
+
+/// A number written in decimal digits and nothing else (`str::parse` would also take a `+`);
+/// `None` when empty, not digits, or over `u64::MAX`.
+pub fn decimal(text: &[u8]) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.iter().try_fold(0u64, |n, &b| {
+        let digit = b.is_ascii_digit().then(|| u64::from(b - b'0'))?;
+        n.checked_mul(10)?.checked_add(digit)
+    })
 }

@@ -3,18 +3,24 @@
 //! The request's head must fit [`REQUEST_MAX`] bytes; its body, if any, is ignored. Replies:
 //! `200` with a JSON status for `GET /status` (and `GET /status?...`), `404` for other paths,
 //! `405` for other methods, `400` for a request line that is not HTTP/1.x, `431` for a head
-//! too long. Every reply says `Connection: close`.
+//! too long, `408` for a head not complete within [`HEAD_TIME`] (or the idle limit, when
+//! shorter), `503` when every connection slot is taken. Every reply says `Connection: close`.
 
 use core::fmt::Write as _;
 use core::time::Duration;
 
+use anysock_core::Instant;
+
 use super::console::{sensor, State};
-use super::text::Text;
+use super::text::{millis, Text};
 
 /// Room for a request's head (request line and headers).
 pub const REQUEST_MAX: usize = 1024;
 /// Room for a response, head and body.
 pub const RESPONSE_MAX: usize = 512;
+/// How long a connection may take to send its request head: a client sends it at once, so
+/// a connection still without one after a few seconds is holding the slot, not using it.
+pub const HEAD_TIME: Duration = Duration::from_secs(5);
 
 /// Where the head of a request ends, just after its blank line, if it has arrived.
 pub fn head_end(input: &[u8]) -> Option<usize> {
@@ -26,7 +32,7 @@ pub fn head_end(input: &[u8]) -> Option<usize> {
 }
 
 /// The response to a request whose head is `head`.
-pub fn respond(head: &[u8], state: &State, now: Duration, out: &mut Text<RESPONSE_MAX>) {
+pub fn respond(head: &[u8], state: &State, now: Instant, out: &mut Text<RESPONSE_MAX>) {
     let line = head.split(|&b| b == b'\n').next().unwrap_or(b"");
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut parts = line.split(|&b| b == b' ');
@@ -48,18 +54,24 @@ pub fn too_large(out: &mut Text<RESPONSE_MAX>) {
     error(out, "431 Request Header Fields Too Large");
 }
 
+/// The reply to a connection whose request head did not come in time.
+pub fn timed_out(out: &mut Text<RESPONSE_MAX>) {
+    error(out, "408 Request Timeout");
+}
+
 /// `200 OK` with the node's status as JSON.
-fn status(state: &State, now: Duration, out: &mut Text<RESPONSE_MAX>) {
-    let uptime = now.saturating_sub(state.started);
+fn status(state: &State, now: Instant, out: &mut Text<RESPONSE_MAX>) {
+    let uptime = now - state.started;
     let s = state.stats;
     let reading = |name: &str| sensor(name.as_bytes(), uptime).unwrap_or_default();
     let mut body = Text::<256>::new();
     let written = writeln!(
         body,
         "{{\"uptime_ms\":{},\"interval_ms\":{},\"temperature\":{},\"humidity\":{},\
-         \"clients\":{},\"commands\":{},\"telemetry\":{},\"rejected\":{},\"http\":{}}}",
-        uptime.as_millis(),
-        state.interval.as_millis(),
+         \"clients\":{},\"commands\":{},\"telemetry\":{},\"rejected\":{},\"http\":{},\
+         \"timeouts\":{}}}",
+        millis(uptime),
+        millis(state.interval),
         reading("temperature"),
         reading("humidity"),
         s.clients,
@@ -67,6 +79,7 @@ fn status(state: &State, now: Duration, out: &mut Text<RESPONSE_MAX>) {
         s.telemetry,
         s.rejected,
         s.http,
+        s.timeouts,
     );
     if written.is_err() {
         return error(out, "500 Internal Server Error");

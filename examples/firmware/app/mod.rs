@@ -1,35 +1,44 @@
 //! The sensor node: a superloop over non-blocking sockets, generic over the backend, with no
 //! heap and no `std`, so the same code runs as the firmware on Linux and in tests on the mock
-//! network with its virtual clock.
+//! network, whose virtual clock is the node's clock there ([`Stack::now`]).
 //!
-//! Each [`Node::step`] waits (with `poll`) until a socket is ready or telemetry is due, then
-//! serves what is ready: the line console (at most [`CLIENTS`] at once), `GET /status` over
-//! HTTP/1.1 (at most [`PAGES`] at once), the Unix datagram control socket, and the telemetry
-//! datagram to the collector. One client's misbehaviour (an over-long line, an unknown command,
-//! not reading its replies, vanishing) ends that client only.
+//! Each [`Node::step`] waits (with `poll`, over a [`PollSet`]) until a socket is ready, a
+//! connection's time is up or telemetry is due, then serves what is ready: the line console (at
+//! most [`CLIENTS`] at once), `GET /status` over HTTP/1.1 (at most [`PAGES`] at once), the Unix
+//! datagram control socket, the stop signals, and the telemetry datagram to the collector. One
+//! client's misbehaviour (an over-long line, an unknown command, not reading its replies,
+//! vanishing) ends that client only.
+//!
+//! Hostile clients cannot keep the node from serving others (see [`closing`]): a connection
+//! holds its slot only while it is active (a console client sends a command within the idle
+//! limit, an HTTP client its request head within a few seconds, any client reads its replies);
+//! when every slot is taken a newcomer is turned away with its reply and a clean close, and
+//! waits in the listen queue while even that has no room.
 #![allow(
     dead_code,
     reason = "each program including this module uses a different part"
 )]
 
 pub mod args;
+mod closing;
 pub mod conn;
 pub mod console;
 pub mod http;
+mod serve;
 pub mod text;
 use core::fmt::Write as _;
 use core::time::Duration;
 
 use anysock_core::{
-    Datagram, Endpoint, Error, ErrorKind, Interest, Listener, PollFd, Pollable, Socket, SocketAddr,
+    Datagram, Endpoint, Error, ErrorKind, Instant, Interest, PollSet, Pollable, Socket, SocketAddr,
     Stack, Type, UnixAddr,
 };
 
 use args::Config;
-use conn::{Conn, Filled};
+use conn::Conn;
 use console::{After, State, Stats, REPLY_MAX};
 use http::{REQUEST_MAX, RESPONSE_MAX};
-use text::Text;
+use text::{millis, Text};
 
 /// Console clients served at once; one more is told `ERR too many clients` and closed.
 ///
@@ -43,6 +52,9 @@ pub const CLIENTS: usize = match option_env!("FIRMWARE_CLIENTS") {
 };
 /// HTTP connections served at once; one more is answered `503` and closed.
 pub const PAGES: usize = 4;
+/// Connections being closed without a slot (turned away, or timed out) that wait for their
+/// peers to close; see [`closing`].
+pub const LEAVING: usize = 8;
 /// Bytes of one console or control line, newline included.
 pub const LINE_MAX: usize = 128;
 /// Room for replies a console client has not read yet.
@@ -59,7 +71,9 @@ const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// handshakes dropped (and retried by the clients a second later).
 const BACKLOG: u32 = if CLIENTS > 16 { CLIENTS as u32 } else { 16 };
 
-const POLL_SET: usize = 3 + CLIENTS + PAGES;
+/// The sockets polled: the two listeners, the control socket, the stop signals, every
+/// client, page and leaving connection.
+const POLL_SET: usize = 4 + CLIENTS + PAGES + LEAVING;
 
 /// The most client slots a build may ask for: the table (about 1.2 KiB a slot) lives in the
 /// node, on the main thread's stack, whose usual limit is 8 MiB.
@@ -83,32 +97,33 @@ const fn client_count(text: &str) -> usize {
     count
 }
 
-/// The node's notion of time: `CLOCK_MONOTONIC` on Linux, the virtual clock on the mock.
-pub trait Clock {
-    /// Time since some fixed start; never goes back.
-    fn now(&self) -> Duration;
-}
-
 /// Whether the node goes on after a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Running {
     /// Call [`Node::step`] again.
     Yes,
-    /// `SHUTDOWN` was received and answered: drop the node, which closes every socket.
+    /// `SHUTDOWN` was received and answered, or a stop signal came: drop the node, which
+    /// closes every socket.
     Stopped,
 }
 
 type Client<S> = Conn<<S as Stack>::Stream, LINE_MAX, OUTPUT_MAX>;
 type Page<S> = Conn<<S as Stack>::Stream, REQUEST_MAX, RESPONSE_MAX>;
+/// A connection leaving without a slot has a client's buffers: its output holds any last
+/// reply (the longest, `503` and `408`, are about 140 bytes), and a type fewer keeps the
+/// firmware small.
+type Leaving<S> = Client<S>;
 
-/// What an entry of the poll set stands for.
+/// What an entry of the poll set stands for: its token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slot {
     Console,
     Http,
     Control,
+    Signals,
     Client(usize),
     Page(usize),
+    Leaving(usize),
 }
 
 /// The running node: its sockets and its state.
@@ -118,17 +133,23 @@ pub struct Node<S: Stack> {
     control: S::Datagram,
     telemetry: S::Datagram,
     collector: SocketAddr,
+    signals: Option<S::Datagram>,
     clients: [Option<Client<S>>; CLIENTS],
     pages: [Option<Page<S>>; PAGES],
+    leaving: [Option<Leaving<S>>; LEAVING],
+    polls: PollSet<S::Handle, Slot, POLL_SET>,
     state: State,
-    accept_paused_until: Duration,
+    /// How long a console client may stay inactive.
+    idle: Duration,
+    accept_paused_until: Instant,
     stopping: bool,
 }
 
 impl<S: Stack> Node<S> {
     /// Opens every socket of `config`, non-blocking. The first telemetry datagram is due one
-    /// interval after `now`.
-    pub fn start(stack: &S, config: &Config, now: Duration) -> Result<Self, (&'static str, Error)> {
+    /// interval after now, on the stack's clock.
+    pub fn start(stack: &S, config: &Config) -> Result<Self, (&'static str, Error)> {
+        let now = stack.now().map_err(|e| ("clock", e))?;
         let listen = |addr: &SocketAddr, what| {
             let mut l = stack.listen(addr, BACKLOG).map_err(|e| (what, e))?;
             l.set_nonblocking(true).map_err(|e| (what, e))?;
@@ -146,23 +167,50 @@ impl<S: Stack> Node<S> {
         telemetry
             .set_nonblocking(true)
             .map_err(|e| ("telemetry", e))?;
+        let mut polls = PollSet::new();
+        for (slot, handle) in [
+            (Slot::Console, console.handle()),
+            (Slot::Http, http.handle()),
+            (Slot::Control, control.handle()),
+        ] {
+            polls
+                .insert(slot, handle, Interest::READABLE)
+                .map_err(|e| ("poll set", e))?;
+        }
         Ok(Node {
             console,
             http,
             control,
             telemetry,
             collector: config.telemetry,
+            signals: None,
             clients: [const { None }; CLIENTS],
             pages: [const { None }; PAGES],
+            leaving: [const { None }; LEAVING],
+            polls,
             state: State {
                 started: now,
                 interval: config.interval,
-                next_telemetry: now.saturating_add(config.interval),
+                next_telemetry: now + config.interval,
                 stats: Stats::default(),
             },
-            accept_paused_until: Duration::ZERO,
+            idle: config.idle,
+            accept_paused_until: Instant::ZERO,
             stopping: false,
         })
+    }
+
+    /// Stops the node as `SHUTDOWN` does once a datagram arrives on `signals`: on Linux the
+    /// socket of `rt::notify_on`, to which `SIGTERM` and `SIGINT` send one; in tests, any
+    /// datagram socket.
+    ///
+    /// Errors: those of `set_nonblocking`; `InvalidInput` when the node has one already.
+    pub fn stop_on(&mut self, mut signals: S::Datagram) -> Result<(), Error> {
+        signals.set_nonblocking(true)?;
+        self.polls
+            .insert(Slot::Signals, signals.handle(), Interest::READABLE)?;
+        self.signals = Some(signals);
+        Ok(())
     }
 
     /// The listening console socket.
@@ -180,62 +228,33 @@ impl<S: Stack> Node<S> {
         &self.state
     }
 
-    /// Runs steps until `SHUTDOWN`.
-    pub fn run(&mut self, stack: &S, clock: &impl Clock) -> Result<(), Error> {
-        while self.step(stack, clock)? == Running::Yes {}
+    /// Runs steps until `SHUTDOWN` or a stop signal.
+    pub fn run(&mut self, stack: &S) -> Result<(), Error> {
+        while self.step(stack)? == Running::Yes {}
         Ok(())
     }
 
-    /// One pass of the superloop: waits until a socket is ready or telemetry is due, serves
-    /// what is ready, and sends telemetry if due. Fails only if `poll` fails: anything else
-    /// ends one connection, not the node.
-    pub fn step(&mut self, stack: &S, clock: &impl Clock) -> Result<Running, Error> {
-        let now = clock.now();
-        let mut wake = self.state.next_telemetry;
-        let mut fds = [PollFd::new(self.console.handle(), Interest::NONE); POLL_SET];
-        let mut slots = [Slot::Console; POLL_SET];
-        let mut count = 0;
-        let mut add = |handle, interest, slot| {
-            fds[count] = PollFd::new(handle, interest);
-            slots[count] = slot;
-            count += 1;
-        };
-        if now >= self.accept_paused_until {
-            add(self.console.handle(), Interest::READABLE, Slot::Console);
-            add(self.http.handle(), Interest::READABLE, Slot::Http);
-        } else {
-            wake = wake.min(self.accept_paused_until);
-        }
-        add(self.control.handle(), Interest::READABLE, Slot::Control);
-        for (i, c) in self.clients.iter().enumerate() {
-            if let Some(c) = c {
-                add(c.handle(), c.interest(REPLY_MAX), Slot::Client(i));
-                wake = wake.min(c.deadline().unwrap_or(wake));
+    /// One pass of the superloop: waits until a socket is ready, a connection's time is up or
+    /// telemetry is due; serves what is ready, ends the connections whose time is up, and sends
+    /// telemetry if due. Fails only if `poll` or the clock fails: anything else ends one
+    /// connection, not the node.
+    pub fn step(&mut self, stack: &S) -> Result<Running, Error> {
+        let now = stack.now()?;
+        let wake = self.prepare(now);
+        self.polls.poll(stack, Some(wake - now))?;
+        let now = stack.now()?;
+        while let Some((slot, _ready)) = self.polls.next_ready() {
+            match slot {
+                Slot::Console => self.accept_clients(now),
+                Slot::Http => self.accept_pages(now),
+                Slot::Control => self.serve_control(now),
+                Slot::Signals => self.serve_signals(),
+                Slot::Client(i) => self.serve_client(i, now),
+                Slot::Page(i) => self.serve_page(i, now),
+                Slot::Leaving(i) => self.serve_leaving(i, now),
             }
-        }
-        for (i, p) in self.pages.iter().enumerate() {
-            if let Some(p) = p {
-                add(p.handle(), p.interest(RESPONSE_MAX), Slot::Page(i));
-                wake = wake.min(p.deadline().unwrap_or(wake));
-            }
-        }
-        let ready = stack.poll(&mut fds[..count], Some(wake.saturating_sub(now)))?;
-        let now = clock.now();
-        if ready > 0 {
-            for (fd, slot) in fds[..count].iter().zip(slots) {
-                if fd.ready().is_empty() {
-                    continue;
-                }
-                match slot {
-                    Slot::Console => self.accept_clients(now),
-                    Slot::Http => self.accept_pages(now),
-                    Slot::Control => self.serve_control(now),
-                    Slot::Client(i) => self.serve_client(i, now),
-                    Slot::Page(i) => self.serve_page(i, now),
-                }
-                if self.stopping {
-                    return Ok(Running::Stopped);
-                }
+            if self.stopping {
+                return Ok(Running::Stopped);
             }
         }
         self.expire(now);
@@ -245,169 +264,58 @@ impl<S: Stack> Node<S> {
         Ok(Running::Yes)
     }
 
-    fn pause_accepting(&mut self, e: Error, now: Duration) -> bool {
-        match e.kind() {
-            ErrorKind::WouldBlock => false,
-            // That client gave up while queued; the next one is unaffected.
-            ErrorKind::ConnectionAborted | ErrorKind::Interrupted => true,
-            _ => {
-                self.accept_paused_until = now.saturating_add(ACCEPT_PAUSE);
-                false
-            }
+    /// Sets what each socket is polled for, and returns when the node must wake at the latest:
+    /// for telemetry, the end of an accept pause, or a connection's deadline.
+    fn prepare(&mut self, now: Instant) -> Instant {
+        let mut wake = self.state.next_telemetry;
+        let accepting = now >= self.accept_paused_until;
+        if !accepting {
+            wake = wake.min(self.accept_paused_until);
         }
-    }
-
-    fn accept_clients(&mut self, now: Duration) {
-        for _ in 0..ACCEPTS_PER_STEP {
-            let mut stream = match self.console.accept() {
-                Ok((stream, _peer)) => stream,
-                Err(e) if self.pause_accepting(e, now) => continue,
-                Err(_) => return,
-            };
-            if stream.set_nonblocking(true).is_err() {
-                continue;
+        // A listener is polled only while a newcomer can be served or turned away; otherwise
+        // newcomers wait in its queue.
+        let parting = self.leaving.iter().any(Option::is_none);
+        let clients_room = accepting && (parting || self.clients.iter().any(Option::is_none));
+        let pages_room = accepting && (parting || self.pages.iter().any(Option::is_none));
+        let (idle, head) = (self.idle, self.head_time());
+        let when = |room| {
+            if room {
+                Interest::READABLE
+            } else {
+                Interest::NONE
             }
-            let mut conn = Conn::new(stream);
-            match self.clients.iter_mut().find(|c| c.is_none()) {
-                Some(free) => {
-                    *free = Some(conn);
-                    self.state.stats.clients += 1;
-                }
-                None => {
-                    // Best effort: it has sent nothing yet, so dropping it sends the reply
-                    // and a normal close.
-                    let _ = conn.send(b"ERR too many clients\n");
-                    self.state.stats.rejected += 1;
-                }
-            }
-        }
-    }
-
-    fn accept_pages(&mut self, now: Duration) {
-        for _ in 0..ACCEPTS_PER_STEP {
-            let mut stream = match self.http.accept() {
-                Ok((stream, _peer)) => stream,
-                Err(e) if self.pause_accepting(e, now) => continue,
-                Err(_) => return,
-            };
-            if stream.set_nonblocking(true).is_err() {
-                continue;
-            }
-            let mut page = Conn::new(stream);
-            match self.pages.iter_mut().find(|p| p.is_none()) {
-                Some(free) => *free = Some(page),
-                None => {
-                    let mut out = Text::<RESPONSE_MAX>::new();
-                    http::unavailable(&mut out);
-                    let _ = page.send(out.as_bytes());
-                    self.state.stats.rejected += 1;
-                }
-            }
-        }
-    }
-
-    /// Reads what a console client sent and answers each complete line.
-    fn serve_client(&mut self, i: usize, now: Duration) {
-        let Some(client) = self.clients.get_mut(i).and_then(Option::as_mut) else {
-            return;
         };
-        let mut alive = client.flush();
-        let mut reply = Text::<REPLY_MAX>::new();
-        let mut reads = 0;
-        while alive && !self.stopping {
-            // Answer the complete lines read so far, while a reply fits in the output: a client
-            // that asks faster than it reads is held back (no more of its input is read until
-            // it reads), not dropped.
-            while !client.is_closing() && client.room() >= REPLY_MAX {
-                let Some(end) = client.input().iter().position(|&b| b == b'\n') else {
-                    break;
-                };
-                let after =
-                    console::execute(&client.input()[..end], &mut self.state, now, &mut reply);
-                client.consume(end + 1);
-                alive = client.send(reply.as_bytes());
-                match after {
-                    After::Keep => {}
-                    After::Close => {
-                        if reply.as_bytes().starts_with(b"ERR") {
-                            self.state.stats.rejected += 1;
-                        }
-                        alive = alive && client.close(now);
-                    }
-                    After::Shutdown => self.stopping = true,
-                }
-                if !alive || self.stopping {
-                    break;
-                }
-            }
-            let held_back = !client.is_closing() && client.room() < REPLY_MAX;
-            // A few reads per step, so a client that floods the node cannot starve the others.
-            if !alive || self.stopping || held_back || reads == READS_PER_STEP {
-                break;
-            }
-            reads += 1;
-            match client.fill() {
-                Filled::Data => {}
-                Filled::Empty => break,
-                Filled::Full => {
-                    alive = client.send(b"ERR line too long\n") && client.close(now);
-                    self.state.stats.rejected += 1;
-                }
-                // Every complete line is answered (above); an unfinished one never will be.
-                Filled::Ended => {
-                    alive = client.close(now);
-                    break;
-                }
-                Filled::Gone => alive = false,
-            }
+        for (slot, fd) in self.polls.iter_mut() {
+            let (interest, deadline) = match slot {
+                Slot::Console => (when(clients_room), None),
+                Slot::Http => (when(pages_room), None),
+                Slot::Control | Slot::Signals => (Interest::READABLE, None),
+                Slot::Client(i) => match self.clients.get(i).and_then(Option::as_ref) {
+                    Some(c) => (c.interest(REPLY_MAX), Some(c.deadline(idle))),
+                    None => (Interest::NONE, None),
+                },
+                Slot::Page(i) => match self.pages.get(i).and_then(Option::as_ref) {
+                    Some(p) => (p.interest(RESPONSE_MAX), Some(p.deadline(head))),
+                    None => (Interest::NONE, None),
+                },
+                Slot::Leaving(i) => match self.leaving.get(i).and_then(Option::as_ref) {
+                    Some(l) => (l.interest(0), Some(l.deadline(idle))),
+                    None => (Interest::NONE, None),
+                },
+            };
+            wake = deadline.map_or(wake, |d| wake.min(d));
+            fd.set_interest(interest);
         }
-        if !alive || client.is_done() {
-            self.clients[i] = None;
-            self.state.stats.clients = self.state.stats.clients.saturating_sub(1);
-        }
+        wake
     }
 
-    /// Reads an HTTP request head and answers it once complete.
-    fn serve_page(&mut self, i: usize, now: Duration) {
-        let Some(page) = self.pages.get_mut(i).and_then(Option::as_mut) else {
-            return;
-        };
-        let mut alive = page.flush();
-        let mut out = Text::<RESPONSE_MAX>::new();
-        for _ in 0..READS_PER_STEP {
-            if !alive {
-                break;
-            }
-            match page.fill() {
-                // Closing: what comes after the request is read and dropped.
-                Filled::Data if page.is_closing() => {}
-                Filled::Data => {
-                    if let Some(end) = http::head_end(page.input()) {
-                        http::respond(&page.input()[..end], &self.state, now, &mut out);
-                        self.state.stats.http += 1;
-                        alive = page.send(out.as_bytes()) && page.close(now);
-                    }
-                }
-                Filled::Empty => break,
-                Filled::Full => {
-                    http::too_large(&mut out);
-                    alive = page.send(out.as_bytes()) && page.close(now);
-                }
-                // A request cut short cannot be answered; an answered one ends once sent.
-                Filled::Ended => {
-                    alive = page.is_closing();
-                    break;
-                }
-                Filled::Gone => alive = false,
-            }
-        }
-        if !alive || page.is_done() {
-            self.pages[i] = None;
-        }
+    /// How long an HTTP client may take to send its request head.
+    fn head_time(&self) -> Duration {
+        self.idle.min(http::HEAD_TIME)
     }
 
     /// Answers the datagrams on the control socket, each a command line.
-    fn serve_control(&mut self, now: Duration) {
+    fn serve_control(&mut self, now: Instant) {
         let mut line = [0u8; LINE_MAX];
         let mut reply = Text::<REPLY_MAX>::new();
         for _ in 0..ACCEPTS_PER_STEP {
@@ -434,34 +342,29 @@ impl<S: Stack> Node<S> {
         }
     }
 
-    /// Drops the closing connections whose peers did not close in time.
-    fn expire(&mut self, now: Duration) {
-        let late = |d: Option<Duration>| d.is_some_and(|d| now >= d);
-        for c in &mut self.clients {
-            if c.as_ref().is_some_and(|c| late(c.deadline())) {
-                *c = None;
-                self.state.stats.clients = self.state.stats.clients.saturating_sub(1);
-            }
-        }
-        for p in &mut self.pages {
-            if p.as_ref().is_some_and(|p| late(p.deadline())) {
-                *p = None;
+    /// A stop signal: the node stops as after `SHUTDOWN`. Readiness without a datagram (a
+    /// spurious wake-up) stops nothing.
+    fn serve_signals(&mut self) {
+        let mut number = [0u8; 1];
+        if let Some(signals) = &mut self.signals {
+            if signals.recv(&mut number).is_ok() {
+                self.stopping = true;
             }
         }
     }
 
     /// Sends one telemetry datagram and schedules the next. A lost or refused datagram is
     /// not retried: the next one carries fresher readings.
-    fn send_telemetry(&mut self, now: Duration) {
+    fn send_telemetry(&mut self, now: Instant) {
         let state = &mut self.state;
-        let uptime = now.saturating_sub(state.started);
+        let uptime = now - state.started;
         let seq = state.stats.telemetry;
         let reading = |name: &str| console::sensor(name.as_bytes(), uptime).unwrap_or_default();
         let mut datagram = Text::<REPLY_MAX>::new();
         let _ = writeln!(
             datagram,
             "telemetry seq={seq} uptime_ms={} temperature={} humidity={}",
-            uptime.as_millis(),
+            millis(uptime),
             reading("temperature"),
             reading("humidity"),
         );
@@ -474,9 +377,23 @@ impl<S: Stack> Node<S> {
         }
         // Due again one interval later; after a long stall, one interval from now rather
         // than a burst to catch up.
-        state.next_telemetry = state.next_telemetry.saturating_add(state.interval);
+        state.next_telemetry = state.next_telemetry + state.interval;
         if state.next_telemetry <= now {
-            state.next_telemetry = now.saturating_add(state.interval);
+            state.next_telemetry = now + state.interval;
+        }
+    }
+
+    /// Whether accepting should stop for a while after `e`; see [`ACCEPT_PAUSE`]. Returns
+    /// true when the next connection in the queue may be accepted at once.
+    fn pause_accepting(&mut self, e: Error, now: Instant) -> bool {
+        match e.kind() {
+            ErrorKind::WouldBlock => false,
+            // That client gave up while queued; the next one is unaffected.
+            ErrorKind::ConnectionAborted | ErrorKind::Interrupted => true,
+            _ => {
+                self.accept_paused_until = now + ACCEPT_PAUSE;
+                false
+            }
         }
     }
 }

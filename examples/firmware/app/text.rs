@@ -1,6 +1,7 @@
 //! [`Text`]: a line or a page being written, in a fixed buffer (the firmware has no heap).
 
 use core::fmt;
+use core::time::Duration;
 
 /// Up to `N` bytes written with `write!`. A write that does not fit fails as a whole and
 /// leaves the text as it was, so a reply is never sent cut short.
@@ -55,4 +56,10 @@ impl fmt::Display for Centi {
         let abs = self.0.unsigned_abs();
         write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
     }
+}
+
+/// Whole milliseconds of `d`, as shown in replies: a `u64` (585 million years) rather than the
+/// `u128` of `Duration::as_millis`, whose formatting would cost the firmware a kilobyte.
+pub fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

@@ -1,0 +1,14 @@
+// The base layer: plain structures that know nothing of sockets or hosts: the byte ring and the
+// record queue, the virtual clock, the seeded generator, bytes in flight, address helpers, the
+// encoding of control messages, and `Handle`, the name of a socket.
+//
+// May import: nothing of the crate.
+
+pub(crate) mod addr;
+pub(crate) mod clock;
+pub(crate) mod cmsg;
+pub(crate) mod flight;
+pub(crate) mod handle;
+pub(crate) mod queue;
+pub(crate) mod ring;
+pub(crate) mod rng;

@@ -1,0 +1,517 @@
+//! Connections: `listen`, stream `connect` (TCP and Unix), the accept queue, and `accept`.
+
+use core::net::IpAddr;
+
+use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
+
+use crate::base::addr::{canonical, present, wire};
+use crate::base::clock::SYN_TIMEOUT;
+use crate::base::handle::Handle;
+use crate::kernel::ports::Cover;
+use crate::kernel::route::{check_family, destination};
+use crate::kernel::state::State;
+use crate::kernel::table::sock::Phase;
+use crate::kernel::table::wait::{gave_up, Expiry};
+use crate::trace::EventKind;
+
+impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+    /// `listen(fd, backlog)`. The backlog is clamped to `Q`; as on Linux, `backlog + 1`
+    /// connections may wait (the queue is full when more than `backlog` wait).
+    pub(crate) fn listen(&mut self, h: Handle, backlog: u32) -> Result<()> {
+        let s = self.sock(h)?;
+        if s.ty == Type::Datagram {
+            return Err(Error::new(ErrorKind::Unsupported));
+        }
+        if s.phase != Phase::Idle || s.connect_failed {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        match s.bound() {
+            None if s.is_unix() => return Err(Error::new(ErrorKind::InvalidInput)),
+            // Linux binds an unbound TCP socket to the wildcard and an ephemeral port.
+            None => {
+                let any = SocketAddr::unspecified(s.domain);
+                self.bind(h, &any)?;
+            }
+            Some(local) => {
+                if !s.is_unix() {
+                    self.check_listen(h, &local)?;
+                }
+            }
+        }
+        let backlog = usize::try_from(backlog).unwrap_or(usize::MAX).min(Q);
+        self.sock_mut(h)?.phase = Phase::Listening { backlog };
+        Ok(())
+    }
+
+    /// Two listeners never share a port unless both have `SO_REUSEPORT`.
+    fn check_listen(&self, h: Handle, local: &SocketAddr) -> Result<()> {
+        let me = self.sock(h)?;
+        let Some(mine) = Cover::of(local, me.opts.v6only) else {
+            return Ok(());
+        };
+        let clash = self.handles().filter(|&o| o != h).any(|o| {
+            self.sock(o).is_ok_and(|o| {
+                o.host == me.host
+                    && o.is_tcp()
+                    && o.is_listening()
+                    && !(o.opts.reuse_port && me.opts.reuse_port)
+                    && o.local.is_some_and(|l| {
+                        l.port() == local.port()
+                            && Cover::of(&l, o.opts.v6only).is_some_and(|c| c.overlaps(mine))
+                    })
+            })
+        });
+        if clash {
+            return Err(Error::new(ErrorKind::AddrInUse));
+        }
+        Ok(())
+    }
+
+    /// Connections waiting in `listener`'s accept queue.
+    pub(crate) fn queued(&self, listener: Handle) -> usize {
+        self.handles()
+            .filter(|&c| self.sock(c).is_ok_and(|c| c.parent == Some(listener)))
+            .count()
+    }
+
+    fn queue_full(&self, listener: Handle) -> Result<bool> {
+        match self.sock(listener)?.phase {
+            Phase::Listening { backlog } => Ok(self.queued(listener) > backlog),
+            _ => Ok(true),
+        }
+    }
+
+    /// `connect(fd, addr)` for a stream socket.
+    pub(crate) fn connect_stream(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
+        if let SocketAddr::Unix(u) = addr {
+            // unix_stream_connect looks at its own state only once it found the listener.
+            return self.connect_unix(h, u);
+        }
+        let s = self.sock_mut(h)?;
+        let timeout = s.opts.send_timeout;
+        match s.phase {
+            Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
+            Phase::SynSent { .. } if s.stream.connect_waiting => {
+                return Err(self.would_block(true, timeout));
+            }
+            Phase::SynSent { .. } => return Err(Error::new(ErrorKind::AlreadyInProgress)),
+            Phase::Connected if s.stream.connect_waiting => {
+                // The wait is over: room was made (or the connection failed meanwhile).
+                s.stream.connect_waiting = false;
+                if s.stream.closed {
+                    return Err(Error::new(s.take_error().unwrap_or(ErrorKind::TimedOut)));
+                }
+                return Ok(());
+            }
+            _ if s.stream.disconnecting => return Err(Error::new(ErrorKind::InvalidInput)),
+            Phase::Connected if s.stream.connect_unreported => {
+                // Linux's second `connect` after `EINPROGRESS` reports the outcome once; a
+                // connection that failed (or ended) meanwhile is taken apart, and the socket
+                // can connect again.
+                s.stream.connect_unreported = false;
+                if s.stream.closed {
+                    let e = s.take_error().unwrap_or(ErrorKind::ConnectionAborted);
+                    self.disconnect(h);
+                    return Err(Error::new(e));
+                }
+                return Ok(());
+            }
+            Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
+            Phase::Idle => {}
+        }
+        self.connect_tcp(h, addr)
+    }
+
+    /// `connect` of a Unix stream or seqpacket socket, its checks in Linux's order: the
+    /// address, the socket it names (`ENOENT`, `ECONNREFUSED`, `EPROTOTYPE`), room in that
+    /// listener's queue, and only then this socket's own state (`EISCONN` when connected,
+    /// `EINVAL` when listening).
+    fn connect_unix(&mut self, h: Handle, addr: &UnixAddr) -> Result<()> {
+        let s = self.sock(h)?;
+        let (host, ty, nonblocking, timeout) = (s.host, s.ty, s.nonblocking, s.opts.send_timeout);
+        let target = self.unix_target(host, addr)?;
+        let s = self.sock(h)?;
+        let t = self.sock(target)?;
+        if t.ty != ty {
+            return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
+        }
+        if !t.is_listening() {
+            let client = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+            self.emit(EventKind::Refused {
+                client,
+                server: SocketAddr::Unix(*addr),
+            });
+            return Err(Error::new(ErrorKind::ConnectionRefused));
+        }
+        if self.queue_full(target)? {
+            // Linux makes a Unix client wait for room (up to SO_SNDTIMEO), or EAGAIN.
+            return Err(self.would_block(!nonblocking, timeout));
+        }
+        match s.phase {
+            Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
+            Phase::Listening { .. } | Phase::SynSent { .. } => {
+                return Err(Error::new(ErrorKind::InvalidInput))
+            }
+            Phase::Idle => {}
+        }
+        let remote = t.local;
+        self.sock_mut(h)?.remote = remote;
+        self.establish(h, target)
+    }
+
+    fn connect_tcp(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
+        let Some(dst) = addr.as_inet() else {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        };
+        let s = self.sock(h)?;
+        let ip = destination(s, canonical(dst.ip()));
+        check_family(s, ip)?;
+        let (host, domain, nonblocking, timeout, bound) = (
+            s.host,
+            s.domain,
+            s.nonblocking,
+            s.opts.send_timeout,
+            s.bound(),
+        );
+        let dst_host = self
+            .route(host, ip)
+            .ok_or(Error::new(ErrorKind::HostUnreachable))?;
+        let local = match bound {
+            Some(l) => l,
+            None => {
+                let port = self.ephemeral_port(h, ErrorKind::AddrNotAvailable)?;
+                present(self.source_ip(host, ip)?, port, domain)
+            }
+        };
+        // A socket bound to the wildcard shows its real source address once connected.
+        let local = match local.as_inet() {
+            Some(l) if l.ip().is_unspecified() => {
+                present(self.source_ip(host, ip)?, l.port(), domain)
+            }
+            _ => local,
+        };
+        let to_ip = if ip.is_unspecified() {
+            self.source_ip(host, ip)?
+        } else {
+            ip
+        };
+        let listener = self.find_listener(dst_host, to_ip, dst.port());
+        let cut = self.faults.is_cut(host, dst_host);
+        let seq = self.next_seq();
+        let now = self.clock.now();
+        let s = self.sock_mut(h)?;
+        s.local = Some(local);
+        let remote = present(to_ip, dst.port(), domain);
+        s.remote = Some(remote);
+        s.stream.connect_unreported = nonblocking;
+        if cut {
+            // The SYN is lost on the cut link; the kernel retries as for a full queue.
+            self.emit_fault(crate::trace::Fault::Partition, local, remote);
+        }
+        let listener = match listener {
+            Some(l) => l,
+            None if cut => h,
+            // A SYN to its own address and port meets itself: a simultaneous open, and the
+            // socket is connected to itself, as on Linux.
+            None if wire(local) == wire(remote) => {
+                return self.connect_self(h, nonblocking);
+            }
+            None => {
+                // The peer host answers the SYN with a reset.
+                self.emit(EventKind::Refused {
+                    client: wire(local),
+                    server: wire(remote),
+                });
+                let s = self.sock_mut(h)?;
+                s.phase = Phase::Connected;
+                s.tcp_closed();
+                if nonblocking {
+                    s.so_error = Some(ErrorKind::ConnectionRefused);
+                    return Err(Error::new(ErrorKind::InProgress));
+                }
+                self.disconnect(h);
+                return Err(Error::new(ErrorKind::ConnectionRefused));
+            }
+        };
+        if cut || self.queue_full(listener)? {
+            // Linux drops the SYN and retries until SYN_TIMEOUT; room made meanwhile (an
+            // `accept`) lets the connection in, as a retry would.
+            let s = self.sock_mut(h)?;
+            s.phase = Phase::SynSent {
+                listener: (listener != h).then_some(listener),
+                host: dst_host,
+                deadline: now.saturating_add(SYN_TIMEOUT),
+            };
+            s.seq = seq;
+            if nonblocking {
+                return Err(Error::new(ErrorKind::InProgress));
+            }
+            if self.threads {
+                // Another thread's `accept` may make room: wait for it (see
+                // `connect_gave_up` for when it does not come).
+                self.sock_mut(h)?.stream.connect_waiting = true;
+                return Err(self.would_block(true, timeout));
+            }
+            return match timeout {
+                // SO_SNDTIMEO bounds a blocking connect; Linux then says EINPROGRESS and
+                // keeps connecting.
+                Some(t) if t < SYN_TIMEOUT => {
+                    self.advance(t);
+                    self.sock_mut(h)?.stream.connect_unreported = true;
+                    Err(Error::new(ErrorKind::InProgress))
+                }
+                _ => {
+                    self.advance(SYN_TIMEOUT);
+                    let e = self.sock_mut(h)?.take_error();
+                    self.disconnect(h);
+                    Err(Error::new(e.unwrap_or(ErrorKind::TimedOut)))
+                }
+            };
+        }
+        self.establish(h, listener)?;
+        if nonblocking {
+            return Err(Error::new(ErrorKind::InProgress));
+        }
+        Ok(())
+    }
+
+    /// A TCP socket connects to itself (its `SYN` reached its own port).
+    fn connect_self(&mut self, h: Handle, nonblocking: bool) -> Result<()> {
+        let conn = self.new_conn();
+        let s = self.sock_mut(h)?;
+        s.peer = Some(h);
+        s.phase = Phase::Connected;
+        s.conn = Some(conn);
+        let (client, server) = self.ends(h);
+        self.emit(EventKind::Connect {
+            conn,
+            client,
+            server,
+        });
+        self.emit(EventKind::Accept { conn });
+        if nonblocking {
+            return Err(Error::new(ErrorKind::InProgress));
+        }
+        Ok(())
+    }
+
+    /// Takes a TCP socket's failed or ended connection apart, as Linux's `tcp_disconnect`
+    /// after a `connect` that failed: unconnected again, nothing shut down, an address it did
+    /// not bind explicitly back to the wildcard (its port as it was), ready to connect anew.
+    pub(crate) fn disconnect(&mut self, h: Handle) {
+        let Ok(s) = self.sock_mut(h) else { return };
+        s.phase = Phase::Idle;
+        s.connect_failed = true;
+        s.remote = None;
+        s.peer = None;
+        s.conn = None;
+        s.stream = crate::kernel::table::sock::Stream::default();
+        if !s.locks.addr {
+            let domain = s.domain;
+            s.local = s
+                .local
+                .map(|l| SocketAddr::unspecified(domain).with_port(l.port().unwrap_or(0)));
+        }
+    }
+
+    /// A blocking `connect` of a shared network waited for room in vain: when its
+    /// `SO_SNDTIMEO` passed, Linux says `EINPROGRESS` and keeps connecting; when the
+    /// network's bound passed, it fails with `ETIMEDOUT`, as if its `SYN`s went unanswered.
+    pub(crate) fn connect_gave_up(
+        &mut self,
+        h: Handle,
+        last: Result<()>,
+        why: Expiry,
+    ) -> Result<()> {
+        let Ok(s) = self.sock_mut(h) else { return last };
+        if !s.stream.connect_waiting {
+            return gave_up(last, why); // a Unix connect: it only retries
+        }
+        s.stream.connect_waiting = false;
+        match why {
+            Expiry::Timeout => {
+                s.stream.connect_unreported = true;
+                Err(Error::new(ErrorKind::InProgress))
+            }
+            Expiry::Bound => {
+                self.disconnect(h);
+                Err(Error::new(ErrorKind::TimedOut))
+            }
+        }
+    }
+
+    /// The TCP listener a `SYN` to `ip:port` on `host` reaches: one bound to exactly `ip`
+    /// first, else one bound to a wildcard covering it; the lowest slot among equals (Linux
+    /// spreads over `SO_REUSEPORT` groups by hash).
+    pub(crate) fn find_listener(&self, host: usize, ip: IpAddr, port: u16) -> Option<Handle> {
+        let mut wildcard = None;
+        for h in self.handles() {
+            let Ok(s) = self.sock(h) else { continue };
+            if s.host != host || !s.is_tcp() || !s.is_listening() {
+                continue;
+            }
+            let Some(local) = s.local else { continue };
+            if local.port() != Some(port) {
+                continue;
+            }
+            match Cover::of(&local, s.opts.v6only) {
+                Some(Cover::One(own)) if own == ip => return Some(h),
+                Some(c) if c.covers(ip) => {
+                    wildcard.get_or_insert(h);
+                }
+                _ => {}
+            }
+        }
+        wildcard
+    }
+
+    /// Creates the server's end of a connection from `client` in `listener`'s accept queue
+    /// (the client's `local`/`remote` are already set).
+    fn establish(&mut self, client: Handle, listener: Handle) -> Result<()> {
+        let l = self.sock(listener)?;
+        let (host, domain, ty, opts, listen_addr) = (l.host, l.domain, l.ty, l.opts, l.local);
+        let c = self.sock(client)?;
+        let (client_host, tcp) = (c.host, c.is_tcp());
+        let (local, remote) = match (c.remote, c.local) {
+            (Some(SocketAddr::Unix(_)), client_addr) => (
+                listen_addr,
+                Some(client_addr.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()))),
+            ),
+            (Some(to), Some(from)) => {
+                let to = to
+                    .as_inet()
+                    .map(|a| present(canonical(a.ip()), a.port(), domain));
+                let from = from
+                    .as_inet()
+                    .map(|a| present(canonical(a.ip()), a.port(), domain));
+                (to, from)
+            }
+            _ => return Err(Error::new(ErrorKind::InvalidInput)),
+        };
+        let child = self.alloc(host, domain, ty)?;
+        let seq = self.next_seq();
+        let conn = self.new_conn();
+        let reset_after = match self.faults.take_reset(conn) {
+            Some(n) => Some(n),
+            None if tcp => self.faults.plan(client_host, host).reset_after,
+            None => None,
+        };
+        let s = self.sock_mut(child)?;
+        s.conn = Some(conn);
+        s.peer_host = client_host;
+        s.reset_after = reset_after;
+        // An accepted socket inherits the listener's options, as on Linux.
+        s.opts = opts;
+        s.local = local;
+        s.remote = remote;
+        s.peer = Some(client);
+        s.parent = Some(listener);
+        s.seq = seq;
+        s.phase = Phase::Connected;
+        let c = self.sock_mut(client)?;
+        c.peer = Some(child);
+        c.phase = Phase::Connected;
+        c.conn = Some(conn);
+        c.peer_host = host;
+        c.reset_after = reset_after;
+        let (client, server) = self.ends(client);
+        self.emit(EventKind::Connect {
+            conn,
+            client,
+            server,
+        });
+        Ok(())
+    }
+
+    /// `accept(fd)`: the oldest waiting connection. Blocking with nobody to connect, it
+    /// gives up as every blocking call does here (see `would_block`), after `SO_RCVTIMEO`.
+    pub(crate) fn accept(&mut self, h: Handle) -> Result<(Handle, SocketAddr)> {
+        let l = self.sock(h)?;
+        if !l.is_listening() {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
+        let (nonblocking, timeout, domain) = (l.nonblocking, l.opts.recv_timeout, l.domain);
+        let first = self
+            .handles()
+            .filter_map(|c| {
+                let s = self.sock(c).ok()?;
+                (s.parent == Some(h)).then_some((s.seq, c))
+            })
+            .min_by_key(|(seq, _)| *seq);
+        let Some((_, child)) = first else {
+            return Err(self.would_block(!nonblocking, timeout));
+        };
+        let c = self.sock_mut(child)?;
+        c.parent = None;
+        let peer = c.remote.unwrap_or(SocketAddr::unspecified(domain));
+        if let Some(conn) = c.conn {
+            self.emit(EventKind::Accept { conn });
+        }
+        self.admit_waiting(h);
+        Ok((child, peer))
+    }
+
+    /// Lets `SYN`s that found the queue full in, oldest first, while there is room.
+    pub(crate) fn admit_waiting(&mut self, listener: Handle) {
+        while !self.queue_full(listener).unwrap_or(true) {
+            let next = self
+                .handles()
+                .filter_map(|c| {
+                    let s = self.sock(c).ok()?;
+                    let waiting = matches!(s.phase,
+                        Phase::SynSent { listener: Some(l), host, .. }
+                            if l == listener && !self.faults.is_cut(s.host, host));
+                    waiting.then_some((s.seq, c))
+                })
+                .min_by_key(|(seq, _)| *seq);
+            let Some((_, client)) = next else { return };
+            if self.establish(client, listener).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// `socketpair`: `a` and `b` connected to each other, both unnamed. A stream pair is a
+    /// connection of the trace, `a` its client.
+    pub(crate) fn pair(&mut self, a: Handle, b: Handle) {
+        let unnamed = Some(SocketAddr::Unix(UnixAddr::unnamed()));
+        let stream = self.sock(a).is_ok_and(|s| s.ty != Type::Datagram);
+        let conn = stream.then(|| self.new_conn());
+        let reset_after = conn.and_then(|c| self.faults.take_reset(c));
+        for (me, other) in [(a, b), (b, a)] {
+            if let Ok(s) = self.sock_mut(me) {
+                // Unbound, so either end may still bind a name, as on Linux.
+                s.remote = unnamed;
+                s.peer = Some(other);
+                if stream {
+                    s.phase = Phase::Connected;
+                    s.conn = conn;
+                    s.reset_after = reset_after;
+                }
+            }
+        }
+        if let Some(conn) = conn {
+            let (client, server) = self.ends(a);
+            self.emit(EventKind::Connect {
+                conn,
+                client,
+                server,
+            });
+        }
+    }
+
+    /// Arms a reset after `after` bytes on connection `conn` if it exists (both ends);
+    /// `false` when no socket has that connection.
+    pub(crate) fn arm_reset(&mut self, conn: crate::trace::ConnId, after: u64) -> bool {
+        let mut found = false;
+        for slot in self.slots.iter_mut() {
+            if let Some(s) = slot.sock.as_mut() {
+                if s.conn == Some(conn) {
+                    s.reset_after = Some(after);
+                    found = true;
+                }
+            }
+        }
+        found
+    }
+}

@@ -1,0 +1,63 @@
+//! Which `MSG_*` flags a call accepts: the same sets as the POSIX backend.
+
+use anysock_core::{Error, ErrorKind, MsgFlags, Result};
+
+/// `EINVAL` for a flag the call does not take, as the POSIX backend checks before the kernel
+/// sees the call.
+fn check(flags: MsgFlags, allowed: MsgFlags) -> Result<()> {
+    if !allowed.contains(flags) {
+        return Err(Error::new(ErrorKind::InvalidInput));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_send(flags: MsgFlags) -> Result<()> {
+    check(flags, MsgFlags::SEND_REQUESTS)
+}
+
+pub(crate) fn check_recv(flags: MsgFlags) -> Result<()> {
+    check(flags, MsgFlags::RECV_REQUESTS)
+}
+
+/// `EOPNOTSUPP` for out-of-band data: what Linux answers on sockets without it (UDP sends,
+/// Unix datagram and seqpacket sockets), and what the mock answers on those with it (TCP
+/// urgent data and Unix stream out-of-band bytes are not simulated: a declared quirk).
+pub(crate) fn refuse_oob(flags: MsgFlags) -> Result<()> {
+    if flags.contains(MsgFlags::OOB) {
+        return Err(Error::new(ErrorKind::Unsupported));
+    }
+    Ok(())
+}
+
+/// A stream send of no bytes (no address, no control data): `Ok(0)` at once once its flags
+/// are checked, whatever the connection's state, as the POSIX backend answers it.
+pub(crate) fn nothing_to_send(flags: MsgFlags) -> Result<usize> {
+    check_send(flags).map(|()| 0)
+}
+
+/// A stream receive into no room: `Ok(0)` at once once its flags are checked, as the POSIX
+/// backend answers it (the kernel would wait for bytes it could not deliver).
+pub(crate) fn nothing_to_receive(flags: MsgFlags) -> Result<usize> {
+    check_recv(flags).map(|()| 0)
+}
+
+/// Copies queued bytes starting at `offset` into `bufs` in order; returns how many.
+pub(crate) fn scatter<const B: usize>(
+    ring: &crate::base::ring::Ring<B>,
+    offset: usize,
+    len: usize,
+    bufs: &mut [&mut [u8]],
+) -> usize {
+    let mut done = 0;
+    for buf in bufs.iter_mut() {
+        let want = buf.len().min(len.saturating_sub(done));
+        let Some(dst) = buf.get_mut(..want) else {
+            break;
+        };
+        done += ring.peek_at(offset.saturating_add(done), dst);
+        if done >= len {
+            break;
+        }
+    }
+    done
+}

@@ -1,0 +1,59 @@
+//! Unix addresses on a host: the socket a name reaches, and Linux's autobind.
+
+use anysock_core::{Error, ErrorKind, Result, UnixAddr, UnixAddrKind};
+
+use crate::base::handle::Handle;
+use crate::kernel::state::State;
+
+impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+    /// The socket a Unix address names on `host`.
+    ///
+    /// Errors as Linux: `ENOENT` for a missing path, `ECONNREFUSED` for a path whose socket
+    /// closed or an abstract name nobody holds, `EINVAL` for the unnamed address.
+    pub(crate) fn unix_target(&self, host: usize, addr: &UnixAddr) -> Result<Handle> {
+        match addr.kind() {
+            UnixAddrKind::Pathname(_) => self.paths.lookup(host, addr),
+            UnixAddrKind::Abstract(_) => self
+                .abstract_owner(host, addr)
+                .ok_or(Error::new(ErrorKind::ConnectionRefused)),
+            UnixAddrKind::Unnamed => Err(Error::new(ErrorKind::InvalidInput)),
+        }
+    }
+
+    pub(crate) fn abstract_owner(&self, host: usize, addr: &UnixAddr) -> Option<Handle> {
+        self.handles().find(|&h| {
+            self.sock(h).is_ok_and(|s| {
+                s.host == host && s.is_unix() && s.local.is_some_and(|l| l.as_unix() == Some(addr))
+            })
+        })
+    }
+
+    /// Linux's autobind: binding the unnamed address gives an abstract name of five hex
+    /// digits. Linux starts at a random number; the mock counts from 0 per host.
+    pub(crate) fn autobind_name(&mut self, host: usize) -> Result<UnixAddr> {
+        for _ in 0..0x10_0000u32 {
+            let info = self
+                .hosts
+                .get_mut(host)
+                .and_then(|h| h.as_mut())
+                .ok_or(Error::new(ErrorKind::NetworkDown))?;
+            let n = info.next_autobind & 0xf_ffff;
+            info.next_autobind = info.next_autobind.wrapping_add(1);
+            let mut name = [0u8; 5];
+            for (i, b) in name.iter_mut().enumerate() {
+                let shift = 4 * (4 - i as u32);
+                let digit = ((n >> shift) & 0xf) as u8;
+                *b = if digit < 10 {
+                    b'0' + digit
+                } else {
+                    b'a' + digit - 10
+                };
+            }
+            let addr = UnixAddr::abstract_name(&name)?;
+            if self.abstract_owner(host, &addr).is_none() {
+                return Ok(addr);
+            }
+        }
+        Err(Error::new(ErrorKind::AddrInUse))
+    }
+}

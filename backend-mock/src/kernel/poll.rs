@@ -1,0 +1,161 @@
+//! Readiness computed from the simulated queues, and `poll` on the virtual clock.
+
+use core::time::Duration;
+
+use anysock_core::{Error, ErrorKind, PollFd, Readiness, Result, Type};
+
+use crate::base::handle::Handle;
+use crate::kernel::state::State;
+use crate::kernel::table::sock::Phase;
+
+pub(crate) const IN: i16 = 0x1;
+pub(crate) const OUT: i16 = 0x4;
+pub(crate) const ERR: i16 = 0x8;
+pub(crate) const HUP: i16 = 0x10;
+const NVAL: i16 = 0x20;
+
+impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+    /// What `poll` reports for `h`, with Linux's rules (`tcp_poll`, `unix_poll`,
+    /// `datagram_poll`), all interests included.
+    pub(crate) fn readiness(&self, h: Handle) -> i16 {
+        let Ok(s) = self.sock(h) else { return NVAL };
+        let now = self.clock.now();
+        // Bytes on their way are not there yet; what the peer did after sending them (its
+        // FIN, a reset) is seen only once they have arrived.
+        let on_the_way = s.flights.pending(now) > 0;
+        let mut r = if s.so_error.is_some() && !on_the_way {
+            ERR
+        } else {
+            0
+        };
+        let has_data = match s.dgrams.front() {
+            Some(rec) => rec.at <= now,
+            None => s.readable(now) > 0,
+        };
+        if has_data {
+            r |= IN;
+        }
+        if s.ty == Type::Datagram {
+            let peer_room = s
+                .peer
+                .and_then(|p| self.sock(p).ok())
+                .map_or(true, |p| !p.dgrams.is_full() && p.rx.room(p.rx_limit()) > 0);
+            if !s.is_unix() || peer_room {
+                r |= OUT;
+            }
+            return r;
+        }
+        let st = s.stream;
+        match s.phase {
+            Phase::Listening { .. } => {
+                if self.queued(h) > 0 {
+                    r |= IN;
+                }
+            }
+            // An unconnected stream socket is "closed": writable and hung up, on Linux, and
+            // readable once `shutdown(Read)` was asked of it.
+            Phase::Idle => {
+                r |= OUT | HUP;
+                if st.rd_shut {
+                    r |= IN;
+                }
+            }
+            Phase::SynSent { .. } => {}
+            Phase::Connected => {
+                let (rcv_shut, snd_shut) = if s.is_tcp() {
+                    (st.fin || st.rd_shut || st.closed, st.wr_shut || st.closed)
+                } else {
+                    (
+                        st.fin || st.rd_shut,
+                        st.wr_shut || st.peer_rd_shut || st.peer_gone,
+                    )
+                };
+                let rcv_shut = rcv_shut && !on_the_way;
+                if rcv_shut {
+                    r |= IN;
+                }
+                if rcv_shut && snd_shut {
+                    r |= HUP;
+                }
+                let peer_room = s
+                    .peer
+                    .and_then(|p| self.sock(p).ok())
+                    .is_some_and(|p| p.rx.room(p.rx_limit().min(s.tx_limit())) > 0);
+                if snd_shut || peer_room || (s.is_tcp() && st.peer_gone) {
+                    r |= OUT;
+                }
+            }
+        }
+        r
+    }
+
+    /// Records each entry's readiness (limited to its interest, plus errors, hang-ups and
+    /// invalid handles, which are always reported); returns how many have something.
+    fn scan(&self, fds: &mut [PollFd<Handle>]) -> usize {
+        let mut count = 0;
+        for fd in fds.iter_mut() {
+            let found = self.readiness(fd.handle()) & (fd.interest().bits() | ERR | HUP | NVAL);
+            fd.set_ready(Readiness::from_bits(found));
+            if found != 0 {
+                count += 1;
+            }
+        }
+        count
+    }
+
+    /// `poll(fds, timeout)` on the virtual clock; see [`State::wait_until`].
+    pub(crate) fn poll(
+        &mut self,
+        fds: &mut [PollFd<Handle>],
+        timeout: Option<Duration>,
+    ) -> Result<usize> {
+        self.wait_until(timeout, |st| st.scan(fds))
+    }
+
+    /// A wait for readiness on the virtual clock (`poll`, and a selector's `wait`): `scan`
+    /// looks at the sockets and returns how many have something to report. Nothing ready:
+    /// the clock moves from one event that could change the answer (delayed bytes arriving,
+    /// a `connect` timing out) to the next until `scan` finds something or the timeout ends;
+    /// without a timeout, when no event is left, the call fails with
+    /// [`ErrorKind::WouldBlock`] instead of waiting forever for a peer that cannot run.
+    pub(crate) fn wait_until(
+        &mut self,
+        timeout: Option<Duration>,
+        mut scan: impl FnMut(&Self) -> usize,
+    ) -> Result<usize> {
+        let n = scan(self);
+        if n > 0 || timeout == Some(Duration::ZERO) {
+            return Ok(n);
+        }
+        let end = timeout.map(|t| self.clock.now().saturating_add(t));
+        // Each turn moves the clock to a later event, and no event makes new ones, so the
+        // loop ends.
+        while let Some(at) = self.next_deadline() {
+            if end.is_some_and(|end| at > end) {
+                break;
+            }
+            let now = self.clock.now();
+            self.advance(at.saturating_sub(now));
+            let n = scan(self);
+            if n > 0 {
+                return Ok(n);
+            }
+        }
+        if self.threads {
+            // Nothing more will happen on the virtual clock: wait for another thread.
+            self.blocked = Some(crate::kernel::table::wait::Blocked { timeout });
+            return match timeout {
+                Some(_) => Ok(0),
+                None => Err(Error::new(ErrorKind::WouldBlock)),
+            };
+        }
+        match end {
+            Some(end) => {
+                let now = self.clock.now();
+                self.advance(end.saturating_sub(now));
+                Ok(scan(self))
+            }
+            None => Err(Error::new(ErrorKind::WouldBlock)),
+        }
+    }
+}

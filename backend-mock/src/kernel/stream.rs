@@ -1,0 +1,445 @@
+//! Moving bytes on a connected stream: write, read, shutdown, as Linux does for TCP and Unix
+//! streams (the differences are noted where they are).
+
+use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr};
+
+use crate::base::handle::Handle;
+use crate::base::queue::{Record, Tag};
+use crate::kernel::ancillary::Ctl;
+use crate::kernel::flags::{check_recv, check_send, refuse_oob, scatter};
+use crate::kernel::state::State;
+use crate::kernel::table::rights::Landed;
+use crate::kernel::table::sock::Phase;
+use crate::trace::plan::FaultPlan;
+use crate::trace::{EventKind, Fault};
+
+/// What a stream read got: bytes copied, and for a seqpacket record, whether it was cut.
+pub(crate) struct Read {
+    pub(crate) len: usize,
+    pub(crate) truncated: bool,
+}
+
+impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+    /// `send`/`write`/`sendmsg` on a stream: takes what fits in the path to the peer (see
+    /// `path_limit`), all of `bufs` in order as one call, less when a fault plan caps the
+    /// chunk or the connection is to be reset after a number of bytes.
+    pub(crate) fn stream_write(
+        &mut self,
+        h: Handle,
+        bufs: &[&[u8]],
+        flags: MsgFlags,
+    ) -> Result<usize> {
+        check_send(flags)?;
+        let total: usize = bufs.iter().map(|b| b.len()).sum();
+        let s = self.sock_mut(h)?;
+        let seqpacket = s.ty == Type::SeqPacket;
+        if seqpacket {
+            // unix_seqpacket_sendmsg reports a pending error (a reset) before anything else.
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+        } else {
+            refuse_oob(flags)?;
+        }
+        let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
+        let timeout = s.opts.send_timeout;
+        let tcp = s.is_tcp();
+        match s.phase {
+            // Linux: `EPIPE` for an unconnected TCP socket (a pending error first), `ENOTCONN`
+            // for a Unix one.
+            Phase::Idle | Phase::Listening { .. } if tcp => {
+                return Err(Error::new(s.take_error().unwrap_or(ErrorKind::BrokenPipe)))
+            }
+            Phase::Idle | Phase::Listening { .. } => {
+                return Err(Error::new(ErrorKind::NotConnected))
+            }
+            Phase::SynSent { .. } => return Err(self.would_block(blocking, timeout)),
+            Phase::Connected => {}
+        }
+        // A seqpacket record goes through the datagram path, which has no out-of-band data.
+        refuse_oob(flags)?;
+        if total == 0 {
+            return Ok(0);
+        }
+        if tcp {
+            // tcp_sendmsg reports a pending error before anything else.
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+            if s.stream.wr_shut || s.stream.closed {
+                return Err(Error::new(ErrorKind::BrokenPipe));
+            }
+            if s.stream.peer_gone {
+                // CLOSE_WAIT: the bytes go out and the peer's host answers with a reset,
+                // which Linux records as EPIPE for the next call.
+                s.stream.closed = true;
+                s.so_error = Some(ErrorKind::BrokenPipe);
+                let (done, conn) = (total.min(s.tx_limit().max(1)), s.conn);
+                if let Some(conn) = conn {
+                    let (local, remote) = self.ends(h);
+                    let data = EventKind::Data {
+                        conn,
+                        from: local,
+                        to: remote,
+                        bytes: &[],
+                    };
+                    self.emit_bytes(data, bufs, done);
+                    self.emit(EventKind::Reset {
+                        conn,
+                        from: remote,
+                        to: local,
+                    });
+                }
+                return Ok(done);
+            }
+        } else if s.stream.wr_shut || s.stream.peer_rd_shut || s.stream.peer_gone {
+            return Err(Error::new(ErrorKind::BrokenPipe));
+        }
+        let Some(peer) = s.peer else {
+            return Err(Error::new(ErrorKind::BrokenPipe));
+        };
+        let tx_limit = s.tx_limit();
+        let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+        let (host, peer_host, conn, sent, reset_after) =
+            (s.host, s.peer_host, s.conn, s.sent, s.reset_after);
+        let plan = if tcp {
+            self.faults.plan(host, peer_host)
+        } else {
+            FaultPlan::NONE
+        };
+        let now = self.clock.now();
+        let p = self.sock_mut(peer)?;
+        let carried = sent.saturating_add(p.sent);
+        let allowance = reset_after.map(|n| n.saturating_sub(carried));
+        if allowance == Some(0) {
+            self.reset_connection(h, peer);
+            let e = self.sock_mut(h)?.take_error();
+            return Err(Error::new(e.unwrap_or(ErrorKind::ConnectionReset)));
+        }
+        let limit = p.rx_limit().min(tx_limit);
+        // Where these bytes start in the peer's stream, for descriptors passed with them.
+        let pos = p.rx_head.saturating_add(p.rx.len() as u64);
+        let landed;
+        let done = if seqpacket {
+            // A record goes whole or not at all.
+            if total > B {
+                return Err(Error::new(ErrorKind::MessageTooLong));
+            }
+            if p.dgrams.is_full() || p.rx.room(limit) < total {
+                return Err(self.would_block(blocking, timeout));
+            }
+            for buf in bufs {
+                p.rx.push(buf, limit);
+            }
+            p.dgrams.push(Record {
+                len: total,
+                from,
+                at: now,
+                tag: Tag::None,
+            });
+            landed = Landed::Record {
+                holder: peer,
+                index: p.dgrams.len().saturating_sub(1),
+            };
+            total
+        } else {
+            if p.rx.room(limit) == 0 {
+                return Err(self.would_block(blocking, timeout));
+            }
+            let cap = plan
+                .chunk()
+                .min(allowance.map_or(usize::MAX, |a| usize::try_from(a).unwrap_or(usize::MAX)));
+            let mut done = 0;
+            for buf in bufs {
+                let want = buf.len().min(cap - done);
+                let n = p.rx.push(buf.get(..want).unwrap_or_default(), limit);
+                done += n;
+                if n < buf.len() {
+                    break;
+                }
+            }
+            landed = Landed::Bytes {
+                holder: peer,
+                pos,
+                len: done,
+            };
+            done
+        };
+        self.landed = Some(landed);
+        let (local, remote) = self.ends(h);
+        if let Some(conn) = conn {
+            let data = EventKind::Data {
+                conn,
+                from: local,
+                to: remote,
+                bytes: &[],
+            };
+            self.emit_bytes(data, bufs, done);
+        }
+        if total > done && done == plan.chunk() {
+            self.emit_fault(Fault::ShortIo, local, remote);
+        }
+        let at = self.stream_arrival(host, peer_host, &plan, local, remote);
+        let p = self.sock_mut(peer)?;
+        p.flights.add(now, done, at);
+        let s = self.sock_mut(h)?;
+        s.sent = s.sent.saturating_add(done as u64);
+        if allowance.is_some_and(|a| done as u64 >= a) {
+            self.reset_connection(h, peer);
+        }
+        Ok(done)
+    }
+
+    /// Why a Unix stream `sendmsg` that names an address fails, as `unix_stream_sendmsg`
+    /// says: out-of-band data first (not simulated), then `EISCONN` when connected,
+    /// `EOPNOTSUPP` when not.
+    pub(crate) fn unix_stream_named_send(&self, h: Handle, flags: MsgFlags) -> Error {
+        if let Err(e) = refuse_oob(flags) {
+            return e;
+        }
+        match self.sock(h) {
+            Ok(s) if s.phase == Phase::Connected => Error::new(ErrorKind::AlreadyConnected),
+            Ok(_) => Error::new(ErrorKind::Unsupported),
+            Err(e) => e,
+        }
+    }
+
+    /// The network resets the connection of `h` and `peer` (a reset-after-bytes fault): both
+    /// ends get `ECONNRESET` once the bytes already sent are read.
+    fn reset_connection(&mut self, h: Handle, peer: Handle) {
+        let (local, remote) = self.ends(h);
+        self.emit_fault(Fault::ResetAfterBytes, local, remote);
+        let Ok(s) = self.sock(h) else { return };
+        let (tcp, conn) = (s.is_tcp(), s.conn);
+        if let Some(conn) = conn {
+            self.emit(EventKind::Reset {
+                conn,
+                from: local,
+                to: remote,
+            });
+            self.emit(EventKind::Reset {
+                conn,
+                from: remote,
+                to: local,
+            });
+        }
+        self.end_peer(peer, tcp, true);
+        self.end_peer(h, tcp, true);
+    }
+
+    /// `recv`/`read`/`recvmsg` on a stream: queued bytes first, then what the connection's
+    /// state says (end of stream, a pending error, or waiting). A blocking call waits for
+    /// bytes on their way (moving the clock to their arrival) when they arrive within its
+    /// timeout.
+    pub(crate) fn stream_read(
+        &mut self,
+        h: Handle,
+        bufs: &mut [&mut [u8]],
+        flags: MsgFlags,
+        ctl: &mut Ctl<'_>,
+    ) -> Result<Read> {
+        check_recv(flags)?;
+        let s = self.sock(h)?;
+        if s.ty == Type::SeqPacket && matches!(s.phase, Phase::Idle | Phase::Listening { .. }) {
+            // unix_seqpacket_recvmsg: `ENOTCONN` before anything else.
+            return Err(Error::new(ErrorKind::NotConnected));
+        }
+        refuse_oob(flags)?;
+        if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
+            return Ok(got);
+        }
+        let s = self.sock(h)?;
+        let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
+        let timeout = s.opts.recv_timeout;
+        if self.wait_arrival(h, blocking, timeout) {
+            if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
+                return Ok(got);
+            }
+        }
+        Err(self.would_block(blocking, timeout))
+    }
+
+    /// A stream read at the current time; `None` when it would have to wait. Ancillary data
+    /// goes to `ctl`: a read that reaches bytes sent with descriptors takes them, and ends
+    /// with those bytes, as Linux's `unix_stream_read_generic` does.
+    fn stream_read_now(
+        &mut self,
+        h: Handle,
+        bufs: &mut [&mut [u8]],
+        flags: MsgFlags,
+        ctl: &mut Ctl<'_>,
+    ) -> Result<Option<Read>> {
+        let total: usize = bufs.iter().map(|b| b.len()).sum();
+        let s = self.sock(h)?;
+        let tcp = s.is_tcp();
+        let cap = if tcp {
+            self.faults.plan(s.peer_host, s.host).chunk()
+        } else {
+            usize::MAX
+        };
+        let now = self.clock.now();
+        let s = self.sock_mut(h)?;
+        match s.phase {
+            // Linux's `tcp_recvmsg` on a socket that never connected (or whose failed connect
+            // was taken apart): a pending error, else end of stream after `shutdown(Read)`,
+            // else `ENOTCONN`.
+            Phase::Idle if tcp => {
+                if let Some(e) = s.take_error() {
+                    return Err(Error::new(e));
+                }
+                if s.stream.rd_shut {
+                    return Ok(Some(Read {
+                        len: 0,
+                        truncated: false,
+                    }));
+                }
+                return Err(Error::new(ErrorKind::NotConnected));
+            }
+            Phase::Listening { .. } if tcp => return Err(Error::new(ErrorKind::NotConnected)),
+            Phase::Idle | Phase::Listening { .. } => {
+                return Err(Error::new(ErrorKind::InvalidInput))
+            }
+            Phase::SynSent { .. } => return Ok(None),
+            Phase::Connected => {}
+        }
+        let nothing = Read {
+            len: 0,
+            truncated: false,
+        };
+        if total == 0 {
+            return Ok(Some(nothing));
+        }
+        let peek = flags.contains(MsgFlags::PEEK);
+        if let Some(rec) = s.dgrams.front().filter(|r| r.at <= now) {
+            // Seqpacket: one record per read; a cut one loses its rest, as a datagram does.
+            let len = scatter(&s.rx, 0, rec.len, bufs);
+            if !peek {
+                s.rx.consume(rec.len);
+                s.dgrams.pop();
+            }
+            self.put_control(h, rec.tag, ctl, peek);
+            return Ok(Some(Read {
+                len,
+                truncated: len < rec.len,
+            }));
+        }
+        let readable = if s.dgrams.len() > 0 {
+            0
+        } else {
+            s.readable(now)
+        };
+        if readable > 0 {
+            let head = s.rx_head;
+            let want = readable.min(cap).min(total);
+            let end = head.saturating_add(want as u64);
+            // Bytes sent with descriptors end the read that reaches them.
+            let passed = self.rights.first_bytes(h, end);
+            let upto = passed.map_or(want, |(_, pos, n)| {
+                let stop = pos.saturating_add(n as u64).saturating_sub(head);
+                want.min(usize::try_from(stop).unwrap_or(usize::MAX))
+            });
+            let s = self.sock_mut(h)?;
+            let len = scatter(&s.rx, 0, upto, bufs);
+            if !peek {
+                s.rx.consume(len);
+                s.rx_head = s.rx_head.saturating_add(len as u64);
+            }
+            let reached = passed.filter(|&(_, pos, _)| pos < head.saturating_add(len as u64));
+            let tag = reached.map_or(Tag::None, |(id, _, _)| Tag::Rights(id));
+            self.put_control_as(h, tag, ctl, peek, len > 0);
+            if len == cap && readable > cap && total > cap {
+                let (local, remote) = self.ends(h);
+                self.emit_fault(Fault::ShortIo, remote, local);
+            }
+            return Ok(Some(Read {
+                len,
+                truncated: false,
+            }));
+        }
+        if s.flights.pending(now) > 0 || s.dgrams.len() > 0 {
+            // More is on its way, and end of stream or an error only come after it.
+            return Ok(None);
+        }
+        if tcp {
+            // tcp_recvmsg: a received FIN means end of stream before any pending error.
+            if s.stream.fin {
+                return Ok(Some(nothing));
+            }
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+            if s.stream.closed || s.stream.rd_shut {
+                return Ok(Some(nothing));
+            }
+        } else {
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+            if s.stream.fin || s.stream.rd_shut {
+                return Ok(Some(nothing));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `shutdown(fd, how)`.
+    ///
+    /// TCP: `ENOTCONN` unless connected. `SHUT_RD` only makes reads return end of stream once
+    /// the queue is empty (Linux keeps accepting data); `SHUT_WR` sends `FIN`.
+    /// Unix: never fails; `SHUT_RD` also makes the peer's writes fail with `EPIPE`.
+    pub(crate) fn shutdown(&mut self, h: Handle, how: Shutdown) -> Result<()> {
+        let s = self.sock_mut(h)?;
+        let tcp = s.is_tcp();
+        let read = matches!(how, Shutdown::Read | Shutdown::Both);
+        let write = matches!(how, Shutdown::Write | Shutdown::Both);
+        if tcp && matches!(s.phase, Phase::SynSent { .. }) {
+            // inet_shutdown on a connect under way takes it apart; the connect reports a reset.
+            self.disconnect(h);
+            self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionReset);
+            return Ok(());
+        }
+        if s.phase != Phase::Connected || (tcp && s.stream.closed) {
+            // Linux records the directions even here (so `poll` and `read` see them), then
+            // says `ENOTCONN` for TCP; a Unix socket takes it quietly.
+            s.stream.rd_shut |= read;
+            s.stream.wr_shut |= write;
+            if s.stream.connect_unreported {
+                // A non-blocking connect that failed: `SS_DISCONNECTING` from here on.
+                s.stream.connect_unreported = false;
+                s.stream.disconnecting = true;
+            }
+            if tcp {
+                return Err(Error::new(ErrorKind::NotConnected));
+            }
+            return Ok(());
+        }
+        // A non-blocking connect that succeeded: connected for good (`SS_CONNECTED`).
+        s.stream.connect_unreported = false;
+        let peer = s.peer;
+        let fin = write && !s.stream.wr_shut && (tcp || peer.is_some());
+        let conn = s.conn;
+        if read {
+            s.stream.rd_shut = true;
+        }
+        if write {
+            s.stream.wr_shut = true;
+            if tcp && s.stream.peer_gone {
+                // LAST_ACK answered by the gone peer's reset: the connection is over.
+                s.stream.closed = true;
+            }
+        }
+        if let (true, Some(conn)) = (fin, conn) {
+            let (from, to) = self.ends(h);
+            self.emit(EventKind::Fin { conn, from, to });
+        }
+        if let Some(p) = peer.and_then(|p| self.sock_mut(p).ok()) {
+            if write {
+                p.stream.fin = true;
+            }
+            if read && !tcp {
+                p.stream.peer_rd_shut = true;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,306 @@
+//! The state of one simulated socket, as the kernel would keep it behind a descriptor.
+
+use core::time::Duration;
+
+use anysock_core::{Domain, ErrorKind, SocketAddr, Type};
+
+use crate::base::flight::Flights;
+use crate::base::handle::Handle;
+use crate::base::queue::Queue;
+use crate::base::ring::Ring;
+use crate::trace::ConnId;
+
+/// Linux's floor for `SO_RCVBUF` as reported (`SOCK_MIN_RCVBUF`, 2304 bytes).
+pub(crate) const MIN_RCVBUF_REPORTED: usize = 2304;
+/// Linux's floor for `SO_SNDBUF` as reported (`SOCK_MIN_SNDBUF`, 4608 bytes).
+pub(crate) const MIN_SNDBUF_REPORTED: usize = 4608;
+/// Linux's default TTL and hop limit (`net.ipv4.ip_default_ttl`, `net.ipv6.conf.*.hop_limit`).
+pub(crate) const DEFAULT_TTL: u32 = 64;
+
+/// Where a socket is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Fresh, or a datagram socket (connected or not).
+    Idle,
+    /// Accepting connections; `backlog` is already clamped to the queue capacity.
+    Listening { backlog: usize },
+    /// A TCP `SYN` went unanswered: the listener's queue was full, or the link to `host`
+    /// is cut (then `listener` may be `None`: nobody listened when the `SYN` left); the
+    /// kernel retries until `deadline`.
+    SynSent {
+        listener: Option<Handle>,
+        host: usize,
+        deadline: Duration,
+    },
+    /// A stream with a peer (which may since have gone: see [`Stream`]).
+    Connected,
+}
+
+/// The options `setsockopt` stores. Buffer sizes are kept as Linux reports them (doubled).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Opts {
+    pub(crate) reuse_addr: bool,
+    pub(crate) reuse_port: bool,
+    pub(crate) keepalive: bool,
+    pub(crate) broadcast: bool,
+    pub(crate) nodelay: bool,
+    pub(crate) v6only: bool,
+    pub(crate) linger: Option<Duration>,
+    pub(crate) recv_timeout: Option<Duration>,
+    pub(crate) send_timeout: Option<Duration>,
+    pub(crate) rcvbuf: usize,
+    pub(crate) sndbuf: usize,
+    /// `SO_RCVBUF` was set (Linux's `SOCK_RCVBUF_LOCK`): the receive queue follows it. Left
+    /// alone, Linux tunes the buffer to the traffic, and the mock's queue is its `BUF`.
+    pub(crate) rcvbuf_set: bool,
+    /// `SO_SNDBUF` was set (`SOCK_SNDBUF_LOCK`), likewise.
+    pub(crate) sndbuf_set: bool,
+    pub(crate) ttl: u32,
+    pub(crate) hops: u32,
+    /// `SO_PASSCRED`: attach the sender's credentials to each message received.
+    pub(crate) pass_cred: bool,
+    /// `IP_PKTINFO`: attach an IPv4 datagram's destination and interface.
+    pub(crate) pktinfo: bool,
+    /// `IPV6_RECVPKTINFO`: attach a datagram's destination and interface, as IPv6.
+    pub(crate) recv_pktinfo: bool,
+}
+
+/// Linux's default buffer sizes as `SO_RCVBUF`/`SO_SNDBUF` report them: `tcp_rmem[1]` and
+/// `tcp_wmem[1]` for TCP, `rmem_default`/`wmem_default` for UDP and Unix sockets.
+const fn default_buffers(domain: Domain, ty: Type) -> (usize, usize) {
+    match (domain, ty) {
+        (Domain::Inet | Domain::Inet6, Type::Stream) => (131_072, 16_384),
+        _ => (212_992, 212_992),
+    }
+}
+
+impl Opts {
+    pub(crate) const fn new(domain: Domain, ty: Type) -> Self {
+        let (rcvbuf, sndbuf) = default_buffers(domain, ty);
+        Opts {
+            reuse_addr: false,
+            reuse_port: false,
+            keepalive: false,
+            broadcast: false,
+            nodelay: false,
+            v6only: false,
+            linger: None,
+            recv_timeout: None,
+            send_timeout: None,
+            rcvbuf,
+            sndbuf,
+            rcvbuf_set: false,
+            sndbuf_set: false,
+            ttl: DEFAULT_TTL,
+            hops: DEFAULT_TTL,
+            pass_cred: false,
+            pktinfo: false,
+            recv_pktinfo: false,
+        }
+    }
+}
+
+/// What happened to a connected stream, as flags the peer's actions set on this side, so a
+/// socket knows its state even after its peer's slot is gone.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Stream {
+    /// This side did `shutdown(SHUT_RD)`.
+    pub(crate) rd_shut: bool,
+    /// This side did `shutdown(SHUT_WR)`.
+    pub(crate) wr_shut: bool,
+    /// The peer will send no more: it shut down writing or closed cleanly (TCP `FIN`).
+    pub(crate) fin: bool,
+    /// Unix only: the peer did `shutdown(SHUT_RD)`, so writing here is `EPIPE`.
+    pub(crate) peer_rd_shut: bool,
+    /// The peer's socket is closed.
+    pub(crate) peer_gone: bool,
+    /// TCP only: the connection is in `TCP_CLOSE` (a reset came, or the last `FIN` was
+    /// answered by a reset); reads give end of stream, writes `EPIPE`.
+    pub(crate) closed: bool,
+    /// A non-blocking `connect` returned `EINPROGRESS` and has finished since: the next
+    /// `connect` returns success once, as Linux's does, before `EISCONN`.
+    pub(crate) connect_unreported: bool,
+    /// A blocking `connect` on a shared network waits for room in the listener's queue;
+    /// its retries ask how it went instead of connecting again.
+    pub(crate) connect_waiting: bool,
+    /// `shutdown` came while a non-blocking `connect` was unreported on a connection that
+    /// failed or never finished (Linux's `SS_DISCONNECTING`): `connect` is `EINVAL` now.
+    pub(crate) disconnecting: bool,
+}
+
+/// What an explicit `bind` pinned (Linux's `SOCK_BINDADDR_LOCK`, `SOCK_BINDPORT_LOCK`): a
+/// TCP socket whose connection ends keeps these, and gives up the rest.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Locks {
+    /// Bound to a specific address (not the wildcard).
+    pub(crate) addr: bool,
+    /// Bound to a specific port (not port 0).
+    pub(crate) port: bool,
+}
+
+/// One simulated socket.
+#[derive(Debug)]
+pub(crate) struct Sock<const B: usize, const Q: usize> {
+    pub(crate) host: usize,
+    pub(crate) domain: Domain,
+    pub(crate) ty: Type,
+    pub(crate) nonblocking: bool,
+    /// `getsockname`, once bound (explicitly or by an implicit bind).
+    pub(crate) local: Option<SocketAddr>,
+    /// Whether `local`'s port is this socket's in the port table (Linux's `inet_num`). A TCP
+    /// socket whose connection ended gives up a port it did not bind explicitly, and
+    /// `getsockname` still shows it, as Linux's does.
+    pub(crate) holds_port: bool,
+    /// What an explicit `bind` pinned.
+    pub(crate) locks: Locks,
+    /// A TCP `connect` of this socket failed (or was taken apart): Linux then refuses to
+    /// let it `listen` (`EINVAL`), though it may connect again.
+    pub(crate) connect_failed: bool,
+    /// `getpeername`: the connected peer's address.
+    pub(crate) remote: Option<SocketAddr>,
+    /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
+    pub(crate) peer: Option<Handle>,
+    pub(crate) phase: Phase,
+    /// A connection waiting in this listener's accept queue.
+    pub(crate) parent: Option<Handle>,
+    /// Arrival order, for the accept queue and for `SYN`s waiting for room (FIFO).
+    pub(crate) seq: u64,
+    pub(crate) stream: Stream,
+    /// `SO_ERROR`: reported once, by the next call that looks at it.
+    pub(crate) so_error: Option<ErrorKind>,
+    pub(crate) opts: Opts,
+    /// Bytes received and not yet read.
+    pub(crate) rx: Ring<B>,
+    /// For datagram sockets: where each datagram in `rx` starts and who sent it.
+    pub(crate) dgrams: Queue<Q>,
+    /// For streams: the bytes at the end of `rx` that have not arrived yet.
+    pub(crate) flights: Flights,
+    /// A connected stream's number in the trace.
+    pub(crate) conn: Option<ConnId>,
+    /// The host at the other end of a connected stream (whose fault plan applies).
+    pub(crate) peer_host: usize,
+    /// Bytes this end has written on its connection.
+    pub(crate) sent: u64,
+    /// Bytes the connection may carry, both ways together, before the network resets it.
+    pub(crate) reset_after: Option<u64>,
+    /// Handles open on this socket: the objects that own it (a connection waiting in an
+    /// accept queue counts its listener's hold as one). The socket closes when the last one
+    /// is dropped and no message in flight carries it (see `rights.rs`).
+    pub(crate) owners: u32,
+    /// Messages not yet received that carry this socket (`SCM_RIGHTS` in flight).
+    pub(crate) inflight: u32,
+    /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
+    /// descriptors passed with a write are found again.
+    pub(crate) rx_head: u64,
+}
+
+impl<const B: usize, const Q: usize> Sock<B, Q> {
+    pub(crate) const fn new(host: usize, domain: Domain, ty: Type) -> Self {
+        Sock {
+            host,
+            domain,
+            ty,
+            nonblocking: false,
+            local: None,
+            holds_port: true,
+            connect_failed: false,
+            locks: Locks {
+                addr: false,
+                port: false,
+            },
+            remote: None,
+            peer: None,
+            phase: Phase::Idle,
+            parent: None,
+            seq: 0,
+            stream: Stream {
+                rd_shut: false,
+                wr_shut: false,
+                fin: false,
+                peer_rd_shut: false,
+                peer_gone: false,
+                closed: false,
+                connect_unreported: false,
+                connect_waiting: false,
+                disconnecting: false,
+            },
+            so_error: None,
+            opts: Opts::new(domain, ty),
+            rx: Ring::new(),
+            dgrams: Queue::new(),
+            flights: Flights::new(),
+            conn: None,
+            peer_host: host,
+            sent: 0,
+            reset_after: None,
+            owners: 1,
+            inflight: 0,
+            rx_head: 0,
+        }
+    }
+
+    /// The next time queued bytes arrive after `now`, if any are on their way.
+    pub(crate) fn next_arrival(&self, now: Duration) -> Option<Duration> {
+        let dgram = self.dgrams.iter().map(|r| r.at).find(|&at| at > now);
+        let stream = self.flights.next_arrival(now);
+        dgram.into_iter().chain(stream).min()
+    }
+
+    /// Stream bytes that can be read at `now` (the rest are on their way).
+    pub(crate) fn readable(&self, now: Duration) -> usize {
+        self.rx.len().saturating_sub(self.flights.pending(now))
+    }
+
+    pub(crate) fn is_tcp(&self) -> bool {
+        self.domain != Domain::Unix && self.ty == Type::Stream
+    }
+
+    pub(crate) fn is_unix(&self) -> bool {
+        self.domain == Domain::Unix
+    }
+
+    pub(crate) fn is_listening(&self) -> bool {
+        matches!(self.phase, Phase::Listening { .. })
+    }
+
+    /// How many bytes may wait in this socket's receive queue: the receive buffer it was given
+    /// (half the reported `SO_RCVBUF`, as Linux counts its bookkeeping in the other half),
+    /// never more than the array; the whole array when the size was never set.
+    pub(crate) fn rx_limit(&self) -> usize {
+        if self.opts.rcvbuf_set {
+            (self.opts.rcvbuf / 2).min(B)
+        } else {
+            B
+        }
+    }
+
+    /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF` once
+    /// set, else as many as the array holds.
+    pub(crate) fn tx_limit(&self) -> usize {
+        if self.opts.sndbuf_set {
+            (self.opts.sndbuf / 2).min(B)
+        } else {
+            B
+        }
+    }
+
+    /// The local address, if the socket holds its port (bound, explicitly or implicitly, and
+    /// not given up since).
+    pub(crate) fn bound(&self) -> Option<SocketAddr> {
+        self.local.filter(|_| self.holds_port)
+    }
+
+    /// A TCP connection of this socket is over (Linux's `tcp_set_state(TCP_CLOSE)`): a port
+    /// it did not bind explicitly goes back to the table.
+    pub(crate) fn tcp_closed(&mut self) {
+        self.stream.closed = true;
+        if !self.locks.port {
+            self.holds_port = false;
+        }
+    }
+
+    /// Takes the pending error (`SO_ERROR` is read-and-clear).
+    pub(crate) fn take_error(&mut self) -> Option<ErrorKind> {
+        self.so_error.take()
+    }
+}

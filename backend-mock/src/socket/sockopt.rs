@@ -1,0 +1,361 @@
+//! `SockOpt<O>` for every option of `anysock_core::opt`, on every socket type: stored in the
+//! socket, with Linux's defaults, ranges and errors.
+
+use core::time::Duration;
+
+use anysock_core::opt::*;
+use anysock_core::{Domain, Error, ErrorKind, Result, SockOpt};
+
+use crate::kernel::table::sock::{Sock, MIN_RCVBUF_REPORTED, MIN_SNDBUF_REPORTED};
+use crate::net::sharing::Sharing;
+use crate::socket::datagram::Datagram;
+use crate::socket::fresh::Socket;
+use crate::socket::listener::Listener;
+use crate::socket::stream::Stream;
+use crate::trace::Tracer;
+
+fn invalid() -> Error {
+    Error::new(ErrorKind::InvalidInput)
+}
+
+fn unsupported() -> Error {
+    Error::new(ErrorKind::Unsupported)
+}
+
+/// How the mock reads and writes one option.
+trait MockOpt: SockOption {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<Self::Value>;
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: Self::Value) -> Result<()>;
+}
+
+/// A stored flag, settable on any socket.
+macro_rules! flag {
+    ($opt:ty, $field:ident) => {
+        impl MockOpt for $opt {
+            fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+                Ok(s.opts.$field)
+            }
+            fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+                s.opts.$field = v;
+                Ok(())
+            }
+        }
+    };
+}
+
+flag!(ReuseAddr, reuse_addr);
+flag!(KeepAlive, keepalive);
+flag!(Broadcast, broadcast);
+
+/// Internet sockets only: Linux's `SO_REUSEPORT` is `EOPNOTSUPP` on Unix sockets.
+impl MockOpt for ReusePort {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        Ok(s.opts.reuse_port)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if s.is_unix() {
+            return Err(unsupported());
+        }
+        s.opts.reuse_port = v;
+        Ok(())
+    }
+}
+
+/// Linux's default `net.core.rmem_max` and `wmem_max`: the most a buffer size is set to.
+const SIZE_MAX: usize = 212_992;
+
+/// Linux keeps and reports `2 * min(value, max)`, never less than its floor. The simulated
+/// buffer is half of that, at most `B` (see `Sock::rx_limit`).
+fn buffer_size(v: usize, floor: usize) -> Result<usize> {
+    if i32::try_from(v).is_err() {
+        return Err(invalid());
+    }
+    Ok(v.min(SIZE_MAX).saturating_mul(2).max(floor))
+}
+
+impl MockOpt for RecvBufferSize {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<usize> {
+        Ok(s.opts.rcvbuf)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
+        s.opts.rcvbuf = buffer_size(v, MIN_RCVBUF_REPORTED)?;
+        s.opts.rcvbuf_set = true;
+        Ok(())
+    }
+}
+
+impl MockOpt for SendBufferSize {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<usize> {
+        Ok(s.opts.sndbuf)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
+        s.opts.sndbuf = buffer_size(v, MIN_SNDBUF_REPORTED)?;
+        s.opts.sndbuf_set = true;
+        Ok(())
+    }
+}
+
+/// Whole seconds, rounded up (as `struct linger` holds them and the POSIX backend rounds).
+impl MockOpt for Linger {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<Option<Duration>> {
+        Ok(s.opts.linger)
+    }
+    fn write<const B: usize, const Q: usize>(
+        s: &mut Sock<B, Q>,
+        v: Option<Duration>,
+    ) -> Result<()> {
+        s.opts.linger = match v {
+            None => None,
+            Some(d) => {
+                let secs = d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0));
+                if i32::try_from(secs).is_err() {
+                    return Err(invalid());
+                }
+                Some(Duration::from_secs(secs))
+            }
+        };
+        Ok(())
+    }
+}
+
+/// `None` is "forever"; zero is refused (the kernel would read it as forever); kept to the
+/// microsecond, rounded up, as `struct timeval` holds it.
+fn timeout(v: Option<Duration>) -> Result<Option<Duration>> {
+    let Some(d) = v else { return Ok(None) };
+    if d.is_zero() {
+        return Err(invalid());
+    }
+    let micros = d.subsec_nanos().div_ceil(1000);
+    Ok(Some(
+        Duration::from_secs(d.as_secs())
+            .checked_add(Duration::from_micros(u64::from(micros)))
+            .unwrap_or(Duration::MAX),
+    ))
+}
+
+impl MockOpt for RecvTimeout {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<Option<Duration>> {
+        Ok(s.opts.recv_timeout)
+    }
+    fn write<const B: usize, const Q: usize>(
+        s: &mut Sock<B, Q>,
+        v: Option<Duration>,
+    ) -> Result<()> {
+        s.opts.recv_timeout = timeout(v)?;
+        Ok(())
+    }
+}
+
+impl MockOpt for SendTimeout {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<Option<Duration>> {
+        Ok(s.opts.send_timeout)
+    }
+    fn write<const B: usize, const Q: usize>(
+        s: &mut Sock<B, Q>,
+        v: Option<Duration>,
+    ) -> Result<()> {
+        s.opts.send_timeout = timeout(v)?;
+        Ok(())
+    }
+}
+
+/// Read-and-clear.
+impl MockOpt for SocketError {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<Option<Error>> {
+        Ok(s.take_error().map(Error::new))
+    }
+    fn write<const B: usize, const Q: usize>(_: &mut Sock<B, Q>, _: Option<Error>) -> Result<()> {
+        Err(unsupported())
+    }
+}
+
+impl MockOpt for SocketType {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<anysock_core::Type> {
+        Ok(s.ty)
+    }
+    fn write<const B: usize, const Q: usize>(
+        _: &mut Sock<B, Q>,
+        _: anysock_core::Type,
+    ) -> Result<()> {
+        Err(unsupported())
+    }
+}
+
+impl MockOpt for AcceptConn {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        Ok(s.is_listening())
+    }
+    fn write<const B: usize, const Q: usize>(_: &mut Sock<B, Q>, _: bool) -> Result<()> {
+        Err(unsupported())
+    }
+}
+
+/// TCP only: `EOPNOTSUPP` on UDP and Unix sockets, as Linux.
+impl MockOpt for NoDelay {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        if !s.is_tcp() {
+            return Err(unsupported());
+        }
+        Ok(s.opts.nodelay)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if !s.is_tcp() {
+            return Err(unsupported());
+        }
+        s.opts.nodelay = v;
+        Ok(())
+    }
+}
+
+/// IPv4 and IPv6 sockets (Linux takes `IP_TTL` on both); 1..=255.
+impl MockOpt for Ttl {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<u32> {
+        if s.is_unix() {
+            return Err(unsupported());
+        }
+        Ok(s.opts.ttl)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: u32) -> Result<()> {
+        if s.is_unix() {
+            return Err(unsupported());
+        }
+        if !(1..=255).contains(&v) {
+            return Err(invalid());
+        }
+        s.opts.ttl = v;
+        Ok(())
+    }
+}
+
+/// IPv6 sockets only; 0..=255 (Linux takes 0 here, unlike `IP_TTL`).
+impl MockOpt for UnicastHops {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<u32> {
+        if s.domain != Domain::Inet6 {
+            return Err(unsupported());
+        }
+        Ok(s.opts.hops)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: u32) -> Result<()> {
+        if s.domain != Domain::Inet6 {
+            return Err(unsupported());
+        }
+        if v > 255 {
+            return Err(invalid());
+        }
+        s.opts.hops = v;
+        Ok(())
+    }
+}
+
+/// IPv6 sockets only; `EINVAL` while the socket holds a port, as Linux.
+impl MockOpt for V6Only {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        if s.domain != Domain::Inet6 {
+            return Err(unsupported());
+        }
+        Ok(s.opts.v6only)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if s.domain != Domain::Inet6 {
+            return Err(unsupported());
+        }
+        if s.bound().is_some() {
+            return Err(invalid());
+        }
+        s.opts.v6only = v;
+        Ok(())
+    }
+}
+
+/// Unix sockets only: Linux (6.x) refuses `SO_PASSCRED` elsewhere with `EOPNOTSUPP`.
+impl MockOpt for PassCredentials {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        if !s.is_unix() {
+            return Err(unsupported());
+        }
+        Ok(s.opts.pass_cred)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if !s.is_unix() {
+            return Err(unsupported());
+        }
+        s.opts.pass_cred = v;
+        Ok(())
+    }
+}
+
+/// IPv4 and IPv6 sockets (an IPv6 one gets it for the IPv4 datagrams it receives);
+/// `EOPNOTSUPP` on Unix ones, as Linux.
+impl MockOpt for PktInfo {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        if s.is_unix() {
+            return Err(unsupported());
+        }
+        Ok(s.opts.pktinfo)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if s.is_unix() {
+            return Err(unsupported());
+        }
+        s.opts.pktinfo = v;
+        Ok(())
+    }
+}
+
+/// IPv6 sockets only (Linux: `ENOPROTOOPT` elsewhere).
+impl MockOpt for RecvPktInfo {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        if s.domain != Domain::Inet6 {
+            return Err(unsupported());
+        }
+        Ok(s.opts.recv_pktinfo)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if s.domain != Domain::Inet6 {
+            return Err(unsupported());
+        }
+        s.opts.recv_pktinfo = v;
+        Ok(())
+    }
+}
+
+macro_rules! sockopts {
+    ([$($ty:ident),*], $opts:tt) => {$(sockopts!(@one $ty, $opts);)*};
+    (@one $ty:ident, [$($opt:ty),*]) => {$(
+        impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> SockOpt<$opt> for $ty<'_, S, B, Q, T, K> {
+            fn set(&mut self, _: $opt, value: <$opt as SockOption>::Value) -> Result<()> {
+                let mut st = self.net.state_mut();
+                <$opt as MockOpt>::write(st.sock_mut(self.handle)?, value)
+            }
+            fn get(&self, _: $opt) -> Result<<$opt as SockOption>::Value> {
+                let mut st = self.net.state_mut();
+                <$opt as MockOpt>::read(st.sock_mut(self.handle)?)
+            }
+        }
+    )*};
+}
+
+sockopts!(
+    [Socket, Listener, Stream, Datagram],
+    [
+        ReuseAddr,
+        ReusePort,
+        KeepAlive,
+        Linger,
+        RecvBufferSize,
+        SendBufferSize,
+        RecvTimeout,
+        SendTimeout,
+        Broadcast,
+        SocketError,
+        SocketType,
+        AcceptConn,
+        NoDelay,
+        Ttl,
+        UnicastHops,
+        V6Only,
+        PassCredentials,
+        PktInfo,
+        RecvPktInfo
+    ]
+);

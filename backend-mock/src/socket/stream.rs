@@ -1,0 +1,224 @@
+//! [`Stream`]: a connected stream socket (TCP or Unix).
+
+use anysock_core::embedded_io;
+use anysock_core::{
+    Error, ErrorKind, MsgFlags, MsgIo, RecvMeta, RecvMsg, Result, SendMsg, Shutdown, SocketAddr,
+    Type,
+};
+
+use crate::kernel::ancillary::{Ctl, Outgoing};
+use crate::kernel::flags::{check_send, nothing_to_receive, nothing_to_send};
+use crate::kernel::table::wait::gave_up;
+use crate::net::sharing::Sharing;
+use crate::socket::socket_type;
+use crate::trace::Tracer;
+
+socket_type! {
+    /// A connected stream on a [`crate::Host`]: TCP, or a Unix stream. Reads and writes follow
+    /// [`anysock_core::Stream`]'s contract with the mock's rule for waiting: a blocking call
+    /// that would have to wait for the peer fails with [`ErrorKind::WouldBlock`] at once (or
+    /// after its timeout on the virtual clock); on a `SharedNet` (feature `std`) it waits for the
+    /// peer's thread. Closed when dropped.
+    Stream
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    Stream<'_, S, B, Q, T, K>
+{
+    fn ready(&self) -> i16 {
+        self.net.state().readiness(self.handle)
+    }
+
+    /// A read into one buffer; a seqpacket record longer than the buffer fails with
+    /// [`ErrorKind::MessageTooLong`] (its start is in the buffer, the rest is gone), as the
+    /// POSIX backend reports it, rather than being cut silently.
+    fn read_one(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+        if buf.is_empty() {
+            return nothing_to_receive(flags);
+        }
+        let h = self.handle;
+        let ctl = &mut Ctl::none();
+        let got = self.net.blocking(
+            |st| st.stream_read(h, &mut [&mut *buf], flags, ctl),
+            gave_up,
+        )?;
+        if got.truncated {
+            return Err(Error::new(ErrorKind::MessageTooLong));
+        }
+        Ok(got.len)
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::ErrorType
+    for Stream<'_, S, B, Q, T, K>
+{
+    type Error = Error;
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::Read
+    for Stream<'_, S, B, Q, T, K>
+{
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.read_one(buf, MsgFlags::NONE)
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::Write
+    for Stream<'_, S, B, Q, T, K>
+{
+    fn write(&mut self, buf: &[u8]) -> Result<usize> {
+        anysock_core::Stream::send(self, buf, MsgFlags::NONE)
+    }
+
+    /// Nothing to do: bytes reach the peer's queue when written.
+    fn flush(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::ReadReady
+    for Stream<'_, S, B, Q, T, K>
+{
+    /// Data, end of stream or an error is waiting (`POLLIN`, `POLLHUP`, `POLLERR`).
+    fn read_ready(&mut self) -> Result<bool> {
+        Ok(anysock_core::Readiness::from_bits(self.ready()).is_readable())
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::WriteReady
+    for Stream<'_, S, B, Q, T, K>
+{
+    /// There is room toward the peer, or a write would fail at once (`POLLOUT`, `POLLERR`).
+    fn write_ready(&mut self) -> Result<bool> {
+        Ok(anysock_core::Readiness::from_bits(self.ready()).is_writable())
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anysock_core::Stream
+    for Stream<'_, S, B, Q, T, K>
+{
+    fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
+        if buf.is_empty() {
+            return nothing_to_send(flags);
+        }
+        let h = self.handle;
+        self.net
+            .blocking(|st| st.stream_write(h, &[buf], flags), gave_up)
+    }
+
+    /// As `read`, with [`MsgFlags::PEEK`] and [`MsgFlags::DONTWAIT`]. [`MsgFlags::WAITALL`]
+    /// returns what is queued when that is less than asked, since nobody can add more while
+    /// the caller waits.
+    fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+        self.read_one(buf, flags)
+    }
+
+    fn shutdown(&mut self, how: Shutdown) -> Result<()> {
+        self.net.state_mut().shutdown(self.handle, how)
+    }
+
+    /// `getpeername`: [`ErrorKind::NotConnected`] before the connection is made and, for TCP,
+    /// after it was reset.
+    fn peer_addr(&self) -> Result<SocketAddr> {
+        let st = self.net.state();
+        let s = st.sock(self.handle)?;
+        let connected = s.phase == crate::kernel::table::sock::Phase::Connected
+            && !(s.is_tcp() && s.stream.closed);
+        match s.remote {
+            Some(r) if connected => Ok(r),
+            _ => Err(Error::new(ErrorKind::NotConnected)),
+        }
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo
+    for Stream<'_, S, B, Q, T, K>
+{
+    /// `sendmsg`: the buffers in order, as one write, with the ancillary data of `control`
+    /// in the mock's encoding ([`crate::cmsg`]): passed sockets and credentials on a Unix
+    /// stream, checked before anything is sent (see [`anysock_core::cmsg::Ancillary`]). An
+    /// address is ignored on TCP (as Linux does) and refused on a Unix stream (`EISCONN`).
+    /// `sendmsg(fd, &msghdr, flags)`. An address is checked against the socket's domain, then
+    /// taken as Linux takes it: ignored by TCP and seqpacket sockets, refused by a Unix
+    /// stream (`EISCONN` when connected, `EOPNOTSUPP` when not).
+    fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
+        let h = self.handle;
+        if msg.control.is_empty() && msg.addr.is_none() && msg.iov.total_len() == 0 {
+            return nothing_to_send(msg.flags);
+        }
+        check_send(msg.flags)?;
+        if let Some(addr) = msg.addr {
+            if addr.domain() != self.domain() {
+                return Err(Error::new(ErrorKind::InvalidInput));
+            }
+            if self.domain() == anysock_core::Domain::Unix && self.socket_type() == Type::Stream {
+                return Err(self.net.state().unix_stream_named_send(h, msg.flags));
+            }
+        }
+        if msg.control.is_empty() {
+            return self.net.blocking(
+                |st| st.stream_write(h, msg.iov.as_slices(), msg.flags),
+                gave_up,
+            );
+        }
+        let out = Outgoing::parse(msg.control)?;
+        self.net.blocking(
+            |st| st.stream_write_with(h, msg.iov.as_slices(), msg.flags, &out),
+            gave_up,
+        )
+    }
+
+    /// `recvmsg`: fills the buffers in order; a seqpacket receive takes one record and
+    /// reports [`MsgFlags::TRUNC`] when it did not fit (Linux sets no `MSG_EOR` there). `addr`
+    /// is the peer's address on a Unix stream whose peer is bound (as Linux reports it),
+    /// `None` otherwise. Ancillary data lands in `msg.control` as on Linux, except that passed
+    /// sockets are closed at once (their handles read as closed): receive with
+    /// [`anysock_core::cmsg::Ancillary::recv_msg_control`] to keep them.
+    fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
+        let control = core::mem::take(&mut msg.control);
+        let mut ctl = Ctl::new(&mut *control, false);
+        let meta = self.recv_with(msg, &mut ctl);
+        msg.control = control;
+        meta
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
+    Stream<'_, S, B, Q, T, K>
+{
+    /// One read into `msg.iov`, its ancillary data into `ctl`.
+    pub(crate) fn recv_with<const N: usize>(
+        &mut self,
+        msg: &mut RecvMsg<'_, N>,
+        ctl: &mut Ctl<'_>,
+    ) -> Result<RecvMeta> {
+        let (h, flags) = (self.handle, msg.flags);
+        if msg.iov.total_len() == 0 {
+            nothing_to_receive(flags)?;
+            return Ok(RecvMeta::EMPTY);
+        }
+        let bufs = msg.iov.as_mut_slices();
+        let got = self
+            .net
+            .blocking(|st| st.stream_read(h, bufs, flags, ctl), gave_up)?;
+        let addr = {
+            let st = self.net.state();
+            match st.sock(self.handle).map(|s| (s.remote, s.ty)) {
+                Ok((Some(SocketAddr::Unix(u)), ty)) if !u.is_unnamed() && ty != Type::Datagram => {
+                    Some(SocketAddr::Unix(u))
+                }
+                _ => None,
+            }
+        };
+        let mut flags = ctl.flags();
+        if got.truncated {
+            flags |= MsgFlags::TRUNC;
+        }
+        Ok(RecvMeta {
+            len: got.len,
+            addr,
+            control_len: ctl.len,
+            flags,
+        })
+    }
+}
