@@ -327,12 +327,12 @@ pub use kernel::table::faults::MAX_SCRIPTS;
 pub use kernel::table::hosts::{FIRST_EPHEMERAL_PORT, MAX_HOSTS};
 pub use kernel::table::paths::MAX_PATHS;
 pub use kernel::table::wait::DEFAULT_MAX_WAIT;
-#[cfg(feature = "conformance")]
-pub use quirks::QUIRKS;
 #[cfg(feature = "std")]
 pub use net::shared::{Shared, SharedNet};
 pub use net::sharing::{Local, Sharing};
 pub use net::Net;
+#[cfg(feature = "conformance")]
+pub use quirks::QUIRKS;
 pub use selector::Selector;
 pub use socket::cmsg;
 pub use socket::datagram::Datagram;

@@ -17,7 +17,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if addr.domain() != s.domain {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        let (host, v6only, bound) = (s.host, s.opts.v6only, s.bound().is_some());
+        let (host, ty, v6only, bound) = (s.host, s.ty, s.opts.v6only, s.bound().is_some());
         // Linux checks the socket is still unbound at different points per family: first
         // for IPv6 and abstract names, after the address for IPv4, after the file for paths.
         let already = || Err(Error::new(ErrorKind::InvalidInput));
@@ -25,7 +25,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             SocketAddr::Unix(u) => match u.kind() {
                 // unix_autobind on a bound socket does nothing, and succeeds.
                 UnixAddrKind::Unnamed if bound => return Ok(()),
-                UnixAddrKind::Unnamed => SocketAddr::Unix(self.autobind_name(host)?),
+                UnixAddrKind::Unnamed => SocketAddr::Unix(self.autobind_name(host, ty)?),
                 UnixAddrKind::Pathname(_) => {
                     if self.paths.exists(host, u) {
                         return Err(Error::new(ErrorKind::AddrInUse));
@@ -38,7 +38,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
                 UnixAddrKind::Abstract(_) if bound => return already(),
                 UnixAddrKind::Abstract(_) => {
-                    if self.abstract_owner(host, u).is_some() {
+                    if self.abstract_owner(host, u, ty).is_some() {
                         return Err(Error::new(ErrorKind::AddrInUse));
                     }
                     *addr
@@ -75,6 +75,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if let Some(inet) = addr.as_inet() {
             s.locks.addr = !inet.ip().is_unspecified();
             s.locks.port = inet.port() != 0;
+            // inet6_bind: an IPv6 socket bound to an address that is neither the wildcard nor
+            // IPv4-mapped speaks IPv6 only from then on.
+            if let core::net::IpAddr::V6(v6) = inet.ip() {
+                if !v6.is_unspecified() && v6.to_ipv4_mapped().is_none() {
+                    s.opts.v6only = true;
+                }
+            }
         }
         Ok(())
     }

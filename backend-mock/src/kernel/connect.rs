@@ -129,12 +129,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     fn connect_unix(&mut self, h: Handle, addr: &UnixAddr) -> Result<()> {
         let s = self.sock(h)?;
         let (host, ty, nonblocking, timeout) = (s.host, s.ty, s.nonblocking, s.opts.send_timeout);
-        let target = self.unix_target(host, addr)?;
+        let target = self.unix_target(host, addr, ty)?;
         let s = self.sock(h)?;
         let t = self.sock(target)?;
-        if t.ty != ty {
-            return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
-        }
         if !t.is_listening() {
             let client = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
             self.emit(EventKind::Refused {

@@ -52,12 +52,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let s = self.sock(h)?;
         let host = s.host;
         if let SocketAddr::Unix(u) = addr {
-            let target = self.unix_target(host, u)?;
-            let t = self.sock(target)?;
-            if t.ty != s.ty {
-                return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
-            }
-            let remote = t.local;
+            let target = self.unix_target(host, u, s.ty)?;
+            let remote = self.sock(target)?.local;
             let s = self.sock_mut(h)?;
             s.peer = Some(target);
             s.remote = remote;
@@ -227,7 +223,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         );
         let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
         let target = match to {
-            Some(SocketAddr::Unix(u)) => self.unix_target(host, u)?,
+            Some(SocketAddr::Unix(u)) => self.unix_target(host, u, ty)?,
             Some(_) => return Err(Error::new(ErrorKind::InvalidInput)),
             None => {
                 let peer = peer.ok_or(Error::new(ErrorKind::NotConnected))?;

@@ -1,6 +1,6 @@
 //! Unix addresses on a host: the socket a name reaches, and Linux's autobind.
 
-use anysock_core::{Error, ErrorKind, Result, UnixAddr, UnixAddrKind};
+use anysock_core::{Error, ErrorKind, Result, Type, UnixAddr, UnixAddrKind};
 
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
@@ -10,27 +10,39 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     ///
     /// Errors as Linux: `ENOENT` for a missing path, `ECONNREFUSED` for a path whose socket
     /// closed or an abstract name nobody holds, `EINVAL` for the unnamed address.
-    pub(crate) fn unix_target(&self, host: usize, addr: &UnixAddr) -> Result<Handle> {
+    pub(crate) fn unix_target(&self, host: usize, addr: &UnixAddr, ty: Type) -> Result<Handle> {
         match addr.kind() {
-            UnixAddrKind::Pathname(_) => self.paths.lookup(host, addr),
+            UnixAddrKind::Pathname(_) => {
+                let h = self.paths.lookup(host, addr)?;
+                if self.sock(h)?.ty != ty {
+                    return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
+                }
+                Ok(h)
+            }
+            // Abstract names live apart per socket type: one of another type is nobody.
             UnixAddrKind::Abstract(_) => self
-                .abstract_owner(host, addr)
+                .abstract_owner(host, addr, ty)
                 .ok_or(Error::new(ErrorKind::ConnectionRefused)),
             UnixAddrKind::Unnamed => Err(Error::new(ErrorKind::InvalidInput)),
         }
     }
 
-    pub(crate) fn abstract_owner(&self, host: usize, addr: &UnixAddr) -> Option<Handle> {
+    /// The socket of type `ty` holding abstract name `addr` on `host`. Linux hashes abstract
+    /// names with the socket type, so sockets of different types may hold the same name.
+    pub(crate) fn abstract_owner(&self, host: usize, addr: &UnixAddr, ty: Type) -> Option<Handle> {
         self.handles().find(|&h| {
             self.sock(h).is_ok_and(|s| {
-                s.host == host && s.is_unix() && s.local.is_some_and(|l| l.as_unix() == Some(addr))
+                s.host == host
+                    && s.is_unix()
+                    && s.ty == ty
+                    && s.local.is_some_and(|l| l.as_unix() == Some(addr))
             })
         })
     }
 
     /// Linux's autobind: binding the unnamed address gives an abstract name of five hex
     /// digits. Linux starts at a random number; the mock counts from 0 per host.
-    pub(crate) fn autobind_name(&mut self, host: usize) -> Result<UnixAddr> {
+    pub(crate) fn autobind_name(&mut self, host: usize, ty: Type) -> Result<UnixAddr> {
         for _ in 0..0x10_0000u32 {
             let info = self
                 .hosts
@@ -50,7 +62,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 };
             }
             let addr = UnixAddr::abstract_name(&name)?;
-            if self.abstract_owner(host, &addr).is_none() {
+            if self.abstract_owner(host, &addr, ty).is_none() {
                 return Ok(addr);
             }
         }

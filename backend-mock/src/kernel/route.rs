@@ -7,13 +7,13 @@ use anysock_core::{Domain, Error, ErrorKind, Result};
 
 use crate::base::addr::{canonical, is_loopback};
 use crate::kernel::state::State;
-use crate::kernel::table::sock::Sock;
 use crate::kernel::table::hosts::{HostInfo, FIRST_EPHEMERAL_PORT};
+use crate::kernel::table::sock::Sock;
 
 /// Whether an IPv6 socket `s` may talk to `dst` (canonical: IPv4-mapped as IPv4). An IPv6
-/// socket speaks one family at a time, as Linux's: with `IPV6_V6ONLY`, or bound to an IPv6
-/// address, an IPv4 destination is `ENETUNREACH`; once its own address is IPv4-mapped (bound
-/// so, or taken by a connect to an IPv4 peer), an IPv6 destination is `EAFNOSUPPORT`.
+/// socket speaks one family at a time, as Linux's: with `IPV6_V6ONLY` (which binding an IPv6
+/// address sets), an IPv4 destination is `ENETUNREACH`; once its own address is IPv4-mapped
+/// (bound so, or taken by a connect to an IPv4 peer), an IPv6 destination is `EAFNOSUPPORT`.
 pub(crate) fn check_family<const B: usize, const Q: usize>(
     s: &Sock<B, Q>,
     dst: IpAddr,
@@ -30,9 +30,6 @@ pub(crate) fn check_family<const B: usize, const Q: usize>(
     match (canonical(local.ip()), dst) {
         (own, _) if own.is_unspecified() => Ok(()),
         (IpAddr::V4(_), IpAddr::V6(_)) => Err(Error::new(ErrorKind::Unsupported)),
-        (IpAddr::V6(_), IpAddr::V4(_)) if s.locks.addr => {
-            Err(Error::new(ErrorKind::NetworkUnreachable))
-        }
         _ => Ok(()),
     }
 }

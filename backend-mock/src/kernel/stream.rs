@@ -310,6 +310,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Ok(Some(nothing));
         }
         let peek = flags.contains(MsgFlags::PEEK);
+        if s.ty == Type::SeqPacket {
+            // A seqpacket receive is a datagram receive: a pending error (the peer closed
+            // with records unread) comes before the records queued.
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+        }
         if let Some(rec) = s.dgrams.front().filter(|r| r.at <= now) {
             // Seqpacket: one record per read; a cut one loses its rest, as a datagram does.
             let len = scatter(&s.rx, 0, rec.len, bufs);

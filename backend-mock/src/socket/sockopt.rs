@@ -47,13 +47,14 @@ flag!(ReuseAddr, reuse_addr);
 flag!(KeepAlive, keepalive);
 flag!(Broadcast, broadcast);
 
-/// Internet sockets only: Linux's `SO_REUSEPORT` is `EOPNOTSUPP` on Unix sockets.
+/// Internet sockets only: Linux refuses to turn `SO_REUSEPORT` on for a Unix socket
+/// (`EOPNOTSUPP`), and lets it be turned off.
 impl MockOpt for ReusePort {
     fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
         Ok(s.opts.reuse_port)
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
-        if s.is_unix() {
+        if v && s.is_unix() {
             return Err(unsupported());
         }
         s.opts.reuse_port = v;

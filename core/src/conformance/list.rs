@@ -161,6 +161,8 @@ macro_rules! conformance_cases {
                 unix_errors::an_unconnected_seqpacket_socket_is_not_connected,
                 unix_errors::a_datagram_from_an_unbound_unix_sender_names_nobody,
                 unix_errors::binding_in_a_missing_directory_is_not_found,
+                unix_errors::a_seqpacket_peer_that_closed_with_records_unread_resets_first,
+                unix_errors::abstract_names_are_per_socket_type,
             ],
             ancillary<AncillaryHarness>: [
                 ancillary::rights_pass_a_stream_that_works_on_the_receiving_side,
@@ -227,6 +229,7 @@ macro_rules! conformance_cases {
                 options::accepted_streams_inherit_the_listeners_options,
                 options::unicast_hops_out_of_range_is_invalid_input,
                 options::v6only_may_change_after_a_refused_connect,
+                options::binding_an_ipv6_address_makes_the_socket_ipv6_only,
             ],
         }
     };

@@ -576,6 +576,7 @@ pub(super) fn unix_sockets_have_no_reuse_port<H: SocketOptionsHarness>(h: &mut H
         !must!(s.get(ReusePort), "get ReusePort"),
         "though it reads, as off"
     );
+    must!(s.set(ReusePort, false), "and turning it off is no error");
     Ok(())
 }
 
@@ -591,6 +592,29 @@ pub(super) fn v6only_may_change_after_a_refused_connect<H: IpOptionsHarness>(h: 
     must!(
         s.set(V6Only, true),
         "the port it took is given back, so the socket counts as unbound"
+    );
+    Ok(())
+}
+
+pub(super) fn binding_an_ipv6_address_makes_the_socket_ipv6_only<H: IpOptionsHarness>(
+    h: &mut H,
+) -> Outcome {
+    let v6 = need(h.ipv6(), "no IPv6 loopback")?;
+    let mut s = must!(h.stack().socket(Domain::Inet6, Type::Datagram), "socket");
+    ensure!(!must!(s.get(V6Only), "get V6Only"), "dual stack by default");
+    must!(s.bind(&v6), "bind [::1]:0");
+    ensure!(
+        must!(s.get(V6Only), "get V6Only"),
+        "bound to an IPv6 address, it speaks IPv6 only (inet6_bind sets IPV6_V6ONLY)"
+    );
+    let mut w = must!(h.stack().socket(Domain::Inet6, Type::Datagram), "socket");
+    must!(
+        w.bind(&crate::SocketAddr::unspecified(Domain::Inet6)),
+        "bind [::]:0"
+    );
+    ensure!(
+        !must!(w.get(V6Only), "get V6Only"),
+        "bound to the wildcard, it stays dual stack"
     );
     Ok(())
 }

@@ -219,3 +219,52 @@ pub(super) fn binding_in_a_missing_directory_is_not_found<H: UnixHarness>(h: &mu
     );
     Ok(())
 }
+
+pub(super) fn a_seqpacket_peer_that_closed_with_records_unread_resets_first<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let (mut a, mut b) = stream_socketpair(h, Type::SeqPacket)?;
+    must!(a.write(b"unread"), "write a record b never reads");
+    must!(b.write(b"for a"), "write a record for a");
+    drop(b);
+    wait(h, &a, Interest::READABLE)?;
+    let mut buf = [0u8; 8];
+    fails!(
+        a.read(&mut buf),
+        ErrorKind::ConnectionReset,
+        "the reset comes before the record queued"
+    );
+    ensure!(
+        must!(a.read(&mut buf), "read") == 5 && &buf[..5] == b"for a",
+        "then the record"
+    );
+    Ok(())
+}
+
+pub(super) fn abstract_names_are_per_socket_type<H: UnixHarness>(h: &mut H) -> Outcome {
+    let name = SocketAddr::Unix(super::need(h.unix_abstract(), "no abstract Unix names")?);
+    let mut stream = unix_socket(h, Type::Stream)?;
+    must!(stream.bind(&name), "a stream socket binds the name");
+    let mut dgram = unix_socket(h, Type::Datagram)?;
+    must!(
+        dgram.bind(&name),
+        "a datagram socket binds the same name: Linux keeps them apart by type"
+    );
+    let mut other = unix_socket(h, Type::SeqPacket)?;
+    fails!(
+        other.connect(&name),
+        ErrorKind::ConnectionRefused,
+        "to a seqpacket socket, nobody holds the name"
+    );
+    let path = SocketAddr::Unix(h.unix_path());
+    let mut holder = unix_socket(h, Type::Stream)?;
+    must!(holder.bind(&path), "bind a path");
+    let wrong = unix_socket(h, Type::Datagram)?;
+    let mut wrong_dgram = must!(wrong.into_datagram(), "into_datagram");
+    fails!(
+        wrong_dgram.send_to(b"x", &path),
+        ErrorKind::Unsupported,
+        "a path held by a socket of another type is EPROTOTYPE"
+    );
+    Ok(())
+}
