@@ -258,6 +258,11 @@
 //!   `SO_SNDBUF`: 131072 and 16384 for TCP, 212992 for UDP and Unix sockets), and a
 //!   connected TCP socket keeps them, where Linux grows its send buffer to suit the
 //!   connection (3939840 bytes on loopback).
+//! - `Quirk::NoNagle`: every write goes at once, where Linux holds a small write back while
+//!   earlier bytes wait for their acknowledgement (on loopback, only a socket connected to
+//!   itself waits: its acknowledgements are delayed).
+//! - `Quirk::SynRetriedAtOnce`: a `SYN` dropped for a full accept queue gets in as soon as an
+//!   `accept` makes room; Linux waits for its retransmission (1 s, then 2 s, 4 s, ...).
 //!
 //! The others:
 //!
@@ -272,8 +277,7 @@
 //!   A datagram or seqpacket record larger than `BUF` is `MessageTooLong`.
 //! - A Unix datagram or seqpacket queue holds `QUEUE` records (Linux: `max_dgram_qlen + 1`,
 //!   11); a UDP queue holds `QUEUE` datagrams too (Linux counts bytes only).
-//! - A waiting `SYN` is let in as soon as an `accept` makes room (Linux waits for the next
-//!   retransmission); a `SYN` waiting for a listener that closes is refused at once.
+//! - A `SYN` waiting for a listener that closes is refused at once.
 //! - There is no `TIME_WAIT`: a closed socket's port is free at once.
 //! - A connect to an address no host has is `HostUnreachable` at once (Linux would time out
 //!   or report it after ARP fails); UDP to it is lost silently.

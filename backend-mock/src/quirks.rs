@@ -10,4 +10,6 @@ pub const QUIRKS: &[Quirk] = &[
     Quirk::NoOutOfBand,
     Quirk::NoDirectories,
     Quirk::FixedSendBuffer,
+    Quirk::NoNagle,
+    Quirk::SynRetriedAtOnce,
 ];

@@ -4,7 +4,7 @@
 use anysock_core::conformance::Quirk;
 use anysock_core::{Domain, ErrorKind, MsgFlags, Type};
 
-use crate::call::{Addr, Call, GetOpt};
+use crate::call::{Addr, Call, GetOpt, Port};
 use crate::compare::Divergence;
 use crate::outcome::Outcome;
 
@@ -14,6 +14,8 @@ pub const KNOWN: &[Quirk] = &[
     Quirk::NoOutOfBand,
     Quirk::NoDirectories,
     Quirk::FixedSendBuffer,
+    Quirk::NoNagle,
+    Quirk::SynRetriedAtOnce,
 ];
 
 /// The flags a call passes, if it passes any.
@@ -63,6 +65,74 @@ pub fn explains(quirk: Quirk, calls: &[Call], d: &Divergence) -> bool {
                     (Outcome::Value(_), Outcome::Value(_))
                 )
         }
+        Quirk::NoNagle => match (call, &d.reference.outcome, subject) {
+            (Call::Poll { .. }, Outcome::Ready(a), Outcome::Ready(b)) => {
+                a.iter().zip(b).all(|(&(sa, ra), &(sb, rb))| {
+                    sa == sb && (ra == rb || (rb & !ra == 0x1 && self_connected(calls, d.step, sa)))
+                })
+            }
+            (_, reference, subject) => {
+                matches!(sock, Some((Domain::Inet | Domain::Inet6, Type::Stream)))
+                    && call
+                        .slot()
+                        .is_some_and(|s| self_connected(calls, d.step, s))
+                    && received_less(reference, subject)
+            }
+        },
+        Quirk::SynRetriedAtOnce => {
+            matches!(call, Call::Accept { .. })
+                && d.reference.outcome == Outcome::Err(ErrorKind::WouldBlock)
+                && matches!(subject, Outcome::Accepted(_))
+                && calls[..d.step]
+                    .iter()
+                    .any(|c| matches!(c, Call::Connect { .. }))
+        }
         _ => false,
     }
+}
+
+/// Whether the reference received a strict part of what the subject did (or nothing yet):
+/// bytes held back on one side.
+fn received_less(reference: &Outcome, subject: &Outcome) -> bool {
+    let bytes = |o: &Outcome| match o {
+        Outcome::Bytes(b) | Outcome::Msg { bytes: b, .. } => Some(b.clone()),
+        _ => None,
+    };
+    match (reference, bytes(subject)) {
+        (Outcome::Err(ErrorKind::WouldBlock), Some(b)) => !b.is_empty(),
+        (r, Some(b)) => bytes(r).is_some_and(|a| a.len() < b.len() && b.starts_with(&a)),
+        _ => false,
+    }
+}
+
+/// Whether the TCP socket in `slot`, as of step `upto`, connected to itself: its last
+/// `connect` named its own address, port or fixed port.
+fn self_connected(calls: &[Call], upto: usize, slot: u8) -> bool {
+    let bound_to = |k: u8| {
+        calls[..upto].iter().any(|c| {
+            matches!(c, Call::Bind { slot: s, addr: Addr::Loopback { port: Port::Fresh(f), .. } }
+                if *s == slot && *f == k)
+        })
+    };
+    calls[..upto]
+        .iter()
+        .rev()
+        .find_map(|c| match *c {
+            Call::Connect { slot: s, addr } if s == slot => Some(match addr {
+                Addr::Of(o) => o == slot,
+                Addr::Loopback {
+                    port: Port::Of(o), ..
+                }
+                | Addr::Mapped(Port::Of(o)) => o == slot,
+                Addr::Loopback {
+                    port: Port::Fresh(k),
+                    ..
+                }
+                | Addr::Mapped(Port::Fresh(k)) => bound_to(k),
+                _ => false,
+            }),
+            Call::Socket { slot: s, .. } if s == slot => Some(false),
+            _ => None,
+        })
+        .unwrap_or(false)
 }

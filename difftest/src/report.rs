@@ -149,6 +149,21 @@ impl fmt::Display for Report {
                 &self.flaky[..self.flaky.len().min(10)]
             )?;
         }
+        let mut by_quirk: Vec<(String, usize)> = Vec::new();
+        for g in &self.groups {
+            let name = g
+                .quirk
+                .map_or_else(|| "undocumented".to_string(), |q| format!("Quirk::{q:?}"));
+            match by_quirk.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += g.count,
+                None => by_quirk.push((name, g.count)),
+            }
+        }
+        by_quirk.sort_by_key(|(_, count)| core::cmp::Reverse(*count));
+        if !by_quirk.is_empty() {
+            let parts: Vec<String> = by_quirk.iter().map(|(n, c)| format!("{n} {c}")).collect();
+            writeln!(f, "diverged by category: {}", parts.join(", "))?;
+        }
         let per = |n: usize| {
             if n == 0 {
                 0.0

@@ -2,7 +2,7 @@
 
 use core::net::IpAddr;
 
-use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
+use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
 
 use crate::base::addr::{canonical, present, wire};
 use crate::base::clock::SYN_TIMEOUT;
@@ -65,6 +65,31 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Err(Error::new(ErrorKind::AddrInUse));
         }
         Ok(())
+    }
+
+    /// `getpeername(fd)`, as Linux answers it: a Unix socket names its peer as the peer is
+    /// named now (a socketpair end may have bound since); a TCP connection that is over, or
+    /// never was, is `ENOTCONN`; so is a UDP socket connected to port 0, which has no peer to
+    /// name.
+    pub(crate) fn peer_name(&self, h: Handle) -> Result<SocketAddr> {
+        let s = self.sock(h)?;
+        let not_connected = Error::new(ErrorKind::NotConnected);
+        if s.is_unix() {
+            if let Some(p) = s.peer.and_then(|p| self.sock(p).ok()) {
+                if s.ty == Type::Datagram || s.phase == Phase::Connected {
+                    return Ok(p.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed())));
+                }
+            }
+        }
+        let remote = s.remote.ok_or(not_connected)?;
+        match s.ty {
+            Type::Datagram if remote.port() == Some(0) => Err(not_connected),
+            Type::Datagram => Ok(remote),
+            _ if s.phase != Phase::Connected || (s.is_tcp() && s.stream.closed) => {
+                Err(not_connected)
+            }
+            _ => Ok(remote),
+        }
     }
 
     /// Connections waiting in `listener`'s accept queue.
@@ -192,11 +217,19 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         } else {
             ip
         };
-        let listener = self.find_listener(dst_host, to_ip, dst.port());
+        // An IPv6 socket that once connected to an IPv4-mapped address keeps IPv4's
+        // operations, and Linux sends its later IPv6 SYNs nowhere: they go unanswered.
+        let lost = self.sock(h)?.ipv4_ops && ip.is_ipv6();
+        let listener = if lost {
+            None
+        } else {
+            self.find_listener(dst_host, to_ip, dst.port())
+        };
         let cut = self.faults.is_cut(host, dst_host);
         let seq = self.next_seq();
         let now = self.clock.now();
         let s = self.sock_mut(h)?;
+        s.ipv4_ops |= domain == Domain::Inet6 && ip.is_ipv4();
         s.local = Some(local);
         let remote = present(to_ip, dst.port(), domain);
         s.remote = Some(remote);
@@ -207,7 +240,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
         let listener = match listener {
             Some(l) => l,
-            None if cut => h,
+            None if cut || lost => h,
             // A SYN to its own address and port meets itself: a simultaneous open, and the
             // socket is connected to itself, as on Linux.
             None if wire(local) == wire(remote) => {
@@ -230,7 +263,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 return Err(Error::new(ErrorKind::ConnectionRefused));
             }
         };
-        if cut || self.queue_full(listener)? {
+        if cut || lost || self.queue_full(listener)? {
             // Linux drops the SYN and retries until SYN_TIMEOUT; room made meanwhile (an
             // `accept`) lets the connection in, as a retry would.
             let s = self.sock_mut(h)?;

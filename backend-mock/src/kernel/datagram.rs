@@ -53,7 +53,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let host = s.host;
         if let SocketAddr::Unix(u) = addr {
             let target = self.unix_target(host, u, s.ty)?;
-            let remote = self.sock(target)?.local;
+            let t = self.sock(target)?;
+            if t.peer.is_some_and(|p| p != h) {
+                // unix_may_send: a socket connected to another takes nothing from us (EPERM).
+                return Err(Error::new(ErrorKind::PermissionDenied));
+            }
+            let remote = t.local;
             let s = self.sock_mut(h)?;
             s.peer = Some(target);
             s.remote = remote;
@@ -99,7 +104,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         check_family(s, dst)?;
         let local = self.udp_autobind(h)?;
         match local.as_inet() {
-            Some(l) if l.ip().is_unspecified() => {
+            // The wildcard, or an address of the other family than the destination's (an
+            // IPv6 socket connected over IPv6 sending to IPv4): the route picks the source.
+            Some(l) if l.ip().is_unspecified() || canonical(l.ip()).is_ipv4() != dst.is_ipv4() => {
                 Ok(present(self.source_ip(host, dst)?, l.port(), domain))
             }
             _ => Ok(local),
@@ -151,8 +158,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             check_family(s, ip)?;
             refuse_oob(flags)?;
         }
-        if to.is_some() && dst.port() == 0 {
-            // Nobody listens on port 0: an address with it is `EINVAL`.
+        // Nobody listens on port 0: udp_sendmsg refuses an address with it (`EINVAL`), and
+        // udpv6_sendmsg hands a socket's IPv4-mapped peer to it as such an address.
+        if dst.port() == 0 && (to.is_some() || (!v4_socket && ip.is_ipv4())) {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
         let src = self.udp_source(h, ip)?;

@@ -430,9 +430,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
         if write {
             s.stream.wr_shut = true;
-            if tcp && s.stream.peer_gone {
-                // LAST_ACK answered by the gone peer's reset: the connection is over.
-                s.stream.closed = true;
+            if tcp && (s.stream.peer_gone || s.stream.fin) {
+                // This FIN answers the peer's (LAST_ACK), or goes to a gone peer: the
+                // connection is over once it is acknowledged, at once on the simulated wire.
+                s.tcp_closed();
             }
         }
         if let (true, Some(conn)) = (fin, conn) {
@@ -442,6 +443,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if let Some(p) = peer.and_then(|p| self.sock_mut(p).ok()) {
             if write {
                 p.stream.fin = true;
+                if tcp && p.stream.wr_shut {
+                    // The peer's own FIN went first (FIN_WAIT2, then TIME_WAIT): over for it.
+                    p.tcp_closed();
+                }
             }
             if read && !tcp {
                 p.stream.peer_rd_shut = true;

@@ -73,11 +73,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
     /// `getpeername`. A UDP socket connected to port 0 has no peer to name (Linux:
     /// `ENOTCONN`), though it is connected.
     fn peer_addr(&self) -> Result<SocketAddr> {
-        let st = self.net.state();
-        st.sock(self.handle)?
-            .remote
-            .filter(|r| r.port() != Some(0))
-            .ok_or(Error::new(ErrorKind::NotConnected))
+        self.net.state().peer_name(self.handle)
     }
 }
 

@@ -120,14 +120,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
     /// `getpeername`: [`ErrorKind::NotConnected`] before the connection is made and, for TCP,
     /// after it was reset.
     fn peer_addr(&self) -> Result<SocketAddr> {
-        let st = self.net.state();
-        let s = st.sock(self.handle)?;
-        let connected = s.phase == crate::kernel::table::sock::Phase::Connected
-            && !(s.is_tcp() && s.stream.closed);
-        match s.remote {
-            Some(r) if connected => Ok(r),
-            _ => Err(Error::new(ErrorKind::NotConnected)),
-        }
+        self.net.state().peer_name(self.handle)
     }
 }
 

@@ -95,3 +95,94 @@ pub(super) fn a_udp6_socket_connected_to_ipv4_then_speaks_ipv4_only<H: Harness>(
     );
     Ok(())
 }
+
+pub(super) fn an_ipv6_socket_that_tried_ipv4_cannot_connect_over_ipv6<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let (v4_port, _) = closed_ports(h)?;
+    let v6 = need(h.ipv6(), "no IPv6 loopback")?;
+    let listener = must!(h.stack().listen(&v6, 4), "listen on [::1]");
+    let target = must!(crate::Endpoint::local_addr(&listener), "local_addr");
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet6, Type::Stream), "socket");
+    must!(
+        crate::Endpoint::set_nonblocking(&mut s, true),
+        "set_nonblocking"
+    );
+    fails!(
+        s.connect(&mapped_loopback(v4_port)),
+        ErrorKind::InProgress,
+        "a connect to an IPv4-mapped closed port"
+    );
+    super::wait(h, &s, crate::Interest::WRITABLE)?;
+    fails!(
+        s.connect(&mapped_loopback(v4_port)),
+        ErrorKind::ConnectionRefused,
+        "it was refused"
+    );
+    fails!(
+        s.connect(&target),
+        ErrorKind::InProgress,
+        "a connect to an IPv6 listener starts"
+    );
+    let mut fds = [crate::PollFd::new(
+        crate::Pollable::handle(&s),
+        crate::Interest::WRITABLE,
+    )];
+    ensure!(
+        must!(
+            h.stack()
+                .poll(&mut fds, Some(core::time::Duration::from_millis(20))),
+            "poll"
+        ) == 0,
+        "and never finishes: the socket kept IPv4's operations, its IPv6 SYN goes nowhere"
+    );
+    fails!(
+        s.connect(&target),
+        ErrorKind::AlreadyInProgress,
+        "it is still under way"
+    );
+    Ok(())
+}
+
+pub(super) fn a_udp6_socket_connected_to_a_mapped_port_zero_cannot_send<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    need(h.ipv6(), "no IPv6 loopback")?;
+    let s = must!(h.stack().socket(Domain::Inet6, Type::Datagram), "socket");
+    let mut s = must!(s.into_datagram(), "into_datagram");
+    must!(
+        s.connect(&mapped_loopback(0)),
+        "connect to [::ffff:127.0.0.1]:0"
+    );
+    fails!(
+        s.send(b"x"),
+        ErrorKind::InvalidInput,
+        "udpv6 hands the IPv4 peer to udp_sendmsg as an address, and port 0 is EINVAL"
+    );
+    Ok(())
+}
+
+pub(super) fn a_udp6_socket_connected_over_ipv6_sends_to_ipv4_from_ipv4<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let (_, v6_closed) = closed_ports(h)?;
+    let mut rx = must!(
+        h.stack().bind(&SocketAddr::unspecified(Domain::Inet6)),
+        "bind [::]:0"
+    );
+    let port = must!(crate::Endpoint::local_addr(&rx), "local_addr")
+        .port()
+        .unwrap_or(0);
+    let s = must!(h.stack().socket(Domain::Inet6, Type::Datagram), "socket");
+    let mut s = must!(s.into_datagram(), "into_datagram");
+    must!(s.connect(&v6_closed), "connect over IPv6");
+    must!(s.send_to(b"v4", &mapped_loopback(port)), "send_to IPv4");
+    super::wait(h, &rx, crate::Interest::READABLE)?;
+    let mut buf = [0u8; 4];
+    let (_, from) = must!(rx.recv_from(&mut buf), "recv_from");
+    ensure!(
+        from.with_port(0) == mapped_loopback(0),
+        "the datagram left from IPv4 loopback, whatever the socket's IPv6 address"
+    );
+    Ok(())
+}

@@ -135,6 +135,14 @@ pub enum Quirk {
     /// A connected TCP socket keeps the send buffer size it had (`SO_SNDBUF`); Linux grows it
     /// to suit the connection (to 3939840 bytes on loopback).
     FixedSendBuffer,
+    /// Every write goes at once: no Nagle delay. Linux holds a small write back while earlier
+    /// bytes wait for their acknowledgement, which on loopback only a socket connected to
+    /// itself ends up waiting for (its acknowledgements are delayed, up to 40 ms).
+    NoNagle,
+    /// A `SYN` dropped because the accept queue was full gets in as soon as an `accept` makes
+    /// room; Linux waits for the `SYN`'s retransmission (1 s after the first, then 2 s, 4 s,
+    /// ...).
+    SynRetriedAtOnce,
 }
 
 /// The basics every backend has: its stack, and the addresses it can use.

@@ -281,3 +281,115 @@ pub(super) fn a_socket_whose_connect_failed_cannot_listen<H: Harness>(h: &mut H)
     );
     Ok(())
 }
+
+pub(super) fn a_tcp_connection_closed_both_ways_is_over<H: Harness>(h: &mut H) -> Outcome {
+    let (_listener, mut client, mut server) = super::connected(h, &h.ipv4())?;
+    must!(client.shutdown(Shutdown::Write), "client shutdown(Write)");
+    wait(h, &server, Interest::READABLE)?;
+    must!(server.shutdown(Shutdown::Write), "server shutdown(Write)");
+    wait(h, &client, Interest::READABLE)?;
+    for s in [&mut client, &mut server] {
+        fails!(
+            s.peer_addr(),
+            ErrorKind::NotConnected,
+            "both FINs out and acknowledged: no peer any more"
+        );
+        fails!(
+            s.shutdown(Shutdown::Read),
+            ErrorKind::NotConnected,
+            "and shutdown says so"
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn a_socket_connected_to_itself_closes_with_one_shutdown<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(s.bind(&h.ipv4()), "bind");
+    let me = must!(s.local_addr(), "local_addr");
+    must!(s.connect(&me), "connect to itself");
+    let mut s = must!(s.into_stream(), "into_stream");
+    must!(s.shutdown(Shutdown::Write), "shutdown(Write)");
+    wait(h, &s, Interest::READABLE)?;
+    ensure!(
+        must!(s.read(&mut [0u8; 4]), "read") == 0,
+        "its own FIN is its end of stream"
+    );
+    fails!(
+        s.peer_addr(),
+        ErrorKind::NotConnected,
+        "and, both FINs done, the connection is over"
+    );
+    Ok(())
+}
+
+pub(super) fn a_syn_dropped_for_a_full_queue_waits_for_its_retry<H: Harness>(h: &mut H) -> Outcome {
+    let mut listener = must!(h.stack().listen(&h.ipv4(), 0), "listen(0)");
+    let target = must!(listener.local_addr(), "local_addr");
+    let _first = must!(h.stack().connect(&target), "the first connection fits");
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(s.set_nonblocking(true), "set_nonblocking");
+    fails!(
+        s.connect(&target),
+        ErrorKind::InProgress,
+        "connect to a full queue"
+    );
+    must!(listener.set_nonblocking(true), "set_nonblocking");
+    wait(h, &listener, Interest::READABLE)?;
+    must!(listener.accept(), "accept the first: room for one more");
+    if h.quirk(super::Quirk::SynRetriedAtOnce) {
+        // The documented difference: the waiting SYN gets in at once.
+        must!(listener.accept(), "the dropped SYN's connection, at once");
+        return Ok(());
+    }
+    fails!(
+        listener.accept(),
+        ErrorKind::WouldBlock,
+        "the dropped SYN is not there until it is sent again"
+    );
+    // Retransmitted a second after the first: within the suite's patience.
+    wait(h, &listener, Interest::READABLE)?;
+    must!(listener.accept(), "then it gets in");
+    Ok(())
+}
+
+pub(super) fn a_small_write_waits_on_a_socket_connected_to_itself<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    must!(s.bind(&h.ipv4()), "bind");
+    let me = must!(s.local_addr(), "local_addr");
+    must!(s.connect(&me), "connect to itself");
+    let mut s = must!(s.into_stream(), "into_stream");
+    must!(s.set_nonblocking(true), "set_nonblocking");
+    must!(s.write(b"abcdefgh"), "write");
+    must!(s.write(b"xyz"), "write");
+    wait(h, &s, Interest::READABLE)?;
+    let mut buf = [0u8; 16];
+    ensure!(
+        must!(s.read(&mut buf), "read") == 11,
+        "the first writes arrive together"
+    );
+    must!(s.write(b"qrs"), "a small write");
+    if h.quirk(super::Quirk::NoNagle) {
+        // The documented difference: nothing is held back.
+        ensure!(
+            must!(s.read(&mut buf), "read") == 3,
+            "the small write arrives at once"
+        );
+        return Ok(());
+    }
+    fails!(
+        s.read(&mut buf),
+        ErrorKind::WouldBlock,
+        "Nagle holds the small write until the earlier bytes are acknowledged"
+    );
+    wait(h, &s, Interest::READABLE)?;
+    ensure!(
+        must!(s.read(&mut buf), "read") == 3,
+        "then it arrives (the delayed acknowledgement came)"
+    );
+    Ok(())
+}

@@ -268,3 +268,44 @@ pub(super) fn abstract_names_are_per_socket_type<H: UnixHarness>(h: &mut H) -> O
     );
     Ok(())
 }
+
+pub(super) fn a_unix_datagram_connect_to_a_socket_connected_elsewhere_is_eperm<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let (a, _b) = supported(
+        h.stack().socketpair(Type::Datagram),
+        "no socketpair",
+        "socketpair",
+    )?;
+    let mut a = a;
+    let name = SocketAddr::Unix(h.unix_path());
+    must!(a.bind(&name), "bind one end of a pair");
+    let c = unix_socket(h, Type::Datagram)?;
+    let mut c = must!(c.into_datagram(), "into_datagram");
+    fails!(
+        c.connect(&name),
+        ErrorKind::PermissionDenied,
+        "it is connected to its pair: nobody else may connect to it (EPERM)"
+    );
+    Ok(())
+}
+
+pub(super) fn a_socketpair_peer_is_named_as_it_is_now<H: UnixHarness>(h: &mut H) -> Outcome {
+    let (a, mut b) = supported(
+        h.stack().socketpair(Type::Datagram),
+        "no socketpair",
+        "socketpair",
+    )?;
+    let a = must!(a.into_datagram(), "into_datagram");
+    ensure!(
+        must!(a.peer_addr(), "peer_addr") == SocketAddr::Unix(UnixAddr::unnamed()),
+        "the peer is unnamed"
+    );
+    let name = SocketAddr::Unix(h.unix_path());
+    must!(b.bind(&name), "the peer binds a name");
+    ensure!(
+        must!(a.peer_addr(), "peer_addr") == name,
+        "getpeername names it as it is now"
+    );
+    Ok(())
+}

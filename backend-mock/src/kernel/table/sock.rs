@@ -156,6 +156,9 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     /// A TCP `connect` of this socket failed (or was taken apart): Linux then refuses to
     /// let it `listen` (`EINVAL`), though it may connect again.
     pub(crate) connect_failed: bool,
+    /// An IPv6 TCP socket that connected (or tried) to an IPv4-mapped address: Linux keeps
+    /// IPv4's operations for it, and its later IPv6 `SYN`s go nowhere.
+    pub(crate) ipv4_ops: bool,
     /// `getpeername`: the connected peer's address.
     pub(crate) remote: Option<SocketAddr>,
     /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
@@ -204,6 +207,7 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             local: None,
             holds_port: true,
             connect_failed: false,
+            ipv4_ops: false,
             locks: Locks {
                 addr: false,
                 port: false,
