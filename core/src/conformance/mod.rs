@@ -70,6 +70,7 @@ mod dual_stack;
 mod kit;
 mod msg;
 mod options;
+mod options_ip;
 mod poll;
 mod selector;
 mod stream;
