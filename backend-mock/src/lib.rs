@@ -234,8 +234,8 @@
 //!   it with [`Host::unlink`]. Binding the unnamed Unix address autobinds a 5-hex-digit
 //!   abstract name. `listen` on an unbound TCP socket binds an ephemeral port; on an unbound
 //!   Unix socket it is `InvalidInput`; on a datagram socket `Unsupported`.
-//! - Options: a buffer size set to `v` reads back as `2 * min(v, 212992)` (the kernel's
-//!   default `rmem_max`/`wmem_max`; hosts may raise it), never below Linux's floors (2304
+//! - Options: a buffer size set to `v` reads back as `2 * min(v, 4194304)` (the kernel's
+//!   default `rmem_max`/`wmem_max`, 212992 on kernels before 6.x; hosts may change it), never below Linux's floors (2304
 //!   receive, 4608 send); a size above `i32::MAX` is `InvalidInput`. `Ttl` and `UnicastHops` default to 64 (`Ttl` 1..=255, `UnicastHops` 0..=255);
 //!   `NoDelay` is `Unsupported` except on TCP, `UnicastHops` and `V6Only` except on IPv6,
 //!   `Ttl` on Unix; `V6Only` after `bind` is `InvalidInput`; `SocketError` is read and
@@ -263,6 +263,8 @@
 //!   itself waits: its acknowledgements are delayed).
 //! - `Quirk::SynRetriedAtOnce`: a `SYN` dropped for a full accept queue gets in as soon as an
 //!   `accept` makes room; Linux waits for its retransmission (1 s, then 2 s, 4 s, ...).
+//! - `Quirk::NoTimeWait`: there is no `TIME_WAIT`: the port of a TCP connection that is over
+//!   is free at once, where Linux holds it for a minute after an active close.
 //!
 //! The others:
 //!
@@ -278,7 +280,6 @@
 //! - A Unix datagram or seqpacket queue holds `QUEUE` records (Linux: `max_dgram_qlen + 1`,
 //!   11); a UDP queue holds `QUEUE` datagrams too (Linux counts bytes only).
 //! - A `SYN` waiting for a listener that closes is refused at once.
-//! - There is no `TIME_WAIT`: a closed socket's port is free at once.
 //! - A connect to an address no host has is `HostUnreachable` at once (Linux would time out
 //!   or report it after ARP fails); UDP to it is lost silently.
 //! - Among `ReusePort` listeners or equally good UDP sockets, the lowest slot wins (Linux

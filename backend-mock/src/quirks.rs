@@ -12,4 +12,5 @@ pub const QUIRKS: &[Quirk] = &[
     Quirk::FixedSendBuffer,
     Quirk::NoNagle,
     Quirk::SynRetriedAtOnce,
+    Quirk::NoTimeWait,
 ];

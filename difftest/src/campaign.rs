@@ -53,11 +53,11 @@ impl<'a> Campaign<'a> {
     }
 
     /// The quirk the subject declares that explains `d`, if any.
-    fn documented(&self, calls: &[Call], d: &Divergence) -> Option<Quirk> {
+    fn documented(&self, calls: &[Call], reference: &[Step], d: &Divergence) -> Option<Quirk> {
         KNOWN
             .iter()
             .copied()
-            .find(|&q| self.subject.quirk(q) && explains(q, calls, d))
+            .find(|&q| self.subject.quirk(q) && explains(q, calls, reference, d))
     }
 
     /// Runs `calls` on both stacks.
@@ -112,7 +112,7 @@ impl<'a> Campaign<'a> {
         d: Divergence,
     ) {
         let key = category(&calls, &d);
-        let quirk = self.documented(&calls, &d);
+        let quirk = self.documented(&calls, &reference, &d);
         report.diverged += 1;
         if quirk.is_none() {
             report.undocumented += 1;
@@ -149,7 +149,7 @@ impl<'a> Campaign<'a> {
             let (a, b) = self.both(candidate);
             match first_divergence(&a, &b) {
                 Some(d) => {
-                    category(candidate, &d) == key && self.documented(candidate, &d) == quirk
+                    category(candidate, &d) == key && self.documented(candidate, &a, &d) == quirk
                 }
                 None => false,
             }

@@ -6,6 +6,7 @@ use anysock_core::{Domain, ErrorKind, MsgFlags, Type};
 
 use crate::call::{Addr, Call, GetOpt, Port};
 use crate::compare::Divergence;
+use crate::exec::Step;
 use crate::outcome::Outcome;
 
 /// Every quirk the tester knows how to recognise.
@@ -16,6 +17,7 @@ pub const KNOWN: &[Quirk] = &[
     Quirk::FixedSendBuffer,
     Quirk::NoNagle,
     Quirk::SynRetriedAtOnce,
+    Quirk::NoTimeWait,
 ];
 
 /// The flags a call passes, if it passes any.
@@ -29,8 +31,9 @@ fn flags(call: &Call) -> MsgFlags {
     }
 }
 
-/// Whether `quirk` explains divergence `d` of `calls`.
-pub fn explains(quirk: Quirk, calls: &[Call], d: &Divergence) -> bool {
+/// Whether `quirk` explains divergence `d` of `calls`, whose run on the reference stack gave
+/// `reference`.
+pub fn explains(quirk: Quirk, calls: &[Call], reference: &[Step], d: &Divergence) -> bool {
     let call = &calls[d.step];
     let sock = d.reference.sock.or(d.subject.sock);
     let subject = &d.subject.outcome;
@@ -79,13 +82,42 @@ pub fn explains(quirk: Quirk, calls: &[Call], d: &Divergence) -> bool {
                     && received_less(reference, subject)
             }
         },
+        // A connection the mock let in at once, which Linux has not yet: whatever is asked of
+        // its client (or of the listener's queue) first shows it.
         Quirk::SynRetriedAtOnce => {
-            matches!(call, Call::Accept { .. })
-                && d.reference.outcome == Outcome::Err(ErrorKind::WouldBlock)
-                && matches!(subject, Outcome::Accepted(_))
+            let admitted_early = |slot: u8| {
+                let last_connect = (0..d.step).rev().find(|&i| {
+                    matches!(calls[i], Call::Connect { slot: s, .. } if s == slot)
+                        || matches!(calls[i], Call::Socket { slot: s, .. } if s == slot)
+                });
+                last_connect.is_some_and(|i| {
+                    matches!(calls[i], Call::Connect { .. })
+                        && reference[i].outcome == Outcome::Err(ErrorKind::InProgress)
+                        && calls[i..d.step]
+                            .iter()
+                            .any(|c| matches!(c, Call::Accept { .. }))
+                })
+            };
+            match call {
+                Call::Accept { .. } => {
+                    d.reference.outcome == Outcome::Err(ErrorKind::WouldBlock)
+                        && matches!(subject, Outcome::Accepted(_))
+                        && (0..d.step).any(|i| {
+                            matches!(calls[i], Call::Connect { .. })
+                                && reference[i].outcome == Outcome::Err(ErrorKind::InProgress)
+                        })
+                }
+                _ => call.slot().is_some_and(admitted_early),
+            }
+        }
+        // A port the mock gave back when the connection ended, which Linux keeps in TIME_WAIT.
+        Quirk::NoTimeWait => {
+            matches!(call, Call::Bind { .. })
+                && d.reference.outcome == Outcome::Err(ErrorKind::AddrInUse)
+                && *subject == Outcome::Done
                 && calls[..d.step]
                     .iter()
-                    .any(|c| matches!(c, Call::Connect { .. }))
+                    .any(|c| matches!(c, Call::Shutdown { .. } | Call::Close { .. }))
         }
         _ => false,
     }

@@ -2,7 +2,7 @@
 
 use core::time::Duration;
 
-use anysock_core::ErrorKind;
+use anysock_core::{ErrorKind, SocketAddr, UnixAddr};
 
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
@@ -43,6 +43,21 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             peer.is_some()
         };
         let (conn, wr_shut) = (s.conn, s.stream.wr_shut);
+        if s.is_unix() {
+            // A Unix peer keeps naming the closed socket as it was named at the end (its
+            // `getpeername` reads the name of the socket it still points at).
+            let name = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+            for i in 0..S {
+                let Some(o) = self.handle_at(i).filter(|&o| o != h) else {
+                    continue;
+                };
+                if let Ok(os) = self.sock_mut(o) {
+                    if os.peer == Some(h) {
+                        os.remote = Some(name);
+                    }
+                }
+            }
+        }
         match phase {
             Phase::Listening { .. } => self.close_listener(h),
             Phase::Connected => {

@@ -59,9 +59,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 return Err(Error::new(ErrorKind::PermissionDenied));
             }
             let remote = t.local;
+            let old = self.sock(h)?.peer.filter(|&p| p != target);
             let s = self.sock_mut(h)?;
             s.peer = Some(target);
             s.remote = remote;
+            if let Some(old) = old {
+                self.unix_disconnected(h, old);
+            }
             return Ok(());
         }
         let Some(dst) = addr.as_inet() else {
@@ -75,11 +79,41 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         } else {
             ip
         };
-        let local = self.udp_source(h, to_ip)?;
+        let source = self.udp_source(h, to_ip)?;
         let s = self.sock_mut(h)?;
-        s.local = Some(local);
+        // The first connect picks the local address; a later one keeps it (Linux sets the
+        // receive address only while it is the wildcard).
+        if s.local
+            .and_then(|l| l.as_inet())
+            .map_or(true, |l| l.ip().is_unspecified())
+        {
+            s.local = Some(source);
+        }
         s.remote = Some(present(to_ip, dst.port(), s.domain));
         Ok(())
+    }
+
+    /// A Unix datagram socket `h` left its peer `old` (it connected elsewhere, or found the
+    /// peer closed): as Linux's `unix_dgram_disconnected`, what `h` had queued is dropped and,
+    /// if `old` is open and still connected to `h`, `old` learns of it with `ECONNRESET`.
+    fn unix_disconnected(&mut self, h: Handle, old: Handle) {
+        if self.sock(h).map_or(true, |s| s.dgrams.len() == 0) {
+            return;
+        }
+        while let Some(rec) = self.sock_mut(h).ok().and_then(|s| s.dgrams.pop()) {
+            if let Ok(s) = self.sock_mut(h) {
+                s.rx.consume(rec.len);
+            }
+            if let Tag::Rights(id) = rec.tag {
+                self.land_rights(id);
+            }
+        }
+        self.reap();
+        if let Ok(o) = self.sock_mut(old) {
+            if o.peer == Some(h) {
+                o.so_error = Some(ErrorKind::ConnectionReset);
+            }
+        }
     }
 
     /// Linux's autobind of a UDP socket that sends or connects unbound: an ephemeral port on
@@ -230,13 +264,23 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             s.opts.send_timeout,
         );
         let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+        if to.is_none() && peer.is_none() {
+            return Err(Error::new(ErrorKind::NotConnected));
+        }
+        // A pending error (a peer left us with datagrams unread) comes before the target is
+        // looked up: Linux finds it when it allocates the message.
+        if let Some(e) = self.sock_mut(h)?.take_error() {
+            return Err(Error::new(e));
+        }
         let target = match to {
             Some(SocketAddr::Unix(u)) => self.unix_target(host, u, ty)?,
             Some(_) => return Err(Error::new(ErrorKind::InvalidInput)),
             None => {
                 let peer = peer.ok_or(Error::new(ErrorKind::NotConnected))?;
                 if self.sock(peer).is_err() {
-                    // The peer closed: Linux says ECONNREFUSED once and forgets it.
+                    // The peer closed: Linux says ECONNREFUSED once, drops what it had sent
+                    // here, and forgets it.
+                    self.unix_disconnected(h, peer);
                     let s = self.sock_mut(h)?;
                     s.peer = None;
                     s.remote = None;

@@ -351,6 +351,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 s.rx.consume(len);
                 s.rx_head = s.rx_head.saturating_add(len as u64);
             }
+            if !tcp && flags.contains(MsgFlags::WAITALL) && len < total && s.rx.is_empty() {
+                // unix_stream_read_generic, wanting more with nothing left, looks at the
+                // pending error and so takes it, though it returns the bytes it has.
+                s.take_error();
+            }
             let reached = passed.filter(|&(_, pos, _)| pos < head.saturating_add(len as u64));
             let tag = reached.map_or(Tag::None, |(id, _, _)| Tag::Rights(id));
             self.put_control_as(h, tag, ctl, peek, len > 0);

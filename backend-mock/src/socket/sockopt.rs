@@ -63,7 +63,7 @@ impl MockOpt for ReusePort {
 }
 
 /// Linux's default `net.core.rmem_max` and `wmem_max`: the most a buffer size is set to.
-const SIZE_MAX: usize = 212_992;
+const SIZE_MAX: usize = 4_194_304;
 
 /// Linux keeps and reports `2 * min(value, max)`, never less than its floor. The simulated
 /// buffer is half of that, at most `B` (see `Sock::rx_limit`).

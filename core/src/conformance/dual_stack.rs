@@ -186,3 +186,22 @@ pub(super) fn a_udp6_socket_connected_over_ipv6_sends_to_ipv4_from_ipv4<H: Harne
     );
     Ok(())
 }
+
+pub(super) fn a_udp6_socket_keeps_the_address_its_first_connect_picked<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let (v4_port, v6_closed) = closed_ports(h)?;
+    let s = must!(h.stack().socket(Domain::Inet6, Type::Datagram), "socket");
+    let mut s = must!(s.into_datagram(), "into_datagram");
+    must!(s.connect(&v6_closed), "connect over IPv6");
+    let picked = must!(crate::Endpoint::local_addr(&s), "local_addr");
+    must!(
+        s.connect(&mapped_loopback(v4_port)),
+        "connect again, to an IPv4-mapped address"
+    );
+    ensure!(
+        must!(crate::Endpoint::local_addr(&s), "local_addr") == picked,
+        "the address the first connect picked stays"
+    );
+    Ok(())
+}

@@ -144,6 +144,10 @@ pub enum Quirk {
     /// room; Linux waits for the `SYN`'s retransmission (1 s after the first, then 2 s, 4 s,
     /// ...).
     SynRetriedAtOnce,
+    /// There is no `TIME_WAIT`: the port of a TCP connection that is over is free at once,
+    /// where Linux holds it for a minute after an active close (binding it, without
+    /// `SO_REUSEADDR`, is [`ErrorKind::AddrInUse`] meanwhile).
+    NoTimeWait,
 }
 
 /// The basics every backend has: its stack, and the addresses it can use.

@@ -393,3 +393,25 @@ pub(super) fn a_small_write_waits_on_a_socket_connected_to_itself<H: Harness>(
     );
     Ok(())
 }
+
+pub(super) fn the_port_of_an_actively_closed_connection_is_held<H: Harness>(h: &mut H) -> Outcome {
+    let (_listener, mut client, mut server) = super::connected(h, &h.ipv4())?;
+    let port = must!(client.local_addr(), "local_addr");
+    must!(client.shutdown(Shutdown::Write), "the client closes first");
+    wait(h, &server, Interest::READABLE)?;
+    must!(server.shutdown(Shutdown::Write), "then the server");
+    wait(h, &client, Interest::READABLE)?;
+    drop((client, server));
+    let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    if h.quirk(super::Quirk::NoTimeWait) {
+        // The documented difference: the port is free at once.
+        must!(s.bind(&port), "bind the closed connection's port");
+        return Ok(());
+    }
+    fails!(
+        s.bind(&port),
+        ErrorKind::AddrInUse,
+        "the side that closed first keeps its port in TIME_WAIT"
+    );
+    Ok(())
+}

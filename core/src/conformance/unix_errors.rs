@@ -9,7 +9,9 @@ use crate::{
     SocketAddr, Stack, Stream, Type, UnixAddr,
 };
 
-use super::{stream_socketpair, supported, unix_socket, wait, Outcome, Quirk, Stop, UnixHarness};
+use super::{
+    stream_socketpair, supported, unix_socket, wait, DatagramOf, Outcome, Quirk, Stop, UnixHarness,
+};
 
 /// A pathname in a directory that does not exist: a file under a fresh path.
 fn in_a_missing_directory<H: UnixHarness>(h: &mut H) -> Result<SocketAddr, Stop> {
@@ -306,6 +308,98 @@ pub(super) fn a_socketpair_peer_is_named_as_it_is_now<H: UnixHarness>(h: &mut H)
     ensure!(
         must!(a.peer_addr(), "peer_addr") == name,
         "getpeername names it as it is now"
+    );
+    Ok(())
+}
+
+/// A connected Unix datagram `socketpair`.
+fn datagram_pair<H: UnixHarness>(h: &H) -> Result<(DatagramOf<H>, DatagramOf<H>), Stop> {
+    let (a, b) = supported(
+        h.stack().socketpair(Type::Datagram),
+        "no socketpair",
+        "socketpair",
+    )?;
+    Ok((
+        must!(a.into_datagram(), "into_datagram"),
+        must!(b.into_datagram(), "into_datagram"),
+    ))
+}
+
+pub(super) fn a_unix_datagram_socket_leaving_its_peer_drops_what_it_had_queued<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let (mut a, mut b) = datagram_pair(h)?;
+    must!(a.send(b"queued at b"), "send");
+    let elsewhere = SocketAddr::Unix(h.unix_path());
+    let _other = must!(h.stack().bind(&elsewhere), "bind another datagram socket");
+    must!(b.connect(&elsewhere), "b connects elsewhere");
+    must!(b.set_nonblocking(true), "set_nonblocking");
+    fails!(
+        b.recv(&mut [0u8; 16]),
+        ErrorKind::WouldBlock,
+        "what a had sent b is gone with the connection"
+    );
+    fails!(
+        a.send(b"more"),
+        ErrorKind::ConnectionReset,
+        "and a, still connected to b, hears of it"
+    );
+    Ok(())
+}
+
+pub(super) fn a_unix_datagram_socket_finding_its_peer_closed_drops_what_it_had<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let (mut c, mut d) = datagram_pair(h)?;
+    must!(c.send(b"for d"), "send");
+    drop(c);
+    fails!(
+        d.send(b"anyone?"),
+        ErrorKind::ConnectionRefused,
+        "the peer closed"
+    );
+    must!(d.set_nonblocking(true), "set_nonblocking");
+    fails!(
+        d.recv(&mut [0u8; 8]),
+        ErrorKind::WouldBlock,
+        "finding it closed dropped what it had sent"
+    );
+    Ok(())
+}
+
+pub(super) fn a_closed_unix_peer_keeps_the_name_it_had<H: UnixHarness>(h: &mut H) -> Outcome {
+    let (a, mut b) = supported(
+        h.stack().socketpair(Type::Datagram),
+        "no socketpair",
+        "socketpair",
+    )?;
+    let a = must!(a.into_datagram(), "into_datagram");
+    let name = SocketAddr::Unix(h.unix_path());
+    must!(b.bind(&name), "the peer binds a name");
+    drop(b);
+    ensure!(
+        must!(a.peer_addr(), "peer_addr") == name,
+        "getpeername still names the closed peer as it was"
+    );
+    Ok(())
+}
+
+pub(super) fn a_unix_waitall_read_short_of_its_bytes_takes_the_pending_reset<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let (mut a, mut b) = stream_socketpair(h, Type::Stream)?;
+    must!(a.write(b"unread by b"), "write");
+    must!(b.write(b"abc"), "write");
+    drop(b);
+    wait(h, &a, Interest::READABLE)?;
+    let mut buf = [0u8; 16];
+    ensure!(
+        must!(a.recv(&mut buf, MsgFlags::WAITALL), "recv(WAITALL)") == 3,
+        "the bytes there are returned"
+    );
+    ensure!(
+        must!(a.read(&mut buf), "read") == 0,
+        "and the reset went with the wait for more: end of stream, no error"
     );
     Ok(())
 }
