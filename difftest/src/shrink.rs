@@ -7,7 +7,7 @@ pub const MAX_TRIES: usize = 400;
 
 /// Removes calls from `calls` while `still` holds of what is left: halves first, then
 /// quarters, down to single calls (delta debugging, removing complements only), at most
-/// [`MAX_TRIES`] tries.
+/// `MAX_TRIES` (400) tries.
 pub fn shrink(mut calls: Vec<Call>, mut still: impl FnMut(&[Call]) -> bool) -> Vec<Call> {
     let mut tries = 0;
     let mut chunk = calls.len().div_ceil(2).max(1);
