@@ -21,6 +21,9 @@
 //! Environment:
 //! - `ANYSOCK_BENCH_QUICK=1`: 1/50 of the default sizes, for a smoke test.
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 10).
+//! - `ANYSOCK_BENCH_ONLY=async:C` with `ANYSOCK_BENCH_ITERS=N`: only contender `C`
+//!   (`anysock-tokio`, `tokio`, `anysock-async-io`, `async-io`), `N` round trips, no output;
+//!   for `benches/callgrind.sh async`, which counts instructions instead of timing.
 
 mod common;
 
@@ -58,6 +61,16 @@ impl Contender {
         Contender::AsyncIo,
     ];
 
+    /// The contender's name in `ANYSOCK_BENCH_ONLY`.
+    fn key(self) -> &'static str {
+        match self {
+            Contender::AnysockTokio => "anysock-tokio",
+            Contender::Tokio => "tokio",
+            Contender::AnysockAsyncIo => "anysock-async-io",
+            Contender::AsyncIo => "async-io",
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Contender::AnysockTokio => "anysock/tokio",
@@ -85,6 +98,29 @@ fn tokio_runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
+/// Times `trips` round trips between two streams with `write_all` and `read_exact` methods
+/// (embedded-io-async's for anysock, tokio's `AsyncWriteExt`/`AsyncReadExt` for tokio): the
+/// same loop, text for text, on both.
+macro_rules! ping_pong {
+    ($client:ident, $server:ident, $trips:expr) => {{
+        let ping = async {
+            let mut buf = [7u8; MSG];
+            for _ in 0..$trips {
+                $client.write_all(&buf).await.unwrap();
+                $client.read_exact(&mut buf).await.unwrap();
+            }
+        };
+        let pong = async {
+            let mut buf = [0u8; MSG];
+            for _ in 0..$trips {
+                $server.read_exact(&mut buf).await.unwrap();
+                $server.write_all(&buf).await.unwrap();
+            }
+        };
+        timed(ping, pong).await
+    }};
+}
+
 /// Times `client` and `server` run together in this task until both are done.
 async fn timed(client: impl Future<Output = ()>, server: impl Future<Output = ()>) -> f64 {
     let start = Instant::now();
@@ -100,21 +136,7 @@ async fn anysock_pingpong<R: Reactor>(trips: usize) -> f64 {
     let (mut client, (mut server, _)) = (client.unwrap(), accepted.unwrap());
     client.set(NoDelay, true).unwrap();
     server.set(NoDelay, true).unwrap();
-    let ping = async {
-        let mut buf = [7u8; MSG];
-        for _ in 0..trips {
-            client.write_all(&buf).await.unwrap();
-            client.read_exact(&mut buf).await.unwrap();
-        }
-    };
-    let pong = async {
-        let mut buf = [0u8; MSG];
-        for _ in 0..trips {
-            server.read_exact(&mut buf).await.unwrap();
-            server.write_all(&buf).await.unwrap();
-        }
-    };
-    timed(ping, pong).await
+    ping_pong!(client, server, trips)
 }
 
 async fn tokio_pingpong(trips: usize) -> f64 {
@@ -125,21 +147,7 @@ async fn tokio_pingpong(trips: usize) -> f64 {
     let (mut client, (mut server, _)) = (client.unwrap(), accepted.unwrap());
     client.set_nodelay(true).unwrap();
     server.set_nodelay(true).unwrap();
-    let ping = async {
-        let mut buf = [7u8; MSG];
-        for _ in 0..trips {
-            client.write_all(&buf).await.unwrap();
-            client.read_exact(&mut buf).await.unwrap();
-        }
-    };
-    let pong = async {
-        let mut buf = [0u8; MSG];
-        for _ in 0..trips {
-            server.read_exact(&mut buf).await.unwrap();
-            server.write_all(&buf).await.unwrap();
-        }
-    };
-    timed(ping, pong).await
+    ping_pong!(client, server, trips)
 }
 
 /// `read_exact` on async-io's own primitive: `read_with` until the buffer is full.
@@ -187,7 +195,34 @@ async fn async_io_pingpong(trips: usize) -> f64 {
     timed(ping, pong).await
 }
 
+/// `ANYSOCK_BENCH_ONLY=async:C`: the contender to run alone, with its round trips.
+fn only() -> Result<Option<(Contender, usize)>, String> {
+    let Some(only) = common::var("ANYSOCK_BENCH_ONLY") else {
+        return Ok(None);
+    };
+    let key = only.strip_prefix("async:").unwrap_or(&only);
+    let c = Contender::ALL
+        .into_iter()
+        .find(|c| c.key() == key)
+        .ok_or(format!(
+            "ANYSOCK_BENCH_ONLY={only}: expected async:<contender>"
+        ))?;
+    let iters = common::positive("ANYSOCK_BENCH_ITERS")?.unwrap_or(TRIPS as u64);
+    Ok(Some((c, iters as usize)))
+}
+
 fn main() {
+    match only() {
+        Ok(Some((c, trips))) => {
+            c.run(trips);
+            return;
+        }
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("{e}");
+            exit(2)
+        }
+    }
     let rounds = common::rounds(10).unwrap_or_else(|e| {
         eprintln!("{e}");
         exit(2)

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # User-space instructions per operation of the overhead workloads (benches/overhead.rs), for
-# anysock, raw libc and std, counted by valgrind's callgrind. System calls run in the kernel and
+# anysock, raw libc and std, and of the async ping-pong (benches/async.rs, workload `async`) for
+# anysock on tokio and async-io against their own sockets, counted by valgrind's callgrind. System calls run in the kernel and
 # are not counted, so what is left is what each library adds around the same syscalls; unlike a
 # timing, the count does not depend on how busy the machine is.
 #
 # Each implementation runs alone twice, with N and 2N iterations; the difference of the two
 # totals divided by N is the cost of one iteration, with start-up and teardown cancelled out.
 #
-# usage: benches/callgrind.sh [socketpair|tcp|udp ...]    (default: all three)
+# usage: benches/callgrind.sh [socketpair|tcp|udp|async ...]    (default: the first three)
 #
 #   N=<iterations>  override every workload's N (defaults: socketpair 20000, tcp 2000 round trips,
-#                   udp 500 bursts of 32 datagrams, reported per datagram)
+#                   udp 500 bursts of 32 datagrams, reported per datagram, async 2000 round trips)
 #   KEEP=1          keep the callgrind output files (for callgrind_annotate) and print where
 #   VALGRIND_ARGS   extra callgrind options, e.g. "--dump-instr=yes"
 #
@@ -28,20 +29,25 @@ workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(socketpair tcp udp)
 for workload in "${workloads[@]}"; do
     case $workload in
-    socketpair | tcp | udp) ;;
+    socketpair | tcp | udp | async) ;;
     *)
-        echo "callgrind.sh: unknown workload $workload (socketpair, tcp, udp)" >&2
+        echo "callgrind.sh: unknown workload $workload (socketpair, tcp, udp, async)" >&2
         exit 2
         ;;
     esac
 done
 
-# The bench binary, as cargo names it (the JSON line of the `overhead` artifact).
-bin=$(cargo bench --bench overhead --no-run --message-format=json 2>/dev/null |
-    grep '"name":"overhead"' | grep -o '"executable":"[^"]*"' | tail -n 1 | cut -d'"' -f4)
-[ -x "$bin" ] || {
-    echo "callgrind.sh: could not build or find the overhead bench binary" >&2
-    exit 2
+# A bench binary, as cargo names it (the JSON line of its artifact).
+bench_binary() { # name cargo-args...
+    local name=$1 bin
+    shift
+    bin=$(cargo bench --bench "$name" "$@" --no-run --message-format=json 2>/dev/null |
+        grep "\"name\":\"$name\"" | grep -o '"executable":"[^"]*"' | tail -n 1 | cut -d'"' -f4)
+    [ -x "$bin" ] || {
+        echo "callgrind.sh: could not build or find the $name bench binary" >&2
+        exit 2
+    }
+    echo "$bin"
 }
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/anysock-callgrind.XXXXXX")
@@ -52,7 +58,9 @@ else
 fi
 
 # Total instructions (Ir) of one run of one workload with one implementation.
-instructions() { # workload impl iterations
+instructions() { # bin workload impl iterations
+    local bin=$1
+    shift
     local file="$out/$1-$2-$3.out"
     # shellcheck disable=SC2086 # VALGRIND_ARGS is a list of options
     ANYSOCK_BENCH_ONLY="$1:$2" ANYSOCK_BENCH_ITERS="$3" \
@@ -66,15 +74,22 @@ instructions() { # workload impl iterations
 }
 
 for workload in "${workloads[@]}"; do
+    impls=(anysock libc std)
     case $workload in
     socketpair) n=${N:-20000} per=1 ;;
     tcp) n=${N:-2000} per=1 ;;
     udp) n=${N:-500} per=32 ;;
+    async) n=${N:-2000} per=1 impls=(anysock-tokio tokio anysock-async-io async-io) ;;
     esac
+    if [ "$workload" = async ]; then
+        bin=$(bench_binary async --features async-io,tokio)
+    else
+        bin=$(bench_binary overhead)
+    fi
     line="callgrind instructions/op $workload"
-    for impl in anysock libc std; do
-        once=$(instructions "$workload" "$impl" "$n")
-        twice=$(instructions "$workload" "$impl" $((2 * n)))
+    for impl in "${impls[@]}"; do
+        once=$(instructions "$bin" "$workload" "$impl" "$n")
+        twice=$(instructions "$bin" "$workload" "$impl" $((2 * n)))
         line+=" $impl=$(awk -v a="$once" -v b="$twice" -v ops=$((n * per)) \
             'BEGIN { printf "%.1f", (b - a) / ops }')"
     done

@@ -11,9 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target="${CARGO_TARGET_DIR:-target}"
-# One build for both; without default features the facade leaves std out of the firmware,
+# One build for both; with only the POSIX backend the facade leaves std out of the firmware,
 # while console_std, which uses only std, is the same either way.
-cargo build --quiet --profile firmware --no-default-features \
+cargo build --quiet --profile firmware --no-default-features --features posix \
   --example firmware --example console_std
 
 out="$target/firmware/examples"

@@ -53,17 +53,19 @@ fn parse_args() -> Result<Args, String> {
         }
         let value = value.to_string_lossy().into_owned();
         let bad = || format!("bad value for {flag}: {value:?}");
+        // A number that does not parse says why (`invalid digit found in string`).
+        let unparsed = |e: std::num::ParseIntError| format!("{} ({e})", bad());
         match flag.as_str() {
-            "--seed" => args.seed = value.parse().map_err(|_| bad())?,
+            "--seed" => args.seed = value.parse().map_err(unparsed)?,
             "--loss" => {
-                args.loss_percent = value.parse().map_err(|_| bad())?;
+                args.loss_percent = value.parse().map_err(unparsed)?;
                 if args.loss_percent > 100 {
                     return Err(bad());
                 }
             }
             "--latency-ms" => {
                 let (a, b) = value.split_once("..").ok_or_else(bad)?;
-                let (a, b) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                let (a, b) = (a.parse().map_err(unparsed)?, b.parse().map_err(unparsed)?);
                 if a >= b {
                     return Err(bad());
                 }

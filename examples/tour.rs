@@ -39,10 +39,7 @@ fn main() {
 }
 
 /// The sections, in the lecture's order. The temporary directory goes when this returns.
-fn tour<S: Stack>(stack: &S) -> Result<(), String>
-where
-    S::Socket: SockOpt<NoDelay> + SockOpt<RecvBufferSize>,
-{
+fn tour<S: Stack>(stack: &S) -> Result<(), String> {
     println!(
         "anysock tour: each line is one call: who, the C call, the anysock call -> the result"
     );
@@ -352,11 +349,9 @@ fn msg_flow<S: Stack>(stack: &S, at: &SocketAddr) -> Result<(), String> {
 }
 
 /// Typed options: the option names its value type, and a backend that lacks one fails to
-/// compile, so these bounds say what this code needs.
-fn options<S: Stack>(stack: &S) -> Result<(), String>
-where
-    S::Socket: SockOpt<NoDelay> + SockOpt<RecvBufferSize>,
-{
+/// compile. These two are in the set every stack's fresh socket has
+/// (`anysock::opt::SocketOptions`), so `S: Stack` is bound enough.
+fn options<S: Stack>(stack: &S) -> Result<(), String> {
     let mut socket = stack.socket(Domain::Inet, Type::Stream).context("socket")?;
     step(
         "client",
@@ -469,10 +464,7 @@ fn nonblocking_accept<S: Stack>(stack: &S, at: &SocketAddr) -> Result<(), String
 }
 
 /// Failures come back as an `ErrorKind` to match on, with the raw `errno` kept.
-fn errors<S: Stack>(stack: &S, nowhere: &SocketAddr) -> Result<(), String>
-where
-    S::Socket: SockOpt<NoDelay>,
-{
+fn errors<S: Stack>(stack: &S, nowhere: &SocketAddr) -> Result<(), String> {
     match stack.connect(nowhere) {
         Err(e) => step(
             "client",

@@ -5,8 +5,28 @@
 //! `setsockopt`/`getsockopt`, `poll`) as traits, with pluggable backends.
 //!
 //! This facade re-exports the vocabulary of [`anysock_core`] and the backends, and names the
-//! default one, [`DefaultStack`]. Write protocol code against [`Stack`] and the traits it
+//! default one, `DefaultStack`. Write protocol code against [`Stack`] and the traits it
 //! names; pick the backend where the program starts.
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `posix` | yes | `anysock::posix` (the operating system's sockets, over libc) and `DefaultStack` |
+//! | `mock` | yes | `anysock::mock` (the deterministic in-memory network) |
+//! | `std` | yes | `From<Error> for std::io::Error`; the POSIX backend's std interop; the mock's thread-safe `SharedNet` |
+//! | `nal` | no | `anysock::nal`: any stack through embedded-nal 0.9's traits |
+//! | `async-io`, `tokio` | no | `anysock::posix::asynch`: the POSIX async stacks on either reactor (both bring `posix`) |
+//! | `nal-async` | no | `anysock::nal_async`: any async stack through embedded-nal-async 0.9's traits |
+//!
+//! Without default features the facade is [`anysock_core`] alone — no libc, no backend — so a
+//! `no_std` protocol crate depends on it with `default-features = false`, writes its code over
+//! [`Stack`], and leaves the backend to the program:
+//!
+//! ```toml
+//! [dependencies]
+//! anysock = { version = "0.1", default-features = false }
+//! ```
 //!
 //! The C calls and the lecture's walk-through, with examples that run, are on
 //! [`anysock_core`]'s front page. With the feature `nal`, the module `anysock::nal` presents any
@@ -16,6 +36,7 @@
 //! come with the features `async-io` and `tokio` (`anysock::posix::asynch`).
 //!
 //! ```
+//! # #[cfg(feature = "posix")] {
 //! use anysock::{Datagram, Endpoint, Stack};
 //!
 //! fn ping<S: Stack>(stack: &S) -> anysock::Result<bool> {
@@ -28,6 +49,7 @@
 //! }
 //!
 //! assert!(ping(&anysock::DefaultStack::default())?);
+//! # }
 //! # Ok::<(), anysock::Error>(())
 //! ```
 #![no_std]
@@ -36,12 +58,15 @@
 
 pub use anysock_core::*;
 
-/// The POSIX backend: the operating system's sockets ([`anysock_posix`]).
+/// The POSIX backend: the operating system's sockets ([`anysock_posix`]). Feature `posix`.
+#[cfg(feature = "posix")]
 pub mod posix {
     pub use anysock_posix::*;
 }
 
 /// The mock backend: a deterministic in-memory network with a virtual clock ([`anysock_mock`]).
+/// Feature `mock`.
+#[cfg(feature = "mock")]
 pub mod mock {
     pub use anysock_mock::*;
 }
@@ -52,5 +77,7 @@ pub mod nal;
 #[cfg(feature = "nal-async")]
 pub mod nal_async;
 
-/// The backend used when a program does not choose one.
+/// The backend used when a program does not choose one: the operating system's sockets.
+/// Feature `posix`.
+#[cfg(feature = "posix")]
 pub type DefaultStack = anysock_posix::Posix;

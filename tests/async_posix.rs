@@ -1,10 +1,9 @@
-//! The async stack on the kernel, on both reactors: every story of `async_common` runs once
-//! under async-io (`async_io::block_on`) and once under tokio's current-thread runtime, with the
-//! same code. Then what only the POSIX stack has: shared readers of one `&Stream`, the system's
-//! resolver, and errors instead of panics outside a runtime. Each test checks that it left no
-//! descriptor open.
+//! The async stack on the kernel, on both reactors: the async conformance suite
+//! (`anysock_core::conformance::asynch`) under async-io (`async_io::block_on`) and under tokio's
+//! current-thread runtime, with the same code. Then what only the POSIX stack has: shared
+//! readers of one `&Stream`, the system's resolver, `Send` futures for tokio, and errors instead
+//! of panics outside a runtime. Each test checks that it left no descriptor open.
 
-mod async_common;
 mod common;
 mod reactors;
 
@@ -12,80 +11,105 @@ use core::time::Duration;
 
 use anysock::asynch::{self as a, Resolve as _, Stack as _};
 use anysock::embedded_io_async::{Read as _, Write as _};
-use anysock::posix::asynch::{AsyncIo, Posix, Tokio};
-use anysock::{ErrorKind, Family};
+use anysock::posix::asynch::{AsyncIo, Posix, Reactor, Tokio};
+use anysock::{ErrorKind, Family, SocketAddr};
+use anysock_core::conformance::asynch::{self as suite, AsyncHarness};
 
-use async_common::*;
 use reactors::{checked, tokio_block_on};
 
-#[test]
-fn echo_to_end_of_stream_on_both_reactors() {
-    let _fds = checked();
-    on_both_reactors!(echo_to_end_of_stream);
+/// The async POSIX stack on reactor `R`, with the executor that drives it.
+struct OnReactor<R: Reactor> {
+    stack: Posix<R>,
+    tokio: Option<tokio::runtime::Runtime>,
+}
+
+impl OnReactor<AsyncIo> {
+    fn new() -> Self {
+        OnReactor {
+            stack: Posix::new(),
+            tokio: None,
+        }
+    }
+}
+
+impl OnReactor<Tokio> {
+    fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        OnReactor {
+            stack: Posix::new(),
+            tokio: Some(runtime),
+        }
+    }
+}
+
+impl<R: Reactor> AsyncHarness for OnReactor<R> {
+    type Stack = Posix<R>;
+
+    fn stack(&self) -> &Posix<R> {
+        &self.stack
+    }
+
+    fn ipv4(&self) -> SocketAddr {
+        "127.0.0.1:0".parse().unwrap()
+    }
+
+    fn block_on<F: core::future::Future>(&self, fut: F) -> F::Output {
+        match &self.tokio {
+            Some(runtime) => runtime.block_on(fut),
+            None => async_io::block_on(fut),
+        }
+    }
+}
+
+/// Runs every async case, printing each outcome; fails naming every case that failed.
+fn run_suite<H: AsyncHarness>(backend: &str, harness: &mut H) {
+    common::suite_passes(backend, 13, |report| suite::run(harness, report));
 }
 
 #[test]
-fn a_timed_out_read_leaves_the_bytes_readable_on_both_reactors() {
+fn async_io_passes_the_async_suite() {
     let _fds = checked();
-    on_both_reactors!(a_timed_out_read_leaves_the_bytes_readable);
+    run_suite("posix/async-io", &mut OnReactor::<AsyncIo>::new());
 }
 
 #[test]
-fn a_cancelled_read_loses_nothing_on_both_reactors() {
+fn tokio_passes_the_async_suite() {
     let _fds = checked();
-    on_both_reactors!(a_cancelled_read_loses_nothing);
+    run_suite("posix/tokio", &mut OnReactor::<Tokio>::new());
 }
 
-#[test]
-fn a_cancelled_accept_leaves_the_connection_queued_on_both_reactors() {
-    let _fds = checked();
-    on_both_reactors!(a_cancelled_accept_leaves_the_connection_queued);
-}
-
-#[test]
-fn a_refused_connect_is_typed_on_both_reactors() {
-    let _fds = checked();
-    on_both_reactors!(a_refused_connect_is_typed);
-}
-
-#[test]
-fn the_long_way_connects_too_on_both_reactors() {
-    let _fds = checked();
-    on_both_reactors!(the_long_way_connects_too);
-}
-
-#[test]
-fn datagrams_keep_their_boundaries_on_both_reactors() {
-    let _fds = checked();
-    on_both_reactors!(datagrams_keep_their_boundaries);
-}
-
-#[test]
-fn sleeping_runs_on_the_stacks_clock_on_both_reactors() {
-    let _fds = checked();
-    on_both_reactors!(sleeping_runs_on_the_stacks_clock);
-}
-
-#[test]
-fn a_socketpair_talks_on_both_reactors() {
-    let _fds = checked();
-    on_both_reactors!(a_socketpair_talks);
+/// A connected TCP pair on `stack`: (client, server).
+async fn pair<R: Reactor>(
+    stack: &Posix<R>,
+) -> (
+    anysock::posix::asynch::Stream<R>,
+    anysock::posix::asynch::Stream<R>,
+) {
+    let h = OnReactor {
+        stack: *stack,
+        tokio: None,
+    };
+    let (client, server) = suite::tcp_pair(&h).await.unwrap();
+    (client, server)
 }
 
 /// Two tasks wait to read one `&Stream`: the first byte wakes both, one takes it, the other
 /// waits again and gets the second. Nobody is forgotten, nothing panics.
-async fn two_readers_share_one_stream<R: anysock::posix::asynch::Reactor>(stack: &Posix<R>) {
-    let (mut client, server) = tcp_pair(stack).await;
+async fn two_readers_share_one_stream<R: Reactor>(stack: &Posix<R>) {
+    let (mut client, server) = pair(stack).await;
     let (mut r1, mut r2) = (&server, &server);
     let (mut b1, mut b2) = ([0u8; 1], [0u8; 1]);
-    let readers = join(r1.read(&mut b1), r2.read(&mut b2));
+    let readers = suite::join(r1.read(&mut b1), r2.read(&mut b2));
     let writer = async {
         for byte in [b"a", b"b"] {
             stack.sleep(Duration::from_millis(10)).await.unwrap();
             client.write_all(byte).await.unwrap();
         }
     };
-    let bounded = a::timeout(stack, Duration::from_secs(5), join(readers, writer));
+    let bounded = a::timeout(stack, Duration::from_secs(5), suite::join(readers, writer));
     let ((n1, n2), ()) = bounded.await.expect("both readers were woken");
     assert_eq!((n1.unwrap(), n2.unwrap()), (1, 1));
     let mut got = [b1[0], b2[0]];
@@ -101,7 +125,7 @@ fn two_readers_share_one_stream_on_both_reactors() {
 
 /// The system's resolver, off the executor: a known name, a literal, and a name that cannot
 /// exist (`.invalid`, RFC 6761), which is `HostNotFound`.
-async fn names_resolve<R: anysock::posix::asynch::Reactor>(stack: &Posix<R>) {
+async fn names_resolve<R: Reactor>(stack: &Posix<R>) {
     let mut out = [core::net::IpAddr::from([0, 0, 0, 0]); 4];
     let n = stack.resolve("localhost", Family::Inet, &mut out).await;
     assert!(out[..n.unwrap()].contains(&core::net::IpAddr::from([127, 0, 0, 1])));
@@ -139,13 +163,34 @@ fn tokio_outside_a_runtime_is_an_error_not_a_panic() {
 }
 
 #[test]
-fn connections_come_and_go_without_a_trace() {
+fn the_suite_again_and_again_leaves_no_descriptor_open() {
     let _fds = checked();
-    for _ in 0..20 {
-        async_io::block_on(a_cancelled_accept_leaves_the_connection_queued(&Posix::<
-            AsyncIo,
-        >::new(
-        )));
-        tokio_block_on(a_refused_connect_is_typed(&Posix::<Tokio>::new()));
+    let mut on_async_io = OnReactor::<AsyncIo>::new();
+    let mut on_tokio = OnReactor::<Tokio>::new();
+    for _ in 0..5 {
+        suite::run(&mut on_async_io, |name, outcome| {
+            assert!(outcome.is_ok(), "{name}")
+        });
+        suite::run(&mut on_tokio, |name, outcome| {
+            assert!(outcome.is_ok(), "{name}")
+        });
     }
+}
+
+/// The tokio stack's futures are `Send` (its sockets are), so a multi-threaded tokio program
+/// can `tokio::spawn` protocol code written on the traits. Checked at compile time.
+#[test]
+fn the_tokio_stacks_futures_can_be_spawned() {
+    fn spawnable<F: core::future::Future + Send + 'static>(_: &F) {}
+    let stack = Posix::<Tokio>::new();
+    let addr: anysock::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    let task = async move {
+        let mut listener = stack.listen(&addr, 1)?;
+        let (mut conn, _) = a::Listener::accept(&mut listener).await?;
+        let mut buf = [0u8; 4];
+        conn.read(&mut buf).await?;
+        stack.sleep(Duration::from_millis(1)).await?;
+        a::timeout(&stack, Duration::from_secs(1), conn.write_all(b"x")).await?
+    };
+    spawnable(&task);
 }

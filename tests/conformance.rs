@@ -18,7 +18,7 @@ use anysock::posix::cmsg::ReceivedFds;
 use anysock::posix::{self as backend_posix, Posix};
 use anysock::{SocketAddr, UnixAddr};
 use anysock_core::conformance::{
-    self, AncillaryHarness, FullHarness, Harness, Quirk, Stop, UnixHarness,
+    self, AncillaryHarness, FullHarness, Harness, Quirk, Stop, Summary, UnixHarness,
 };
 
 /// The fewest cases the suite may have: it only grows.
@@ -219,31 +219,22 @@ macro_rules! one_test_per_case {
 
 anysock_core::conformance_cases!(one_test_per_case);
 
-/// Runs every case on `backend`, each on a fresh harness, and prints the count of each
-/// outcome and every skip with its reason; fails if a case failed or the suite shrank.
+/// Runs every case on `backend`, each on a fresh harness, and prints each outcome, the count
+/// of each and every skip with its reason; fails if a case failed or the suite shrank.
 fn whole_suite(backend: &str, on: fn(&str) -> conformance::Outcome) {
-    let (mut passed, mut skipped, mut failures) = (0, 0, Vec::new());
-    for case in conformance::cases::<PosixHarness>() {
-        match on(case.name) {
-            Ok(()) => passed += 1,
-            Err(Stop::Skipped(why)) => {
-                skipped += 1;
-                println!("{backend}: {} skipped: {why}", case.name);
+    common::suite_passes(backend, AT_LEAST, |report| {
+        let mut summary = Summary::default();
+        for case in conformance::cases::<PosixHarness>() {
+            let outcome = on(case.name);
+            match outcome {
+                Ok(()) => summary.passed += 1,
+                Err(Stop::Skipped(_)) => summary.skipped += 1,
+                Err(Stop::Failed(_)) => summary.failed += 1,
             }
-            Err(Stop::Failed(f)) => failures.push(format!("{}: {f}", case.name)),
+            report(case.name, &outcome);
         }
-    }
-    let total = passed + skipped + failures.len();
-    println!(
-        "{backend}: {total} cases: {passed} passed, {skipped} skipped, {} failed",
-        failures.len()
-    );
-    assert!(total >= AT_LEAST, "the suite shrank to {total} cases");
-    assert!(
-        failures.is_empty(),
-        "{backend} failed:\n{}",
-        failures.join("\n")
-    );
+        summary
+    });
 }
 
 #[test]

@@ -2,9 +2,9 @@
 //! HTTP `GET /status`, a telemetry datagram, a command on the control socket, bad command
 //! lines (exit 2), and `SHUTDOWN` (exit 0, control socket file removed).
 //!
-//! The tests build the binary themselves, with the one command that builds it
-//! (`cargo build --profile firmware --example firmware --no-default-features`), into a target
-//! directory of their own (see `firmware_node`).
+//! The tests build the binary themselves, with the one command that builds it (`cargo build
+//! --profile firmware --example firmware --no-default-features --features posix`), into a
+//! target directory of their own (see `firmware_node`).
 
 mod firmware_node;
 

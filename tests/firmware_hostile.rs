@@ -157,7 +157,10 @@ fn idle_holders_and_slowloris_on_every_slot_of_both_services_lock_nobody_out() {
     };
     let console = console_client_served(&node.console);
     let http = http.join().unwrap();
-    println!("served with every slot held: console after {console:?}, http after {http:?} (idle limit {IDLE:?})");
+    println!(
+        "served with every slot held: console after {console:?}, http after {http:?} \
+         (idle limit {IDLE:?})"
+    );
     assert!(
         console < SERVED_WITHIN,
         "console client served after {console:?}"

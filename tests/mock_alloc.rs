@@ -1,6 +1,7 @@
 //! Zero heap allocations per operation: a counting global allocator watches the socket calls
-//! of the mock network (plain, traced into `()`, faulty, and thread-safe) and of the POSIX
-//! backend, after setup, and every count must be exactly 0.
+//! of the mock network (plain, traced into `()`, faulty, thread-safe, and sized at run time
+//! with a thousand hosts) and of the POSIX backend, after setup, and every count must be
+//! exactly 0.
 //!
 //! The counts are per thread: the allocator counts only on a thread that asked it to, inside
 //! the measured section, so the test harness's own threads (and tests running in parallel)
@@ -11,13 +12,13 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::time::Duration;
 
-use anysock::embedded_io::{Read, ReadExactError, Write};
+use anysock::embedded_io::{Read, Write};
 use anysock::mock::{FaultPlan, Net, SharedNet};
-use anysock::opt::{NoDelay, RecvBufferSize, RecvTimeout, ReuseAddr};
+use anysock::opt::{DatagramOptions, NoDelay, RecvBufferSize, RecvTimeout, ReuseAddr};
 use anysock::posix::Posix;
 use anysock::{
-    Datagram, Error, ErrorKind, Interest, Listener, MsgFlags, PollFd, Pollable, Shutdown, SockOpt,
-    Socket, SocketAddr, Stack, Stream, Type,
+    Datagram, ErrorKind, Interest, Listener, MsgFlags, PollFd, Pollable, Shutdown, SockOpt, Socket,
+    SocketAddr, Stack, Stream, Type,
 };
 
 /// Iterations of each operation: enough that an allocation once in a while would show.
@@ -92,22 +93,14 @@ fn assert_no_allocation(what: &str, f: impl FnOnce() -> anysock::Result<()>) {
     assert_eq!(n, 0, "{what}: {n} allocations in {N} iterations");
 }
 
-/// `read_exact`, with an early end of stream as an error of the socket's kind.
-fn read_exact(conn: &mut impl Read<Error = Error>, buf: &mut [u8]) -> anysock::Result<()> {
-    conn.read_exact(buf).map_err(|e| match e {
-        ReadExactError::Other(e) => e,
-        ReadExactError::UnexpectedEof => ErrorKind::ConnectionAborted.into(),
-    })
-}
-
 /// One 64-byte round trip on a connected pair: `a` writes, `b` echoes, `a` reads.
 fn round_trip(a: &mut impl Stream, b: &mut impl Stream) -> anysock::Result<()> {
     let ping = [0x5a; MSG];
     let mut buf = [0; MSG];
     a.write_all(&ping)?;
-    read_exact(b, &mut buf)?;
+    b.read_exact(&mut buf)?;
     b.write_all(&buf)?;
-    read_exact(a, &mut buf)?;
+    a.read_exact(&mut buf)?;
     if buf == ping {
         Ok(())
     } else {
@@ -130,8 +123,7 @@ struct Places<'a, S> {
 fn hot_paths<S>(at: &Places<'_, S>) -> anysock::Result<()>
 where
     S: Stack,
-    S::Stream: SockOpt<NoDelay> + SockOpt<RecvBufferSize> + SockOpt<RecvTimeout>,
-    S::Datagram: SockOpt<ReuseAddr> + SockOpt<RecvTimeout>,
+    S::Datagram: DatagramOptions + SockOpt<ReuseAddr>,
 {
     let mut listener = at.server.listen(&at.listen_at, 8)?;
     let listen_addr = listener.local_addr()?;
@@ -159,7 +151,7 @@ where
             // A short write (the faulty network makes some) is fine: read what went.
             let sent = conn.send(&[1; MSG], MsgFlags::NONE)?;
             peer.recv(&mut buf, MsgFlags::PEEK)?;
-            read_exact(&mut peer, &mut buf[..sent])
+            Ok(peer.read_exact(&mut buf[..sent])?)
         })
     });
     assert_no_allocation("datagram send_to/recv_from", || {
@@ -274,6 +266,59 @@ fn faulty_mock_operations_do_not_allocate() {
 #[test]
 fn shared_mock_operations_do_not_allocate() {
     let net: SharedNet = SharedNet::new();
+    assert_eq!(on_mock(&net), Ok(()));
+}
+
+/// Fills a network with 998 more hosts, each with a TCP listener and a UDP socket on the
+/// ports the scenario uses, so its lookups search full tables; returns the sockets to keep.
+fn crowd<const S: usize, const B: usize, const Q: usize, T, K>(
+    net: &Net<S, B, Q, T, K>,
+) -> Vec<(
+    anysock::mock::Listener<'_, S, B, Q, T, K>,
+    anysock::mock::Datagram<'_, S, B, Q, T, K>,
+)>
+where
+    T: anysock::mock::trace::Tracer,
+    K: anysock::mock::Sharing,
+{
+    (3..1_001u32)
+        .map(|n| {
+            let [_, _, a, b] = n.to_be_bytes();
+            let v6 = std::net::Ipv6Addr::new(0xfd01, 0, 0, 0, 0, 0, 0, n as u16);
+            let host = net.host([10, 1, a, b].into(), v6).unwrap();
+            let at = |port| SocketAddr::from(([10, 1, a, b], port));
+            (
+                host.listen(&at(80), 8).unwrap(),
+                host.bind(&at(53)).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn mock_operations_on_a_network_sized_at_run_time_do_not_allocate() {
+    // Everything is allocated here, by `build`; nothing after.
+    let net: Net = Net::builder().hosts(1_000).sockets(4_000).build().unwrap();
+    let _crowd = crowd(&net);
+    assert_eq!(on_mock(&net), Ok(()));
+}
+
+#[test]
+fn traced_and_faulty_operations_on_a_network_sized_at_run_time_do_not_allocate() {
+    let net: Net<32, 4096, 8, ()> = Net::builder()
+        .hosts(1_000)
+        .sockets(4_000)
+        .seed(7)
+        .tracer(())
+        .build()
+        .unwrap();
+    net.set_faults(
+        FaultPlan::new()
+            .duplicate(100_000)
+            .reorder(100_000)
+            .max_chunk(16),
+    );
+    let _crowd = crowd(&net);
     assert_eq!(on_mock(&net), Ok(()));
 }
 

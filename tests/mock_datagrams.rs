@@ -3,11 +3,13 @@
 
 mod mock_common;
 
+use std::time::Duration;
+
 use anysock::mock::Net;
-use anysock::opt::Broadcast;
+use anysock::opt::{Broadcast, RecvTimeout};
 use anysock::{
-    Datagram as _, Domain, Endpoint, ErrorKind, IoVec, IoVecMut, MsgFlags, MsgIo, RecvMsg, SendMsg,
-    SockOpt, Socket as _, SocketAddr, Stack as _, Type, UnixAddr,
+    Datagram as _, Domain, Endpoint, Error, ErrorKind, IoVec, IoVecMut, MsgFlags, MsgIo, RecvMsg,
+    SendMsg, SockOpt, Socket as _, SocketAddr, Stack as _, Type, UnixAddr, Wait,
 };
 
 use mock_common::{addr, host, two_hosts};
@@ -34,8 +36,8 @@ fn boundaries_are_kept_and_truncation_reported() {
     let got = b.recv(&mut small).unwrap();
     assert_eq!((got.len, got.truncated), (2, true));
     assert_eq!(
-        b.recv(&mut buf).unwrap_err().kind(),
-        ErrorKind::WouldBlock,
+        b.recv(&mut buf).unwrap_err(),
+        Error::deadlock(Wait::Data),
         "the rest is gone"
     );
 }
@@ -90,6 +92,12 @@ fn a_full_udp_queue_drops_a_full_unix_queue_blocks() {
     us.send_to(b"1", &path).unwrap();
     us.send_to(b"2", &path).unwrap();
     assert_eq!(
+        us.send_to(b"3", &path).unwrap_err(),
+        Error::deadlock(Wait::Room),
+        "a blocking send waits for a reader, and there is none"
+    );
+    us.set_nonblocking(true).unwrap();
+    assert_eq!(
         us.send_to(b"3", &path).unwrap_err().kind(),
         ErrorKind::WouldBlock
     );
@@ -102,8 +110,8 @@ fn udp_to_a_closed_port_refuses_a_connected_socket_once() {
     let mut u = h.bind(&addr("127.0.0.1:0")).unwrap();
     assert_eq!(u.send_to(b"x", &addr("127.0.0.1:9")).unwrap(), 1);
     assert_eq!(
-        u.recv(&mut [0u8; 4]).unwrap_err().kind(),
-        ErrorKind::WouldBlock
+        u.recv(&mut [0u8; 4]).unwrap_err(),
+        Error::deadlock(Wait::Data)
     );
     u.connect(&addr("127.0.0.1:9")).unwrap();
     assert_eq!(u.send(b"x").unwrap(), 1);
@@ -207,10 +215,51 @@ fn wrong_family_and_unbound() {
         ErrorKind::InvalidInput
     );
     assert_eq!(
-        u.recv(&mut [0u8; 1]).unwrap_err().kind(),
-        ErrorKind::WouldBlock
+        u.recv(&mut [0u8; 1]).unwrap_err(),
+        Error::deadlock(Wait::Data)
     );
     assert_eq!(u.peer_addr().unwrap_err().kind(), ErrorKind::NotConnected);
     let s = h.socket(Domain::Inet, Type::Datagram).unwrap();
     assert_eq!(s.listen(1).unwrap_err().kind(), ErrorKind::Unsupported);
+}
+
+/// With one thread, a blocking receive on an empty queue, or a blocking Unix send to a full
+/// one, would wait for ever: `Deadlock`, saying for what. Non-blocking, or after a timeout on
+/// the virtual clock, the same calls say `WouldBlock`, as on Linux.
+#[test]
+fn a_blocking_call_nobody_can_complete_is_a_deadlock_that_says_what_it_waited_for() {
+    let net: Net<8, 4096, 1> = Net::new();
+    let h = host(&net);
+    let mut udp = h.bind(&addr("127.0.0.1:0")).unwrap();
+    let mut buf = [0u8; 8];
+    let data = Error::deadlock(Wait::Data);
+    assert_eq!(udp.recv(&mut buf).unwrap_err(), data);
+    assert_eq!(udp.recv_from(&mut buf).unwrap_err(), data);
+    let mut iov = IoVecMut::<1>::new();
+    iov.push(&mut buf).unwrap();
+    assert_eq!(udp.recv_msg(&mut RecvMsg::new(iov)).unwrap_err(), data);
+    let dontwait = udp.recv_msg(&mut RecvMsg::new(IoVecMut::<1>::new()).flags(MsgFlags::DONTWAIT));
+    assert_eq!(dontwait.unwrap_err().kind(), ErrorKind::WouldBlock);
+    udp.set(RecvTimeout, Some(Duration::from_millis(30)))
+        .unwrap();
+    assert_eq!(
+        udp.recv(&mut buf).unwrap_err().kind(),
+        ErrorKind::WouldBlock
+    );
+    assert_eq!(net.now(), Duration::from_millis(30));
+
+    // A Unix datagram queue of one: the second send waits for a reader.
+    let path = SocketAddr::Unix(UnixAddr::abstract_name("full").unwrap());
+    let _reader = h.bind(&path).unwrap();
+    let (a, _b) = h.socketpair(Type::Datagram).unwrap();
+    let mut sender = a.into_datagram().unwrap();
+    sender.connect(&path).unwrap();
+    sender.send(b"1").unwrap();
+    let room = Error::deadlock(Wait::Room);
+    assert_eq!(sender.send(b"2").unwrap_err(), room);
+    assert_eq!(sender.send_to(b"2", &path).unwrap_err(), room);
+    let msg = SendMsg::new(IoVec::<1>::from_slices(&[b"2"]).unwrap());
+    assert_eq!(sender.send_msg(&msg).unwrap_err(), room);
+    sender.set_nonblocking(true).unwrap();
+    assert_eq!(sender.send(b"2").unwrap_err().kind(), ErrorKind::WouldBlock);
 }

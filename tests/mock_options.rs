@@ -8,8 +8,8 @@ use std::time::Duration;
 use anysock::mock::{Net, SYN_TIMEOUT};
 use anysock::opt::*;
 use anysock::{
-    Domain, ErrorKind, Interest, Listener as _, PollFd, Pollable, SockOpt, Socket as _, Stack as _,
-    Stream as _, Type,
+    Domain, Error, ErrorKind, Interest, Listener as _, PollFd, Pollable, SockOpt, Socket as _,
+    Stack as _, Stream as _, Type, Wait,
 };
 
 use mock_common::{addr, host};
@@ -172,8 +172,8 @@ fn poll_reports_readiness_and_moves_the_clock() {
     let mut fds = [PollFd::new(l.handle(), Interest::READABLE)];
     assert_eq!(h.poll(&mut fds, Some(Duration::ZERO)).unwrap(), 0);
     assert_eq!(
-        h.poll(&mut fds, None).unwrap_err().kind(),
-        ErrorKind::WouldBlock
+        h.poll(&mut fds, None).unwrap_err(),
+        Error::deadlock(Wait::Readiness)
     );
     assert_eq!(h.poll(&mut fds, Some(Duration::from_secs(2))).unwrap(), 0);
     assert_eq!(net.now(), Duration::from_secs(2));

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anysock::embedded_io::{Read, Write};
 use anysock::mock::Net;
-use anysock::opt::{Linger, ReuseAddr, SocketError};
+use anysock::opt::{Linger, SocketError};
 use anysock::posix::Posix;
 use anysock::{
     Datagram as _, Domain, Listener as _, Result, Shutdown, SockOpt, Socket as _, SocketAddr,
@@ -33,11 +33,7 @@ fn settle_kernel() {
     std::thread::sleep(Duration::from_millis(30));
 }
 
-fn stream_stories<S: Stack>(stack: &S, settle: fn()) -> Transcript
-where
-    S::Stream: SockOpt<Linger>,
-    S::Socket: SockOpt<ReuseAddr> + SockOpt<SocketError>,
-{
+fn stream_stories<S: Stack>(stack: &S, settle: fn()) -> Transcript {
     let mut t = Transcript::default();
     let lo: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let mut l = stack.listen(&lo, 1).unwrap();

@@ -9,14 +9,16 @@ use std::time::Duration;
 use anysock::embedded_io::Write;
 use anysock::mock::{FaultPlan, Net, SharedNet};
 use anysock::selector::{Event, ScalableReadiness, Selector as _, Token, Trigger};
-use anysock::{Datagram as _, ErrorKind, Interest, Pollable, Socket as _, Stack as _, Type};
+use anysock::{
+    Datagram as _, Error, ErrorKind, Interest, Pollable, Socket as _, Stack as _, Type, Wait,
+};
 
 use mock_common::{host, two_hosts};
 
 const SECOND: Duration = Duration::from_secs(1);
 
 #[test]
-fn a_wait_that_nothing_can_end_would_block_and_a_timeout_moves_the_clock() {
+fn a_wait_that_nothing_can_end_is_a_deadlock_and_a_timeout_moves_the_clock() {
     let net: Net = Net::new();
     let host = host(&net);
     let (_a, b) = host.socketpair(Type::Stream).unwrap();
@@ -26,7 +28,11 @@ fn a_wait_that_nothing_can_end_would_block_and_a_timeout_moves_the_clock() {
         .unwrap();
     let mut events = [Event::EMPTY; 4];
     let err = selector.wait(&mut events, None).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::WouldBlock, "nobody else can write");
+    assert_eq!(
+        err,
+        Error::deadlock(Wait::Readiness),
+        "nobody else can write"
+    );
     assert_eq!(net.now(), Duration::ZERO);
     assert_eq!(selector.wait(&mut events, Some(SECOND)).unwrap(), 0);
     assert_eq!(net.now(), SECOND, "the timeout passed on the virtual clock");

@@ -10,8 +10,9 @@ use anysock::embedded_io::{Read, Write};
 use anysock::mock::{Net, SYN_TIMEOUT};
 use anysock::opt::{Linger, RecvTimeout, SendTimeout, SocketError};
 use anysock::{
-    Domain, ErrorKind, Listener as _, MsgFlags, Shutdown, SockOpt, Socket as _, SocketAddr,
-    Stack as _, Stream as _, Type, UnixAddr,
+    Domain, Error, ErrorKind, IoVec, IoVecMut, Listener as _, MsgFlags, MsgIo as _, RecvMsg,
+    SendMsg, Shutdown, SockOpt, Socket as _, SocketAddr, Stack as _, Stream as _, Type, UnixAddr,
+    Wait,
 };
 
 use mock_common::{addr, host, two_hosts};
@@ -36,8 +37,8 @@ fn a_client_talks_to_a_server_on_another_host() {
 
     // Nothing more is coming and nobody else can run: the blocking read gives up at once.
     assert_eq!(
-        accepted.read(&mut buf).unwrap_err().kind(),
-        ErrorKind::WouldBlock
+        accepted.read(&mut buf).unwrap_err(),
+        Error::deadlock(Wait::Data)
     );
     // With a timeout it waits it out on the virtual clock first.
     accepted
@@ -51,7 +52,7 @@ fn a_client_talks_to_a_server_on_another_host() {
 }
 
 #[test]
-fn writes_take_what_fits_then_would_block() {
+fn writes_take_what_fits_then_wait_for_room() {
     let net: Net<8, 64, 4> = Net::new();
     let (a, b) = (
         net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
@@ -63,7 +64,7 @@ fn writes_take_what_fits_then_would_block() {
     let mut c = a.connect(&addr("10.0.0.2:7")).unwrap();
     let (mut s, _) = l.accept().unwrap();
     assert_eq!(c.write(&[7u8; 100]).unwrap(), 64, "a partial write");
-    assert_eq!(c.write(b"x").unwrap_err().kind(), ErrorKind::WouldBlock);
+    assert_eq!(c.write(b"x").unwrap_err(), Error::deadlock(Wait::Room));
     c.set(SendTimeout, Some(Duration::from_millis(250)))
         .unwrap();
     assert_eq!(c.write(b"x").unwrap_err().kind(), ErrorKind::WouldBlock);
@@ -252,13 +253,19 @@ fn backlog_plus_one_wait_then_syns_are_dropped() {
 }
 
 #[test]
-fn a_full_unix_queue_would_block() {
+fn a_connect_to_a_full_unix_queue_waits_for_an_accept_nobody_makes() {
     let net: Net = Net::new();
     let (h, _) = two_hosts(&net);
     let path = SocketAddr::Unix(UnixAddr::abstract_name("q").unwrap());
     let _l = h.listen(&path, 0).unwrap();
     let _c1 = h.connect(&path).unwrap();
-    assert_eq!(h.connect(&path).unwrap_err().kind(), ErrorKind::WouldBlock);
+    assert_eq!(
+        h.connect(&path).unwrap_err(),
+        Error::deadlock(Wait::Connect)
+    );
+    let mut c2 = h.socket(Domain::Unix, Type::Stream).unwrap();
+    c2.set_nonblocking(true).unwrap();
+    assert_eq!(c2.connect(&path).unwrap_err().kind(), ErrorKind::WouldBlock);
 }
 
 #[test]
@@ -332,8 +339,8 @@ fn seqpacket_keeps_records_and_reports_a_cut_one() {
     assert_eq!(a.write(b"first record").unwrap(), 12);
     assert_eq!(a.write(b"2").unwrap(), 1);
     assert_eq!(
-        a.write(b"3").unwrap_err().kind(),
-        ErrorKind::WouldBlock,
+        a.write(b"3").unwrap_err(),
+        Error::deadlock(Wait::Room),
         "queue of 2"
     );
     assert_eq!(
@@ -351,4 +358,102 @@ fn seqpacket_keeps_records_and_reports_a_cut_one() {
         h.socket(Domain::Inet, Type::SeqPacket).unwrap_err().kind(),
         ErrorKind::Unsupported
     );
+}
+
+/// One thread drives the network, so a blocking stream call that only the peer could end
+/// would wait for ever: each fails at once with `Deadlock`, saying what it waited for, while
+/// the same call non-blocking says `WouldBlock`, and with a timeout waits it out first.
+#[test]
+fn a_blocking_call_nobody_can_complete_is_a_deadlock_that_says_what_it_waited_for() {
+    let net: Net<8, 64, 1> = Net::new();
+    let h = host(&net);
+    let mut listener = h.listen(&addr("127.0.0.1:80"), 0).unwrap();
+    let mut client = h.connect(&addr("127.0.0.1:80")).unwrap();
+    let (mut server, _) = listener.accept().unwrap();
+
+    let accept = listener.accept().map(drop).unwrap_err();
+    assert_eq!(accept, Error::deadlock(Wait::Connection));
+    assert_eq!(
+        accept.to_string(),
+        "would wait for ever: waits for a connection to accept, and nothing else can run"
+    );
+
+    let mut buf = [0u8; 8];
+    let data = Error::deadlock(Wait::Data);
+    assert_eq!(server.read(&mut buf).unwrap_err(), data);
+    assert_eq!(server.recv(&mut buf, MsgFlags::NONE).unwrap_err(), data);
+    let mut iov = IoVecMut::<1>::new();
+    iov.push(&mut buf).unwrap();
+    assert_eq!(server.recv_msg(&mut RecvMsg::new(iov)).unwrap_err(), data);
+
+    // The queue holds 64 bytes: the rest of a write waits for a reader.
+    assert_eq!(client.write(&[1; 100]).unwrap(), 64);
+    let room = Error::deadlock(Wait::Room);
+    assert_eq!(client.write(b"x").unwrap_err(), room);
+    assert_eq!(client.send(b"x", MsgFlags::NONE).unwrap_err(), room);
+    let msg = SendMsg::new(IoVec::<1>::from_slices(&[b"x"]).unwrap());
+    assert_eq!(client.send_msg(&msg).unwrap_err(), room);
+    // DONTWAIT, and a non-blocking socket, say WouldBlock instead.
+    let dontwait = client.send(b"x", MsgFlags::DONTWAIT).unwrap_err();
+    assert_eq!(dontwait.kind(), ErrorKind::WouldBlock);
+    client.set_nonblocking(true).unwrap();
+    assert_eq!(
+        client.write(b"x").unwrap_err().kind(),
+        ErrorKind::WouldBlock
+    );
+    server.set_nonblocking(true).unwrap();
+    assert_eq!(
+        server
+            .recv_msg(&mut RecvMsg::new(IoVecMut::<1>::new()))
+            .unwrap()
+            .len,
+        0
+    );
+
+    // A Unix connect to a full listen queue waits for an accept.
+    let path = SocketAddr::Unix(UnixAddr::abstract_name("full").unwrap());
+    let _unix = h.listen(&path, 0).unwrap();
+    let _first = h.connect(&path).unwrap();
+    assert_eq!(
+        h.connect(&path).map(drop).unwrap_err(),
+        Error::deadlock(Wait::Connect)
+    );
+    assert_eq!(net.now(), Duration::ZERO, "no call moved the clock");
+}
+
+/// A call on a stream whose `connect` is still unanswered (its SYNs dropped by a full
+/// backlog) needs nobody: the SYNs time out by themselves. Blocking, it waits for that on the
+/// virtual clock and reports the connect's outcome, or gives up after its own timeout.
+#[test]
+fn a_blocking_call_on_a_connecting_stream_waits_for_the_connect_to_time_out() {
+    let net: Net = Net::new();
+    let h = host(&net);
+    let _listener = h.listen(&addr("127.0.0.1:80"), 0).unwrap();
+    let _queued = h.connect(&addr("127.0.0.1:80")).unwrap();
+    let mut connecting = h.socket(Domain::Inet, Type::Stream).unwrap();
+    connecting.set_nonblocking(true).unwrap();
+    let refused = connecting.connect(&addr("127.0.0.1:80")).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::InProgress, "the SYN is dropped");
+    let mut stream = connecting.into_stream().unwrap();
+    stream.set_nonblocking(false).unwrap();
+
+    stream
+        .set(SendTimeout, Some(Duration::from_secs(1)))
+        .unwrap();
+    assert_eq!(
+        stream.write(b"x").unwrap_err().kind(),
+        ErrorKind::WouldBlock
+    );
+    assert_eq!(
+        net.now(),
+        Duration::from_secs(1),
+        "its own timeout came first"
+    );
+
+    let mut buf = [0u8; 4];
+    assert_eq!(
+        stream.read(&mut buf).unwrap_err().kind(),
+        ErrorKind::TimedOut
+    );
+    assert_eq!(net.now(), SYN_TIMEOUT, "the SYNs went unanswered");
 }

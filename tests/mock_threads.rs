@@ -9,7 +9,7 @@ use anysock::Endpoint as _;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anysock::embedded_io::{Read, ReadExactError, Write};
+use anysock::embedded_io::{Read, Write};
 use anysock::mock::{Host, Shared, SharedNet};
 use anysock::opt::RecvTimeout;
 use anysock::posix::Posix;
@@ -61,14 +61,6 @@ fn pattern(id: usize, len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// `read_exact`, with an early end of stream as an error of the socket's kind.
-fn read_exact<St: Stream>(conn: &mut St, buf: &mut [u8]) -> anysock::Result<()> {
-    conn.read_exact(buf).map_err(|e| match e {
-        ReadExactError::Other(e) => e,
-        ReadExactError::UnexpectedEof => ErrorKind::ConnectionAborted.into(),
-    })
-}
-
 /// One client: sends its pattern in chunks of varying size, reading each echo back before the
 /// next (so neither side's queue has to hold more than one chunk), then half-closes and
 /// expects end of stream.
@@ -81,7 +73,7 @@ fn client<S: Stack>(stack: &S, addr: &SocketAddr, id: usize) -> anysock::Result<
     while at < BYTES {
         let end = (at + chunk).min(BYTES);
         conn.write_all(&data[at..end])?;
-        read_exact(&mut conn, &mut back[at..end])?;
+        conn.read_exact(&mut back[at..end])?;
         at = end;
         chunk = chunk * 3 % 3001 + 1;
     }

@@ -168,6 +168,93 @@ fn tcp_fetch<C: TcpClientStack>(stack: &mut C, to: SocketAddr, msg: &[u8]) -> Ou
     Ok(got)
 }
 
+/// One round of [`reconnects_after_server_restarts`]: the client connects (or learns it still
+/// is), the server accepts and says `hello N`, the client reads it. Returns the server's end.
+fn hello_round<C: TcpClientStack, Sv: TcpFullStack>(
+    (client, sock): (&mut C, &mut C::TcpSocket),
+    (server, listener): (&mut Sv, &mut Sv::TcpSocket),
+    remote: SocketAddr,
+    n: u8,
+    idle: &mut dyn FnMut(),
+) -> Outcome<Sv::TcpSocket> {
+    poll(idle, || client.connect(sock, remote))?;
+    let (mut conn, _peer) = poll(idle, || server.accept(listener))?;
+    let hello = [b'h', b'e', b'l', b'l', b'o', b' ', b'0' + n];
+    poll(idle, || server.send(&mut conn, &hello))?;
+    let mut buf = [0u8; 16];
+    let got = poll(idle, || client.receive(sock, &mut buf))?;
+    if buf[..got] != hello {
+        return Err(format!("round {n}: got {:?}", &buf[..got]));
+    }
+    Ok(conn)
+}
+
+/// What an MQTT client does when its broker restarts, over any embedded-nal stack: it keeps
+/// one socket value and calls `connect` on it to learn whether it is still connected. The
+/// server on `127.0.0.1:port` says `hello 1`, stops (its connection closed, its listener too)
+/// and comes back on the same port at once; the client, having read the end of stream, calls
+/// `connect` and is talking to the new server (`hello 2`). The server stops again, this time
+/// resetting the connection (it closes with the client's bytes unread), and stays away: the
+/// client's `connect` drops the broken connection and is refused; once the server is back,
+/// the same socket connects again (`hello 3`).
+fn reconnects_after_server_restarts<C: TcpClientStack, Sv: TcpFullStack>(
+    client: &mut C,
+    server: &mut Sv,
+    port: u16,
+    idle: &mut dyn FnMut(),
+) -> Outcome {
+    let err = |e: &dyn Debug| format!("{e:?}");
+    let remote = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut sock = client.socket().map_err(|e| err(&e))?;
+
+    let mut listener = tcp_listen(server, port).map_err(|e| err(&e))?;
+    let conn = hello_round(
+        (client, &mut sock),
+        (server, &mut listener),
+        remote,
+        1,
+        idle,
+    )?;
+    // The server stops and starts again on the same port.
+    server.close(conn).map_err(|e| err(&e))?;
+    server.close(listener).map_err(|e| err(&e))?;
+    let mut listener = tcp_listen(server, port).map_err(|e| err(&e))?;
+    let mut buf = [0u8; 16];
+    let eof = poll(idle, || client.receive(&mut sock, &mut buf))?;
+    if eof != 0 {
+        return Err(format!("expected the end of stream, got {eof} bytes"));
+    }
+    let conn = hello_round(
+        (client, &mut sock),
+        (server, &mut listener),
+        remote,
+        2,
+        idle,
+    )?;
+
+    // The server stops with the client's bytes unread (a reset), and stays away a while.
+    poll(idle, || client.send(&mut sock, b"unread"))?;
+    for _ in 0..50 {
+        idle(); // the bytes reach the server before it closes
+    }
+    server.close(conn).map_err(|e| err(&e))?;
+    server.close(listener).map_err(|e| err(&e))?;
+    match poll(idle, || client.connect(&mut sock, remote)) {
+        Err(e) if e.contains("ConnectionRefused") => {}
+        other => return Err(format!("with the server away: {other:?}")),
+    }
+    let mut listener = tcp_listen(server, port).map_err(|e| err(&e))?;
+    let conn = hello_round(
+        (client, &mut sock),
+        (server, &mut listener),
+        remote,
+        3,
+        idle,
+    )?;
+    server.close(conn).map_err(|e| err(&e))?;
+    client.close(sock).map_err(|e| err(&e))
+}
+
 // ---- the tests: the generic code on each backend ----
 
 /// Bytes that show where a misplaced chunk came from.
@@ -211,7 +298,7 @@ fn two_hosts<K: Sharing>(
     net: &Net<32, 4096, 8, (), K>,
 ) -> Outcome<(MockNal<'_, K>, MockNal<'_, K>)> {
     let host = |v4: [u8; 4], v6: &str| {
-        let v6 = v6.parse().map_err(|_| format!("bad address {v6}"))?;
+        let v6 = v6.parse().map_err(|e| format!("bad address {v6}: {e}"))?;
         net.host(v4.into(), v6)
             .map(Nal::new)
             .map_err(|e| e.to_string())
@@ -242,6 +329,26 @@ fn tcp_echo_on_the_mock() -> Outcome {
     )?;
     assert!(echoed == msg, "the echo differs");
     Ok(())
+}
+
+#[test]
+fn a_client_reconnects_after_its_server_restarts_on_posix_loopback() -> Outcome {
+    let mut server = Nal::new(Posix).with_local_ip(Ipv4Addr::LOCALHOST.into());
+    // A free port, then the story on it.
+    let port = {
+        let probe = tcp_listen(&mut server, 0).map_err(|e| format!("{e:?}"))?;
+        probe.local_addr().map_err(|e| e.to_string())?.port()
+    };
+    reconnects_after_server_restarts(&mut Nal::new(Posix), &mut server, port, &mut nap)
+}
+
+#[test]
+fn a_client_reconnects_after_its_server_restarts_on_the_mock() -> Outcome {
+    let net: Net = Net::new();
+    let h = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap());
+    let h = h.map_err(|e| e.to_string())?;
+    let (mut client, mut server) = (Nal::new(h), Nal::new(h));
+    reconnects_after_server_restarts(&mut client, &mut server, 1883, &mut || {})
 }
 
 #[test]
@@ -480,4 +587,17 @@ fn ipv6_sockets_follow_the_remote_and_the_local_ip() -> Outcome {
     assert!(to.is_ipv6());
     let mut client = Nal::new(Posix);
     udp_exchange(&mut client, &mut nal, &mut server, to, &mut nap)
+}
+
+#[test]
+fn dns_resolves_through_the_system_resolver() {
+    use anysock::nal::embedded_nal::{AddrType, Dns};
+    let mut nal = Nal::new(Posix);
+    let ip = Dns::get_host_by_name(&mut nal, "localhost", AddrType::IPv4).unwrap();
+    assert_eq!(ip, std::net::IpAddr::from([127, 0, 0, 1]));
+    let missing = Dns::get_host_by_name(&mut nal, "no-such-host.invalid", AddrType::Either);
+    let Err(nb::Error::Other(e)) = missing else {
+        panic!("a name that does not exist: {missing:?}");
+    };
+    assert_eq!(e.socket_error().kind(), anysock::ErrorKind::HostNotFound);
 }

@@ -1,10 +1,10 @@
 //! `anysock::nal_async`: embedded-nal-async 0.9's `TcpConnect`, `UdpStack` (connected and
-//! unconnected sockets, multicast membership) and `Dns` over the async POSIX stack, on both
-//! reactors, with the choices the adapter documents (a datagram cut short is an error, a
-//! foreign local address is refused).
+//! unconnected sockets; multicast joined, delivered and left, in a network namespace of the
+//! test's own) and `Dns` over the async POSIX stack, on both reactors, with the choices the
+//! adapter documents (a datagram cut short is an error, a foreign local address is refused).
 
-mod async_common;
 mod common;
+mod netns;
 mod reactors;
 
 use core::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -19,7 +19,7 @@ use anysock::nal_async::Nal;
 use anysock::opt::{InterfaceV4, JoinMulticastV4, LeaveMulticastV4, MulticastGroupV4};
 use anysock::ErrorKind;
 
-use async_common::join;
+use embassy_futures::join::join;
 use reactors::checked;
 
 /// `TcpConnect::connect` gives a stream that talks to an anysock listener both ways.
@@ -152,4 +152,96 @@ fn dns_resolves_on_both_reactors() {
     on_both_reactors!(dns_resolves);
     // The C library keeps a lookup thread's name-server socket until the thread exits.
     fds.settle(Duration::from_secs(2));
+}
+
+/// Set in the environment of the copy of this binary that runs inside the namespace.
+const INSIDE: &str = "ANYSOCK_NAL_ASYNC_MULTICAST_NETNS";
+
+#[test]
+fn multicast_is_delivered_through_the_adapter_in_a_namespace_of_its_own() {
+    let _fds = checked();
+    let Some(ns) = netns::NetNs::create("nalmc") else {
+        return;
+    };
+    // `lo` has no multicast flag and no route to the groups until it is given them.
+    ns.ip(&["link", "set", "lo", "multicast", "on"]);
+    ns.ip(&["route", "add", "239.0.0.0/8", "dev", "lo"]);
+    let out = ns.run_test("multicast_inside_the_namespace", INSIDE);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "inside {}:\n{stdout}\n{stderr}",
+        ns.name()
+    );
+    assert!(
+        stdout.contains("multicast: received"),
+        "the inner test did not run:\n{stdout}"
+    );
+    print!("{stdout}");
+}
+
+/// The half that runs inside the namespace (a no-op anywhere else), on both reactors: a
+/// member joins a group through the adapter and receives what a sender sends to it; after
+/// leaving, nothing more arrives.
+#[test]
+fn multicast_inside_the_namespace() {
+    if std::env::var_os(INSIDE).is_none() {
+        return;
+    }
+    on_both_reactors!(multicast_round);
+}
+
+async fn multicast_round<S>(stack: &S)
+where
+    S: Stack + Copy,
+    S::Datagram: anysock::SockOpt<JoinMulticastV4>
+        + anysock::SockOpt<LeaveMulticastV4>
+        + anysock::SockOpt<anysock::opt::MulticastInterfaceV4>
+        + anysock::SockOpt<anysock::opt::MulticastTtl>,
+{
+    use anysock::SockOpt as _;
+    let nal = Nal::new(*stack);
+    let group = Ipv4Addr::new(239, 255, 0, 1);
+    let membership = MulticastGroupV4::new(group, InterfaceV4::Address(Ipv4Addr::LOCALHOST));
+    let mut member = nal
+        .bind_multiple("0.0.0.0:0".parse().unwrap())
+        .await
+        .unwrap();
+    member.join_multicast_v4(membership).unwrap();
+    let port = member.get_mut().local_addr().unwrap().port().unwrap();
+    let (from, mut sender) = nal
+        .bind_single("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let tx = sender.get_mut();
+    tx.set(anysock::opt::MulticastInterfaceV4, Ipv4Addr::LOCALHOST)
+        .unwrap();
+    tx.set(anysock::opt::MulticastTtl, 0).unwrap(); // the looped-back copy is all there is
+    let to = SocketAddr::from((group, port));
+
+    UnconnectedUdp::send(&mut sender, from, to, b"to the group")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 32];
+    let received = timeout(stack, Duration::from_secs(5), member.receive_into(&mut buf)).await;
+    let (n, _local, remote) = received.expect("in time").unwrap();
+    assert_eq!((&buf[..n], remote), (&b"to the group"[..], from));
+    println!("multicast: received {n} bytes for {to} from {remote}");
+
+    member.leave_multicast_v4(membership).unwrap();
+    UnconnectedUdp::send(&mut sender, from, to, b"after leaving")
+        .await
+        .unwrap();
+    let late = timeout(
+        stack,
+        Duration::from_millis(200),
+        member.receive_into(&mut buf),
+    )
+    .await;
+    assert_eq!(
+        late.unwrap_err().kind(),
+        ErrorKind::TimedOut,
+        "nothing after leaving"
+    );
 }

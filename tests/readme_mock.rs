@@ -1,5 +1,6 @@
-//! The README's section "Testing without a network: the mock", compiled and run: keep the two
-//! in step (the code between the markers is the README's snippet, line for line).
+//! The README's section "Testing without a network: the mock" and its generic echo server,
+//! compiled and run: keep them in step (the code between each pair of markers is the README's
+//! snippet, line for line).
 
 // README snippet begins
 use anysock::embedded_io::{Read, Write};
@@ -36,20 +37,88 @@ fn serves_a_request_that_arrives_byte_by_byte() -> Result<()> {
 }
 // README snippet ends
 
-/// The README shows the snippet above, unchanged.
+mod generic {
+    use anysock::embedded_io::{Read, Write};
+    use anysock::{opt, Listener, SockOpt, SocketAddr, Stack};
+    use std::time::Duration;
+
+    // README generic snippet begins
+    fn echo_one<S: Stack>(stack: &S, addr: &SocketAddr) -> anysock::Result<()> {
+        let mut listener = stack.listen(addr, 16)?;
+        let (mut conn, _peer) = listener.accept()?;
+        conn.set(opt::RecvTimeout, Some(Duration::from_secs(30)))?; // an idle client is dropped
+        conn.set(opt::NoDelay, true)?;
+        let mut buf = [0u8; 512];
+        loop {
+            let n = conn.read(&mut buf)?;
+            if n == 0 {
+                return Ok(());
+            }
+            conn.write_all(&buf[..n])?;
+        }
+    }
+    // README generic snippet ends
+
+    /// The generic server, on the thread-safe mock: a client thread's bytes come back.
+    #[test]
+    fn the_generic_echo_server_runs_on_the_shared_mock() -> anysock::Result<()> {
+        use anysock::mock::SharedNet;
+        use anysock::{Shutdown, Stream as _};
+
+        let net: SharedNet = SharedNet::new();
+        let client_host = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
+        let server_host = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
+        let addr: SocketAddr = "10.0.0.2:7".parse()?;
+        std::thread::scope(|scope| {
+            let server = scope.spawn(|| echo_one(&server_host, &addr));
+            // Refused until the server thread listens; bounded.
+            let mut client = (0..2000)
+                .find_map(|_| {
+                    let conn = client_host.connect(&addr).ok();
+                    if conn.is_none() {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    conn
+                })
+                .expect("the server listens within two seconds");
+            client.write_all(b"hola")?;
+            client.shutdown(Shutdown::Write)?;
+            let mut echo = [0u8; 4];
+            client.read_exact(&mut echo)?;
+            assert_eq!(&echo, b"hola");
+            server.join().expect("the server thread ends")
+        })
+    }
+}
+
+/// The code between `// README <name> begins` and `// README <name> ends` in this file.
+fn snippet(name: &str) -> String {
+    let this = include_str!("readme_mock.rs");
+    let code = this
+        .split_once(&format!("// README {name} begins\n"))
+        .and_then(|(_, rest)| rest.split_once(&format!("// README {name} ends")))
+        .map(|(code, _)| code)
+        .expect("the markers are in this file");
+    // The generic snippet sits in a module here, one indent deeper than in the README.
+    let indent = code.len() - code.trim_start().len();
+    code.trim_end()
+        .lines()
+        .map(|line| line.get(indent..).unwrap_or(line.trim_start()))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+/// The README shows the snippets above, unchanged.
 #[test]
 fn the_readme_shows_this_code() {
-    let this = include_str!("readme_mock.rs");
     let readme = include_str!("../README.md");
-    let snippet = this
-        .split_once("// README snippet begins\n")
-        .and_then(|(_, rest)| rest.split_once("// README snippet ends"))
-        .map(|(code, _)| code);
-    let snippet = snippet.expect("the markers are in this file");
-    assert!(
-        readme.contains(snippet),
-        "README.md's mock section differs from tests/readme_mock.rs:\n{snippet}"
-    );
+    for name in ["snippet", "generic snippet"] {
+        let code = snippet(name);
+        assert!(
+            readme.contains(&code),
+            "README.md differs from tests/readme_mock.rs's {name}:\n{code}"
+        );
+    }
 }
 
 /// The server under test reports a request that never ends instead of overrunning its buffer.

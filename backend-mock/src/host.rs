@@ -4,11 +4,7 @@ use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use core::time::Duration;
 
-use anysock_core::opt::ReuseAddr;
-use anysock_core::{
-    Domain, Error, ErrorKind, Instant, PollFd, Result, SockOpt, Socket as _, SocketAddr, Stack,
-    Type, UnixAddr,
-};
+use anysock_core::{Domain, Error, ErrorKind, Instant, PollFd, Result, Stack, Type, UnixAddr};
 
 use crate::base::handle::Handle;
 use crate::kernel::table::hosts::HostInfo;
@@ -31,36 +27,37 @@ pub struct Host<
     const Q: usize = 8,
     T: Tracer = (),
     K: Sharing = Local,
+    const H: usize = { crate::kernel::table::hosts::MAX_HOSTS },
 > {
-    net: &'n Net<S, B, Q, T, K>,
+    net: &'n Net<S, B, Q, T, K, H>,
     id: usize,
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Clone
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Clone
+    for Host<'_, S, B, Q, T, K, H>
 {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Copy
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Copy
+    for Host<'_, S, B, Q, T, K, H>
 {
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> fmt::Debug
-    for Host<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    fmt::Debug for Host<'_, S, B, Q, T, K, H>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Host").field("id", &self.id).finish()
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Host<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Host<'n, S, B, Q, T, K, H>
 {
-    pub(crate) fn new(net: &'n Net<S, B, Q, T, K>, id: usize) -> Self {
+    pub(crate) fn new(net: &'n Net<S, B, Q, T, K, H>, id: usize) -> Self {
         Host { net, id }
     }
 
@@ -70,7 +67,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 
     /// The network the host is on.
-    pub fn net(&self) -> &'n Net<S, B, Q, T, K> {
+    pub fn net(&self) -> &'n Net<S, B, Q, T, K, H> {
         self.net
     }
 
@@ -106,22 +103,22 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 
     fn info(&self) -> Option<HostInfo> {
-        self.net.state().hosts.get(self.id).copied().flatten()
+        self.net.state().hosts.get(self.id).copied()
     }
 
-    fn wrap(&self, handle: Handle) -> Socket<'n, S, B, Q, T, K> {
+    fn wrap(&self, handle: Handle) -> Socket<'n, S, B, Q, T, K, H> {
         Socket::from_parts(self.net, handle)
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Stack
-    for Host<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Stack for Host<'n, S, B, Q, T, K, H>
 {
     type Handle = Handle;
-    type Socket = Socket<'n, S, B, Q, T, K>;
-    type Listener = Listener<'n, S, B, Q, T, K>;
-    type Stream = Stream<'n, S, B, Q, T, K>;
-    type Datagram = Datagram<'n, S, B, Q, T, K>;
+    type Socket = Socket<'n, S, B, Q, T, K, H>;
+    type Listener = Listener<'n, S, B, Q, T, K, H>;
+    type Stream = Stream<'n, S, B, Q, T, K, H>;
+    type Datagram = Datagram<'n, S, B, Q, T, K, H>;
 
     /// `socket(domain, type, 0)`.
     ///
@@ -144,17 +141,6 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
         Ok((a, b))
     }
 
-    /// As [`Stack::listen`], with `SO_REUSEADDR` on Internet sockets first, as the POSIX
-    /// backend (and `std::net::TcpListener::bind`) does.
-    fn listen(&self, addr: &SocketAddr, backlog: u32) -> Result<Self::Listener> {
-        let mut s = self.socket(addr.domain(), Type::Stream)?;
-        if addr.domain() != Domain::Unix {
-            s.set(ReuseAddr, true)?;
-        }
-        s.bind(addr)?;
-        s.listen(backlog)
-    }
-
     /// The network's virtual clock ([`crate::Net::now`]), shared by every host.
     fn now(&self) -> Result<Instant> {
         Ok(Instant::from_since_start(self.net.now()))
@@ -173,7 +159,9 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Net<S, B, Q, T, K, H>
+{
     /// Adds a host owning `ipv4` and `ipv6` (besides `127.0.0.0/8` and `::1`, which reach only
     /// the host itself), with an empty Unix path namespace of its own.
     ///
@@ -181,24 +169,24 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
     /// address; [`ErrorKind::AddrInUse`] when another host has the address;
     /// [`ErrorKind::OutOfMemory`] when the network already has its
     /// [`MAX_HOSTS`](crate::MAX_HOSTS) hosts.
-    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q, T, K>> {
+    pub fn host(&self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<Host<'_, S, B, Q, T, K, H>> {
         let id = self.state_mut().add_host(ipv4, ipv6)?;
         Ok(Host::new(self, id))
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    From<Host<'_, S, B, Q, T, K>> for HostId
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    From<Host<'_, S, B, Q, T, K, H>> for HostId
 {
-    fn from(host: Host<'_, S, B, Q, T, K>) -> Self {
+    fn from(host: Host<'_, S, B, Q, T, K, H>) -> Self {
         host.id()
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    From<&Host<'_, S, B, Q, T, K>> for HostId
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    From<&Host<'_, S, B, Q, T, K, H>> for HostId
 {
-    fn from(host: &Host<'_, S, B, Q, T, K>) -> Self {
+    fn from(host: &Host<'_, S, B, Q, T, K, H>) -> Self {
         host.id()
     }
 }

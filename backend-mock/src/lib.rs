@@ -2,8 +2,9 @@
 //!
 //! A deterministic in-memory network for the [`anysock_core`] traits: hosts with addresses,
 //! TCP, UDP and Unix sockets, bounded buffers, listen queues and a virtual clock. No `std`, no
-//! heap, no `unsafe`; the same program gives the same results run after run (no hash maps, no
-//! wall clock, no memory addresses).
+//! `unsafe`, and no heap unless asked for (feature `alloc`, for networks sized at run time);
+//! the same program gives the same results run after run, at every size (no randomised
+//! hashing, no wall clock, no memory addresses).
 //!
 //! ```
 //! use anysock_mock::Net;
@@ -27,9 +28,17 @@
 //! - [`Net`] holds everything in a `RefCell`; use it by shared reference from one thread
 //!   (or from many: `SharedNet`, below).
 //!   Capacities are const generics: `SOCKETS` (32), `BUF` bytes per receive queue (4096),
-//!   `QUEUE` entries per listen, datagram or seqpacket queue (8). A default `Net` is
-//!   about 240 000 bytes (`cargo bench --bench mock` prints the exact size), small enough
-//!   for a 2 MiB test thread's stack; a test function should hold one at a time.
+//!   `QUEUE` entries per listen, datagram or seqpacket queue (8), and, last, `HOSTS` (8).
+//!   Without feature `alloc` a default `Net` is one block of about 240 000 bytes
+//!   (`Net::memory` says exactly), small enough for a 2 MiB test thread's stack; a test
+//!   function should hold one at a time. With `alloc` (or `std`) its tables are on the heap.
+//! - Size (feature `alloc`): `Net::builder().hosts(1_000).sockets(20_000).build()?` makes a
+//!   network of any size, all allocated by `build`; no call allocates after. More hosts or
+//!   sockets than it holds are typed errors ([`Net::host`]: `OutOfMemory`; `socket`:
+//!   `TooManyOpenFiles`), and a host address is used once (`AddrInUse`). What a call or a
+//!   delivery costs does not grow with the hosts and sockets (sockets are found by index, the
+//!   next event on the virtual clock is kept in order), and a program leaves the same trace,
+//!   byte for byte, on a small network as among a thousand hosts.
 //! - TCP, UDP, Unix stream, Unix datagram and Unix seqpacket sockets (records kept; one
 //!   longer than the read buffer is `MessageTooLong` on `read`, `TRUNC` on `recv_msg`).
 //! - Each [`Host`] owns an IPv4 and an IPv6 address; `127.0.0.0/8` and `::1` reach only the
@@ -67,15 +76,33 @@
 //! ## The rule for waiting
 //!
 //! One thread drives every socket, so a blocking call that needs another party to act can
-//! never be satisfied by waiting. Such a call fails at once with
-//! [`ErrorKind::WouldBlock`](anysock_core::ErrorKind::WouldBlock), or, when the socket has a
-//! `RecvTimeout`/`SendTimeout`, first moves the virtual clock by that timeout (what Linux
-//! does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires). Bytes already on their way need nobody:
-//! a blocking read waits for them, moving the clock to their arrival (if that comes within
-//! its timeout). `poll` with nothing ready moves the clock from event to event (arrivals,
-//! `connect` timeouts) until something is ready or its timeout ends, then returns; without
-//! a timeout and with no event left it fails with `WouldBlock`. A [`Selector`] (the mock's
+//! never be satisfied by waiting: it would wait for ever. Such a call fails at once with
+//! [`ErrorKind::Deadlock`](anysock_core::ErrorKind::Deadlock), made by
+//! [`Error::deadlock`](anysock_core::Error::deadlock), whose
+//! [`waiting_for`](anysock_core::Error::waiting_for) (and `Display`) says what it waited for:
+//!
+//! | blocking call | waits for ([`Wait`](anysock_core::Wait)) |
+//! |---|---|
+//! | `accept` with no connection queued | `Wait::Connection` |
+//! | `read`, `recv`, `recv_from`, `recv_msg` with nothing queued | `Wait::Data` |
+//! | `write`, `send`, `send_to` to a full queue (streams, seqpacket, Unix datagrams) | `Wait::Room` |
+//! | `connect` to a full Unix listen queue | `Wait::Connect` |
+//! | `poll` and a [`Selector`]'s `wait` without a timeout, nothing left to happen | `Wait::Readiness` |
+//!
+//! When the socket has a `RecvTimeout`/`SendTimeout` (or the `poll` a timeout), the call
+//! instead moves the virtual clock by that timeout and fails with
+//! [`ErrorKind::WouldBlock`](anysock_core::ErrorKind::WouldBlock) (`poll` returns 0), as Linux
+//! does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires; a non-blocking call fails with `WouldBlock`
+//! at once. `Deadlock` never comes from a non-blocking call or an expired timeout, and Linux
+//! never reports it. What needs nobody is waited for: a blocking read waits for bytes already
+//! on their way, moving the clock to their arrival (if that comes within its timeout); a call
+//! on a stream whose `connect` is still unanswered waits for the `SYN`s to time out
+//! ([`SYN_TIMEOUT`]) and reports that; a blocking TCP `connect` to a full backlog does the
+//! same. `poll` with nothing ready moves the clock from event to event (arrivals, `connect`
+//! timeouts) until something is ready or its timeout ends. A [`Selector`] (the mock's
 //! `epoll`, from [`anysock_core::selector::ScalableReadiness`]) waits by the same rule.
+//!
+//! On a `SharedNet` (below) other threads can act, so the same calls really wait instead.
 //!
 //! ## Threads (feature `std`)
 //!
@@ -268,7 +295,9 @@
 //!
 //! The others:
 //!
-//! - Waiting: see the rule above. `MsgFlags::WAITALL` returns what is queued.
+//! - Waiting: a blocking call that nobody else can complete fails with `Deadlock` where
+//!   Linux would wait for ever (see the rule above). `MsgFlags::WAITALL` returns what is
+//!   queued.
 //! - Ephemeral ports count up from [`FIRST_EPHEMERAL_PORT`] (49152) per host; Linux picks at
 //!   random in 32768–60999. Autobound Unix names count from `00000` per host.
 //! - Buffers: one queue per direction, at the receiver, holding at most
@@ -311,6 +340,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -332,6 +363,8 @@ pub use kernel::table::faults::MAX_SCRIPTS;
 pub use kernel::table::hosts::{FIRST_EPHEMERAL_PORT, MAX_HOSTS};
 pub use kernel::table::paths::MAX_PATHS;
 pub use kernel::table::wait::DEFAULT_MAX_WAIT;
+#[cfg(feature = "alloc")]
+pub use net::builder::Builder;
 #[cfg(feature = "std")]
 pub use net::shared::{Shared, SharedNet};
 pub use net::sharing::{Local, Sharing};

@@ -9,8 +9,8 @@ use anysock_core::selector::{self, Event, ScalableReadiness, Token, Trigger};
 use anysock_core::{Error, ErrorKind, Interest, Readiness, Result, Type};
 
 use crate::base::handle::Handle;
+use crate::base::table::Seq;
 use crate::host::Host;
-use crate::kernel::poll::{ERR, HUP, IN, OUT};
 use crate::kernel::state::State;
 use crate::kernel::table::wait::gave_up;
 use crate::net::sharing::{Local, Sharing};
@@ -32,13 +32,16 @@ use crate::trace::Tracer;
 ///   it: if ready, the next wait reports it.
 /// - `wait` with nothing ready moves the virtual clock as `poll` does (to arriving bytes, a
 ///   `connect` timing out) until something is ready or the timeout ends; with no timeout and
-///   nothing left that could happen it fails with [`ErrorKind::WouldBlock`] (the crate's rule
-///   for waiting). On a shared network it waits for other threads instead.
+///   nothing left that could happen it fails with [`ErrorKind::Deadlock`]
+///   ([`anysock_core::Wait::Readiness`]; the crate's rule for waiting). On a shared network
+///   it waits for other threads instead.
 /// - When more sockets are ready than the events buffer holds, the next wait starts after
 ///   the last one reported, so every ready socket gets its turn.
-/// - Capacity is fixed: one entry per socket slot of the network (`S`), so every socket can
-///   be registered and nothing is allocated. A socket that closes leaves the set; its slot's
-///   next socket has another [`Handle`] and is not reported under the old token.
+/// - Capacity: without feature `alloc`, one entry per socket slot of the network (`S`), so
+///   every socket can be registered and nothing is allocated; with it, the set grows as
+///   sockets are registered (registering may allocate; waiting never does). A wait looks at
+///   the registered sockets only. A socket that closes leaves the set; its slot's next socket
+///   has another [`Handle`] and is not reported under the old token.
 /// - Only the host's own sockets can be registered ([`ErrorKind::BadDescriptor`] for
 ///   another host's, as a descriptor of another process would be).
 ///
@@ -71,19 +74,21 @@ pub struct Selector<
     const Q: usize = 8,
     T: Tracer = (),
     K: Sharing = Local,
+    const H: usize = { crate::kernel::table::hosts::MAX_HOSTS },
 > {
-    net: &'n Net<S, B, Q, T, K>,
+    net: &'n Net<S, B, Q, T, K, H>,
     host: usize,
     table: Table<S>,
 }
 
-/// The registrations, one place per socket slot, so a socket is found by its slot at once.
+/// The registrations, in slot order, found by binary search: a wait looks at the registered
+/// sockets only, never at the whole socket table.
 struct Table<const S: usize> {
-    entries: [Option<Entry>; S],
-    /// Where the next scan starts: just after the last socket reported, so that a small
-    /// events buffer still serves every ready socket in turn (as `epoll` moves a reported
-    /// level-triggered socket to the end of its ready list).
-    cursor: usize,
+    entries: Seq<Entry, S>,
+    /// Where the next scan starts: the slot just after the last socket reported, so that a
+    /// small events buffer still serves every ready socket in turn (as `epoll` moves a
+    /// reported level-triggered socket to the end of its ready list).
+    cursor: u32,
 }
 
 /// One registered socket.
@@ -101,8 +106,8 @@ struct Entry {
 /// event, so "more data came" is seen even when the socket was readable all along.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Snapshot {
-    /// The `poll` bits.
-    bits: i16,
+    /// What `poll` reports.
+    ready: Readiness,
     /// Data that has arrived, ever: stream bytes, datagram or seqpacket records, or (for a
     /// listener) the arrival number of its newest waiting connection.
     arrived: u64,
@@ -115,74 +120,93 @@ struct Snapshot {
 impl Snapshot {
     /// Before the first wait: anything ready counts as new.
     const NOTHING: Snapshot = Snapshot {
-        bits: 0,
+        ready: Readiness::NONE,
         arrived: 0,
         freed: 0,
         state: 0,
     };
 
-    /// Whether `self`, found now with `ready` (the bits asked for), is a change from `seen`.
-    fn is_news(&self, seen: &Snapshot, ready: i16) -> bool {
-        ready & !seen.bits != 0
-            || (ready & IN != 0 && self.arrived != seen.arrived)
-            || (ready & OUT != 0 && self.freed != seen.freed)
+    /// Whether `self`, found now with `ready` (the readiness asked for), is a change from
+    /// `seen`.
+    fn is_news(&self, seen: &Snapshot, ready: Readiness) -> bool {
+        !seen.ready.contains(ready)
+            || (ready.contains(Readiness::READABLE) && self.arrived != seen.arrived)
+            || (ready.contains(Readiness::WRITABLE) && self.freed != seen.freed)
             || self.state != seen.state
     }
 }
 
 impl<const S: usize> Table<S> {
-    const fn new() -> Self {
-        Table {
-            entries: [None; S],
-            cursor: 0,
-        }
+    /// Where `handle`'s slot is (or would be) in the list.
+    fn position(&self, index: u32) -> usize {
+        self.entries.partition_point(|e| e.handle.index < index)
     }
 
-    /// The entry of exactly `handle` (not of an earlier socket of its slot).
-    fn entry(&mut self, handle: Handle) -> Result<&mut Option<Entry>> {
-        match self.entries.get_mut(handle.index()) {
-            Some(slot) if slot.is_some_and(|e| e.handle == handle) => Ok(slot),
+    /// The position of the entry of exactly `handle` (not of an earlier socket of its slot).
+    fn find(&self, handle: Handle) -> Result<usize> {
+        let at = self.position(handle.index);
+        match self.entries.get(at) {
+            Some(e) if e.handle == handle => Ok(at),
             _ => Err(Error::new(ErrorKind::NotFound)),
         }
     }
 
+    /// Registers `entry`, replacing what a closed socket of its slot left.
+    fn insert(&mut self, entry: Entry) -> Result<()> {
+        let at = self.position(entry.handle.index);
+        if let Some(e) = self.entries.get_mut(at) {
+            if e.handle.index == entry.handle.index {
+                *e = entry;
+                return Ok(());
+            }
+        }
+        self.entries
+            .insert(at, entry)
+            .map_err(|_| Error::new(ErrorKind::OutOfMemory))
+    }
+
     /// Fills the front of `events` with the sockets to report now, starting at the cursor;
     /// returns how many. Closed sockets leave the table here.
-    fn scan<const B: usize, const Q: usize>(
+    fn scan<const B: usize, const Q: usize, const H: usize>(
         &mut self,
-        st: &State<S, B, Q>,
+        st: &State<S, B, Q, H>,
         events: &mut [Event],
     ) -> usize {
-        let mut n = 0;
-        let start = self.cursor;
-        for k in 0..S {
-            let i = start.wrapping_add(k).checked_rem(S).unwrap_or(0);
-            let Some(slot) = self.entries.get_mut(i) else {
-                continue;
-            };
-            let Some(e) = slot.as_mut() else { continue };
+        // Closed sockets leave first.
+        let mut i = 0;
+        while let Some(e) = self.entries.get(i) {
             if st.sock(e.handle).is_err() {
-                *slot = None;
-                continue;
+                self.entries.remove(i);
+            } else {
+                i += 1;
             }
-            let bits = st.readiness(e.handle);
-            let ready = bits & (e.interest.bits() | ERR | HUP);
+        }
+        let len = self.entries.len();
+        let start = self.position(self.cursor);
+        let mut n = 0;
+        for k in 0..len {
+            let i = start.wrapping_add(k).checked_rem(len).unwrap_or(0);
+            let Some(e) = self.entries.get_mut(i) else {
+                break;
+            };
+            let all = st.readiness(e.handle);
+            let ready = all.reported_for(e.interest);
             let (report, seen) = match e.trigger {
-                Trigger::Level => (ready != 0, e.seen),
+                Trigger::Level => (!ready.is_empty(), e.seen),
                 Trigger::Edge => {
-                    let now = st.snapshot(e.handle, bits);
-                    (ready != 0 && now.is_news(&e.seen, ready), now)
+                    let now = st.snapshot(e.handle, all);
+                    (!ready.is_empty() && now.is_news(&e.seen, ready), now)
                 }
             };
             if report {
                 let Some(out) = events.get_mut(n) else {
                     // No room: this one stays as it was and goes first next time.
-                    self.cursor = i;
+                    self.cursor = e.handle.index;
                     return n;
                 };
-                *out = Event::new(e.token, Readiness::from_bits(ready));
+                *out = Event::new(e.token, ready);
                 n += 1;
-                self.cursor = i.wrapping_add(1);
+                self.cursor = e.handle.index.wrapping_add(1);
             }
             e.seen = seen;
         }
@@ -190,21 +214,20 @@ impl<const S: usize> Table<S> {
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
-    /// The counters an edge-triggered registration of `h` compares, with its `poll` bits.
-    fn snapshot(&self, h: Handle, bits: i16) -> Snapshot {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
+    /// The counters an edge-triggered registration of `h` compares, with what `poll` reports.
+    fn snapshot(&self, h: Handle, ready: Readiness) -> Snapshot {
         let Ok(s) = self.sock(h) else {
             return Snapshot::NOTHING;
         };
         let now = self.clock.now();
         let arrived = if s.is_listening() {
             // Connections queue in arrival order, each numbered later than the last.
-            self.handles()
-                .filter_map(|c| self.sock(c).ok())
-                .filter(|c| c.parent == Some(h))
-                .map(|c| c.seq)
-                .max()
-                .unwrap_or(0)
+            s.accepts
+                .back()
+                .and_then(|i| self.slots.handle_at(i))
+                .and_then(|c| self.sock(c).ok())
+                .map_or(0, |c| c.seq)
         } else if s.ty == Type::Stream {
             s.rx_head.wrapping_add(s.readable(now) as u64)
         } else {
@@ -230,7 +253,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             .enumerate()
             .fold(0u8, |acc, (i, &f)| acc | (u8::from(f) << i));
         Snapshot {
-            bits,
+            ready,
             arrived,
             freed,
             state,
@@ -238,8 +261,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Selector<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Selector<'_, S, B, Q, T, K, H>
 {
     /// Checks that `handle` names an open socket of this selector's host.
     fn check_open(&self, handle: Handle) -> Result<()> {
@@ -251,8 +274,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> selector::Selector
-    for Selector<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    selector::Selector for Selector<'_, S, B, Q, T, K, H>
 {
     type Handle = Handle;
 
@@ -264,23 +287,17 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> sele
         trigger: Trigger,
     ) -> Result<()> {
         self.check_open(handle)?;
-        if self.table.entry(handle).is_ok() {
+        if self.table.find(handle).is_ok() {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
         // A registration left in the slot belongs to a socket that has closed since.
-        let slot = self
-            .table
-            .entries
-            .get_mut(handle.index())
-            .ok_or(Error::new(ErrorKind::BadDescriptor))?;
-        *slot = Some(Entry {
+        self.table.insert(Entry {
             handle,
             token,
             interest,
             trigger,
             seen: Snapshot::NOTHING,
-        });
-        Ok(())
+        })
     }
 
     fn modify(
@@ -291,19 +308,23 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> sele
         trigger: Trigger,
     ) -> Result<()> {
         self.check_open(handle)?;
-        *self.table.entry(handle)? = Some(Entry {
-            handle,
-            token,
-            interest,
-            trigger,
-            seen: Snapshot::NOTHING,
-        });
+        let at = self.table.find(handle)?;
+        if let Some(e) = self.table.entries.get_mut(at) {
+            *e = Entry {
+                handle,
+                token,
+                interest,
+                trigger,
+                seen: Snapshot::NOTHING,
+            };
+        }
         Ok(())
     }
 
     fn deregister(&mut self, handle: Handle) -> Result<()> {
         self.check_open(handle)?;
-        *self.table.entry(handle)? = None;
+        let at = self.table.find(handle)?;
+        self.table.entries.remove(at);
         Ok(())
     }
 
@@ -324,26 +345,29 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> sele
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> ScalableReadiness
-    for Host<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    ScalableReadiness for Host<'n, S, B, Q, T, K, H>
 {
-    type Selector = Selector<'n, S, B, Q, T, K>;
+    type Selector = Selector<'n, S, B, Q, T, K, H>;
 
     /// A new, empty [`Selector`] for this host's sockets. Never fails.
     fn selector(&self) -> Result<Self::Selector> {
         Ok(Selector {
             net: self.net(),
             host: HostId::from(self).0,
-            table: Table::new(),
+            table: Table {
+                entries: Seq::try_with_room(0).map_err(|_| Error::new(ErrorKind::OutOfMemory))?,
+                cursor: 0,
+            },
         })
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> fmt::Debug
-    for Selector<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    fmt::Debug for Selector<'_, S, B, Q, T, K, H>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let registered = self.table.entries.iter().flatten().count();
+        let registered = self.table.entries.len();
         f.debug_struct("Selector")
             .field("host", &self.host)
             .field("registered", &registered)

@@ -46,16 +46,15 @@
 //! ```
 
 use anysock_core::cmsg::Cmsg;
-use anysock_core::{Error, ErrorKind, Result, Socket as _};
+use anysock_core::Result;
 
 use crate::sys;
-use crate::{Datagram, Listener, Socket, Stream};
+use crate::{Datagram, Stream};
 
-pub use sys::cmsg::RawFds;
-pub use sys::passed::{PassedFd, ReceivedControl, ReceivedFds};
+pub use crate::passed::{PassedFd, ReceivedControl, ReceivedFds};
 
 /// The most descriptors one [`Cmsg::Rights`] message may carry (`SCM_MAX_FD`); more is
-/// [`ErrorKind::InvalidInput`].
+/// [`ErrorKind::InvalidInput`](anysock_core::ErrorKind::InvalidInput).
 pub const MAX_FDS: usize = sys::cmsg::MAX_FDS;
 
 /// Bytes a message with a `payload`-byte payload takes in a control buffer, header and padding
@@ -102,7 +101,7 @@ pub const fn space_of(msg: &Cmsg<'_, &[i32]>) -> usize {
 /// Writes typed messages one after the other into a caller's control buffer, in the layout
 /// `sendmsg` expects; [`ControlWriter::as_bytes`] is then [`anysock_core::SendMsg::control`].
 ///
-/// A message that does not fit is [`ErrorKind::InvalidInput`] and leaves the buffer as it was,
+/// A message that does not fit is [`ErrorKind::InvalidInput`](anysock_core::ErrorKind::InvalidInput) and leaves the buffer as it was,
 /// so a send never goes out with control data silently cut. Descriptors are raw numbers
 /// (`as_raw_fd()`), borrowed for the send: the sender keeps its own.
 ///
@@ -135,10 +134,10 @@ impl<'c> ControlWriter<'c> {
 
     /// Appends `msg`, padded to the next record boundary.
     ///
-    /// Errors, writing nothing: [`ErrorKind::InvalidInput`] when it does not fit, when
+    /// Errors, writing nothing: [`ErrorKind::InvalidInput`](anysock_core::ErrorKind::InvalidInput) when it does not fit, when
     /// [`Cmsg::Rights`] holds more than [`MAX_FDS`] descriptors or a negative one, or a value
     /// has no encoding (a [`Cmsg::Timestamp`] finer than a microsecond, an interface index
-    /// beyond `int`); [`ErrorKind::Unsupported`] for a message this system lacks. Messages the
+    /// beyond `int`); [`ErrorKind::Unsupported`](anysock_core::ErrorKind::Unsupported) for a message this system lacks. Messages the
     /// kernel only delivers (timestamps, `UDP_GRO`) encode, for tests, but `sendmsg` refuses
     /// them.
     pub fn push(&mut self, msg: &Cmsg<'_, &[i32]>) -> Result<()> {
@@ -215,7 +214,8 @@ impl<'c> Iterator for ControlReader<'c> {
             Ok((record, next)) => {
                 self.pos = next;
                 let data = &self.buf[record.start..record.end];
-                Some(sys::cmsg::decode(record.level, record.ty, data))
+                let msg = sys::cmsg::decode(record.level, record.ty, data);
+                Some(msg.map(|msg| msg.map_rights(|data| RawFds { data })))
             }
             Err(e) => {
                 self.pos = self.buf.len();
@@ -226,38 +226,6 @@ impl<'c> Iterator for ControlReader<'c> {
 }
 
 impl core::iter::FusedIterator for ControlReader<'_> {}
-
-impl PassedFd {
-    /// The socket behind the descriptor, its domain and type asked of the kernel (`getsockname`,
-    /// `getsockopt(SO_TYPE)`). A descriptor that is no socket is an error, and is closed.
-    pub fn into_socket(self) -> Result<Socket> {
-        let (domain, ty) = sys::socket::identify(&self.fd)?;
-        Ok(Socket {
-            fd: self.fd,
-            domain,
-            ty,
-        })
-    }
-
-    /// The listening socket behind the descriptor (as passed by a parent to a worker).
-    pub fn into_listener(self) -> Result<Listener> {
-        let sock = self.into_socket()?;
-        if !sock.ty.is_connection_oriented() {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
-        Ok(Listener { sock })
-    }
-
-    /// The connected stream behind the descriptor.
-    pub fn into_stream(self) -> Result<Stream> {
-        self.into_socket()?.into_stream()
-    }
-
-    /// The datagram socket behind the descriptor.
-    pub fn into_datagram(self) -> Result<Datagram> {
-        self.into_socket()?.into_datagram()
-    }
-}
 
 /// The typed ancillary data of [`anysock_core::cmsg::Ancillary`], the same for every POSIX
 /// socket that carries messages.
@@ -284,7 +252,9 @@ macro_rules! ancillary {
                 msg: &mut anysock_core::RecvMsg<'_, N>,
                 control: &'c mut [u8],
             ) -> Result<(anysock_core::RecvMeta, ReceivedControl<'c>)> {
-                sys::msg::recv_msg_control(&self.sock.fd, self.sock.domain, msg, control)
+                let (meta, received) =
+                    sys::msg::recv_msg_control(&self.sock.fd, self.sock.domain, msg, control)?;
+                Ok((meta, ReceivedControl::new(received)))
             }
         }
     };
@@ -292,3 +262,37 @@ macro_rules! ancillary {
 
 ancillary!(Stream);
 ancillary!(Datagram);
+
+/// The descriptor numbers of one `SCM_RIGHTS` payload, read in order. Owns nothing.
+#[derive(Clone, Debug)]
+pub struct RawFds<'c> {
+    data: &'c [u8],
+}
+
+impl RawFds<'_> {
+    /// How many descriptor numbers are left.
+    pub fn len(&self) -> usize {
+        self.data.len() / core::mem::size_of::<i32>()
+    }
+
+    /// Whether no number is left.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Iterator for RawFds<'_> {
+    type Item = i32;
+
+    fn next(&mut self) -> Option<i32> {
+        let (head, rest) = self.data.split_first_chunk::<4>()?;
+        self.data = rest;
+        Some(i32::from_ne_bytes(*head))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.len(), Some(self.len()))
+    }
+}
+
+impl ExactSizeIterator for RawFds<'_> {}

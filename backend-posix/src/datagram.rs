@@ -88,7 +88,7 @@ impl MsgIo for Datagram {
         &mut self,
         batch: &mut SendBatch<'_, B, N>,
     ) -> Result<usize> {
-        sys::mmsg::send_mmsg(&self.sock.fd, self.sock.domain, batch)
+        crate::batch::send_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 
     /// [`recvmmsg`][recvmmsg(2)] with `MSG_WAITFORONE` on Linux, one `recvmsg` per message
@@ -99,7 +99,7 @@ impl MsgIo for Datagram {
         &mut self,
         batch: &mut RecvBatch<'_, B, N>,
     ) -> Result<usize> {
-        sys::mmsg::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
+        crate::batch::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 }
 

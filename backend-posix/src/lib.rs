@@ -44,14 +44,22 @@ extern crate std;
 
 #[cfg(any(feature = "async-io", feature = "tokio"))]
 pub mod asynch;
+mod batch;
 pub mod cmsg;
 mod datagram;
 mod listener;
+mod passed;
+mod raw_fd;
 pub mod rt;
+// A selector exists where the system has `epoll` (see `sys::epoll`); elsewhere `Posix` has no
+// `ScalableReadiness`, and `Stack::poll` is how to wait.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 mod selector;
 mod socket;
 mod sockopt;
 mod stack;
+#[cfg(feature = "std")]
+mod std_fd;
 #[cfg(feature = "std")]
 mod std_io;
 mod stream;
@@ -59,6 +67,7 @@ mod sys;
 
 pub use datagram::Datagram;
 pub use listener::Listener;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use selector::Selector;
 pub use socket::Socket;
 pub use stack::Posix;

@@ -28,7 +28,19 @@ impl anysock_core::Listener for Listener {
     type Stream = Stream;
 
     fn accept(&mut self) -> Result<(Stream, SocketAddr)> {
-        let (fd, peer) = sys::socket::accept(&self.sock.fd, self.sock.domain)?;
+        self.accept_as(false)
+    }
+
+    /// `accept4(fd, &addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC)`: one syscall on Linux and the
+    /// BSDs (Apple: `accept`, then `fcntl`s).
+    fn accept_nonblocking(&mut self) -> Result<(Stream, SocketAddr)> {
+        self.accept_as(true)
+    }
+}
+
+impl Listener {
+    fn accept_as(&mut self, nonblocking: bool) -> Result<(Stream, SocketAddr)> {
+        let (fd, peer) = sys::socket::accept(&self.sock.fd, self.sock.domain, nonblocking)?;
         let sock = Socket {
             fd,
             domain: self.sock.domain,

@@ -12,8 +12,9 @@ use crate::sys::epoll::Epoll;
 /// trigger and token of each. Level-triggered unless a socket is registered with [`Trigger::Edge`]
 /// (`EPOLLET`). The descriptor is close-on-exec and closed when the selector is dropped.
 ///
-/// Linux and Android only: elsewhere [`Posix::selector`](ScalableReadiness::selector) fails
-/// with [`anysock_core::ErrorKind::Unsupported`] (use [`anysock_core::Stack::poll`] there).
+/// Linux and Android only: elsewhere neither this type nor `Posix`'s [`ScalableReadiness`]
+/// exists, so code that needs a selector does not compile there (use
+/// [`anysock_core::Stack::poll`]).
 ///
 /// ```
 /// use anysock_core::selector::{Event, ScalableReadiness, Selector, Token, Trigger};

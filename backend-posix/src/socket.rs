@@ -130,6 +130,23 @@ impl Pollable for Socket {
     }
 }
 
+impl Socket {
+    /// Wraps a descriptor obtained elsewhere, asking the kernel what it is (`getsockname`,
+    /// `SO_TYPE`). A descriptor that is not a socket still wraps, as a Unix socket of type
+    /// `fallback` (every call on it then fails with `BadDescriptor`), so that adopting cannot
+    /// fail.
+    pub(crate) fn adopt(fd: Fd, fallback: Type) -> Socket {
+        match sys::socket::identify(&fd) {
+            Ok((domain, ty)) => Socket { fd, domain, ty },
+            Err(_) => Socket {
+                fd,
+                domain: Domain::Unix,
+                ty: fallback,
+            },
+        }
+    }
+}
+
 /// What every socket type is made of: a [`Socket`] that knows its domain and type.
 pub(crate) trait Wrapper: Sized {
     fn socket(&self) -> &Socket;

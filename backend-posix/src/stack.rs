@@ -2,12 +2,9 @@
 
 use core::time::Duration;
 
-use anysock_core::opt::ReuseAddr;
 use core::net::IpAddr;
 
-use anysock_core::{
-    Domain, Family, Instant, PollFd, Resolve, Result, SockOpt, Socket as _, SocketAddr, Stack, Type,
-};
+use anysock_core::{Domain, Family, Instant, PollFd, Resolve, Result, Stack, Type};
 
 use crate::sys;
 use crate::{Datagram, Listener, Socket, Stream};
@@ -53,23 +50,6 @@ impl Stack for Posix {
         Ok((wrap(a), wrap(b)))
     }
 
-    /// [`socket`][socket(2)] + `setsockopt(SO_REUSEADDR)` + [`bind`][bind(2)] +
-    /// [`listen`][listen(2)]: as [`Stack::listen`], with `SO_REUSEADDR` on Internet sockets first,
-    /// as `std::net::TcpListener::bind` does, so a restarted server can bind its port while old
-    /// connections sit in `TIME_WAIT`.
-    ///
-    /// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
-    /// [bind(2)]: https://man7.org/linux/man-pages/man2/bind.2.html
-    /// [listen(2)]: https://man7.org/linux/man-pages/man2/listen.2.html
-    fn listen(&self, addr: &SocketAddr, backlog: u32) -> Result<Listener> {
-        let mut s = Socket::new(addr.domain(), Type::Stream)?;
-        if addr.domain() != Domain::Unix {
-            s.set(ReuseAddr, true)?;
-        }
-        s.bind(addr)?;
-        s.listen(backlog)
-    }
-
     fn poll(&self, fds: &mut [PollFd<i32>], timeout: Option<Duration>) -> Result<usize> {
         sys::poll::poll(fds, timeout)
     }
@@ -81,7 +61,8 @@ impl Stack for Posix {
 }
 
 /// The system's resolver (`/etc/hosts`, DNS, ... as `nsswitch.conf` says), blocking until it
-/// answers. The async stacks ([`crate::asynch::Posix`]) run the same calls off the executor.
+/// answers. The async stacks (`asynch::Posix`, features `async-io` and `tokio`) run the same
+/// calls off the executor.
 ///
 /// ```
 /// use anysock_posix::Posix;

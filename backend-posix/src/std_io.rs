@@ -2,7 +2,7 @@
 //! stream can go wherever std code expects a reader or writer, and one thread can read while
 //! another writes, as with `&TcpStream`.
 
-use anysock_core::embedded_io;
+use anysock_core::{embedded_io, MsgFlags};
 
 use crate::Stream;
 
@@ -30,7 +30,7 @@ impl std::io::Read for &Stream {
 
 impl std::io::Write for &Stream {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        Ok(self.transmit(buf)?)
+        Ok(self.transmit(buf, MsgFlags::NONE)?)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

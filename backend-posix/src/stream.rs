@@ -71,14 +71,17 @@ impl embedded_io::Read for Stream {
 }
 
 impl Stream {
-    /// `send(fd, buf, len, MSG_NOSIGNAL)` for a shared reference: the kernel serialises
-    /// concurrent sends itself.
+    /// Every send of a stream goes through here, for a shared reference (the kernel
+    /// serialises concurrent sends itself): `send(fd, buf, len, flags | MSG_NOSIGNAL)`, the
+    /// flags checked first. An empty buffer returns `Ok(0)` without a syscall, whatever the
+    /// flags and the connection's state: `write` and `send` answer nothing alike.
     #[inline]
-    pub(crate) fn transmit(&self, buf: &[u8]) -> Result<usize> {
+    pub(crate) fn transmit(&self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
+        let flags = sys::msg::send_flags(flags)?;
         if buf.is_empty() {
             return Ok(0);
         }
-        sys::msg::send(&self.sock.fd, buf, sys::msg::send_flags(MsgFlags::NONE)?)
+        sys::msg::send(&self.sock.fd, buf, flags)
     }
 }
 
@@ -89,7 +92,7 @@ impl embedded_io::Write for Stream {
     /// [send(2)]: https://man7.org/linux/man-pages/man2/send.2.html
     #[inline]
     fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        self.transmit(buf)
+        self.transmit(buf, MsgFlags::NONE)
     }
 
     /// Nothing to do: the kernel sends without being asked.
@@ -121,14 +124,10 @@ impl embedded_io::WriteReady for Stream {
 }
 
 impl anysock_core::Stream for Stream {
-    /// An empty buffer returns `Ok(0)` once the flags are checked, as `write` does.
+    /// An empty buffer returns `Ok(0)` without a syscall, as `write` does.
     #[inline]
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
-        let flags = sys::msg::send_flags(flags)?;
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        sys::msg::send(&self.sock.fd, buf, flags)
+        self.transmit(buf, flags)
     }
 
     /// An empty buffer returns `Ok(0)` at once, as `read` does: the kernel would wait for data
@@ -183,7 +182,7 @@ impl MsgIo for Stream {
         &mut self,
         batch: &mut SendBatch<'_, B, N>,
     ) -> Result<usize> {
-        sys::mmsg::send_mmsg(&self.sock.fd, self.sock.domain, batch)
+        crate::batch::send_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 
     /// [`recvmmsg`][recvmmsg(2)] with `MSG_WAITFORONE` on Linux, one `recvmsg` per message
@@ -197,9 +196,9 @@ impl MsgIo for Stream {
         // A message with no room for data would make the kernel wait for bytes it cannot
         // deliver; one `recvmsg` at a time answers it at once, as `recv_msg` does.
         if batch.messages().iter().any(|m| m.iov.total_len() == 0) {
-            return sys::mmsg::recv_mmsg_loop(batch, |m| self.recv_msg(m));
+            return crate::batch::recv_mmsg_loop(batch, |m| self.recv_msg(m));
         }
-        sys::mmsg::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
+        crate::batch::recv_mmsg(&self.sock.fd, self.sock.domain, batch)
     }
 }
 

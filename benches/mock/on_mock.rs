@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::net::Ipv6Addr;
 use std::time::{Duration, Instant};
 
-use anysock::embedded_io::{Read, ReadExactError, Write};
+use anysock::embedded_io::{Read, Write};
 use anysock::mock::{FaultPlan, Host, Net};
 use anysock::{Datagram as _, Error, ErrorKind, Listener as _, Stack as _};
 
@@ -17,14 +17,6 @@ fn two_hosts(net: &Net) -> Result<(Host<'_>, Host<'_>), Error> {
     let client = net.host([10, 0, 0, 1].into(), v6(1))?;
     let server = net.host([10, 0, 0, 2].into(), v6(2))?;
     Ok((client, server))
-}
-
-/// `read_exact` with an early end of stream as an error of the stream's own kind.
-fn read_exact(conn: &mut impl Read<Error = Error>, buf: &mut [u8]) -> Result<(), Error> {
-    conn.read_exact(buf).map_err(|e| match e {
-        ReadExactError::Other(e) => e,
-        ReadExactError::UnexpectedEof => ErrorKind::ConnectionAborted.into(),
-    })
 }
 
 /// `iters` round trips of [`MSG`] bytes between a client and a server stream on one `Net`:
@@ -48,9 +40,9 @@ pub fn ping_pong(iters: u64, latency: Duration) -> Result<Duration, Error> {
     let start = Instant::now();
     for _ in 0..iters {
         conn.write_all(black_box(&ping))?;
-        read_exact(&mut peer, &mut at_server)?;
+        peer.read_exact(&mut at_server)?;
         peer.write_all(&at_server)?;
-        read_exact(&mut conn, &mut at_client)?;
+        conn.read_exact(&mut at_client)?;
         black_box(&mut at_client);
     }
     let elapsed = start.elapsed();

@@ -54,6 +54,19 @@ impl SocketAddr {
         }
     }
 
+    /// The address, checked for a socket of `domain` as every backend checks it before the
+    /// call: [`crate::ErrorKind::InvalidInput`] when it is of another domain (C would pass it
+    /// on and let the kernel guess; an IPv4 address for an IPv6 socket is written
+    /// `::ffff:a.b.c.d`).
+    #[inline]
+    pub fn check_domain(&self, domain: Domain) -> crate::Result<&Self> {
+        if self.domain() == domain {
+            Ok(self)
+        } else {
+            Err(crate::Error::new(crate::ErrorKind::InvalidInput))
+        }
+    }
+
     /// The IP address and port, for the Internet domains.
     pub const fn as_inet(&self) -> Option<core::net::SocketAddr> {
         match *self {

@@ -163,6 +163,27 @@ pub enum Cmsg<'a, F> {
     },
 }
 
+impl<'a, F> Cmsg<'a, F> {
+    /// The same message with its descriptors turned into something else by `f` (a backend's
+    /// raw numbers into owned descriptors, say); every other message as it is.
+    pub fn map_rights<G>(self, f: impl FnOnce(F) -> G) -> Cmsg<'a, G> {
+        match self {
+            Cmsg::Rights(fds) => Cmsg::Rights(f(fds)),
+            Cmsg::Credentials(c) => Cmsg::Credentials(c),
+            Cmsg::PktInfo(p) => Cmsg::PktInfo(p),
+            Cmsg::Timestamp(t) => Cmsg::Timestamp(t),
+            Cmsg::TimestampNs(t) => Cmsg::TimestampNs(t),
+            Cmsg::Tos(v) => Cmsg::Tos(v),
+            Cmsg::TrafficClass(v) => Cmsg::TrafficClass(v),
+            Cmsg::Ttl(v) => Cmsg::Ttl(v),
+            Cmsg::HopLimit(v) => Cmsg::HopLimit(v),
+            Cmsg::UdpSegment(v) => Cmsg::UdpSegment(v),
+            Cmsg::UdpGro(v) => Cmsg::UdpGro(v),
+            Cmsg::Raw { level, ty, data } => Cmsg::Raw { level, ty, data },
+        }
+    }
+}
+
 /// A socket that sends and receives typed ancillary data.
 ///
 /// The encoding is the backend's: [`Ancillary::encode_control`] writes [`Cmsg`]s into a

@@ -12,7 +12,7 @@
 //! | [`socketpair`][socketpair(2)] | [`Stack::socketpair`] |
 //! | [`bind`][bind(2)] | [`Socket::bind`] |
 //! | [`listen`][listen(2)] | [`Socket::listen`] |
-//! | [`accept`][accept(2)] | [`Listener::accept`] |
+//! | [`accept`][accept(2)], `accept4(.., SOCK_NONBLOCK)` | [`Listener::accept`], [`Listener::accept_nonblocking`] |
 //! | [`connect`][connect(2)] | [`Socket::connect`], [`Datagram::connect`] |
 //! | [`read`][read(2)]/[`write`][write(2)], [`send`][send(2)]/[`recv`][recv(2)] | [`embedded_io::Read`]/[`embedded_io::Write`], [`Stream::send`]/[`Stream::recv`] |
 //! | [`sendto`][sendto(2)]/[`recvfrom`][recvfrom(2)] | [`Datagram::send_to`]/[`Datagram::recv_from`] |

@@ -99,6 +99,31 @@ impl MsgFlags {
         }
     }
 
+    /// The flags of a send, as every backend checks them before anything else: refused with
+    /// [`crate::ErrorKind::InvalidInput`] when one of them is not a send's
+    /// ([`MsgFlags::SEND_REQUESTS`]: a receive's `PEEK`, a report such as `TRUNC`), as Linux
+    /// refuses them with `EINVAL`.
+    #[inline]
+    pub fn check_send(self) -> Result<MsgFlags> {
+        self.check(Self::SEND_REQUESTS)
+    }
+
+    /// The flags of a receive, checked as [`MsgFlags::check_send`] checks a send's, against
+    /// [`MsgFlags::RECV_REQUESTS`].
+    #[inline]
+    pub fn check_recv(self) -> Result<MsgFlags> {
+        self.check(Self::RECV_REQUESTS)
+    }
+
+    #[inline]
+    fn check(self, allowed: MsgFlags) -> Result<MsgFlags> {
+        if allowed.contains(self) {
+            Ok(self)
+        } else {
+            Err(Error::new(ErrorKind::InvalidInput))
+        }
+    }
+
     /// Whether every flag of `other` is set.
     pub const fn contains(self, other: MsgFlags) -> bool {
         self.0 & other.0 == other.0

@@ -58,6 +58,39 @@ impl Readiness {
     const HUP: i16 = 0x10;
     const NVAL: i16 = 0x20;
 
+    /// Nothing to report.
+    pub const NONE: Readiness = Readiness(0);
+    /// Data to read, end of stream, or a connection to accept (`POLLIN`).
+    pub const READABLE: Readiness = Readiness(Self::IN);
+    /// Room to write, or a non-blocking `connect` finished (`POLLOUT`).
+    pub const WRITABLE: Readiness = Readiness(Self::OUT);
+    /// A pending error (`POLLERR`).
+    pub const ERROR: Readiness = Readiness(Self::ERR);
+    /// Closed in both directions (`POLLHUP`).
+    pub const HANGUP: Readiness = Readiness(Self::HUP);
+    /// Not an open socket (`POLLNVAL`).
+    pub const INVALID: Readiness = Readiness(Self::NVAL);
+
+    /// What `poll(2)` reports of this readiness to an entry that asked for `interest`: the
+    /// readiness asked for, and errors, hang-ups and invalid handles whatever was asked (the
+    /// kernel never lets a caller miss those). A backend that computes readiness itself
+    /// reports it through this, so it filters as the kernel does.
+    #[must_use]
+    pub const fn reported_for(self, interest: Interest) -> Readiness {
+        Readiness(self.0 & (interest.0 | Self::ERR | Self::HUP | Self::NVAL))
+    }
+
+    /// Every readiness of `self` and of `other`.
+    #[must_use]
+    pub const fn union(self, other: Readiness) -> Readiness {
+        Readiness(self.0 | other.0)
+    }
+
+    /// Whether every readiness of `other` is in `self`.
+    pub const fn contains(self, other: Readiness) -> bool {
+        self.0 & other.0 == other.0
+    }
+
     /// Readiness from `poll(2)` `revents` bits.
     pub const fn from_bits(bits: i16) -> Self {
         Readiness(bits)
@@ -97,6 +130,19 @@ impl Readiness {
     /// Whether anything at all was reported.
     pub const fn is_empty(self) -> bool {
         self.0 == 0
+    }
+}
+
+impl BitOr for Readiness {
+    type Output = Readiness;
+    fn bitor(self, rhs: Readiness) -> Readiness {
+        self.union(rhs)
+    }
+}
+
+impl core::ops::BitOrAssign for Readiness {
+    fn bitor_assign(&mut self, rhs: Readiness) {
+        *self = self.union(rhs);
     }
 }
 

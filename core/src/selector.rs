@@ -161,15 +161,18 @@ pub trait Selector {
     fn wait(&mut self, events: &mut [Event], timeout: Option<Duration>) -> Result<usize>;
 }
 
-/// A [`Stack`] whose sockets can be registered with a [`Selector`].
+/// A [`Stack`] whose sockets can be registered with a [`Selector`]. A backend implements it
+/// only where it has one (the POSIX backend: on Linux and Android, with `epoll`), so code
+/// that needs a selector does not compile elsewhere, rather than failing at run time; code
+/// that can do without bounds itself by [`Stack`] and waits with [`Stack::poll`].
 pub trait ScalableReadiness: Stack {
     /// The backend's selector (the POSIX backend: an `epoll` instance).
     type Selector: Selector<Handle = Self::Handle>;
 
     /// `epoll_create1(EPOLL_CLOEXEC)`: a new, empty selector.
     ///
-    /// Errors: [`crate::ErrorKind::Unsupported`] where the backend has no scalable readiness
-    /// mechanism (the POSIX backend outside Linux and Android: use [`Stack::poll`] there).
+    /// Errors: [`crate::ErrorKind::TooManyOpenFiles`] and the like, when the system cannot
+    /// make one now.
     #[doc(alias = "epoll_create1")]
     fn selector(&self) -> Result<Self::Selector>;
 }

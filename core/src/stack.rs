@@ -8,15 +8,19 @@ use crate::domain::{Domain, Type};
 use crate::error::Result;
 use crate::listener::Listener;
 use crate::msg_io::MsgIo;
+use crate::opt::{DatagramOptions, ListenerOptions, ReuseAddr, SocketOptions, StreamOptions};
 use crate::poll::{PollFd, Pollable};
 use crate::socket::Socket;
+use crate::sockopt::SockOpt;
 use crate::stream::Stream;
 use crate::time::Instant;
 
 /// A backend: where sockets come from, and where several are waited on at once.
 ///
 /// Portable code takes a `Stack` as a generic parameter and uses nothing else, so the same code
-/// runs on the kernel (`anysock-posix`) and on a simulated network (`anysock-mock`).
+/// runs on the kernel (`anysock-posix`) and on a simulated network (`anysock-mock`). The
+/// options every backend has come with the socket types (see [`crate::opt::StreamOptions`]
+/// and its siblings): a timeout is set with no bound beyond `S: Stack`.
 ///
 /// ```no_run
 /// use anysock_core::{Listener, Stack};
@@ -39,15 +43,19 @@ use crate::time::Instant;
 pub trait Stack {
     /// The handle sockets of this backend give to [`Stack::poll`].
     type Handle: Copy + Eq + core::fmt::Debug;
-    /// A socket fresh from [`Stack::socket`]: not yet bound, listening or connected.
+    /// A socket fresh from [`Stack::socket`]: not yet bound, listening or connected. Has every
+    /// option of the [`crate::opt`] sets, to set before it becomes something.
     type Socket: Socket<Listener = Self::Listener, Stream = Self::Stream, Datagram = Self::Datagram>
-        + Pollable<Handle = Self::Handle>;
-    /// A listening socket.
-    type Listener: Listener<Stream = Self::Stream> + Pollable<Handle = Self::Handle>;
-    /// A connected stream (or seqpacket) socket.
-    type Stream: Stream + MsgIo + Pollable<Handle = Self::Handle>;
-    /// A datagram socket.
-    type Datagram: Datagram + MsgIo + Pollable<Handle = Self::Handle>;
+        + Pollable<Handle = Self::Handle>
+        + SocketOptions;
+    /// A listening socket, with the options of [`ListenerOptions`].
+    type Listener: Listener<Stream = Self::Stream>
+        + Pollable<Handle = Self::Handle>
+        + ListenerOptions;
+    /// A connected stream (or seqpacket) socket, with the options of [`StreamOptions`].
+    type Stream: Stream + MsgIo + Pollable<Handle = Self::Handle> + StreamOptions;
+    /// A datagram socket, with the options of [`DatagramOptions`].
+    type Datagram: Datagram + MsgIo + Pollable<Handle = Self::Handle> + DatagramOptions;
 
     /// [`socket(domain, type, 0)`][socket(2)]: a new socket, not bound, listening or connected, so
     /// options can be set before [`Socket::bind`], [`Socket::listen`] or [`Socket::connect`].
@@ -62,17 +70,22 @@ pub trait Stack {
     /// [socketpair(2)]: https://man7.org/linux/man-pages/man2/socketpair.2.html
     fn socketpair(&self, ty: Type) -> Result<(Self::Socket, Self::Socket)>;
 
-    /// [`socket`][socket(2)] + [`bind(addr)`][bind(2)] +
+    /// [`socket`][socket(2)] + `setsockopt(SO_REUSEADDR)` + [`bind(addr)`][bind(2)] +
     /// [`listen(backlog)`][listen(2)] for a stream socket of `addr`'s domain.
     ///
-    /// Backends may set options a server usually wants first (the POSIX backend sets
-    /// `SO_REUSEADDR` on Internet sockets, as `std::net::TcpListener::bind` does).
+    /// `SO_REUSEADDR` is set on Internet sockets first, as `std::net::TcpListener::bind` does,
+    /// so a restarted server binds its port while its old connections sit in `TIME_WAIT`
+    /// (Unix sockets have no such state, and Linux gives the option no meaning there). To
+    /// bind without it, use [`Stack::socket`], [`Socket::bind`] and [`Socket::listen`].
     ///
     /// [socket(2)]: https://man7.org/linux/man-pages/man2/socket.2.html
     /// [bind(2)]: https://man7.org/linux/man-pages/man2/bind.2.html
     /// [listen(2)]: https://man7.org/linux/man-pages/man2/listen.2.html
     fn listen(&self, addr: &SocketAddr, backlog: u32) -> Result<Self::Listener> {
         let mut s = self.socket(addr.domain(), Type::Stream)?;
+        if addr.domain() != Domain::Unix {
+            s.set(ReuseAddr, true)?;
+        }
         s.bind(addr)?;
         s.listen(backlog)
     }

@@ -1,7 +1,25 @@
 //! A stack under test: the backend, and the names it gives the addresses a sequence asks for.
 
-use anysock_core::conformance::{AllOptions, Quirk};
+use anysock_core::conformance::Quirk;
 use anysock_core::{Stack, UnixAddr};
+
+use crate::options::{DatagramOpts, ListenerOpts, SocketOpts, StreamOpts};
+
+/// A stack whose sockets have the options a sequence sets and reads ([`crate::options`]).
+pub trait Stacked:
+    Stack<Socket: SocketOpts, Listener: ListenerOpts, Stream: StreamOpts, Datagram: DatagramOpts>
+{
+}
+
+impl<S> Stacked for S where
+    S: Stack<
+        Socket: SocketOpts,
+        Listener: ListenerOpts,
+        Stream: StreamOpts,
+        Datagram: DatagramOpts,
+    >
+{
+}
 
 /// What the generator may use, so a sequence asks only for what both stacks have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,12 +54,7 @@ impl Caps {
 /// no earlier run left behind).
 pub trait Target {
     /// The backend.
-    type Stack: Stack<
-        Socket: AllOptions,
-        Listener: AllOptions,
-        Stream: AllOptions,
-        Datagram: AllOptions,
-    >;
+    type Stack: Stacked;
 
     /// The stack the sequence runs on.
     fn stack(&self) -> &Self::Stack;

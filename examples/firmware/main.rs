@@ -3,14 +3,15 @@
 //! against libc; one thread, a superloop over non-blocking sockets (see `app`).
 //!
 //! ```text
-//! cargo build --profile firmware --example firmware --no-default-features
+//! cargo build --profile firmware --example firmware --no-default-features --features posix
 //! target/firmware/examples/firmware --console 127.0.0.1:7000 --http 127.0.0.1:8080 \
 //!     --telemetry 127.0.0.1:9000 --control unix:/tmp/node.sock [--interval-ms 1000] \
 //!     [--idle-ms 30000]
 //! ```
 //!
-//! `--no-default-features` turns off the facade's `std` feature, which would bring the
-//! standard library in through the backends; the release profile's `panic = "abort"` removes
+//! `--no-default-features --features posix` keeps the POSIX backend and turns off the facade's
+//! `std` feature, which would bring the standard library in through the backends (and the mock,
+//! which the firmware does not use); the release profile's `panic = "abort"` removes
 //! unwinding. Built with the defaults (as `cargo test` and `cargo clippy` do) it still
 //! compiles, with std's panic handler, so the workspace checks cover it.
 //!

@@ -11,12 +11,13 @@
 //! | embedded-nal | anysock call(s) |
 //! |---|---|
 //! | `socket` | none yet: [`TcpSocket::Unopened`] |
-//! | TCP `connect` | `socket` + `fcntl(O_NONBLOCK)` + `connect`, then `connect` again until it reports the outcome |
+//! | TCP `connect` | `socket` + `fcntl(O_NONBLOCK)` + `connect`, then `connect` again until it reports the outcome; on a connection that has ended, `close` and a new `connect` |
 //! | TCP `send` / `receive` | `send` / `recv` ([`crate::embedded_io::Write`] / [`crate::embedded_io::Read`]) |
-//! | TCP `bind` / `listen` / `accept` | `bind` / `listen` / `accept` |
+//! | TCP `bind` / `listen` / `accept` | `setsockopt(SO_REUSEADDR)` + `bind` / `listen` / `accept4(SOCK_NONBLOCK)` |
 //! | UDP `connect` | `socket` + `bind(any:0)` + `connect` |
 //! | UDP `bind` / `send_to` / `send` / `receive` | `bind` / `sendto` / `send` / `recvfrom` |
 //! | `close` | `close` (dropping the socket) |
+//! | `Dns::get_host_by_name` / `get_host_by_address` (a stack with [`crate::Resolve`]) | `getaddrinfo` / `getnameinfo` on POSIX, blocking |
 //!
 //! Two choices embedded-nal leaves open:
 //!
@@ -48,6 +49,7 @@
 //!
 //! [embedded-nal]: https://docs.rs/embedded-nal/0.9
 
+mod dns;
 mod tcp;
 mod udp;
 use core::fmt;

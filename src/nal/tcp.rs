@@ -8,7 +8,8 @@ use embedded_nal::{nb, TcpClientStack, TcpFullStack};
 
 use super::{fail, inet, nb_error, Error, Nal};
 use crate::embedded_io::{Read as _, Write as _};
-use crate::{ErrorKind, Listener as _, Socket as _, Stack, Stream as _, Type};
+use crate::opt::ReuseAddr;
+use crate::{ErrorKind, Listener as _, MsgFlags, SockOpt as _, Socket as _, Stack, Stream, Type};
 
 /// An embedded-nal TCP socket of a [`Nal`]: which state it is in, holding the anysock socket
 /// of that state.
@@ -94,6 +95,28 @@ fn connect_step<S: Stack>(
     }
 }
 
+/// Whether a connected stream's connection is over: the peer closed it (end of stream, with
+/// nothing left to read), reset it, or it broke (a failed send, a timeout). A peek at one byte,
+/// without waiting, tells. Bytes not yet read keep it alive, so nothing the peer sent is
+/// dropped; an answer that says nothing about the connection (a backend without `MSG_PEEK`)
+/// keeps it too.
+fn ended<St: Stream>(stream: &mut St) -> bool {
+    match stream.recv(&mut [0u8; 1], MsgFlags::PEEK | MsgFlags::DONTWAIT) {
+        Ok(n) => n == 0,
+        Err(e) => matches!(
+            e.kind(),
+            ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted
+                | ErrorKind::BrokenPipe
+                | ErrorKind::NotConnected
+                | ErrorKind::TimedOut
+                | ErrorKind::HostUnreachable
+                | ErrorKind::NetworkUnreachable
+                | ErrorKind::NetworkDown
+        ),
+    }
+}
+
 /// The socket whose `connect` succeeded, as a stream.
 fn connected<S: Stack>(sock: S::Socket) -> (TcpSocket<S>, nb::Result<(), Error>) {
     match sock.into_stream() {
@@ -113,7 +136,13 @@ impl<S: Stack> TcpClientStack for Nal<S> {
     }
 
     /// `connect(fd, remote)`, non-blocking: [`nb::Error::WouldBlock`] until the handshake
-    /// ends, then `Ok(())` (and `Ok(())` again for the same remote once connected).
+    /// ends, then `Ok(())` (and `Ok(())` again for the same remote while connected, so a
+    /// client calls it to learn whether it still is).
+    ///
+    /// A connection that has ended — the peer closed it and everything it sent has been read,
+    /// it was reset, or it broke — is dropped and a new one started to `remote`, as other
+    /// embedded-nal stacks do: a client that keeps calling `connect` (an MQTT client after
+    /// its broker restarted) gets back in touch once the server is there again.
     ///
     /// Errors: [`ErrorKind::ConnectionRefused`], [`ErrorKind::TimedOut`], ...; the socket is
     /// then [`TcpSocket::Unopened`] again, so calling `connect` retries on a new descriptor.
@@ -125,21 +154,27 @@ impl<S: Stack> TcpClientStack for Nal<S> {
         remote: core::net::SocketAddr,
     ) -> nb::Result<(), Error> {
         let remote = crate::SocketAddr::from(remote);
+        let afresh = |nal: &Self| match nal.open(remote.domain(), Type::Stream) {
+            Ok(sock) => connect_step::<S>(sock, &remote),
+            Err(e) => (TcpSocket::Unopened, Err(nb::Error::Other(e.into()))),
+        };
         let (next, result) = match mem::replace(socket, TcpSocket::Unopened) {
-            TcpSocket::Unopened => match self.open(remote.domain(), Type::Stream) {
-                Ok(sock) => connect_step::<S>(sock, &remote),
-                Err(e) => (TcpSocket::Unopened, Err(nb::Error::Other(e.into()))),
-            },
+            TcpSocket::Unopened => afresh(self),
             TcpSocket::Bound(sock) | TcpSocket::Connecting(sock) => {
                 connect_step::<S>(sock, &remote)
             }
-            TcpSocket::Connected(stream) => {
-                let result = match stream.peer_addr() {
-                    Ok(peer) if peer == remote => Ok(()),
-                    Ok(_) => Err(nb::Error::Other(fail(ErrorKind::AlreadyConnected))),
-                    Err(e) => Err(nb::Error::Other(e.into())),
-                };
-                (TcpSocket::Connected(stream), result)
+            TcpSocket::Connected(mut stream) => {
+                if ended(&mut stream) {
+                    drop(stream); // close(fd): the old connection goes before the new one starts
+                    afresh(self)
+                } else {
+                    let result = match stream.peer_addr() {
+                        Ok(peer) if peer == remote => Ok(()),
+                        Ok(_) => Err(nb::Error::Other(fail(ErrorKind::AlreadyConnected))),
+                        Err(e) => Err(nb::Error::Other(e.into())),
+                    };
+                    (TcpSocket::Connected(stream), result)
+                }
             }
             listening @ TcpSocket::Listening(_) => (
                 listening,
@@ -185,9 +220,10 @@ impl<S: Stack> TcpClientStack for Nal<S> {
 }
 
 impl<S: Stack> TcpFullStack for Nal<S> {
-    /// `socket` + `fcntl(O_NONBLOCK)` + `bind(fd, local_ip:port)`; port 0 lets the system
-    /// choose (see [`TcpSocket::local_addr`]). `SO_REUSEADDR` is not set (any stack may lack
-    /// it): to set it, build a [`TcpSocket::Bound`] yourself.
+    /// `socket` + `fcntl(O_NONBLOCK)` + `setsockopt(SO_REUSEADDR)` + `bind(fd,
+    /// local_ip:port)`; port 0 lets the system choose (see [`TcpSocket::local_addr`]).
+    /// `SO_REUSEADDR` is set as `std::net::TcpListener::bind` sets it, so a server that
+    /// restarts binds its port again while its old connections linger in `TIME_WAIT`.
     ///
     /// Errors: [`ErrorKind::AddrInUse`]; [`ErrorKind::InvalidInput`] when the socket already
     /// has a descriptor.
@@ -197,6 +233,7 @@ impl<S: Stack> TcpFullStack for Nal<S> {
         }
         let addr = self.local_addr(local_port);
         let mut sock = self.open(addr.domain(), Type::Stream)?;
+        sock.set(ReuseAddr, true)?;
         sock.bind(&addr)?;
         *socket = TcpSocket::Bound(sock);
         Ok(())
@@ -227,8 +264,9 @@ impl<S: Stack> TcpFullStack for Nal<S> {
         }
     }
 
-    /// `accept(fd, &addr, &len)`: the next connection, made non-blocking, and its peer, or
-    /// [`nb::Error::WouldBlock`] while none is pending.
+    /// `accept4(fd, &addr, &len, SOCK_NONBLOCK)` ([`crate::Listener::accept_nonblocking`]): the next
+    /// connection, non-blocking from the start, and its peer, or [`nb::Error::WouldBlock`]
+    /// while none is pending.
     ///
     /// Errors: [`ErrorKind::InvalidInput`] unless listening; [`ErrorKind::ConnectionAborted`]
     /// for a connection reset before it was taken (accept again).
@@ -239,8 +277,7 @@ impl<S: Stack> TcpFullStack for Nal<S> {
         let TcpSocket::Listening(listener) = socket else {
             return Err(nb::Error::Other(fail(ErrorKind::InvalidInput)));
         };
-        let (mut stream, peer) = listener.accept().map_err(nb_error)?;
-        stream.set_nonblocking(true).map_err(Error::from)?;
+        let (stream, peer) = listener.accept_nonblocking().map_err(nb_error)?;
         Ok((TcpSocket::Connected(stream), inet(peer)?))
     }
 }

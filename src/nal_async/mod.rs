@@ -41,7 +41,7 @@ mod tcp;
 mod udp;
 
 pub use embedded_nal_async;
-pub use udp::UdpSocket;
+pub use udp::{ConnectedUdpSocket, UdpSocket};
 
 use crate::ErrorKind;
 

@@ -12,11 +12,31 @@ use crate::opt::{
 };
 use crate::{Error, ErrorKind, Received, Result, SockOpt};
 
-/// A UDP socket of a [`Nal`]: the stack's datagram socket, connected (`ConnectedUdp`) or bound
-/// (`UnconnectedUdp`). The socket underneath is reachable for options.
+/// A bound UDP socket of a [`Nal`] (`UnconnectedUdp`, from `bind_single` or `bind_multiple`):
+/// the stack's datagram socket, reachable for options, with multicast membership where the
+/// stack has it.
 #[derive(Debug)]
 pub struct UdpSocket<S: Stack> {
     sock: S::Datagram,
+}
+
+/// A connected UDP socket of a [`Nal`] (`ConnectedUdp`, from `connect` or `connect_from`): the
+/// stack's datagram socket, connected to one peer.
+#[derive(Debug)]
+pub struct ConnectedUdpSocket<S: Stack> {
+    sock: S::Datagram,
+}
+
+impl<S: Stack> ConnectedUdpSocket<S> {
+    /// The stack's socket, for options.
+    pub fn get_mut(&mut self) -> &mut S::Datagram {
+        &mut self.sock
+    }
+
+    /// The stack's socket back.
+    pub fn into_inner(self) -> S::Datagram {
+        self.sock
+    }
 }
 
 impl<S: Stack> UdpSocket<S> {
@@ -91,7 +111,7 @@ fn is_own(asked: SocketAddr, own: SocketAddr) -> bool {
 
 impl<S: Stack> UdpStack for Nal<S> {
     type Error = Error;
-    type Connected = UdpSocket<S>;
+    type Connected = ConnectedUdpSocket<S>;
     type UniquelyBound = UdpSocket<S>;
     type MultiplyBound = UdpSocket<S>;
 
@@ -101,11 +121,11 @@ impl<S: Stack> UdpStack for Nal<S> {
         &self,
         local: SocketAddr,
         remote: SocketAddr,
-    ) -> Result<(SocketAddr, UdpSocket<S>)> {
+    ) -> Result<(SocketAddr, ConnectedUdpSocket<S>)> {
         let mut sock = self.stack.bind(&local.into())?;
         sock.connect(&remote.into())?;
-        let sock = UdpSocket { sock };
-        Ok((sock.local()?, sock))
+        let local = inet(sock.local_addr()?)?;
+        Ok((local, ConnectedUdpSocket { sock }))
     }
 
     /// `socket` + `bind(local)`; returns the bound address (the port the system chose for 0).
@@ -124,7 +144,7 @@ impl<S: Stack> UdpStack for Nal<S> {
     }
 }
 
-impl<S: Stack> ConnectedUdp for UdpSocket<S> {
+impl<S: Stack> ConnectedUdp for ConnectedUdpSocket<S> {
     type Error = Error;
 
     /// `send(fd, data)`: one datagram to the connected peer.

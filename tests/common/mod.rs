@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 use anysock::Endpoint as _;
+use anysock_core::conformance::{Outcome, Stop, Summary};
 use std::fmt::Debug;
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -438,4 +439,41 @@ impl Drop for Daemon {
 pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     l.local_addr().expect("local address").port()
+}
+
+/// Runs a conformance suite through `run`, printing each case's outcome as `backend: name ...
+/// ok` (or `skipped` with the reason, or `FAILED`) and the count of each; fails naming every
+/// case that failed, or when fewer than `at_least` cases ran (a suite that shrank). A skipped
+/// case ran, but is never counted as passed.
+pub fn suite_passes(
+    backend: &str,
+    at_least: usize,
+    run: impl FnOnce(&mut dyn FnMut(&'static str, &Outcome)) -> Summary,
+) {
+    let mut failures = Vec::new();
+    let summary = run(&mut |name, outcome| match outcome {
+        Ok(()) => println!("{backend}: {name} ... ok"),
+        Err(Stop::Skipped(why)) => println!("{backend}: {name} ... skipped: {why}"),
+        Err(Stop::Failed(f)) => {
+            println!("{backend}: {name} ... FAILED: {f}");
+            failures.push(format!("{name}: {f}"));
+        }
+    });
+    println!(
+        "{backend}: {} cases: {} passed, {} skipped, {} failed",
+        summary.passed + summary.skipped + summary.failed,
+        summary.passed,
+        summary.skipped,
+        summary.failed
+    );
+    let ran = summary.passed + summary.skipped + summary.failed;
+    assert!(
+        ran >= at_least,
+        "{backend}: the suite shrank to {ran} cases"
+    );
+    assert!(
+        failures.is_empty(),
+        "{backend} failed:\n{}",
+        failures.join("\n")
+    );
 }

@@ -50,7 +50,7 @@ fn build(clients: Option<usize>) -> PathBuf {
     let mut command = Command::new(cargo);
     command
         .args(["build", "--profile", "firmware", "--example", "firmware"])
-        .arg("--no-default-features")
+        .args(["--no-default-features", "--features", "posix"])
         .current_dir(root)
         .env("CARGO_TARGET_DIR", &target)
         .env_remove("FIRMWARE_CLIENTS")

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use anysock::{ErrorKind, MsgFlags, Stream};
+use anysock::{ErrorKind, MsgFlags, Stream, Wait};
 
 /// A value as the reference decoder sees it, and as the client's replies are compared.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -254,8 +254,9 @@ impl<T: Stream> Server<T> {
     }
 
     /// One thread drives both ends: reads everything sent so far (waiting for bytes in
-    /// flight), answers every complete command, and writes the answers. Returns the commands
-    /// answered.
+    /// flight) until a read would wait for the client, which cannot run meanwhile (the
+    /// mock's `Deadlock`), answers every complete command, and writes the answers. Returns
+    /// the commands answered.
     pub fn serve(&mut self) -> anysock::Result<usize> {
         let before = self.db.commands;
         let mut buf = [0u8; 512];
@@ -263,7 +264,7 @@ impl<T: Stream> Server<T> {
             match self.conn.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => self.input.extend_from_slice(&buf[..n]),
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.waiting_for() == Some(Wait::Data) => break,
                 Err(e) => return Err(e),
             }
         }

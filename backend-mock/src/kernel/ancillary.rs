@@ -146,7 +146,7 @@ impl Outgoing {
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// Whether socket `h` may send `out`, before anything is sent:
     /// - rights and credentials only on Unix sockets ([`ErrorKind::InvalidInput`]; Linux
     ///   accepts and ignores them on Internet sockets);

@@ -6,7 +6,7 @@ use crate::base::addr::canonical;
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `bind(fd, addr)`, with Linux's errors: `EINVAL` for an address of another family or a
     /// socket already bound, `EADDRNOTAVAIL` for an address the host does not have,
     /// `EADDRINUSE` per the port rules (see `check_port`) or for an existing Unix path or
@@ -14,9 +14,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// autobind name.
     pub(crate) fn bind(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
         let s = self.sock(h)?;
-        if addr.domain() != s.domain {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
+        addr.check_domain(s.domain)?;
         let (host, ty, v6only, bound) = (s.host, s.ty, s.opts.v6only, s.bound().is_some());
         // Linux checks the socket is still unbound at different points per family: first
         // for IPv6 and abstract names, after the address for IPv4, after the file for paths.
@@ -33,7 +31,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                     if bound {
                         return already();
                     }
-                    self.paths.create(host, u, h)?;
+                    let entry = self.paths.create(host, u, h)?;
+                    self.sock_mut(h)?.path = Some(entry);
                     *addr
                 }
                 UnixAddrKind::Abstract(_) if bound => return already(),
@@ -69,9 +68,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
             }
         };
+        self.set_holds_port(h, true);
+        self.set_local(h, Some(local));
         let s = self.sock_mut(h)?;
-        s.local = Some(local);
-        s.holds_port = true;
         if let Some(inet) = addr.as_inet() {
             s.locks.addr = !inet.ip().is_unspecified();
             s.locks.port = inet.port() != 0;

@@ -9,7 +9,7 @@ use crate::kernel::state::State;
 use crate::kernel::table::sock::Phase;
 use crate::trace::EventKind;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// Closes `h` (the owner dropped it), as Linux's `close`:
     /// - a listener resets the connections still in its queue, and `SYN`s waiting for room
     ///   are refused;
@@ -43,18 +43,15 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             peer.is_some()
         };
         let (conn, wr_shut) = (s.conn, s.stream.wr_shut);
-        if s.is_unix() {
+        if let (true, Some(p)) = (s.is_unix(), peer) {
             // A Unix peer keeps naming the closed socket as it was named at the end (its
-            // `getpeername` reads the name of the socket it still points at).
+            // `getpeername` reads the name of the socket it still points at). Only a peer
+            // pointing back can have a stale name (a socketpair end that bound since); a
+            // socket connected one way named its target when the target was already bound.
             let name = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
-            for i in 0..S {
-                let Some(o) = self.handle_at(i).filter(|&o| o != h) else {
-                    continue;
-                };
-                if let Ok(os) = self.sock_mut(o) {
-                    if os.peer == Some(h) {
-                        os.remote = Some(name);
-                    }
+            if let Ok(ps) = self.sock_mut(p) {
+                if ps.peer == Some(h) {
+                    ps.remote = Some(name);
                 }
             }
         }
@@ -76,20 +73,18 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             }
             Phase::Idle | Phase::SynSent { .. } => {}
         }
-        self.paths.release(h);
         self.free(h);
     }
 
     fn close_listener(&mut self, h: Handle) {
-        let pending: [Option<Handle>; S] = core::array::from_fn(|i| {
-            let c = self.handle_at(i)?;
-            let s = self.sock(c).ok()?;
-            (s.parent == Some(h)).then_some(c)
-        });
-        for child in pending.into_iter().flatten() {
+        // Each turn takes one out of the list; the bound holds should one ever stay.
+        for _ in 0..self.queued(h) {
+            let Some(child) = self.waiting(h).next() else {
+                break;
+            };
             let (peer, tcp, conn) = match self.sock(child) {
                 Ok(c) => (c.peer, c.is_tcp(), c.conn),
-                Err(_) => continue,
+                Err(_) => break,
             };
             if let Some(conn) = conn {
                 let (from, to) = self.ends(child);
@@ -98,15 +93,12 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             if let Some(peer) = peer {
                 self.end_peer(peer, tcp, true);
             }
-            self.paths.release(child);
             self.free(child);
         }
-        let waiting: [Option<Handle>; S] = core::array::from_fn(|i| {
-            let c = self.handle_at(i)?;
-            let s = self.sock(c).ok()?;
-            matches!(s.phase, Phase::SynSent { listener: Some(l), .. } if l == h).then_some(c)
-        });
-        for client in waiting.into_iter().flatten() {
+        for _ in 0..self.knocking(h).count() {
+            let Some(client) = self.knocking(h).next() else {
+                break;
+            };
             self.refuse(client);
         }
     }
@@ -118,9 +110,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             client: from,
             server: to,
         });
+        self.set_phase(client, Phase::Connected);
+        self.tcp_closed(client);
         if let Ok(s) = self.sock_mut(client) {
-            s.phase = Phase::Connected;
-            s.tcp_closed();
             s.so_error = Some(ErrorKind::ConnectionRefused);
         }
     }
@@ -132,8 +124,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         p.stream.peer_gone = true;
         if tcp && reset {
             // RST: queued data stays readable, then ECONNRESET, then end of stream.
-            p.tcp_closed();
             p.so_error = Some(ErrorKind::ConnectionReset);
+            self.tcp_closed(peer);
         } else {
             p.stream.fin = true;
             if reset {
@@ -142,7 +134,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             if tcp && p.stream.wr_shut {
                 // Both FINs are out: the connection is over (Linux: TCP_CLOSE via TIME_WAIT
                 // on the closing side).
-                p.tcp_closed();
+                self.tcp_closed(peer);
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use core::net::IpAddr;
 
-use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
+use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr, Wait};
 
 use crate::base::addr::{canonical, present, wire};
 use crate::base::clock::SYN_TIMEOUT;
@@ -10,11 +10,12 @@ use crate::base::handle::Handle;
 use crate::kernel::ports::Cover;
 use crate::kernel::route::{check_family, destination};
 use crate::kernel::state::State;
+use crate::kernel::table::addrs::Key;
 use crate::kernel::table::sock::Phase;
 use crate::kernel::table::wait::{gave_up, Expiry};
 use crate::trace::EventKind;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `listen(fd, backlog)`. The backlog is clamped to `Q`; as on Linux, `backlog + 1`
     /// connections may wait (the queue is full when more than `backlog` wait).
     pub(crate) fn listen(&mut self, h: Handle, backlog: u32) -> Result<()> {
@@ -49,17 +50,16 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let Some(mine) = Cover::of(local, me.opts.v6only) else {
             return Ok(());
         };
-        let clash = self.handles().filter(|&o| o != h).any(|o| {
-            self.sock(o).is_ok_and(|o| {
-                o.host == me.host
-                    && o.is_tcp()
-                    && o.is_listening()
-                    && !(o.opts.reuse_port && me.opts.reuse_port)
-                    && o.local.is_some_and(|l| {
-                        l.port() == local.port()
-                            && Cover::of(&l, o.opts.v6only).is_some_and(|c| c.overlaps(mine))
-                    })
-            })
+        let Some(key) = Key::of(me.host, me.ty, local) else {
+            return Ok(());
+        };
+        let clash = self.at_key(key).any(|(other, o)| {
+            other != h
+                && o.is_tcp()
+                && o.is_listening()
+                && !(o.opts.reuse_port && me.opts.reuse_port)
+                && o.local
+                    .is_some_and(|l| Cover::of(&l, o.opts.v6only).is_some_and(|c| c.overlaps(mine)))
         });
         if clash {
             return Err(Error::new(ErrorKind::AddrInUse));
@@ -94,9 +94,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
 
     /// Connections waiting in `listener`'s accept queue.
     pub(crate) fn queued(&self, listener: Handle) -> usize {
-        self.handles()
-            .filter(|&c| self.sock(c).is_ok_and(|c| c.parent == Some(listener)))
-            .count()
+        self.sock(listener).map_or(0, |l| l.accepts.len())
     }
 
     fn queue_full(&self, listener: Handle) -> Result<bool> {
@@ -117,7 +115,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         match s.phase {
             Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
             Phase::SynSent { .. } if s.stream.connect_waiting => {
-                return Err(self.would_block(true, timeout));
+                return Err(self.would_block(true, timeout, Wait::Connect));
             }
             Phase::SynSent { .. } => return Err(Error::new(ErrorKind::AlreadyInProgress)),
             Phase::Connected if s.stream.connect_waiting => {
@@ -167,7 +165,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
         if self.queue_full(target)? {
             // Linux makes a Unix client wait for room (up to SO_SNDTIMEO), or EAGAIN.
-            return Err(self.would_block(!nonblocking, timeout));
+            return Err(self.would_block(!nonblocking, timeout, Wait::Connect));
         }
         match s.phase {
             Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
@@ -228,9 +226,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let cut = self.faults.is_cut(host, dst_host);
         let seq = self.next_seq();
         let now = self.clock.now();
+        // Its port is its own again (a connect after one that failed took a new one).
+        self.set_holds_port(h, true);
+        self.set_local(h, Some(local));
         let s = self.sock_mut(h)?;
         s.ipv4_ops |= domain == Domain::Inet6 && ip.is_ipv4();
-        s.local = Some(local);
         let remote = present(to_ip, dst.port(), domain);
         s.remote = Some(remote);
         s.stream.connect_unreported = nonblocking;
@@ -252,11 +252,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                     client: wire(local),
                     server: wire(remote),
                 });
-                let s = self.sock_mut(h)?;
-                s.phase = Phase::Connected;
-                s.tcp_closed();
+                self.set_phase(h, Phase::Connected);
+                self.tcp_closed(h);
                 if nonblocking {
-                    s.so_error = Some(ErrorKind::ConnectionRefused);
+                    self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionRefused);
                     return Err(Error::new(ErrorKind::InProgress));
                 }
                 self.disconnect(h);
@@ -266,13 +265,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if cut || lost || self.queue_full(listener)? {
             // Linux drops the SYN and retries until SYN_TIMEOUT; room made meanwhile (an
             // `accept`) lets the connection in, as a retry would.
-            let s = self.sock_mut(h)?;
-            s.phase = Phase::SynSent {
+            self.sock_mut(h)?.seq = seq;
+            let phase = Phase::SynSent {
                 listener: (listener != h).then_some(listener),
                 host: dst_host,
                 deadline: now.saturating_add(SYN_TIMEOUT),
             };
-            s.seq = seq;
+            self.set_phase(h, phase);
             if nonblocking {
                 return Err(Error::new(ErrorKind::InProgress));
             }
@@ -280,7 +279,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 // Another thread's `accept` may make room: wait for it (see
                 // `connect_gave_up` for when it does not come).
                 self.sock_mut(h)?.stream.connect_waiting = true;
-                return Err(self.would_block(true, timeout));
+                return Err(self.would_block(true, timeout, Wait::Connect));
             }
             return match timeout {
                 // SO_SNDTIMEO bounds a blocking connect; Linux then says EINPROGRESS and
@@ -308,9 +307,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// A TCP socket connects to itself (its `SYN` reached its own port).
     fn connect_self(&mut self, h: Handle, nonblocking: bool) -> Result<()> {
         let conn = self.new_conn();
+        self.set_phase(h, Phase::Connected);
         let s = self.sock_mut(h)?;
         s.peer = Some(h);
-        s.phase = Phase::Connected;
         s.conn = Some(conn);
         let (client, server) = self.ends(h);
         self.emit(EventKind::Connect {
@@ -329,8 +328,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// after a `connect` that failed: unconnected again, nothing shut down, an address it did
     /// not bind explicitly back to the wildcard (its port as it was), ready to connect anew.
     pub(crate) fn disconnect(&mut self, h: Handle) {
+        self.set_phase(h, Phase::Idle);
         let Ok(s) = self.sock_mut(h) else { return };
-        s.phase = Phase::Idle;
         s.connect_failed = true;
         s.remote = None;
         s.peer = None;
@@ -338,9 +337,10 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         s.stream = crate::kernel::table::sock::Stream::default();
         if !s.locks.addr {
             let domain = s.domain;
-            s.local = s
+            let local = s
                 .local
                 .map(|l| SocketAddr::unspecified(domain).with_port(l.port().unwrap_or(0)));
+            self.set_local(h, local);
         }
     }
 
@@ -374,25 +374,29 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// first, else one bound to a wildcard covering it; the lowest slot among equals (Linux
     /// spreads over `SO_REUSEPORT` groups by hash).
     pub(crate) fn find_listener(&self, host: usize, ip: IpAddr, port: u16) -> Option<Handle> {
-        let mut wildcard = None;
-        for h in self.handles() {
-            let Ok(s) = self.sock(h) else { continue };
-            if s.host != host || !s.is_tcp() || !s.is_listening() {
+        // The lowest slot among equals, whatever order the sockets got their port in.
+        let mut exact: Option<Handle> = None;
+        let mut wildcard: Option<Handle> = None;
+        let key = Key::Port {
+            host,
+            ty: Type::Stream,
+            port,
+        };
+        for (h, s) in self.at_key(key) {
+            if !s.is_tcp() || !s.is_listening() {
                 continue;
             }
             let Some(local) = s.local else { continue };
-            if local.port() != Some(port) {
-                continue;
-            }
-            match Cover::of(&local, s.opts.v6only) {
-                Some(Cover::One(own)) if own == ip => return Some(h),
-                Some(c) if c.covers(ip) => {
-                    wildcard.get_or_insert(h);
-                }
-                _ => {}
+            let best = match Cover::of(&local, s.opts.v6only) {
+                Some(Cover::One(own)) if own == ip => &mut exact,
+                Some(c) if c.covers(ip) => &mut wildcard,
+                _ => continue,
+            };
+            if best.map_or(true, |b| h.index < b.index) {
+                *best = Some(h);
             }
         }
-        wildcard
+        exact.or(wildcard)
     }
 
     /// Creates the server's end of a connection from `client` in `listener`'s accept queue
@@ -432,15 +436,15 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         s.reset_after = reset_after;
         // An accepted socket inherits the listener's options, as on Linux.
         s.opts = opts;
-        s.local = local;
         s.remote = remote;
         s.peer = Some(client);
-        s.parent = Some(listener);
         s.seq = seq;
         s.phase = Phase::Connected;
+        self.set_local(child, local);
+        self.enqueue(child, listener);
+        self.set_phase(client, Phase::Connected);
         let c = self.sock_mut(client)?;
         c.peer = Some(child);
-        c.phase = Phase::Connected;
         c.conn = Some(conn);
         c.peer_host = host;
         c.reset_after = reset_after;
@@ -453,26 +457,21 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         Ok(())
     }
 
-    /// `accept(fd)`: the oldest waiting connection. Blocking with nobody to connect, it
-    /// gives up as every blocking call does here (see `would_block`), after `SO_RCVTIMEO`.
-    pub(crate) fn accept(&mut self, h: Handle) -> Result<(Handle, SocketAddr)> {
+    /// `accept4(fd, .., nonblocking ? SOCK_NONBLOCK : 0)`: the oldest waiting connection, in
+    /// the mode asked for. Blocking with nobody to connect, it gives up as every blocking call
+    /// does here (see `would_block`): after `SO_RCVTIMEO`, or at once with a deadlock.
+    pub(crate) fn accept(&mut self, h: Handle, nonblocking: bool) -> Result<(Handle, SocketAddr)> {
         let l = self.sock(h)?;
         if !l.is_listening() {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        let (nonblocking, timeout, domain) = (l.nonblocking, l.opts.recv_timeout, l.domain);
-        let first = self
-            .handles()
-            .filter_map(|c| {
-                let s = self.sock(c).ok()?;
-                (s.parent == Some(h)).then_some((s.seq, c))
-            })
-            .min_by_key(|(seq, _)| *seq);
-        let Some((_, child)) = first else {
-            return Err(self.would_block(!nonblocking, timeout));
+        let (waits, timeout, domain) = (!l.nonblocking, l.opts.recv_timeout, l.domain);
+        let Some(child) = self.waiting(h).next() else {
+            return Err(self.would_block(waits, timeout, Wait::Connection));
         };
+        self.unqueue(child, h);
         let c = self.sock_mut(child)?;
-        c.parent = None;
+        c.nonblocking = nonblocking;
         let peer = c.remote.unwrap_or(SocketAddr::unspecified(domain));
         if let Some(conn) = c.conn {
             self.emit(EventKind::Accept { conn });
@@ -484,17 +483,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// Lets `SYN`s that found the queue full in, oldest first, while there is room.
     pub(crate) fn admit_waiting(&mut self, listener: Handle) {
         while !self.queue_full(listener).unwrap_or(true) {
-            let next = self
-                .handles()
-                .filter_map(|c| {
-                    let s = self.sock(c).ok()?;
-                    let waiting = matches!(s.phase,
-                        Phase::SynSent { listener: Some(l), host, .. }
-                            if l == listener && !self.faults.is_cut(s.host, host));
-                    waiting.then_some((s.seq, c))
+            let next = self.knocking(listener).find(|&c| {
+                self.sock(c).is_ok_and(|s| match s.phase {
+                    Phase::SynSent { host, .. } => !self.faults.is_cut(s.host, host),
+                    _ => false,
                 })
-                .min_by_key(|(seq, _)| *seq);
-            let Some((_, client)) = next else { return };
+            });
+            let Some(client) = next else { return };
             if self.establish(client, listener).is_err() {
                 return;
             }
@@ -534,7 +529,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// `false` when no socket has that connection.
     pub(crate) fn arm_reset(&mut self, conn: crate::trace::ConnId, after: u64) -> bool {
         let mut found = false;
-        for slot in self.slots.iter_mut() {
+        // A setup call, made once per script: it looks at every socket.
+        for slot in self.slots.items.iter_mut() {
             if let Some(s) = slot.sock.as_mut() {
                 if s.conn == Some(conn) {
                     s.reset_after = Some(after);

@@ -2,7 +2,7 @@
 
 use core::net::{IpAddr, Ipv4Addr};
 
-use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr};
+use anysock_core::{Domain, Error, ErrorKind, MsgFlags, Result, SocketAddr, UnixAddr, Wait};
 
 use crate::base::addr::{canonical, present};
 use crate::base::handle::Handle;
@@ -12,6 +12,7 @@ use crate::kernel::flags::{check_recv, check_send, refuse_oob, scatter};
 use crate::kernel::ports::Cover;
 use crate::kernel::route::{check_family, destination};
 use crate::kernel::state::State;
+use crate::kernel::table::addrs::Key;
 use crate::kernel::table::faults::Fate;
 use crate::kernel::table::rights::Landed;
 use crate::trace::{EventKind, Fault};
@@ -45,7 +46,7 @@ fn datagram(from: SocketAddr, to: SocketAddr) -> EventKind<'static> {
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `connect` on a datagram socket: sets the default peer (and, for UDP, binds an
     /// ephemeral port and the source address if unbound).
     pub(crate) fn connect_datagram(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
@@ -80,15 +81,17 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             ip
         };
         let source = self.udp_source(h, to_ip)?;
-        let s = self.sock_mut(h)?;
         // The first connect picks the local address; a later one keeps it (Linux sets the
         // receive address only while it is the wildcard).
-        if s.local
+        let unset = self
+            .sock(h)?
+            .local
             .and_then(|l| l.as_inet())
-            .map_or(true, |l| l.ip().is_unspecified())
-        {
-            s.local = Some(source);
+            .map_or(true, |l| l.ip().is_unspecified());
+        if unset {
+            self.set_local(h, Some(source));
         }
+        let s = self.sock_mut(h)?;
         s.remote = Some(present(to_ip, dst.port(), s.domain));
         Ok(())
     }
@@ -126,7 +129,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let domain = s.domain;
         let port = self.ephemeral_port(h, ErrorKind::AddrNotAvailable)?;
         let any = SocketAddr::unspecified(domain).with_port(port);
-        self.sock_mut(h)?.local = Some(any);
+        self.set_local(h, Some(any));
         Ok(any)
     }
 
@@ -158,8 +161,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
-        if to.is_some_and(|a| a.domain() != s.domain) {
-            return Err(Error::new(ErrorKind::InvalidInput));
+        if let Some(to) = to {
+            to.check_domain(s.domain)?;
         }
         if s.is_unix() {
             return self.unix_send(h, bufs, total, to, flags);
@@ -209,7 +212,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             }
             let to = SocketAddr::from((ip, dst.port()));
             self.emit_bytes(datagram(src, to), bufs, total);
-            for dst_host in 0..self.hosts.len() {
+            // A broadcast reaches every host: one lookup each.
+            for dst_host in 0..self.hosts.count() {
                 if let Some(t) = self.find_udp(dst_host, ip, dst.port(), &src) {
                     if let Some(fate) = self.datagram_fate(host, dst_host, src, to) {
                         self.deliver_copies(t, bufs, total, &src, to, fate);
@@ -300,7 +304,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
         if t.dgrams.is_full() || t.rx.room(t.rx_limit()) < total {
-            return Err(self.would_block(blocking, timeout));
+            return Err(self.would_block(blocking, timeout, Wait::Room));
         }
         let to = t.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
         self.emit_bytes(datagram(from, to), bufs, total);
@@ -316,15 +320,13 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     fn find_udp(&self, host: usize, ip: IpAddr, port: u16, src: &SocketAddr) -> Option<Handle> {
         let src = src.as_inet().map(|a| (canonical(a.ip()), a.port()));
         let mut best: Option<(u8, Handle)> = None;
-        for h in self.handles() {
-            let Ok(s) = self.sock(h) else { continue };
-            if s.host != host || s.is_unix() || s.ty != anysock_core::Type::Datagram {
-                continue;
-            }
+        let key = Key::Port {
+            host,
+            ty: anysock_core::Type::Datagram,
+            port,
+        };
+        for (h, s) in self.at_key(key) {
             let Some(local) = s.local else { continue };
-            if local.port() != Some(port) {
-                continue;
-            }
             let Some(cover) = Cover::of(&local, s.opts.v6only) else {
                 continue;
             };
@@ -338,7 +340,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 }
                 score += 1;
             }
-            if best.map_or(true, |(b, _)| score > b) {
+            // The best score; the lowest slot among equals.
+            let better = best.map_or(true, |(b, bh)| {
+                score > b || (score == b && h.index < bh.index)
+            });
+            if better {
                 best = Some((score, h));
             }
         }
@@ -427,6 +433,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             holder: target,
             index,
         });
+        if at > self.clock.now() {
+            self.rearm(target);
+        }
         overtook
     }
 
@@ -461,9 +470,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             // Nothing yet: a blocking call waits for the next datagram on its way.
             None if self.wait_arrival(h, blocking, timeout) => match arrived(self) {
                 Some(rec) => rec,
-                None => return Err(self.would_block(blocking, timeout)),
+                None => return Err(self.would_block(blocking, timeout, Wait::Data)),
             },
-            None => return Err(self.would_block(blocking, timeout)),
+            None => return Err(self.would_block(blocking, timeout, Wait::Data)),
         };
         let s = self.sock_mut(h)?;
         let len = scatter(&s.rx, 0, rec.len, bufs);

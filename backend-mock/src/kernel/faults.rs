@@ -11,7 +11,7 @@ use crate::kernel::table::faults::Fate;
 use crate::trace::plan::{FaultPlan, Script};
 use crate::trace::Fault;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// Decides what happens to a UDP datagram from host `from` to host `to` and traces the
     /// faults applied; `None` when it is lost.
     pub(crate) fn datagram_fate(

@@ -4,8 +4,9 @@ use anysock_core::{Error, ErrorKind, Result, Type, UnixAddr, UnixAddrKind};
 
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
+use crate::kernel::table::addrs::Key;
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// The socket a Unix address names on `host`.
     ///
     /// Errors as Linux: `ENOENT` for a missing path, `ECONNREFUSED` for a path whose socket
@@ -27,17 +28,14 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
     }
 
-    /// The socket of type `ty` holding abstract name `addr` on `host`. Linux hashes abstract
+    /// The socket of type `ty` holding abstract name `addr` on `host` (the lowest slot,
+    /// should a listener and the connections it accepted share it). Linux hashes abstract
     /// names with the socket type, so sockets of different types may hold the same name.
     pub(crate) fn abstract_owner(&self, host: usize, addr: &UnixAddr, ty: Type) -> Option<Handle> {
-        self.handles().find(|&h| {
-            self.sock(h).is_ok_and(|s| {
-                s.host == host
-                    && s.is_unix()
-                    && s.ty == ty
-                    && s.local.is_some_and(|l| l.as_unix() == Some(addr))
-            })
-        })
+        let name = addr.as_abstract()?;
+        self.at_key(Key::Abstract { host, ty, name })
+            .map(|(h, _)| h)
+            .min_by_key(|h| h.index)
     }
 
     /// Linux's autobind: binding the unnamed address gives an abstract name of five hex
@@ -47,7 +45,6 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             let info = self
                 .hosts
                 .get_mut(host)
-                .and_then(|h| h.as_mut())
                 .ok_or(Error::new(ErrorKind::NetworkDown))?;
             let n = info.next_autobind & 0xf_ffff;
             info.next_autobind = info.next_autobind.wrapping_add(1);

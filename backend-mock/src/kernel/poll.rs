@@ -2,38 +2,34 @@
 
 use core::time::Duration;
 
-use anysock_core::{Error, ErrorKind, PollFd, Readiness, Result, Type};
+use anysock_core::{Error, ErrorKind, PollFd, Readiness, Result, Type, Wait};
 
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
 use crate::kernel::table::sock::Phase;
 
-pub(crate) const IN: i16 = 0x1;
-pub(crate) const OUT: i16 = 0x4;
-pub(crate) const ERR: i16 = 0x8;
-pub(crate) const HUP: i16 = 0x10;
-const NVAL: i16 = 0x20;
-
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// What `poll` reports for `h`, with Linux's rules (`tcp_poll`, `unix_poll`,
     /// `datagram_poll`), all interests included.
-    pub(crate) fn readiness(&self, h: Handle) -> i16 {
-        let Ok(s) = self.sock(h) else { return NVAL };
+    pub(crate) fn readiness(&self, h: Handle) -> Readiness {
+        let Ok(s) = self.sock(h) else {
+            return Readiness::INVALID;
+        };
         let now = self.clock.now();
         // Bytes on their way are not there yet; what the peer did after sending them (its
         // FIN, a reset) is seen only once they have arrived.
         let on_the_way = s.flights.pending(now) > 0;
         let mut r = if s.so_error.is_some() && !on_the_way {
-            ERR
+            Readiness::ERROR
         } else {
-            0
+            Readiness::NONE
         };
         let has_data = match s.dgrams.front() {
             Some(rec) => rec.at <= now,
             None => s.readable(now) > 0,
         };
         if has_data {
-            r |= IN;
+            r |= Readiness::READABLE;
         }
         if s.ty == Type::Datagram {
             let peer_room = s
@@ -41,7 +37,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 .and_then(|p| self.sock(p).ok())
                 .map_or(true, |p| !p.dgrams.is_full() && p.rx.room(p.rx_limit()) > 0);
             if !s.is_unix() || peer_room {
-                r |= OUT;
+                r |= Readiness::WRITABLE;
             }
             return r;
         }
@@ -49,15 +45,15 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         match s.phase {
             Phase::Listening { .. } => {
                 if self.queued(h) > 0 {
-                    r |= IN;
+                    r |= Readiness::READABLE;
                 }
             }
             // An unconnected stream socket is "closed": writable and hung up, on Linux, and
             // readable once `shutdown(Read)` was asked of it.
             Phase::Idle => {
-                r |= OUT | HUP;
+                r |= Readiness::WRITABLE | Readiness::HANGUP;
                 if st.rd_shut {
-                    r |= IN;
+                    r |= Readiness::READABLE;
                 }
             }
             Phase::SynSent { .. } => {}
@@ -72,31 +68,31 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 };
                 let rcv_shut = rcv_shut && !on_the_way;
                 if rcv_shut {
-                    r |= IN;
+                    r |= Readiness::READABLE;
                 }
                 if rcv_shut && snd_shut {
-                    r |= HUP;
+                    r |= Readiness::HANGUP;
                 }
                 let peer_room = s
                     .peer
                     .and_then(|p| self.sock(p).ok())
                     .is_some_and(|p| p.rx.room(p.rx_limit().min(s.tx_limit())) > 0);
                 if snd_shut || peer_room || (s.is_tcp() && st.peer_gone) {
-                    r |= OUT;
+                    r |= Readiness::WRITABLE;
                 }
             }
         }
         r
     }
 
-    /// Records each entry's readiness (limited to its interest, plus errors, hang-ups and
-    /// invalid handles, which are always reported); returns how many have something.
+    /// Records each entry's readiness as `poll` reports it ([`Readiness::reported_for`]: its
+    /// interest, plus errors, hang-ups and invalid handles); returns how many have something.
     fn scan(&self, fds: &mut [PollFd<Handle>]) -> usize {
         let mut count = 0;
         for fd in fds.iter_mut() {
-            let found = self.readiness(fd.handle()) & (fd.interest().bits() | ERR | HUP | NVAL);
-            fd.set_ready(Readiness::from_bits(found));
-            if found != 0 {
+            let found = self.readiness(fd.handle()).reported_for(fd.interest());
+            fd.set_ready(found);
+            if !found.is_empty() {
                 count += 1;
             }
         }
@@ -117,7 +113,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// the clock moves from one event that could change the answer (delayed bytes arriving,
     /// a `connect` timing out) to the next until `scan` finds something or the timeout ends;
     /// without a timeout, when no event is left, the call fails with
-    /// [`ErrorKind::WouldBlock`] instead of waiting forever for a peer that cannot run.
+    /// [`ErrorKind::Deadlock`] (waiting for [`Wait::Readiness`]) instead of waiting forever
+    /// for a peer that cannot run.
     pub(crate) fn wait_until(
         &mut self,
         timeout: Option<Duration>,
@@ -155,7 +152,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 self.advance(end.saturating_sub(now));
                 Ok(scan(self))
             }
-            None => Err(Error::new(ErrorKind::WouldBlock)),
+            None => Err(Error::deadlock(Wait::Readiness)),
         }
     }
 }

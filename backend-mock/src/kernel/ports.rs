@@ -8,6 +8,7 @@ use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type};
 use crate::base::addr::canonical;
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
+use crate::kernel::table::addrs::Key;
 use crate::kernel::table::hosts::FIRST_EPHEMERAL_PORT;
 
 /// The addresses a bound socket receives for.
@@ -70,7 +71,7 @@ impl Cover {
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// Whether socket `h` may hold `local` (an Internet address with its port), as Linux
     /// decides in `inet_csk_bind_conflict` and `udp_lib_get_port`:
     /// - sockets of another transport, host or port, or whose addresses do not overlap, never
@@ -85,13 +86,14 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let Some(mine) = Cover::of(local, me.opts.v6only) else {
             return Ok(());
         };
-        for other in self.handles().filter(|&o| o != h) {
-            let o = self.sock(other)?;
-            let Some(theirs) = o.bound() else { continue };
-            if o.host != me.host || o.ty != me.ty || o.is_unix() || theirs.port() != local.port() {
+        let Some(key) = Key::of(me.host, me.ty, local) else {
+            return Ok(());
+        };
+        for (other, o) in self.at_key(key) {
+            if other == h {
                 continue;
             }
-            let Some(theirs) = Cover::of(&theirs, o.opts.v6only) else {
+            let Some(theirs) = o.local.and_then(|l| Cover::of(&l, o.opts.v6only)) else {
                 continue;
             };
             if !mine.overlaps(theirs) {
@@ -123,16 +125,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             let Ok(port) = u16::try_from(u32::from(FIRST_EPHEMERAL_PORT) + offset) else {
                 continue;
             };
-            let taken = self.handles().any(|o| {
-                self.sock(o).is_ok_and(|s| {
-                    s.host == host
-                        && s.ty == ty
-                        && !s.is_unix()
-                        && s.bound().and_then(|l| l.port()) == Some(port)
-                })
-            });
+            let taken = self.at_key(Key::Port { host, ty, port }).next().is_some();
             if !taken {
-                if let Some(Some(info)) = self.hosts.get_mut(host) {
+                if let Some(info) = self.hosts.get_mut(host) {
                     info.next_port = port.checked_add(1).unwrap_or(FIRST_EPHEMERAL_PORT);
                 }
                 return Ok(port);

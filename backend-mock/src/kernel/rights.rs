@@ -4,20 +4,21 @@
 //! keeps working and the receiver gets another one. Each socket counts its `owners` (objects
 //! that close it when dropped) and the messages `inflight` that carry it; it closes when the
 //! last owner is gone and no message carries it any more. A message carrying sockets is an
-//! entry of a fixed table ([`MAX_IN_FLIGHT`]) until it is received or its receiver closes.
+//! entry of a fixed table ([`MAX_IN_FLIGHT`](crate::base::cmsg::MAX_IN_FLIGHT)) until it is received or its receiver closes.
 //!
 //! A socket can also be kept alive only by messages queued at sockets nobody holds any more
 //! (passed over itself, or in a cycle of such sockets). Linux finds those with its garbage
 //! collector for Unix sockets; here [`State::reap`] marks every socket an owner can still
 //! reach through queued messages and closes the rest, so nothing stays open unreachable.
 
-use crate::base::cmsg::{MAX_IN_FLIGHT, MAX_RIGHTS};
+use crate::base::cmsg::MAX_RIGHTS;
 use crate::base::handle::Handle;
+use crate::base::list::next;
 use crate::base::queue::Tag;
 use crate::kernel::state::State;
 use crate::kernel::table::rights::{At, Entry, Landed};
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// Records that `handles` travel in the message that just `landed`: each gains a message
     /// in flight. The caller checked there is room and that each handle is open.
     pub(crate) fn attach_rights(&mut self, landed: Landed, handles: &[Handle]) {
@@ -38,16 +39,16 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             }
             Landed::Bytes { holder, pos, len } => (holder, At::Bytes { pos, len }),
         };
-        let Some(slot) = self.rights.entries.iter_mut().find(|e| e.is_none()) else {
-            return;
-        };
-        *slot = Some(Entry {
+        let entry = Entry {
             id,
             holder,
             at,
             handles: held,
             n,
-        });
+        };
+        if !self.rights.insert(entry) {
+            return;
+        }
         for &h in &held[..n] {
             if let Ok(s) = self.sock_mut(h) {
                 s.inflight = s.inflight.saturating_add(1);
@@ -76,6 +77,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     pub(crate) fn add_owner(&mut self, h: Handle) {
         if let Ok(s) = self.sock_mut(h) {
             s.owners = s.owners.saturating_add(1);
+            self.own(h);
         }
     }
 
@@ -89,6 +91,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
         if s.inflight == 0 {
             self.close_as(h, false);
+        } else {
+            self.disown(h);
         }
         self.reap();
     }
@@ -98,13 +102,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
     /// each round closes a socket or ends.
     pub(crate) fn reap(&mut self) {
         loop {
-            for i in 0..MAX_IN_FLIGHT {
-                let Some(e) = self.rights.entries.get(i).copied().flatten() else {
-                    continue;
-                };
-                if self.sock(e.holder).is_err() {
-                    self.rights.entries[i] = None;
-                    self.leave_flight(&e);
+            if !self.rights.is_empty() {
+                let slots = &self.slots;
+                let gone = self.rights.remove_where(|e| slots.get(e.holder).is_none());
+                for e in gone.iter().flatten() {
+                    self.leave_flight(e);
                 }
             }
             match self.unreachable() {
@@ -114,32 +116,35 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
     }
 
-    /// An open socket that no owner holds and no message queued at a held socket carries.
-    fn unreachable(&self) -> Option<Handle> {
-        let unowned = |h: Handle| self.sock(h).is_ok_and(|s| s.owners == 0);
-        if !self.handles().any(unowned) {
+    /// An open socket that no owner holds and no message queued at a held socket carries
+    /// (the lowest slot, if several). Only sockets without an owner can be one, so only they
+    /// and the messages in flight are looked at.
+    fn unreachable(&mut self) -> Option<Handle> {
+        if self.unowned.is_empty() {
             return None;
         }
-        let mut reached = [false; S];
-        for h in self.handles() {
-            if let Some(r) = reached.get_mut(h.index()) {
-                *r = !unowned(h);
+        let mut at = self.unowned.front();
+        while let Some(i) = at {
+            at = next(&self.slots.links.unowned, i);
+            if let Some(s) = self.slots.handle_at(i).and_then(|h| self.slots.get_mut(h)) {
+                s.reached = false;
             }
         }
-        // Marks spread through queued messages until nothing changes: at most once per slot.
+        // Marks spread through queued messages until nothing changes: at most once per
+        // socket without an owner.
         loop {
             let mut changed = false;
-            for e in self.rights.entries.iter().flatten() {
-                if !reached.get(e.holder.index()).copied().unwrap_or(false) {
+            for e in self.rights.iter() {
+                let holder = self.slots.get(e.holder);
+                if !holder.is_some_and(|s| s.owners > 0 || s.reached) {
                     continue;
                 }
                 for &h in e.handles() {
-                    if self.sock(h).is_err() {
-                        continue;
-                    }
-                    if let Some(r) = reached.get_mut(h.index()).filter(|r| !**r) {
-                        *r = true;
-                        changed = true;
+                    if let Some(s) = self.slots.get_mut(h) {
+                        if s.owners == 0 && !s.reached {
+                            s.reached = true;
+                            changed = true;
+                        }
                     }
                 }
             }
@@ -147,7 +152,8 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 break;
             }
         }
-        self.handles()
-            .find(|h| !reached.get(h.index()).copied().unwrap_or(true))
+        self.unowned()
+            .filter(|&h| self.slots.get(h).is_some_and(|s| !s.reached))
+            .min_by_key(|h| h.index)
     }
 }

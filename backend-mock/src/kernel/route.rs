@@ -7,7 +7,7 @@ use anysock_core::{Domain, Error, ErrorKind, Result};
 
 use crate::base::addr::{canonical, is_loopback};
 use crate::kernel::state::State;
-use crate::kernel::table::hosts::{HostInfo, FIRST_EPHEMERAL_PORT};
+use crate::kernel::table::hosts::HostInfo;
 use crate::kernel::table::sock::Sock;
 
 /// Whether an IPv6 socket `s` may talk to `dst` (canonical: IPv4-mapped as IPv4). An IPv6
@@ -48,7 +48,9 @@ pub(crate) fn destination<const B: usize, const Q: usize>(s: &Sock<B, Q>, ip: Ip
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
+    /// Adds a host: `EINVAL` for an address no host can have, `EADDRINUSE` for one another
+    /// host has, `ENOMEM` when the network is full.
     pub(crate) fn add_host(&mut self, ipv4: Ipv4Addr, ipv6: Ipv6Addr) -> Result<usize> {
         let bad4 = ipv4.is_loopback()
             || ipv4.is_unspecified()
@@ -61,34 +63,18 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if bad4 || bad6 {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        if self
-            .hosts
-            .iter()
-            .flatten()
-            .any(|h| h.ipv4 == ipv4 || h.ipv6 == ipv6)
+        if self.hosts.find(IpAddr::V4(ipv4)).is_some()
+            || self.hosts.find(IpAddr::V6(ipv6)).is_some()
         {
             return Err(Error::new(ErrorKind::AddrInUse));
         }
-        let (id, slot) = self
-            .hosts
-            .iter_mut()
-            .enumerate()
-            .find(|(_, h)| h.is_none())
-            .ok_or(Error::new(ErrorKind::OutOfMemory))?;
-        *slot = Some(HostInfo {
-            ipv4,
-            ipv6,
-            next_port: FIRST_EPHEMERAL_PORT,
-            next_autobind: 0,
-        });
-        Ok(id)
+        self.hosts.add(ipv4, ipv6)
     }
 
     pub(crate) fn host_info(&self, host: usize) -> Result<HostInfo> {
         self.hosts
             .get(host)
             .copied()
-            .flatten()
             .ok_or(Error::new(ErrorKind::NetworkDown))
     }
 
@@ -110,12 +96,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if ip.is_unspecified() || is_loopback(ip) {
             return Some(from);
         }
-        self.hosts.iter().position(|h| {
-            h.is_some_and(|h| match ip {
-                IpAddr::V4(v4) => v4 == h.ipv4,
-                IpAddr::V6(v6) => v6 == h.ipv6,
-            })
-        })
+        self.hosts.find(ip)
     }
 
     /// The source address `host` uses toward `dst` when the socket is not bound to a specific

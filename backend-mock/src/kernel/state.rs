@@ -3,36 +3,51 @@
 
 use core::time::Duration;
 
-use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr};
+use anysock_core::{Error, ErrorKind, Result, SocketAddr, UnixAddr, Wait};
 
 use crate::base::addr::wire;
 use crate::base::clock::Clock;
 use crate::base::handle::Handle;
+use crate::base::heap::Heap;
+use crate::base::list::List;
+use crate::base::table::NoMemory;
+use crate::kernel::table::addrs::Addrs;
 use crate::kernel::table::faults::Faults;
-use crate::kernel::table::hosts::{HostInfo, MAX_HOSTS};
+use crate::kernel::table::hosts::Hosts;
 use crate::kernel::table::paths::Paths;
-use crate::kernel::table::sock::{Phase, Sock};
-use crate::kernel::table::wait::Blocked;
+use crate::kernel::table::rights::{InFlight, Landed};
+use crate::kernel::table::slots::Slots;
+use crate::kernel::table::sock::Sock;
+use crate::kernel::table::wait::{Blocked, DEFAULT_MAX_WAIT};
 use crate::trace::outbox::Outbox;
 use crate::trace::{ConnId, EventKind, Fault};
 
-#[derive(Debug)]
-pub(crate) struct Slot<const B: usize, const Q: usize> {
-    pub(crate) generation: u32,
-    pub(crate) sock: Option<Sock<B, Q>>,
+/// How much a network holds: fixed by the types without `alloc` (`S` sockets, `H` hosts,
+/// [`MAX_PATHS`](crate::kernel::table::paths::MAX_PATHS) files), chosen at run time with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Capacity {
+    pub(crate) sockets: usize,
+    pub(crate) hosts: usize,
+    pub(crate) paths: usize,
 }
 
-/// Everything the network knows, behind the `Net`'s `RefCell`.
-pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
+/// Everything the network knows, behind the `Net`'s lock.
+pub(crate) struct State<const S: usize, const B: usize, const Q: usize, const H: usize> {
     pub(crate) clock: Clock,
-    pub(crate) slots: [Slot<B, Q>; S],
-    pub(crate) hosts: [Option<HostInfo>; MAX_HOSTS],
+    pub(crate) slots: Slots<S, B, Q>,
+    pub(crate) hosts: Hosts<H>,
+    /// Sockets by port and abstract name (see `index.rs`).
+    pub(crate) addrs: Addrs<S>,
     pub(crate) paths: Paths,
+    /// Each socket's next event, earliest first (see `timers.rs`).
+    pub(crate) timers: Heap<Duration, S>,
+    /// Open sockets no handle owns (links: `unowned`; see `rights.rs`).
+    pub(crate) unowned: List,
     /// The order of events that queue things (connections, `SYN`s), for FIFO without a clock.
     pub(crate) seq: u64,
     /// The number the next connection gets in the trace.
     pub(crate) next_conn: u32,
-    pub(crate) faults: Faults,
+    pub(crate) faults: Faults<H>,
     /// Events not yet handed to the tracer.
     pub(crate) outbox: Outbox<S, B>,
     /// Other threads may act while a call waits (a shared network): a blocking call that
@@ -43,123 +58,61 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize> {
     /// The longest a blocking call of a shared network waits (real time).
     pub(crate) max_wait: Duration,
     /// Sockets passed in messages not yet received (`SCM_RIGHTS` in flight).
-    pub(crate) rights: crate::kernel::table::rights::InFlight,
+    pub(crate) rights: InFlight,
     /// Where the last message sent landed, so ancillary data can be attached to it.
-    pub(crate) landed: Option<crate::kernel::table::rights::Landed>,
+    pub(crate) landed: Option<Landed>,
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
+    /// An empty network of capacity `cap` at time zero; `tracing` when a tracer takes its
+    /// events, `threads` when other threads may drive it.
+    pub(crate) fn try_new(cap: Capacity, tracing: bool, threads: bool) -> Result<Self, NoMemory> {
+        Ok(State {
+            clock: Clock::new(),
+            slots: Slots::try_new(cap.sockets)?,
+            hosts: Hosts::try_new(cap.hosts)?,
+            addrs: Addrs::try_new(cap.sockets)?,
+            paths: Paths::try_new(cap.paths)?,
+            timers: Heap::try_new(cap.sockets, Duration::ZERO)?,
+            unowned: List::EMPTY,
+            seq: 0,
+            next_conn: 0,
+            faults: Faults::try_new(0, cap.hosts)?,
+            outbox: Outbox::try_new(cap.sockets, tracing)?,
+            threads,
+            blocked: None,
+            max_wait: DEFAULT_MAX_WAIT,
+            rights: InFlight::new(),
+            landed: None,
+        })
+    }
+
+    /// Bytes the state holds on the heap (nothing without `alloc`).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.heap_bytes()
+            + self.hosts.heap_bytes()
+            + self.addrs.heap_bytes()
+            + self.paths.heap_bytes()
+            + self.timers.heap_bytes()
+            + self.faults.heap_bytes()
+            + self.outbox.heap_bytes()
+    }
+
     pub(crate) fn sock(&self, h: Handle) -> Result<&Sock<B, Q>> {
-        match self.slots.get(h.index()) {
-            Some(Slot {
-                generation,
-                sock: Some(s),
-            }) if *generation == h.generation => Ok(s),
-            _ => Err(Error::new(ErrorKind::BadDescriptor)),
-        }
+        self.slots
+            .get(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))
     }
 
     pub(crate) fn sock_mut(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
-        match self.slots.get_mut(h.index()) {
-            Some(Slot {
-                generation,
-                sock: Some(s),
-            }) if *generation == h.generation => Ok(s),
-            _ => Err(Error::new(ErrorKind::BadDescriptor)),
-        }
-    }
-
-    /// The handle of the socket in slot `index`, if one is open there.
-    pub(crate) fn handle_at(&self, index: usize) -> Option<Handle> {
-        let slot = self.slots.get(index)?;
-        slot.sock.as_ref()?;
-        Some(Handle {
-            index: u32::try_from(index).ok()?,
-            generation: slot.generation,
-        })
-    }
-
-    /// Every open socket's handle, in slot order (the deterministic order of every search).
-    pub(crate) fn handles(&self) -> impl Iterator<Item = Handle> + '_ {
-        (0..S).filter_map(|i| self.handle_at(i))
-    }
-
-    /// Opens a socket in the first free slot.
-    pub(crate) fn alloc(&mut self, host: usize, domain: Domain, ty: Type) -> Result<Handle> {
-        let (index, slot) = self
-            .slots
-            .iter_mut()
-            .enumerate()
-            .find(|(_, s)| s.sock.is_none())
-            .ok_or(Error::new(ErrorKind::TooManyOpenFiles))?;
-        let index = u32::try_from(index).map_err(|_| Error::new(ErrorKind::TooManyOpenFiles))?;
-        // A new generation per opening keeps old handles from naming the new socket; it wraps
-        // only after 2^32 openings of one slot.
-        slot.generation = slot.generation.wrapping_add(1);
-        slot.sock = Some(Sock::new(host, domain, ty));
-        Ok(Handle {
-            index,
-            generation: slot.generation,
-        })
-    }
-
-    /// Empties the slot (the socket's state is gone; see `close` for what peers see).
-    pub(crate) fn free(&mut self, h: Handle) {
-        if let Some(slot) = self.slots.get_mut(h.index()) {
-            if slot.generation == h.generation {
-                slot.sock = None;
-            }
-        }
+        self.slots
+            .get_mut(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))
     }
 
     pub(crate) fn next_seq(&mut self) -> u64 {
         self.seq = self.seq.wrapping_add(1);
         self.seq
-    }
-
-    /// Moves the clock and fires what fell due.
-    pub(crate) fn advance(&mut self, by: Duration) {
-        self.clock.advance(by);
-        self.fire_timers();
-    }
-
-    /// The earliest time something changes by itself, if any: a waiting `connect` gives
-    /// up, or delayed bytes arrive.
-    pub(crate) fn next_deadline(&self) -> Option<Duration> {
-        let now = self.clock.now();
-        self.slots
-            .iter()
-            .filter_map(|s| {
-                let s = s.sock.as_ref()?;
-                let timer = match s.phase {
-                    Phase::SynSent { deadline, .. } => Some(deadline),
-                    _ => None,
-                };
-                let arrival = s.next_arrival(now);
-                timer.into_iter().chain(arrival).min()
-            })
-            .min()
-    }
-
-    /// A blocking call found nothing to read on `h`: if bytes are on their way and arrive
-    /// within `timeout`, the clock moves to their arrival (the call waits for them) and the
-    /// result is `true`, so the call looks again.
-    pub(crate) fn wait_arrival(
-        &mut self,
-        h: Handle,
-        blocking: bool,
-        timeout: Option<Duration>,
-    ) -> bool {
-        let now = self.clock.now();
-        let Some(at) = self.sock(h).ok().and_then(|s| s.next_arrival(now)) else {
-            return false;
-        };
-        let wait = at.saturating_sub(now);
-        if !blocking || timeout.is_some_and(|t| wait > t) {
-            return false;
-        }
-        self.advance(wait);
-        true
     }
 
     /// Records an event at the current time.
@@ -202,38 +155,34 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         }
     }
 
-    /// A `connect` whose `SYN`s went unanswered for [`crate::SYN_TIMEOUT`] fails with
-    /// `ETIMEDOUT`, reported through `SO_ERROR`.
-    fn fire_timers(&mut self) {
-        let now = self.clock.now();
-        for slot in self.slots.iter_mut() {
-            if let Some(s) = slot.sock.as_mut() {
-                if let Phase::SynSent { deadline, .. } = s.phase {
-                    if deadline <= now {
-                        s.phase = Phase::Connected;
-                        s.tcp_closed();
-                        s.so_error = Some(ErrorKind::TimedOut);
-                    }
-                }
-            }
-        }
-    }
-
-    /// What a blocking call that cannot finish does on a network with nobody else to run:
-    /// it waits out its timeout, if it has one, on the virtual clock, then gives up with
-    /// `EAGAIN` (as Linux does when `SO_RCVTIMEO`/`SO_SNDTIMEO` expires); without a timeout it
-    /// gives up at once.
+    /// The answer of a call that cannot finish now, `wait` saying what it waits for. A
+    /// non-blocking call gets `EAGAIN` ([`ErrorKind::WouldBlock`]). A blocking one, on a
+    /// network with nobody else to run, waits out its timeout, if it has one, on the virtual
+    /// clock, then gets `EAGAIN` too (as Linux does when `SO_RCVTIMEO`/`SO_SNDTIMEO`
+    /// expires); without a timeout it would wait for ever, and gets
+    /// [`ErrorKind::Deadlock`] at once ([`Error::deadlock`]`(wait)`).
     ///
     /// In a shared network the call instead notes that it has to wait (for another thread,
     /// at most `timeout` of real time) and the caller's retry loop waits; the clock stays.
-    pub(crate) fn would_block(&mut self, blocking: bool, timeout: Option<Duration>) -> Error {
-        if blocking {
-            if self.threads {
-                self.blocked = Some(Blocked { timeout });
-            } else if let Some(t) = timeout {
-                self.advance(t);
-            }
+    pub(crate) fn would_block(
+        &mut self,
+        blocking: bool,
+        timeout: Option<Duration>,
+        wait: Wait,
+    ) -> Error {
+        if !blocking {
+            return Error::new(ErrorKind::WouldBlock);
         }
-        Error::new(ErrorKind::WouldBlock)
+        if self.threads {
+            self.blocked = Some(Blocked { timeout });
+            return Error::new(ErrorKind::WouldBlock);
+        }
+        match timeout {
+            Some(t) => {
+                self.advance(t);
+                Error::new(ErrorKind::WouldBlock)
+            }
+            None => Error::deadlock(wait),
+        }
     }
 }

@@ -1,8 +1,11 @@
 //! Moving bytes on a connected stream: write, read, shutdown, as Linux does for TCP and Unix
 //! streams (the differences are noted where they are).
 
-use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr};
+use anysock_core::{
+    Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr, Wait,
+};
 
+use crate::base::flight::HELD;
 use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
 use crate::kernel::ancillary::Ctl;
@@ -19,7 +22,7 @@ pub(crate) struct Read {
     pub(crate) truncated: bool,
 }
 
-impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `send`/`write`/`sendmsg` on a stream: takes what fits in the path to the peer (see
     /// `path_limit`), all of `bufs` in order as one call, less when a fault plan caps the
     /// chunk or the connection is to be reset after a number of bytes.
@@ -33,6 +36,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
         let seqpacket = s.ty == Type::SeqPacket;
+        // Nothing to send is sent at once, whatever the connection's state, as the POSIX
+        // backend answers `write` and `send` of nothing without a syscall.
+        if total == 0 {
+            return Ok(0);
+        }
         if seqpacket {
             // unix_seqpacket_sendmsg reports a pending error (a reset) before anything else.
             if let Some(e) = s.take_error() {
@@ -53,14 +61,17 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::NotConnected))
             }
-            Phase::SynSent { .. } => return Err(self.would_block(blocking, timeout)),
+            Phase::SynSent { .. } => {
+                if self.wait_arrival(h, blocking, timeout) {
+                    // The connect's outcome is in: write as that left the stream.
+                    return self.stream_write(h, bufs, flags);
+                }
+                return Err(self.would_block(blocking, timeout, Wait::Connect));
+            }
             Phase::Connected => {}
         }
         // A seqpacket record goes through the datagram path, which has no out-of-band data.
         refuse_oob(flags)?;
-        if total == 0 {
-            return Ok(0);
-        }
         if tcp {
             // tcp_sendmsg reports a pending error before anything else.
             if let Some(e) = s.take_error() {
@@ -72,9 +83,9 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             if s.stream.peer_gone {
                 // CLOSE_WAIT: the bytes go out and the peer's host answers with a reset,
                 // which Linux records as EPIPE for the next call.
-                s.stream.closed = true;
                 s.so_error = Some(ErrorKind::BrokenPipe);
                 let (done, conn) = (total.min(s.tx_limit().max(1)), s.conn);
+                self.tcp_closed(h);
                 if let Some(conn) = conn {
                     let (local, remote) = self.ends(h);
                     let data = EventKind::Data {
@@ -126,7 +137,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 return Err(Error::new(ErrorKind::MessageTooLong));
             }
             if p.dgrams.is_full() || p.rx.room(limit) < total {
-                return Err(self.would_block(blocking, timeout));
+                return Err(self.would_block(blocking, timeout, Wait::Room));
             }
             for buf in bufs {
                 p.rx.push(buf, limit);
@@ -144,7 +155,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             total
         } else {
             if p.rx.room(limit) == 0 {
-                return Err(self.would_block(blocking, timeout));
+                return Err(self.would_block(blocking, timeout, Wait::Room));
             }
             let cap = plan
                 .chunk()
@@ -182,6 +193,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         let at = self.stream_arrival(host, peer_host, &plan, local, remote);
         let p = self.sock_mut(peer)?;
         p.flights.add(now, done, at);
+        if at == HELD {
+            self.hold(peer);
+        } else if at > now {
+            self.rearm(peer);
+        }
         let s = self.sock_mut(h)?;
         s.sent = s.sent.saturating_add(done as u64);
         if allowance.is_some_and(|a| done as u64 >= a) {
@@ -256,7 +272,7 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
                 return Ok(got);
             }
         }
-        Err(self.would_block(blocking, timeout))
+        Err(self.would_block(blocking, timeout, Wait::Data))
     }
 
     /// A stream read at the current time; `None` when it would have to wait. Ancillary data
@@ -340,7 +356,11 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
             let want = readable.min(cap).min(total);
             let end = head.saturating_add(want as u64);
             // Bytes sent with descriptors end the read that reaches them.
-            let passed = self.rights.first_bytes(h, end);
+            let passed = if self.rights.is_empty() {
+                None
+            } else {
+                self.rights.first_bytes(h, end)
+            };
             let upto = passed.map_or(want, |(_, pos, n)| {
                 let stop = pos.saturating_add(n as u64).saturating_sub(head);
                 want.min(usize::try_from(stop).unwrap_or(usize::MAX))
@@ -433,28 +453,31 @@ impl<const S: usize, const B: usize, const Q: usize> State<S, B, Q> {
         if read {
             s.stream.rd_shut = true;
         }
+        let over = write && tcp && (s.stream.peer_gone || s.stream.fin);
         if write {
             s.stream.wr_shut = true;
-            if tcp && (s.stream.peer_gone || s.stream.fin) {
-                // This FIN answers the peer's (LAST_ACK), or goes to a gone peer: the
-                // connection is over once it is acknowledged, at once on the simulated wire.
-                s.tcp_closed();
-            }
+        }
+        if over {
+            // This FIN answers the peer's (LAST_ACK), or goes to a gone peer: the connection
+            // is over once it is acknowledged, at once on the simulated wire.
+            self.tcp_closed(h);
         }
         if let (true, Some(conn)) = (fin, conn) {
             let (from, to) = self.ends(h);
             self.emit(EventKind::Fin { conn, from, to });
         }
-        if let Some(p) = peer.and_then(|p| self.sock_mut(p).ok()) {
+        if let Some((p, ps)) = peer.and_then(|p| Some((p, self.sock_mut(p).ok()?))) {
+            let mut peer_over = false;
             if write {
-                p.stream.fin = true;
-                if tcp && p.stream.wr_shut {
-                    // The peer's own FIN went first (FIN_WAIT2, then TIME_WAIT): over for it.
-                    p.tcp_closed();
-                }
+                ps.stream.fin = true;
+                // The peer's own FIN went first (FIN_WAIT2, then TIME_WAIT): over for it.
+                peer_over = tcp && ps.stream.wr_shut;
             }
             if read && !tcp {
-                p.stream.peer_rd_shut = true;
+                ps.stream.peer_rd_shut = true;
+            }
+            if peer_over {
+                self.tcp_closed(p);
             }
         }
         Ok(())

@@ -3,14 +3,15 @@
 use anysock_core::{Error, ErrorKind, Result};
 
 use crate::base::rng::Rng;
-use crate::kernel::table::hosts::MAX_HOSTS;
 use crate::net::sharing::Sharing;
 use crate::net::Net;
 use crate::trace::plan::{FaultPlan, HostId, Script};
 use crate::trace::Tracer;
 
 /// Setting up faults. Every call takes effect at once, for traffic from then on.
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Net<S, B, Q, T, K, H>
+{
     /// Restarts the generator every random fault is drawn from. The same seed and the same
     /// calls give the same faults, run after run. A network starts with seed 0.
     pub fn set_seed(&self, seed: u64) {
@@ -41,16 +42,14 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
     ) {
         let (from, to) = (from.into().0, to.into().0);
         let mut st = self.state_mut();
-        if let Some(p) = st.faults.pairs.get_mut(from).and_then(|r| r.get_mut(to)) {
-            *p = Some(plan);
-        }
+        st.faults.set_plan(from, to, Some(plan));
     }
 
     /// Removes every plan (the network's and the pairs'), scripts and partitions stay.
     pub fn clear_faults(&self) {
         let mut st = self.state_mut();
         st.faults.everywhere = FaultPlan::NONE;
-        st.faults.pairs = [[None; MAX_HOSTS]; MAX_HOSTS];
+        st.faults.clear_plans();
     }
 
     /// Adds one fault at an exact point (see [`Script`]); each fires once.

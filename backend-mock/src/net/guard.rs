@@ -21,20 +21,29 @@ pub(crate) struct StateMut<
     const Q: usize,
     T: Tracer,
     K: Sharing,
+    const H: usize,
 > {
-    locked: Locked<'a, S, B, Q, T, K>,
-    _flush: Flush<'a, S, B, Q, T, K>,
+    locked: Locked<'a, S, B, Q, T, K, H>,
+    _flush: Flush<'a, S, B, Q, T, K, H>,
 }
 
 /// A shared network hands the events over before it unlocks, so they reach the tracer in
 /// order and never pile up beyond the outbox while threads take turns.
-struct Locked<'a, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> {
-    st: K::Guard<'a, State<S, B, Q>>,
-    net: &'a Net<S, B, Q, T, K>,
+struct Locked<
+    'a,
+    const S: usize,
+    const B: usize,
+    const Q: usize,
+    T: Tracer,
+    K: Sharing,
+    const H: usize,
+> {
+    st: K::Guard<'a, State<S, B, Q, H>>,
+    net: &'a Net<S, B, Q, T, K, H>,
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Drop
-    for Locked<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Drop
+    for Locked<'_, S, B, Q, T, K, H>
 {
     fn drop(&mut self) {
         if K::THREADS {
@@ -46,12 +55,20 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Drop
 
 /// A single-threaded network hands the events over after it unlocks, so a tracer may call
 /// into the network.
-struct Flush<'a, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> {
-    net: &'a Net<S, B, Q, T, K>,
+struct Flush<
+    'a,
+    const S: usize,
+    const B: usize,
+    const Q: usize,
+    T: Tracer,
+    K: Sharing,
+    const H: usize,
+> {
+    net: &'a Net<S, B, Q, T, K, H>,
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Drop
-    for Flush<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Drop
+    for Flush<'_, S, B, Q, T, K, H>
 {
     fn drop(&mut self) {
         if !K::THREADS {
@@ -60,26 +77,28 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Drop
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Deref
-    for StateMut<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Deref
+    for StateMut<'_, S, B, Q, T, K, H>
 {
-    type Target = State<S, B, Q>;
-    fn deref(&self) -> &State<S, B, Q> {
+    type Target = State<S, B, Q, H>;
+    fn deref(&self) -> &State<S, B, Q, H> {
         &self.locked.st
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> DerefMut
-    for StateMut<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> DerefMut
+    for StateMut<'_, S, B, Q, T, K, H>
 {
-    fn deref_mut(&mut self) -> &mut State<S, B, Q> {
+    fn deref_mut(&mut self) -> &mut State<S, B, Q, H> {
         &mut self.locked.st
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Net<S, B, Q, T, K, H>
+{
     /// The state, for a change.
-    pub(crate) fn state_mut(&self) -> StateMut<'_, S, B, Q, T, K> {
+    pub(crate) fn state_mut(&self) -> StateMut<'_, S, B, Q, T, K, H> {
         StateMut {
             locked: Locked {
                 st: K::lock(&self.state),
@@ -119,7 +138,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
 
     /// Hands every waiting event to the tracer with the state locked (a shared network). A
     /// tracer busy elsewhere (inside [`Net::tracer`]) gets them at the next change.
-    fn drain(&self, st: &mut State<S, B, Q>) {
+    fn drain(&self, st: &mut State<S, B, Q, H>) {
         if !self.tracing || st.outbox.is_empty() {
             return;
         }
@@ -141,7 +160,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
     /// network's `max_wait` passes; then `give_up` decides the answer from the last one.
     pub(crate) fn blocking<R>(
         &self,
-        call: impl FnMut(&mut State<S, B, Q>) -> Result<R>,
+        call: impl FnMut(&mut State<S, B, Q, H>) -> Result<R>,
         give_up: impl FnOnce(Result<R>, Expiry) -> Result<R>,
     ) -> Result<R> {
         self.blocking_then(call, |_, last, why| give_up(last, why))
@@ -150,8 +169,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
     /// As [`Net::blocking`], with the state at hand to give up.
     pub(crate) fn blocking_then<R>(
         &self,
-        mut call: impl FnMut(&mut State<S, B, Q>) -> Result<R>,
-        give_up: impl FnOnce(&mut State<S, B, Q>, Result<R>, Expiry) -> Result<R>,
+        mut call: impl FnMut(&mut State<S, B, Q, H>) -> Result<R>,
+        give_up: impl FnOnce(&mut State<S, B, Q, H>, Result<R>, Expiry) -> Result<R>,
     ) -> Result<R> {
         let mut st = self.state_mut();
         st.blocked = None;

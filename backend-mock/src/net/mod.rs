@@ -9,15 +9,15 @@
 use core::fmt;
 use core::time::Duration;
 
-use crate::base::clock::Clock;
-use crate::kernel::state::{Slot, State};
-use crate::kernel::table::faults::Faults;
+use crate::base::table::NoMemory;
+use crate::kernel::state::{Capacity, State};
 use crate::kernel::table::hosts::MAX_HOSTS;
-use crate::kernel::table::paths::Paths;
+use crate::kernel::table::paths::MAX_PATHS;
 use crate::net::sharing::{Local, Sharing};
-use crate::trace::outbox::Outbox;
 use crate::trace::Tracer;
 
+#[cfg(feature = "alloc")]
+pub(crate) mod builder;
 mod faults;
 mod guard;
 #[cfg(feature = "std")]
@@ -28,11 +28,22 @@ pub(crate) mod sharing;
 /// deterministic: the same calls give the same results, run after run. With feature `std`,
 /// `K` = `Shared` (feature `std`) makes it thread-safe (`SharedNet` (feature `std`)).
 ///
-/// Capacities are fixed when the type is named, and nothing is allocated:
+/// Capacities:
 /// - `SOCKETS`: sockets open at once, on all hosts together (then
 ///   [`ErrorKind::TooManyOpenFiles`]); a connection waiting to be accepted counts as one;
 /// - `BUF`: bytes a socket's receive queue can hold (the most a receive buffer can be set to);
-/// - `QUEUE`: the longest listen backlog and datagram queue.
+/// - `QUEUE`: the longest listen backlog and datagram queue;
+/// - `HOSTS` (last, after `T` and `K`): hosts (then [`Net::host`] fails with
+///   [`ErrorKind::OutOfMemory`]).
+///
+/// Without feature `alloc` they are fixed when the type is named and the network is one
+/// block of memory: nothing is allocated. With `alloc` (or `std`), [`Net::new`] has the same
+/// capacities but keeps its tables on the heap, allocated once, and `Net::builder()` sizes
+/// the sockets, hosts and socket files at run time (`BUF` and `QUEUE` stay in the type).
+/// Either way no call allocates once the network is made, and what one call or one delivery
+/// costs does not grow with the number of hosts or sockets: sockets are found by index
+/// (ports, addresses, paths, listener queues), the next event on the virtual clock is kept
+/// in order.
 ///
 /// `T` is the [`Tracer`] (none by default); `K` how the state is shared ([`Local`] by
 /// default: one thread).
@@ -60,6 +71,7 @@ pub(crate) mod sharing;
 /// ```
 ///
 /// [`ErrorKind::TooManyOpenFiles`]: anysock_core::ErrorKind::TooManyOpenFiles
+/// [`ErrorKind::OutOfMemory`]: anysock_core::ErrorKind::OutOfMemory
 /// [`Host`]: crate::Host
 pub struct Net<
     const SOCKETS: usize = 32,
@@ -67,8 +79,9 @@ pub struct Net<
     const QUEUE: usize = 8,
     T: Tracer = (),
     K: Sharing = Local,
+    const HOSTS: usize = MAX_HOSTS,
 > {
-    pub(crate) state: K::Cell<State<SOCKETS, BUF, QUEUE>>,
+    pub(crate) state: K::Cell<State<SOCKETS, BUF, QUEUE, HOSTS>>,
     pub(crate) tracer: K::Cell<T>,
     /// Where an event's payload waits while the tracer looks at it.
     pub(crate) spill: K::Cell<[u8; BUF]>,
@@ -77,7 +90,9 @@ pub struct Net<
     pub(crate) signal: K::Signal,
 }
 
-impl<const S: usize, const B: usize, const Q: usize, K: Sharing> Net<S, B, Q, (), K> {
+impl<const S: usize, const B: usize, const Q: usize, K: Sharing, const H: usize>
+    Net<S, B, Q, (), K, H>
+{
     /// An empty network at time zero, with no hosts, no faults and no tracer.
     pub fn new() -> Self {
         Net::build((), false)
@@ -92,7 +107,9 @@ impl<const S: usize, const B: usize, const Q: usize, K: Sharing> Net<S, B, Q, ()
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<S, B, Q, T, K> {
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Net<S, B, Q, T, K, H>
+{
     /// An empty network that hands every event to `tracer` (see [`crate::trace`]). Pass
     /// `&mut t` to keep the tracer and read it once the network is gone.
     pub fn with_tracer(tracer: T) -> Self {
@@ -100,30 +117,23 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
     }
 
     fn build(tracer: T, tracing: bool) -> Self {
-        Net {
-            state: K::cell(State {
-                clock: Clock::new(),
-                slots: core::array::from_fn(|_| Slot {
-                    generation: 0,
-                    sock: None,
-                }),
-                hosts: [None; MAX_HOSTS],
-                paths: Paths::new(),
-                seq: 0,
-                next_conn: 0,
-                faults: Faults::new(0),
-                outbox: Outbox::new(tracing),
-                threads: K::THREADS,
-                blocked: None,
-                max_wait: crate::kernel::table::wait::DEFAULT_MAX_WAIT,
-                rights: crate::kernel::table::rights::InFlight::new(),
-                landed: None,
-            }),
+        let cap = Capacity {
+            sockets: S,
+            hosts: H,
+            paths: MAX_PATHS,
+        };
+        Net::try_build(tracer, tracing, cap).unwrap_or_else(NoMemory::abort)
+    }
+
+    /// A network of capacity `cap` (the types' own without feature `alloc`).
+    pub(crate) fn try_build(tracer: T, tracing: bool, cap: Capacity) -> Result<Self, NoMemory> {
+        Ok(Net {
+            state: K::cell(State::try_new(cap, tracing, K::THREADS)?),
             tracer: K::cell(tracer),
             spill: K::cell([0; B]),
             tracing,
             signal: K::signal(),
-        }
+        })
     }
 
     /// Runs `f` on the tracer, for a look at what it kept so far. `None` only when called
@@ -163,37 +173,39 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Net<
 
     /// How many sockets are open, on all hosts (connections waiting to be accepted included).
     pub fn open_sockets(&self) -> usize {
-        self.state()
-            .slots
-            .iter()
-            .filter(|s| s.sock.is_some())
-            .count()
+        self.state().slots.open()
     }
 
-    pub(crate) fn state(&self) -> K::ReadGuard<'_, State<S, B, Q>> {
+    /// The bytes the network holds: the `Net` itself and, with feature `alloc`, its tables
+    /// on the heap (all allocated when it was made; it never holds more, except for the
+    /// few growing lists [`Net::builder`] names).
+    pub fn memory(&self) -> usize {
+        core::mem::size_of::<Self>() + self.state().heap_bytes()
+    }
+
+    pub(crate) fn state(&self) -> K::ReadGuard<'_, State<S, B, Q, H>> {
         K::read(&self.state)
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, K: Sharing> Default for Net<S, B, Q, (), K> {
+impl<const S: usize, const B: usize, const Q: usize, K: Sharing, const H: usize> Default
+    for Net<S, B, Q, (), K, H>
+{
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> fmt::Debug
-    for Net<S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    fmt::Debug for Net<S, B, Q, T, K, H>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match K::try_lock(&self.state) {
             Some(st) => f
                 .debug_struct("Net")
                 .field("now", &st.clock.now())
-                .field("hosts", &st.hosts.iter().flatten().count())
-                .field(
-                    "open_sockets",
-                    &st.slots.iter().filter(|s| s.sock.is_some()).count(),
-                )
+                .field("hosts", &st.hosts.count())
+                .field("open_sockets", &st.slots.open())
                 .finish(),
             None => f.write_str("Net { <in use> }"),
         }

@@ -1,8 +1,6 @@
 //! [`Datagram`]: a socket of messages (UDP or Unix datagram).
 
-use anysock_core::{
-    Error, ErrorKind, MsgFlags, MsgIo, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
-};
+use anysock_core::{MsgFlags, MsgIo, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr};
 
 use crate::kernel::ancillary::{Ctl, Outgoing};
 use crate::kernel::table::wait::gave_up;
@@ -17,13 +15,17 @@ socket_type! {
     Datagram
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anysock_core::Datagram
-    for Datagram<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    anysock_core::Datagram for Datagram<'_, S, B, Q, T, K, H>
 {
     /// `sendto`. UDP: a datagram to a port nobody holds, or to an address no host has, is
     /// sent (and lost); a full receive queue drops it. Unix: `ENOENT` for a missing path,
-    /// `ECONNREFUSED` for a closed one, [`ErrorKind::WouldBlock`] for a full queue.
-    /// [`ErrorKind::MessageTooLong`] above `BUF` bytes (or UDP's own limit).
+    /// `ECONNREFUSED` for a closed one; a full queue is
+    /// [`WouldBlock`](anysock_core::ErrorKind::WouldBlock) non-blocking and a
+    /// [`Deadlock`](anysock_core::ErrorKind::Deadlock) ([`anysock_core::Wait::Room`])
+    /// blocking, with nobody else to read.
+    /// [`MessageTooLong`](anysock_core::ErrorKind::MessageTooLong) above `BUF` bytes (or
+    /// UDP's own limit).
     fn send_to(&mut self, buf: &[u8], addr: &SocketAddr) -> Result<usize> {
         let h = self.handle;
         self.net.blocking(
@@ -48,16 +50,14 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
 
     fn connect(&mut self, addr: &SocketAddr) -> Result<()> {
         let mut st = self.net.state_mut();
-        if addr.domain() != st.sock(self.handle)?.domain {
-            return Err(Error::new(ErrorKind::InvalidInput));
-        }
+        addr.check_domain(st.sock(self.handle)?.domain)?;
         st.connect_datagram(self.handle, addr)
     }
 
     /// `send` to the connected peer. A connected UDP socket whose last datagram found no
-    /// socket at the peer gets [`ErrorKind::ConnectionRefused`] from its next call (Linux's
-    /// ICMP report); a connected Unix one whose peer closed gets it once, then
-    /// [`ErrorKind::NotConnected`].
+    /// socket at the peer gets [`ConnectionRefused`](anysock_core::ErrorKind::ConnectionRefused)
+    /// from its next call (Linux's ICMP report); a connected Unix one whose peer closed gets it
+    /// once, then [`NotConnected`](anysock_core::ErrorKind::NotConnected).
     fn send(&mut self, buf: &[u8]) -> Result<usize> {
         let h = self.handle;
         self.net.blocking(
@@ -77,8 +77,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo
-    for Datagram<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> MsgIo
+    for Datagram<'_, S, B, Q, T, K, H>
 {
     /// `sendmsg`: the buffers in order as one datagram, to `msg.addr` or the connected peer,
     /// with the ancillary data of `control` in the mock's encoding ([`crate::cmsg`]): passed

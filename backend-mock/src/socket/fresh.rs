@@ -21,11 +21,12 @@ impl<
         const Q: usize,
         T: crate::trace::Tracer,
         K: crate::net::sharing::Sharing,
-    > anysock_core::Socket for Socket<'n, S, B, Q, T, K>
+        const H: usize,
+    > anysock_core::Socket for Socket<'n, S, B, Q, T, K, H>
 {
-    type Listener = Listener<'n, S, B, Q, T, K>;
-    type Stream = Stream<'n, S, B, Q, T, K>;
-    type Datagram = Datagram<'n, S, B, Q, T, K>;
+    type Listener = Listener<'n, S, B, Q, T, K, H>;
+    type Stream = Stream<'n, S, B, Q, T, K, H>;
+    type Datagram = Datagram<'n, S, B, Q, T, K, H>;
 
     fn domain(&self) -> Domain {
         Socket::domain(self)
@@ -39,7 +40,7 @@ impl<
         self.net.state_mut().bind(self.handle, addr)
     }
 
-    fn listen(self, backlog: u32) -> Result<Listener<'n, S, B, Q, T, K>> {
+    fn listen(self, backlog: u32) -> Result<Listener<'n, S, B, Q, T, K, H>> {
         self.net.state_mut().listen(self.handle, backlog)?;
         let (net, handle) = self.into_parts();
         Ok(Listener::from_parts(net, handle))
@@ -53,9 +54,7 @@ impl<
         self.net.blocking_then(
             |st| {
                 let s = st.sock(h)?;
-                if addr.domain() != s.domain {
-                    return Err(Error::new(ErrorKind::InvalidInput));
-                }
+                addr.check_domain(s.domain)?;
                 if s.ty == Type::Datagram {
                     st.connect_datagram(h, addr)
                 } else {
@@ -66,7 +65,7 @@ impl<
         )
     }
 
-    fn into_stream(self) -> Result<Stream<'n, S, B, Q, T, K>> {
+    fn into_stream(self) -> Result<Stream<'n, S, B, Q, T, K, H>> {
         if Socket::socket_type(&self) == Type::Datagram {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
@@ -74,7 +73,7 @@ impl<
         Ok(Stream::from_parts(net, handle))
     }
 
-    fn into_datagram(self) -> Result<Datagram<'n, S, B, Q, T, K>> {
+    fn into_datagram(self) -> Result<Datagram<'n, S, B, Q, T, K, H>> {
         if Socket::socket_type(&self) != Type::Datagram {
             return Err(Error::new(ErrorKind::InvalidInput));
         }

@@ -14,19 +14,38 @@ socket_type! {
     Listener
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    anysock_core::Listener for Listener<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    anysock_core::Listener for Listener<'n, S, B, Q, T, K, H>
 {
-    type Stream = Stream<'n, S, B, Q, T, K>;
+    type Stream = Stream<'n, S, B, Q, T, K, H>;
 
-    /// `accept(fd)`: the oldest waiting connection (FIFO). With none waiting it fails with
-    /// [`anysock_core::ErrorKind::WouldBlock`], blocking or not (after `RecvTimeout` on the
-    /// virtual clock, if one is set): nobody else can connect while the caller waits. On a
-    /// `SharedNet` (feature `std`), a blocking accept waits for another thread's `connect` (see
-    /// there for the bounds).
-    fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T, K>, SocketAddr)> {
+    /// `accept(fd)`: the oldest waiting connection (FIFO). With none waiting, non-blocking it
+    /// fails with [`anysock_core::ErrorKind::WouldBlock`]; blocking, nobody else can connect
+    /// while the caller waits, so it fails at once with
+    /// [`anysock_core::ErrorKind::Deadlock`] ([`anysock_core::Wait::Connection`]), or with
+    /// `WouldBlock` after `RecvTimeout` on the virtual clock if one is set. On a `SharedNet`
+    /// (feature `std`), a blocking accept waits for another thread's `connect` (see there for
+    /// the bounds).
+    fn accept(&mut self) -> Result<(Stream<'n, S, B, Q, T, K, H>, SocketAddr)> {
+        self.accept_as(false)
+    }
+
+    /// `accept4(fd, .., SOCK_NONBLOCK)`: as `accept`, the stream made non-blocking in the
+    /// same step.
+    fn accept_nonblocking(&mut self) -> Result<(Stream<'n, S, B, Q, T, K, H>, SocketAddr)> {
+        self.accept_as(true)
+    }
+}
+
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Listener<'n, S, B, Q, T, K, H>
+{
+    fn accept_as(
+        &mut self,
+        nonblocking: bool,
+    ) -> Result<(Stream<'n, S, B, Q, T, K, H>, SocketAddr)> {
         let h = self.handle;
-        let (child, peer) = self.net.blocking(|st| st.accept(h), gave_up)?;
+        let (child, peer) = self.net.blocking(|st| st.accept(h, nonblocking), gave_up)?;
         Ok((Stream::from_parts(self.net, child), peer))
     }
 }

@@ -20,13 +20,13 @@ pub(crate) mod stream;
 macro_rules! socket_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        pub struct $name<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8, T: crate::trace::Tracer = (), K: crate::net::sharing::Sharing = crate::net::sharing::Local> {
-            pub(crate) net: &'n crate::net::Net<S, B, Q, T, K>,
+        pub struct $name<'n, const S: usize = 32, const B: usize = 4096, const Q: usize = 8, T: crate::trace::Tracer = (), K: crate::net::sharing::Sharing = crate::net::sharing::Local, const H: usize = { crate::kernel::table::hosts::MAX_HOSTS }> {
+            pub(crate) net: &'n crate::net::Net<S, B, Q, T, K, H>,
             pub(crate) handle: crate::base::handle::Handle,
         }
 
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing>
-            core::fmt::Debug for $name<'_, S, B, Q, T, K>
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize>
+            core::fmt::Debug for $name<'_, S, B, Q, T, K, H>
         {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.debug_struct(stringify!($name))
@@ -35,14 +35,14 @@ macro_rules! socket_type {
             }
         }
 
-        impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing> $name<'n, S, B, Q, T, K> {
-            pub(crate) fn from_parts(net: &'n crate::net::Net<S, B, Q, T, K>, handle: crate::base::handle::Handle) -> Self {
+        impl<'n, const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize> $name<'n, S, B, Q, T, K, H> {
+            pub(crate) fn from_parts(net: &'n crate::net::Net<S, B, Q, T, K, H>, handle: crate::base::handle::Handle) -> Self {
                 $name { net, handle }
             }
 
             /// Gives up ownership without closing, to become another socket type.
             #[allow(dead_code)]
-            pub(crate) fn into_parts(self) -> (&'n crate::net::Net<S, B, Q, T, K>, crate::base::handle::Handle) {
+            pub(crate) fn into_parts(self) -> (&'n crate::net::Net<S, B, Q, T, K, H>, crate::base::handle::Handle) {
                 let me = core::mem::ManuallyDrop::new(self);
                 (me.net, me.handle)
             }
@@ -64,8 +64,8 @@ macro_rules! socket_type {
             }
         }
 
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing> anysock_core::Endpoint
-            for $name<'_, S, B, Q, T, K>
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize> anysock_core::Endpoint
+            for $name<'_, S, B, Q, T, K, H>
         {
             /// `getsockname`: the bound address, or the unspecified address of the domain
             /// (`0.0.0.0:0`, `[::]:0`, unnamed) when unbound.
@@ -84,14 +84,14 @@ macro_rules! socket_type {
         }
 
         /// Closes the socket (`close(fd)`).
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing> Drop for $name<'_, S, B, Q, T, K> {
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize> Drop for $name<'_, S, B, Q, T, K, H> {
             fn drop(&mut self) {
                 self.net.state_mut().close(self.handle);
             }
         }
 
-        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing> anysock_core::Pollable
-            for $name<'_, S, B, Q, T, K>
+        impl<const S: usize, const B: usize, const Q: usize, T: crate::trace::Tracer, K: crate::net::sharing::Sharing, const H: usize> anysock_core::Pollable
+            for $name<'_, S, B, Q, T, K, H>
         {
             type Handle = crate::base::handle::Handle;
             fn handle(&self) -> crate::base::handle::Handle {

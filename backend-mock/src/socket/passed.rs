@@ -27,18 +27,18 @@ socket_type! {
     PassedSocket
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    PassedSocket<'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    PassedSocket<'n, S, B, Q, T, K, H>
 {
     /// As a fresh [`Socket`], whatever it is: bind, listen or connect it as usual.
-    pub fn into_socket(self) -> Result<Socket<'n, S, B, Q, T, K>> {
+    pub fn into_socket(self) -> Result<Socket<'n, S, B, Q, T, K, H>> {
         let (net, handle) = self.into_parts();
         Ok(Socket::from_parts(net, handle))
     }
 
     /// As the [`Listener`] it is (as passed by a parent to a worker); a socket that does not
     /// listen is [`ErrorKind::InvalidInput`], and closed.
-    pub fn into_listener(self) -> Result<Listener<'n, S, B, Q, T, K>> {
+    pub fn into_listener(self) -> Result<Listener<'n, S, B, Q, T, K, H>> {
         if !self.is(|s| s.is_listening()) {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
@@ -48,7 +48,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
 
     /// As the [`Stream`] it is; a datagram or listening socket is
     /// [`ErrorKind::InvalidInput`], and closed.
-    pub fn into_stream(self) -> Result<Stream<'n, S, B, Q, T, K>> {
+    pub fn into_stream(self) -> Result<Stream<'n, S, B, Q, T, K, H>> {
         if !self.is(|s| s.ty != Type::Datagram && !s.is_listening()) {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
@@ -58,7 +58,7 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
 
     /// As the [`Datagram`] socket it is; another type is [`ErrorKind::InvalidInput`], and
     /// closed.
-    pub fn into_datagram(self) -> Result<Datagram<'n, S, B, Q, T, K>> {
+    pub fn into_datagram(self) -> Result<Datagram<'n, S, B, Q, T, K, H>> {
         if !self.is(|s| s.ty == Type::Datagram) {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
@@ -72,8 +72,15 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
 }
 
 /// Drops one handle of each socket in `handles` (closed markers own nothing).
-fn close_all<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>(
-    net: &Net<S, B, Q, T, K>,
+fn close_all<
+    const S: usize,
+    const B: usize,
+    const Q: usize,
+    T: Tracer,
+    K: Sharing,
+    const H: usize,
+>(
+    net: &Net<S, B, Q, T, K, H>,
     handles: RawHandles<'_>,
 ) {
     let mut st = net.state_mut();
@@ -92,13 +99,14 @@ pub struct ReceivedSockets<
     const Q: usize = 8,
     T: Tracer = (),
     K: Sharing = Local,
+    const H: usize = { crate::kernel::table::hosts::MAX_HOSTS },
 > {
-    net: &'n Net<S, B, Q, T, K>,
+    net: &'n Net<S, B, Q, T, K, H>,
     raw: RawHandles<'c>,
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> core::fmt::Debug
-    for ReceivedSockets<'_, '_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    core::fmt::Debug for ReceivedSockets<'_, '_, S, B, Q, T, K, H>
 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ReceivedSockets")
@@ -107,8 +115,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> core
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    ReceivedSockets<'_, '_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    ReceivedSockets<'_, '_, S, B, Q, T, K, H>
 {
     /// How many sockets are left to take.
     pub fn len(&self) -> usize {
@@ -121,10 +129,10 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 }
 
-impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Iterator
-    for ReceivedSockets<'_, 'n, S, B, Q, T, K>
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Iterator for ReceivedSockets<'_, 'n, S, B, Q, T, K, H>
 {
-    type Item = PassedSocket<'n, S, B, Q, T, K>;
+    type Item = PassedSocket<'n, S, B, Q, T, K, H>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -139,8 +147,8 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> 
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Drop
-    for ReceivedSockets<'_, '_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Drop
+    for ReceivedSockets<'_, '_, S, B, Q, T, K, H>
 {
     fn drop(&mut self) {
         if !self.raw.is_empty() {
@@ -160,14 +168,15 @@ pub struct ReceivedControl<
     const Q: usize = 8,
     T: Tracer = (),
     K: Sharing = Local,
+    const H: usize = { crate::kernel::table::hosts::MAX_HOSTS },
 > {
-    net: &'n Net<S, B, Q, T, K>,
+    net: &'n Net<S, B, Q, T, K, H>,
     buf: &'c [u8],
     pos: usize,
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> core::fmt::Debug
-    for ReceivedControl<'_, '_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    core::fmt::Debug for ReceivedControl<'_, '_, S, B, Q, T, K, H>
 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ReceivedControl")
@@ -177,10 +186,18 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> core
     }
 }
 
-impl<'c, 'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Iterator
-    for ReceivedControl<'c, 'n, S, B, Q, T, K>
+impl<
+        'c,
+        'n,
+        const S: usize,
+        const B: usize,
+        const Q: usize,
+        T: Tracer,
+        K: Sharing,
+        const H: usize,
+    > Iterator for ReceivedControl<'c, 'n, S, B, Q, T, K, H>
 {
-    type Item = Result<Cmsg<'c, ReceivedSockets<'c, 'n, S, B, Q, T, K>>>;
+    type Item = Result<Cmsg<'c, ReceivedSockets<'c, 'n, S, B, Q, T, K, H>>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let (record, next) = match record_at(self.buf, self.pos)? {
@@ -206,8 +223,8 @@ impl<'c, 'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Shari
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Drop
-    for ReceivedControl<'_, '_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Drop
+    for ReceivedControl<'_, '_, S, B, Q, T, K, H>
 {
     fn drop(&mut self) {
         while let Some(Ok((record, next))) = record_at(self.buf, self.pos) {
@@ -227,11 +244,18 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Drop
 /// The typed ancillary data of [`Ancillary`], the same for streams and datagram sockets.
 macro_rules! ancillary {
     ($ty:ident) => {
-        impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> Ancillary
-            for $ty<'n, S, B, Q, T, K>
+        impl<
+                'n,
+                const S: usize,
+                const B: usize,
+                const Q: usize,
+                T: Tracer,
+                K: Sharing,
+                const H: usize,
+            > Ancillary for $ty<'n, S, B, Q, T, K, H>
         {
-            type ReceivedFds<'c> = ReceivedSockets<'c, 'n, S, B, Q, T, K>;
-            type Control<'c> = ReceivedControl<'c, 'n, S, B, Q, T, K>;
+            type ReceivedFds<'c> = ReceivedSockets<'c, 'n, S, B, Q, T, K, H>;
+            type Control<'c> = ReceivedControl<'c, 'n, S, B, Q, T, K, H>;
 
             fn control_space(msg: &Cmsg<'_, &[Handle]>) -> usize {
                 cmsg::space_of(msg)
@@ -253,7 +277,7 @@ macro_rules! ancillary {
                 &mut self,
                 msg: &mut RecvMsg<'_, N>,
                 control: &'c mut [u8],
-            ) -> Result<(RecvMeta, ReceivedControl<'c, 'n, S, B, Q, T, K>)> {
+            ) -> Result<(RecvMeta, ReceivedControl<'c, 'n, S, B, Q, T, K, H>)> {
                 if !msg.control.is_empty() {
                     return Err(Error::new(ErrorKind::InvalidInput));
                 }
@@ -277,8 +301,8 @@ macro_rules! ancillary {
 ancillary!(Stream);
 ancillary!(Datagram);
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Datagram<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Datagram<'_, S, B, Q, T, K, H>
 {
     /// One datagram into `msg.iov`, its ancillary data into `ctl`.
     pub(crate) fn recv_with<const N: usize>(

@@ -1,5 +1,37 @@
-//! `SockOpt<O>` for every option of `anysock_core::opt`, on every socket type: stored in the
-//! socket, with Linux's defaults, ranges and errors.
+//! `SockOpt<O>` for the options the mock has (see `MockOpt`'s impls: `ReuseAddr`,
+//! `ReusePort`, `KeepAlive`, `Linger`, the buffer sizes and timeouts, `Broadcast`,
+//! `SocketError`, `SocketType`, `AcceptConn`, `NoDelay`, `Ttl`, `UnicastHops`, `V6Only`,
+//! `PassCredentials`, `PktInfo`, `RecvPktInfo`), each on the kinds of socket core says it
+//! applies to (every option on a fresh `Socket`): stored in the socket, with Linux's
+//! defaults, ranges and errors.
+//!
+//! An option the mock does not have is a compile error, not a run-time surprise:
+//!
+//! ```compile_fail,E0277
+//! use anysock_core::{opt::Mark, Domain, SockOpt, Stack, Type};
+//! let net: anysock_mock::Net = anysock_mock::Net::new();
+//! let host = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap()).unwrap();
+//! let mut s = host.socket(Domain::Inet, Type::Stream).unwrap();
+//! let _ = s.set(Mark, 7); // SO_MARK is not simulated
+//! ```
+//!
+//! Nor is an option on a kind of socket it does not apply to:
+//!
+//! ```compile_fail,E0277
+//! use anysock_core::{opt::NoDelay, SockOpt, Stack};
+//! let net: anysock_mock::Net = anysock_mock::Net::new();
+//! let host = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap()).unwrap();
+//! let mut udp = host.bind(&"10.0.0.1:53".parse().unwrap()).unwrap();
+//! let _ = udp.set(NoDelay, true); // TCP_NODELAY on a datagram socket
+//! ```
+//!
+//! ```compile_fail,E0277
+//! use anysock_core::{opt::Linger, SockOpt, Stack};
+//! let net: anysock_mock::Net = anysock_mock::Net::new();
+//! let host = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap()).unwrap();
+//! let listener = host.listen(&"10.0.0.1:80".parse().unwrap(), 1).unwrap();
+//! let _ = listener.get(Linger); // SO_LINGER belongs to the accepted streams
+//! ```
 
 use core::time::Duration;
 
@@ -23,7 +55,7 @@ fn unsupported() -> Error {
 }
 
 /// How the mock reads and writes one option.
-trait MockOpt: SockOption {
+pub(crate) trait MockOpt: SockOption {
     fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<Self::Value>;
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: Self::Value) -> Result<()>;
 }
@@ -66,12 +98,10 @@ impl MockOpt for ReusePort {
 const SIZE_MAX: usize = 4_194_304;
 
 /// Linux keeps and reports `2 * min(value, max)`, never less than its floor. The simulated
-/// buffer is half of that, at most `B` (see `Sock::rx_limit`).
-fn buffer_size(v: usize, floor: usize) -> Result<usize> {
-    if i32::try_from(v).is_err() {
-        return Err(invalid());
-    }
-    Ok(v.min(SIZE_MAX).saturating_mul(2).max(floor))
+/// buffer is half of that, at most `B` (see `Sock::rx_limit`). (A value beyond a C `int` was
+/// refused by core's rule before.)
+fn buffer_size(v: usize, floor: usize) -> usize {
+    v.min(SIZE_MAX).saturating_mul(2).max(floor)
 }
 
 impl MockOpt for RecvBufferSize {
@@ -79,7 +109,7 @@ impl MockOpt for RecvBufferSize {
         Ok(s.opts.rcvbuf)
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
-        s.opts.rcvbuf = buffer_size(v, MIN_RCVBUF_REPORTED)?;
+        s.opts.rcvbuf = buffer_size(v, MIN_RCVBUF_REPORTED);
         s.opts.rcvbuf_set = true;
         Ok(())
     }
@@ -90,13 +120,14 @@ impl MockOpt for SendBufferSize {
         Ok(s.opts.sndbuf)
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
-        s.opts.sndbuf = buffer_size(v, MIN_SNDBUF_REPORTED)?;
+        s.opts.sndbuf = buffer_size(v, MIN_SNDBUF_REPORTED);
         s.opts.sndbuf_set = true;
         Ok(())
     }
 }
 
-/// Whole seconds, rounded up (as `struct linger` holds them and the POSIX backend rounds).
+/// Whole seconds, rounded up by core's rule (`normalize::linger`), as `struct linger` holds
+/// them.
 impl MockOpt for Linger {
     fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<Option<Duration>> {
         Ok(s.opts.linger)
@@ -105,33 +136,9 @@ impl MockOpt for Linger {
         s: &mut Sock<B, Q>,
         v: Option<Duration>,
     ) -> Result<()> {
-        s.opts.linger = match v {
-            None => None,
-            Some(d) => {
-                let secs = d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0));
-                if i32::try_from(secs).is_err() {
-                    return Err(invalid());
-                }
-                Some(Duration::from_secs(secs))
-            }
-        };
+        s.opts.linger = v;
         Ok(())
     }
-}
-
-/// `None` is "forever"; zero is refused (the kernel would read it as forever); kept to the
-/// microsecond, rounded up, as `struct timeval` holds it.
-fn timeout(v: Option<Duration>) -> Result<Option<Duration>> {
-    let Some(d) = v else { return Ok(None) };
-    if d.is_zero() {
-        return Err(invalid());
-    }
-    let micros = d.subsec_nanos().div_ceil(1000);
-    Ok(Some(
-        Duration::from_secs(d.as_secs())
-            .checked_add(Duration::from_micros(u64::from(micros)))
-            .unwrap_or(Duration::MAX),
-    ))
 }
 
 impl MockOpt for RecvTimeout {
@@ -142,7 +149,7 @@ impl MockOpt for RecvTimeout {
         s: &mut Sock<B, Q>,
         v: Option<Duration>,
     ) -> Result<()> {
-        s.opts.recv_timeout = timeout(v)?;
+        s.opts.recv_timeout = v;
         Ok(())
     }
 }
@@ -155,7 +162,7 @@ impl MockOpt for SendTimeout {
         s: &mut Sock<B, Q>,
         v: Option<Duration>,
     ) -> Result<()> {
-        s.opts.send_timeout = timeout(v)?;
+        s.opts.send_timeout = v;
         Ok(())
     }
 }
@@ -320,43 +327,31 @@ impl MockOpt for RecvPktInfo {
     }
 }
 
+/// `impl<O: MockOpt + $kind> SockOpt<O> for $ty` for each socket type: the options the mock
+/// has, on the kinds of socket core says they apply to.
 macro_rules! sockopts {
-    ([$($ty:ident),*], $opts:tt) => {$(sockopts!(@one $ty, $opts);)*};
-    (@one $ty:ident, [$($opt:ty),*]) => {$(
-        impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> SockOpt<$opt> for $ty<'_, S, B, Q, T, K> {
-            fn set(&mut self, _: $opt, value: <$opt as SockOption>::Value) -> Result<()> {
+    ($($ty:ident: $($kind:path)?;)*) => {$(
+        impl<O, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> SockOpt<O>
+            for $ty<'_, S, B, Q, T, K, H>
+        where
+            O: MockOpt $(+ $kind)?,
+        {
+            fn set(&mut self, _: O, value: O::Value) -> Result<()> {
+                let value = O::normalize(value)?;
                 let mut st = self.net.state_mut();
-                <$opt as MockOpt>::write(st.sock_mut(self.handle)?, value)
+                O::write(st.sock_mut(self.handle)?, value)
             }
-            fn get(&self, _: $opt) -> Result<<$opt as SockOption>::Value> {
+            fn get(&self, _: O) -> Result<O::Value> {
                 let mut st = self.net.state_mut();
-                <$opt as MockOpt>::read(st.sock_mut(self.handle)?)
+                O::read(st.sock_mut(self.handle)?)
             }
         }
     )*};
 }
 
-sockopts!(
-    [Socket, Listener, Stream, Datagram],
-    [
-        ReuseAddr,
-        ReusePort,
-        KeepAlive,
-        Linger,
-        RecvBufferSize,
-        SendBufferSize,
-        RecvTimeout,
-        SendTimeout,
-        Broadcast,
-        SocketError,
-        SocketType,
-        AcceptConn,
-        NoDelay,
-        Ttl,
-        UnicastHops,
-        V6Only,
-        PassCredentials,
-        PktInfo,
-        RecvPktInfo
-    ]
-);
+sockopts! {
+    Socket: ;
+    Listener: ListenerOption;
+    Stream: StreamOption;
+    Datagram: DatagramOption;
+}

@@ -16,16 +16,17 @@ use crate::trace::Tracer;
 socket_type! {
     /// A connected stream on a [`crate::Host`]: TCP, or a Unix stream. Reads and writes follow
     /// [`anysock_core::Stream`]'s contract with the mock's rule for waiting: a blocking call
-    /// that would have to wait for the peer fails with [`ErrorKind::WouldBlock`] at once (or
-    /// after its timeout on the virtual clock); on a `SharedNet` (feature `std`) it waits for the
-    /// peer's thread. Closed when dropped.
+    /// that would have to wait for the peer fails with [`ErrorKind::Deadlock`] at once
+    /// (waiting for [`anysock_core::Wait::Data`] or [`anysock_core::Wait::Room`]), or with
+    /// [`ErrorKind::WouldBlock`] after its timeout on the virtual clock; on a `SharedNet`
+    /// (feature `std`) it waits for the peer's thread. Closed when dropped.
     Stream
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Stream<'_, S, B, Q, T, K, H>
 {
-    fn ready(&self) -> i16 {
+    fn ready(&self) -> anysock_core::Readiness {
         self.net.state().readiness(self.handle)
     }
 
@@ -49,22 +50,22 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::ErrorType
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::ErrorType for Stream<'_, S, B, Q, T, K, H>
 {
     type Error = Error;
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::Read
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::Read for Stream<'_, S, B, Q, T, K, H>
 {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
         self.read_one(buf, MsgFlags::NONE)
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::Write
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::Write for Stream<'_, S, B, Q, T, K, H>
 {
     fn write(&mut self, buf: &[u8]) -> Result<usize> {
         anysock_core::Stream::send(self, buf, MsgFlags::NONE)
@@ -76,26 +77,26 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embe
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::ReadReady
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::ReadReady for Stream<'_, S, B, Q, T, K, H>
 {
     /// Data, end of stream or an error is waiting (`POLLIN`, `POLLHUP`, `POLLERR`).
     fn read_ready(&mut self) -> Result<bool> {
-        Ok(anysock_core::Readiness::from_bits(self.ready()).is_readable())
+        Ok(self.ready().is_readable())
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> embedded_io::WriteReady
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    embedded_io::WriteReady for Stream<'_, S, B, Q, T, K, H>
 {
     /// There is room toward the peer, or a write would fail at once (`POLLOUT`, `POLLERR`).
     fn write_ready(&mut self) -> Result<bool> {
-        Ok(anysock_core::Readiness::from_bits(self.ready()).is_writable())
+        Ok(self.ready().is_writable())
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anysock_core::Stream
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    anysock_core::Stream for Stream<'_, S, B, Q, T, K, H>
 {
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
         if buf.is_empty() {
@@ -124,8 +125,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> anys
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgIo
-    for Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> MsgIo
+    for Stream<'_, S, B, Q, T, K, H>
 {
     /// `sendmsg`: the buffers in order, as one write, with the ancillary data of `control`
     /// in the mock's encoding ([`crate::cmsg`]): passed sockets and credentials on a Unix
@@ -176,8 +177,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing> MsgI
     }
 }
 
-impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>
-    Stream<'_, S, B, Q, T, K>
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Stream<'_, S, B, Q, T, K, H>
 {
     /// One read into `msg.iov`, its ancillary data into `ctl`.
     pub(crate) fn recv_with<const N: usize>(

@@ -5,6 +5,7 @@
 use core::time::Duration;
 
 use crate::base::ring::Ring;
+use crate::base::table::{NoMemory, Table};
 use crate::trace::{Event, EventKind};
 
 /// Events one call can leave beyond one per socket (a datagram and the faults applied to each
@@ -19,7 +20,7 @@ struct Pending {
     payload: usize,
 }
 
-/// At most `S + 64` events and `B` payload bytes, oldest first. One call of the network
+/// At most one event per socket of the network, and 64 more, and `B` payload bytes, oldest first. One call of the network
 /// leaves at most one event per socket plus a few, and at most one payload (a write or a
 /// datagram moves at most `B` bytes), so nothing is dropped unless a tracer calls into the
 /// network from `record` and piles up more than that.
@@ -27,7 +28,8 @@ struct Pending {
 pub(crate) struct Outbox<const S: usize, const B: usize> {
     /// Whether anyone listens: a network without a tracer records nothing.
     pub(crate) on: bool,
-    slots: [Option<Pending>; S],
+    /// One place per socket the network holds (none when nobody listens).
+    slots: Table<Option<Pending>, S>,
     extra: [Option<Pending>; EXTRA],
     head: usize,
     len: usize,
@@ -35,15 +37,26 @@ pub(crate) struct Outbox<const S: usize, const B: usize> {
 }
 
 impl<const S: usize, const B: usize> Outbox<S, B> {
-    pub(crate) const fn new(on: bool) -> Self {
-        Outbox {
+    /// An outbox for a network of `sockets` sockets; `on` when a tracer takes the events.
+    pub(crate) fn try_new(sockets: usize, on: bool) -> Result<Self, NoMemory> {
+        Ok(Outbox {
             on,
-            slots: [None; S],
+            slots: Table::try_new(if on { sockets } else { 0 }, |_| None)?,
             extra: [None; EXTRA],
             head: 0,
             len: 0,
             bytes: Ring::new(),
-        }
+        })
+    }
+
+    /// Bytes held outside the owner.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.heap_bytes()
+    }
+
+    /// Places in all.
+    fn capacity(&self) -> usize {
+        self.slots.len() + EXTRA
     }
 
     pub(crate) const fn is_empty(&self) -> bool {
@@ -51,8 +64,8 @@ impl<const S: usize, const B: usize> Outbox<S, B> {
     }
 
     fn slot(&mut self, i: usize) -> Option<&mut Option<Pending>> {
-        let i = i.checked_rem(S + EXTRA).unwrap_or(0);
-        match i.checked_sub(S) {
+        let i = i.checked_rem(self.capacity()).unwrap_or(0);
+        match i.checked_sub(self.slots.len()) {
             None => self.slots.get_mut(i),
             Some(j) => self.extra.get_mut(j),
         }
@@ -61,7 +74,7 @@ impl<const S: usize, const B: usize> Outbox<S, B> {
     /// Queues `kind` at `time`; the bytes of a `Data` or `Datagram` event are the first
     /// `len` bytes of `bufs`, copied (as many as fit).
     pub(crate) fn push(&mut self, time: Duration, kind: EventKind<'_>, bufs: &[&[u8]], len: usize) {
-        if !self.on || self.len >= S + EXTRA {
+        if !self.on || self.len >= self.capacity() {
             return;
         }
         let mut payload = 0;
@@ -97,7 +110,7 @@ impl<const S: usize, const B: usize> Outbox<S, B> {
         }
         let head = self.head;
         let pending = self.slot(head).and_then(Option::take)?;
-        self.head = (head + 1).checked_rem(S + EXTRA).unwrap_or(0);
+        self.head = (head + 1).checked_rem(self.capacity()).unwrap_or(0);
         self.len -= 1;
         let n = self
             .bytes
@@ -151,7 +164,7 @@ mod tests {
     #[test]
     fn keeps_order_and_payloads() {
         let a = SocketAddr::unspecified(Domain::Inet);
-        let mut o = Outbox::<2, 16>::new(true);
+        let mut o = Outbox::<2, 16>::try_new(2, true).unwrap();
         let data = EventKind::Data {
             conn: ConnId(0),
             from: a,
@@ -180,7 +193,7 @@ mod tests {
             )
         );
         assert!(o.pop(&mut spill).is_none());
-        let mut off = Outbox::<2, 16>::new(false);
+        let mut off = Outbox::<2, 16>::try_new(2, false).unwrap();
         off.push(
             Duration::ZERO,
             EventKind::Accept { conn: ConnId(0) },

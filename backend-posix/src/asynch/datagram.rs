@@ -1,6 +1,6 @@
 //! [`Datagram`]: a socket of messages, async.
 
-use anysock_core::{asynch, Datagram as _, MsgFlags, MsgIo as _, Received, RecvMeta, RecvMsg};
+use anysock_core::{asynch, Datagram as _, MsgIo as _, Received, RecvMeta, RecvMsg};
 use anysock_core::{Result, SendMsg, SocketAddr};
 
 use super::reactor::{Direction, Reactor, Registered};
@@ -12,25 +12,6 @@ use super::reactor::{Direction, Reactor, Registered};
 #[derive(Debug)]
 pub struct Datagram<R: Reactor> {
     pub(crate) inner: Registered<R, crate::Datagram>,
-}
-
-impl<R: Reactor> Datagram<R> {
-    /// Adopts a datagram socket: makes it non-blocking and registers it with `R`.
-    pub fn new(datagram: crate::Datagram) -> Result<Self> {
-        Ok(Datagram {
-            inner: Registered::new(datagram)?,
-        })
-    }
-
-    /// The socket underneath, for what never waits (options, addresses, the descriptor).
-    pub fn get_ref(&self) -> &crate::Datagram {
-        self.inner.get()
-    }
-
-    /// Deregisters the socket and gives it back, still non-blocking.
-    pub fn into_inner(self) -> crate::Datagram {
-        self.inner.into_inner()
-    }
 }
 
 impl<R: Reactor> asynch::Datagram for Datagram<R> {
@@ -63,22 +44,16 @@ impl<R: Reactor> asynch::Datagram for Datagram<R> {
 
 impl<R: Reactor> asynch::MsgIo for Datagram<R> {
     async fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
-        if msg.flags.contains(MsgFlags::DONTWAIT) {
-            return self.inner.get_mut().send_msg(msg);
-        }
-        self.inner.io(Direction::Write, |d| d.send_msg(msg)).await
+        let flags = msg.flags;
+        self.inner
+            .io_flags(Direction::Write, flags, |d| d.send_msg(msg))
+            .await
     }
 
     async fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
-        if msg.flags.contains(MsgFlags::DONTWAIT) {
-            return self.inner.get_mut().recv_msg(msg);
-        }
-        self.inner.io(Direction::Read, |d| d.recv_msg(msg)).await
-    }
-}
-
-impl<R: Reactor> asynch::Endpoint for Datagram<R> {
-    fn local_addr(&self) -> Result<SocketAddr> {
-        anysock_core::Endpoint::local_addr(self.inner.get())
+        let flags = msg.flags;
+        self.inner
+            .io_flags(Direction::Read, flags, |d| d.recv_msg(msg))
+            .await
     }
 }

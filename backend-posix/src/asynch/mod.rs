@@ -27,8 +27,8 @@ mod datagram;
 mod listener;
 mod off_thread;
 mod reactor;
+mod shared;
 mod socket;
-mod sockopt;
 mod stack;
 mod stream;
 

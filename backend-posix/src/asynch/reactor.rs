@@ -4,7 +4,7 @@
 use core::fmt;
 use core::time::Duration;
 
-use anysock_core::{Error, ErrorKind, Result};
+use anysock_core::{Error, ErrorKind, MsgFlags, Result};
 
 use crate::socket::Wrapper;
 use crate::sys;
@@ -49,6 +49,17 @@ pub(crate) mod driver {
             dir: Direction,
             op: impl FnMut() -> Result<T>,
         ) -> Result<T>;
+
+        /// As [`Driver::io`], for a caller that holds the socket exclusively (`&mut`): no
+        /// other task can wait on it meanwhile, so a reactor may keep one waker per direction
+        /// instead of a list.
+        async fn io_exclusive<T>(
+            source: &Self::Source,
+            dir: Direction,
+            op: impl FnMut() -> Result<T>,
+        ) -> Result<T> {
+            Self::io(source, dir, op).await
+        }
 
         /// Completes after `duration`.
         async fn sleep(duration: Duration) -> Result<()>;
@@ -96,7 +107,21 @@ impl<R: Reactor, T: Wrapper> Registered<R, T> {
         mut op: impl FnMut(&mut T) -> Result<X>,
     ) -> Result<X> {
         let Registered { source, io } = self;
-        R::io(source, dir, || op(io)).await
+        R::io_exclusive(source, dir, || op(io)).await
+    }
+
+    /// [`Registered::io`], except that with [`MsgFlags::DONTWAIT`] in `flags` the call is
+    /// tried once and a `WouldBlock` answer returned, as the flag asks.
+    pub(crate) async fn io_flags<X>(
+        &mut self,
+        dir: Direction,
+        flags: MsgFlags,
+        mut op: impl FnMut(&mut T) -> Result<X>,
+    ) -> Result<X> {
+        if flags.contains(MsgFlags::DONTWAIT) {
+            return op(&mut self.io);
+        }
+        self.io(dir, op).await
     }
 
     /// As [`Registered::io`], through a shared reference (for `&Stream` readers and writers).

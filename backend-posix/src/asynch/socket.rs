@@ -3,8 +3,10 @@
 use anysock_core::opt::SocketError;
 use anysock_core::{asynch, Domain, Error, ErrorKind, Result, Socket as _, SocketAddr, Type};
 
+use super::datagram::Datagram;
+use super::listener::Listener;
 use super::reactor::{Direction, Reactor, Registered};
-use super::{Datagram, Listener, Stream};
+use super::stream::Stream;
 use crate::socket::Wrapper;
 use crate::sys;
 
@@ -13,25 +15,6 @@ use crate::sys;
 #[derive(Debug)]
 pub struct Socket<R: Reactor> {
     pub(crate) inner: Registered<R, crate::Socket>,
-}
-
-impl<R: Reactor> Socket<R> {
-    /// Adopts a socket: makes it non-blocking and registers it with `R`.
-    pub fn new(socket: crate::Socket) -> Result<Self> {
-        Ok(Socket {
-            inner: Registered::new(socket)?,
-        })
-    }
-
-    /// The socket underneath, for what never waits (options, addresses, the descriptor).
-    pub fn get_ref(&self) -> &crate::Socket {
-        self.inner.get()
-    }
-
-    /// Deregisters the socket and gives it back, still non-blocking.
-    pub fn into_inner(self) -> crate::Socket {
-        self.inner.into_inner()
-    }
 }
 
 impl<R: Reactor> asynch::Socket for Socket<R> {
@@ -70,12 +53,6 @@ impl<R: Reactor> asynch::Socket for Socket<R> {
     }
 }
 
-impl<R: Reactor> asynch::Endpoint for Socket<R> {
-    fn local_addr(&self) -> Result<SocketAddr> {
-        anysock_core::Endpoint::local_addr(self.inner.get())
-    }
-}
-
 /// The async `connect` of any registered socket: start it (or find the one a cancelled call
 /// started), then wait for writability and read the outcome.
 ///
@@ -105,7 +82,7 @@ pub(crate) async fn connect<R: Reactor, T: Wrapper>(
     }
     reg.io(Direction::Write, |s| {
         let sock = s.socket();
-        if let Some(failed) = sys::sockopt::get::<SocketError>(&sock.fd)? {
+        if let Some(failed) = crate::sockopt::get::<SocketError>(&sock.fd)? {
             return Err(failed);
         }
         match sys::socket::peer_addr(&sock.fd, sock.domain) {

@@ -7,10 +7,13 @@ use core::net::IpAddr;
 use anysock_core::{asynch, Domain, Error, ErrorKind, Family, Instant, Resolve as _, Result};
 use anysock_core::{Socket as _, SocketAddr, Stack as _, Type};
 
+use super::datagram::Datagram;
+use super::listener::Listener;
 use super::off_thread::off_thread;
 use super::reactor::Reactor;
 use super::socket::connect;
-use super::{Datagram, Listener, Socket, Stream};
+use super::socket::Socket;
+use super::stream::Stream;
 
 /// The operating system's sockets as an [`anysock_core::asynch::Stack`], waiting on reactor
 /// `R` ([`super::AsyncIo`] or [`super::Tokio`]). It holds nothing: every socket is a kernel

@@ -21,28 +21,6 @@ pub struct Stream<R: Reactor> {
     pub(crate) inner: Registered<R, crate::Stream>,
 }
 
-impl<R: Reactor> Stream<R> {
-    /// Adopts a blocking stream: makes it non-blocking and registers it with `R`.
-    ///
-    /// Errors: the reactor's ([`anysock_core::ErrorKind::Unsupported`] for [`super::Tokio`]
-    /// outside a runtime).
-    pub fn new(stream: crate::Stream) -> Result<Self> {
-        Ok(Stream {
-            inner: Registered::new(stream)?,
-        })
-    }
-
-    /// The socket underneath, for what never waits (options, addresses, the descriptor).
-    pub fn get_ref(&self) -> &crate::Stream {
-        self.inner.get()
-    }
-
-    /// Deregisters the socket and gives it back, still non-blocking.
-    pub fn into_inner(self) -> crate::Stream {
-        self.inner.into_inner()
-    }
-}
-
 impl<R: Reactor> ErrorType for Stream<R> {
     type Error = Error;
 }
@@ -59,7 +37,9 @@ impl<R: Reactor> Write for Stream<R> {
     /// `send(fd, buf, len, MSG_NOSIGNAL)` once the socket has room. An empty buffer returns
     /// `Ok(0)` at once.
     async fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        self.inner.io(Direction::Write, |s| s.transmit(buf)).await
+        self.inner
+            .io(Direction::Write, |s| s.transmit(buf, MsgFlags::NONE))
+            .await
     }
 
     /// Nothing to do: the kernel sends without being asked.
@@ -85,7 +65,7 @@ impl<R: Reactor> Write for &Stream<R> {
     /// As [`Stream`]'s `write`, through a shared reference.
     async fn write(&mut self, buf: &[u8]) -> Result<usize> {
         self.inner
-            .io_shared(Direction::Write, |s| s.transmit(buf))
+            .io_shared(Direction::Write, |s| s.transmit(buf, MsgFlags::NONE))
             .await
     }
 
@@ -97,11 +77,8 @@ impl<R: Reactor> Write for &Stream<R> {
 impl<R: Reactor> asynch::Stream for Stream<R> {
     /// `send(fd, buf, len, flags | MSG_NOSIGNAL)`; with [`MsgFlags::DONTWAIT`], one try.
     async fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
-        if flags.contains(MsgFlags::DONTWAIT) {
-            return self.inner.get_mut().send(buf, flags);
-        }
         self.inner
-            .io(Direction::Write, |s| s.send(buf, flags))
+            .io_flags(Direction::Write, flags, |s| s.send(buf, flags))
             .await
     }
 
@@ -109,11 +86,12 @@ impl<R: Reactor> asynch::Stream for Stream<R> {
     /// socket the kernel's `MSG_WAITALL` stops at what is there, so `WAITALL` (without `PEEK`)
     /// reads until the buffer is full, the stream ends, or an error comes.
     async fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
-        if flags.contains(MsgFlags::DONTWAIT) {
-            return self.inner.get_mut().recv(buf, flags);
-        }
-        if !flags.contains(MsgFlags::WAITALL) || flags.contains(MsgFlags::PEEK) {
-            return self.inner.io(Direction::Read, |s| s.recv(buf, flags)).await;
+        let once = !flags.contains(MsgFlags::WAITALL) || flags.contains(MsgFlags::PEEK);
+        if once || flags.contains(MsgFlags::DONTWAIT) {
+            return self
+                .inner
+                .io_flags(Direction::Read, flags, |s| s.recv(buf, flags))
+                .await;
         }
         let once = flags.difference(MsgFlags::WAITALL);
         let mut filled = 0;
@@ -142,22 +120,16 @@ impl<R: Reactor> asynch::Stream for Stream<R> {
 
 impl<R: Reactor> asynch::MsgIo for Stream<R> {
     async fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
-        if msg.flags.contains(MsgFlags::DONTWAIT) {
-            return self.inner.get_mut().send_msg(msg);
-        }
-        self.inner.io(Direction::Write, |s| s.send_msg(msg)).await
+        let flags = msg.flags;
+        self.inner
+            .io_flags(Direction::Write, flags, |s| s.send_msg(msg))
+            .await
     }
 
     async fn recv_msg<const N: usize>(&mut self, msg: &mut RecvMsg<'_, N>) -> Result<RecvMeta> {
-        if msg.flags.contains(MsgFlags::DONTWAIT) {
-            return self.inner.get_mut().recv_msg(msg);
-        }
-        self.inner.io(Direction::Read, |s| s.recv_msg(msg)).await
-    }
-}
-
-impl<R: Reactor> asynch::Endpoint for Stream<R> {
-    fn local_addr(&self) -> Result<SocketAddr> {
-        anysock_core::Endpoint::local_addr(self.inner.get())
+        let flags = msg.flags;
+        self.inner
+            .io_flags(Direction::Read, flags, |s| s.recv_msg(msg))
+            .await
     }
 }

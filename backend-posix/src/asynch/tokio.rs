@@ -1,5 +1,7 @@
 //! [`Tokio`]: the async sockets on tokio's reactor (feature `tokio`).
 
+use core::future::poll_fn;
+use core::task::Poll;
 use core::time::Duration;
 
 use tokio::io::unix::AsyncFd;
@@ -58,6 +60,32 @@ impl Driver for Tokio {
                 done => return done,
             }
         }
+    }
+
+    /// The same, on tokio's one waker per direction (`AsyncFd::poll_read_ready`), as its own
+    /// `TcpStream` reads and writes: no waiter list to lock for a socket only one task can
+    /// wait on.
+    async fn io_exclusive<T>(
+        source: &AsyncFd<SourceFd>,
+        dir: Direction,
+        mut op: impl FnMut() -> Result<T>,
+    ) -> Result<T> {
+        poll_fn(|cx| loop {
+            let ready = match dir {
+                Direction::Read => source.poll_read_ready(cx),
+                Direction::Write => source.poll_write_ready(cx),
+            };
+            let mut ready = match ready {
+                Poll::Ready(Ok(ready)) => ready,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(io_error(e))),
+                Poll::Pending => return Poll::Pending,
+            };
+            match op() {
+                Err(e) if e.is_would_block() => ready.clear_ready(),
+                done => return Poll::Ready(done),
+            }
+        })
+        .await
     }
 
     async fn sleep(duration: Duration) -> Result<()> {

@@ -47,10 +47,7 @@ pub(crate) fn with_sockaddr<T>(
     domain: Domain,
     call: impl FnOnce(*const sockaddr, socklen_t) -> Result<T>,
 ) -> Result<T> {
-    if addr.domain() != domain {
-        return Err(Error::new(ErrorKind::InvalidInput));
-    }
-    match addr {
+    match addr.check_domain(domain)? {
         SocketAddr::V4(a) => {
             let sin = encode_v4(a);
             call(

@@ -12,6 +12,7 @@ use core::ptr;
 
 use libc::c_int;
 
+use super::pod::{zeroed, Pod};
 use anysock_core::cmsg::{Cmsg, PktInfo, Timestamp};
 use anysock_core::{Error, ErrorKind, Result};
 
@@ -78,23 +79,6 @@ pub(crate) const fn payload_len(msg: &Cmsg<'_, &[c_int]>) -> usize {
     }
 }
 
-/// Plain C structs and integers: every bit pattern is a valid value, so they may be copied
-/// from arbitrary bytes.
-///
-/// # Safety
-/// Implement only for types without padding-sensitive invariants, references or niches.
-unsafe trait Pod: Copy {}
-// SAFETY: integers and C structs of integers, valid for every bit pattern.
-unsafe impl Pod for libc::cmsghdr {}
-// SAFETY: as above.
-unsafe impl Pod for libc::in_pktinfo {}
-// SAFETY: as above.
-unsafe impl Pod for libc::in6_pktinfo {}
-// SAFETY: as above.
-unsafe impl Pod for libc::timeval {}
-// SAFETY: as above.
-unsafe impl Pod for libc::timespec {}
-
 /// Copies a `T` out of the start of `bytes`; `None` when `bytes` is shorter than a `T`.
 fn load<T: Pod>(bytes: &[u8]) -> Option<T> {
     if bytes.len() < size_of::<T>() {
@@ -154,17 +138,18 @@ pub(crate) fn record_at(buf: &[u8], pos: usize) -> Option<Result<(Record, usize)
     Some(Ok((record, pos + align(len).min(rest.len()))))
 }
 
-/// Decodes one record's payload into a typed message; descriptors stay raw numbers.
+/// Decodes one record's payload into a typed message; the descriptors of `SCM_RIGHTS` stay
+/// the payload's bytes (whole `int`s), for the layer above to read or to own.
 // `time_t` is 32 bits on some targets: the casts and conversions are not no-ops everywhere.
 #[allow(clippy::unnecessary_cast)]
-pub(crate) fn decode<'c>(level: c_int, ty: c_int, data: &'c [u8]) -> Result<Cmsg<'c, RawFds<'c>>> {
+pub(crate) fn decode<'c>(level: c_int, ty: c_int, data: &'c [u8]) -> Result<Cmsg<'c, &'c [u8]>> {
     let bad = || Error::new(ErrorKind::InvalidInput);
     let msg = match (level, ty) {
         (libc::SOL_SOCKET, libc::SCM_RIGHTS) => {
             if data.len() % size_of::<c_int>() != 0 {
                 return Err(bad());
             }
-            Cmsg::Rights(RawFds { data })
+            Cmsg::Rights(data)
         }
         (libc::SOL_SOCKET, SCM_TIMESTAMP) => {
             let tv = exact::<libc::timeval>(data).ok_or_else(bad)?;
@@ -238,8 +223,7 @@ impl<'c> Writer<'c> {
         }
         let record = &mut self.buf[self.len..end];
         record.fill(0);
-        // SAFETY: plain old data; all-zero bytes are a valid value (zero lengths and numbers).
-        let mut hdr: libc::cmsghdr = unsafe { core::mem::zeroed() };
+        let mut hdr: libc::cmsghdr = zeroed();
         hdr.cmsg_len = rlen as _;
         hdr.cmsg_level = level;
         hdr.cmsg_type = ty;
@@ -276,8 +260,7 @@ fn encode_payload(msg: &Cmsg<'_, &[c_int]>, out: &mut [u8]) -> Result<()> {
             if t.nanos >= 1_000_000_000 || t.nanos % 1000 != 0 {
                 return Err(invalid);
             }
-            // SAFETY: plain old data; all-zero bytes are a valid value.
-            let mut tv: libc::timeval = unsafe { core::mem::zeroed() };
+            let mut tv: libc::timeval = zeroed();
             tv.tv_sec = t.secs.try_into().map_err(|_| invalid)?;
             tv.tv_usec = (t.nanos / 1000) as _;
             store(out, tv);
@@ -286,8 +269,7 @@ fn encode_payload(msg: &Cmsg<'_, &[c_int]>, out: &mut [u8]) -> Result<()> {
             if t.nanos >= 1_000_000_000 {
                 return Err(invalid);
             }
-            // SAFETY: plain old data; all-zero bytes are a valid value.
-            let mut ts: libc::timespec = unsafe { core::mem::zeroed() };
+            let mut ts: libc::timespec = zeroed();
             ts.tv_sec = t.secs.try_into().map_err(|_| invalid)?;
             ts.tv_nsec = t.nanos as _;
             store(out, ts);
@@ -296,8 +278,7 @@ fn encode_payload(msg: &Cmsg<'_, &[c_int]>, out: &mut [u8]) -> Result<()> {
             addr: IpAddr::V4(a),
             ifindex,
         }) => {
-            // SAFETY: plain old data; all-zero bytes are a valid value.
-            let mut info: libc::in_pktinfo = unsafe { core::mem::zeroed() };
+            let mut info: libc::in_pktinfo = zeroed();
             info.ipi_ifindex = c_int::try_from(ifindex).map_err(|_| invalid)?;
             // On send, `ipi_spec_dst` is the source address; `ipi_addr` is ignored.
             info.ipi_spec_dst.s_addr = u32::from_ne_bytes(a.octets());
@@ -308,8 +289,7 @@ fn encode_payload(msg: &Cmsg<'_, &[c_int]>, out: &mut [u8]) -> Result<()> {
             addr: IpAddr::V6(a),
             ifindex,
         }) => {
-            // SAFETY: plain old data; all-zero bytes are a valid value.
-            let mut info: libc::in6_pktinfo = unsafe { core::mem::zeroed() };
+            let mut info: libc::in6_pktinfo = zeroed();
             info.ipi6_addr.s6_addr = a.octets();
             info.ipi6_ifindex = ifindex as _;
             store(out, info);
@@ -336,9 +316,6 @@ fn ipv6(addr: libc::in6_addr) -> Ipv6Addr {
 
 cfg_if::cfg_if! {
     if #[cfg(any(target_os = "linux", target_os = "android"))] {
-        // SAFETY: integers only, valid for every bit pattern.
-        unsafe impl Pod for libc::ucred {}
-
         const SCM_TIMESTAMP: c_int = libc::SO_TIMESTAMP;
         const SCM_TIMESTAMPNS: c_int = libc::SO_TIMESTAMPNS;
         const CREDENTIALS_LEN: usize = size_of::<libc::ucred>();
@@ -366,7 +343,7 @@ cfg_if::cfg_if! {
         /// The Linux messages; `None` for one that is not typed here.
         // `time_t` is 32 bits on some targets: the cast is not a no-op everywhere.
         #[allow(clippy::unnecessary_cast)]
-        fn decode_os<'c>(level: c_int, ty: c_int, data: &'c [u8]) -> Option<Result<Cmsg<'c, RawFds<'c>>>> {
+        fn decode_os<'c>(level: c_int, ty: c_int, data: &'c [u8]) -> Option<Result<Cmsg<'c, &'c [u8]>>> {
             let bad = || Error::new(ErrorKind::InvalidInput);
             let msg = match (level, ty) {
                 (libc::SOL_SOCKET, libc::SCM_CREDENTIALS) => exact::<libc::ucred>(data)
@@ -416,7 +393,7 @@ cfg_if::cfg_if! {
         fn encode_credentials(_c: anysock_core::cmsg::Credentials, _out: &mut [u8]) {}
 
         /// Only descriptors and timestamps are typed on this system so far; the rest is raw.
-        fn decode_os<'c>(_level: c_int, _ty: c_int, _data: &'c [u8]) -> Option<Result<Cmsg<'c, RawFds<'c>>>> {
+        fn decode_os<'c>(_level: c_int, _ty: c_int, _data: &'c [u8]) -> Option<Result<Cmsg<'c, &'c [u8]>>> {
             let _ = (ipv4, ipv6, byte_value);
             None
         }
@@ -431,40 +408,6 @@ fn int_byte(data: &[u8]) -> Result<u8> {
     }
     byte_value(data)
 }
-
-/// The descriptor numbers of one `SCM_RIGHTS` payload, read in order. Owns nothing.
-#[derive(Clone, Debug)]
-pub struct RawFds<'c> {
-    data: &'c [u8],
-}
-
-impl RawFds<'_> {
-    /// How many descriptor numbers are left.
-    pub fn len(&self) -> usize {
-        self.data.len() / size_of::<c_int>()
-    }
-
-    /// Whether no number is left.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl Iterator for RawFds<'_> {
-    type Item = i32;
-
-    fn next(&mut self) -> Option<i32> {
-        let (head, rest) = self.data.split_first_chunk::<4>()?;
-        self.data = rest;
-        Some(c_int::from_ne_bytes(*head))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.len(), Some(self.len()))
-    }
-}
-
-impl ExactSizeIterator for RawFds<'_> {}
 
 #[cfg(test)]
 mod tests {

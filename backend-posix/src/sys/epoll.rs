@@ -1,28 +1,22 @@
 //! `epoll(7)` on Linux and Android: one descriptor holding the registered interest, and a wait
 //! that returns only the ready sockets.
 //!
-//! Other systems have no `epoll`, and `kqueue` is not wrapped yet: there [`Epoll::new`] fails
-//! with `Unsupported`, and the type has no values, so the rest of the backend compiles the
-//! same everywhere. A `poll(2)` fallback was not chosen: it would bring back the cost per
-//! registered socket this API exists to avoid, and it cannot honour edge triggering.
+//! Other systems have no `epoll`, and `kqueue` is not wrapped yet: there this module, and the
+//! backend's `Selector` and `ScalableReadiness` with it, do not exist, so code that needs a
+//! selector does not compile rather than failing at run time. A `poll(2)` fallback was not
+//! chosen: it would bring back the cost per registered socket this API exists to avoid, and it
+//! cannot honour edge triggering.
 
 use anysock_core::selector::{Event, Token, Trigger};
 use anysock_core::Interest;
 
-cfg_if::cfg_if! {
-    if #[cfg(any(target_os = "linux", target_os = "android"))] {
-        pub(crate) use linux::Epoll;
-    } else {
-        pub(crate) use unsupported::Epoll;
-    }
-}
+pub(crate) use linux::Epoll;
 
 /// Events asked of the kernel per `wait`, on the stack: at most this many are reported by one
 /// call. One call per wait, because a second `epoll_wait` in the same wait could report a
 /// level-triggered socket twice.
 const BATCH: usize = 256;
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux {
     use core::time::Duration;
 
@@ -53,22 +47,22 @@ mod linux {
         bits
     }
 
-    /// The kernel's `epoll` bits as the `poll(2)` bits of [`Readiness`], named one by one
-    /// rather than assumed equal.
+    /// The kernel's `epoll` bits as core's [`Readiness`], named one by one rather than
+    /// assumed equal to the `poll(2)` ones.
     fn readiness(bits: u32) -> Readiness {
-        const TABLE: [(c_int, i16); 4] = [
-            (libc::EPOLLIN, libc::POLLIN),
-            (libc::EPOLLOUT, libc::POLLOUT),
-            (libc::EPOLLERR, libc::POLLERR),
-            (libc::EPOLLHUP, libc::POLLHUP),
+        const TABLE: [(c_int, Readiness); 4] = [
+            (libc::EPOLLIN, Readiness::READABLE),
+            (libc::EPOLLOUT, Readiness::WRITABLE),
+            (libc::EPOLLERR, Readiness::ERROR),
+            (libc::EPOLLHUP, Readiness::HANGUP),
         ];
-        let mut out = 0;
-        for (epoll, poll) in TABLE {
+        let mut out = Readiness::NONE;
+        for (epoll, ready) in TABLE {
             if bits & epoll as u32 != 0 {
-                out |= poll;
+                out |= ready;
             }
         }
-        Readiness::from_bits(out)
+        out
     }
 
     /// `EEXIST` has no kind of its own: registering twice is a mistake in the input.
@@ -167,44 +161,6 @@ mod linux {
             assert!(r.is_readable() && r.is_hangup() && !r.is_error());
             assert!(readiness(libc::EPOLLERR as u32).is_error());
             assert!(readiness(libc::EPOLLOUT as u32).is_writable());
-        }
-    }
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-mod unsupported {
-    use core::time::Duration;
-
-    use libc::c_int;
-
-    use super::{Event, Interest, Token, Trigger, BATCH};
-    use anysock_core::{Error, ErrorKind, Result};
-
-    const _: usize = BATCH;
-
-    /// No values: [`Epoll::new`] is the only way to make one, and it always fails.
-    #[derive(Debug)]
-    pub(crate) enum Epoll {}
-
-    impl Epoll {
-        pub(crate) fn new() -> Result<Epoll> {
-            Err(Error::new(ErrorKind::Unsupported))
-        }
-
-        pub(crate) fn add(&self, _: c_int, _: Token, _: Interest, _: Trigger) -> Result<()> {
-            match *self {}
-        }
-
-        pub(crate) fn modify(&self, _: c_int, _: Token, _: Interest, _: Trigger) -> Result<()> {
-            match *self {}
-        }
-
-        pub(crate) fn delete(&self, _: c_int) -> Result<()> {
-            match *self {}
-        }
-
-        pub(crate) fn wait(&self, _: &mut [Event], _: Option<Duration>) -> Result<usize> {
-            match *self {}
         }
     }
 }

@@ -73,3 +73,67 @@ impl Drop for Fd {
         unsafe { libc::close(self.0) };
     }
 }
+
+/// With `std`: the descriptor lent to, or handed over as, the standard library's types. Sound
+/// because an `Fd` owns its descriptor.
+#[cfg(feature = "std")]
+mod std_fd {
+    use std::os::fd::{AsFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd};
+
+    use super::Fd;
+
+    impl AsFd for Fd {
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            // SAFETY: the descriptor stays open while `self` is borrowed: only dropping `self`
+            // closes it.
+            unsafe { BorrowedFd::borrow_raw(self.0) }
+        }
+    }
+
+    impl From<Fd> for OwnedFd {
+        fn from(fd: Fd) -> OwnedFd {
+            // SAFETY: `into_raw` gives up an open descriptor that nothing else owns.
+            unsafe { OwnedFd::from_raw_fd(fd.into_raw()) }
+        }
+    }
+
+    impl From<OwnedFd> for Fd {
+        fn from(owned: OwnedFd) -> Fd {
+            // SAFETY: `into_raw_fd` gives up `owned`'s descriptor, open and now ours alone.
+            unsafe { Fd::from_raw(owned.into_raw_fd()) }
+        }
+    }
+}
+
+/// `from_raw_fd` for a socket type of the layer above: the inherent `unsafe fn` and, with
+/// `std`, `FromRawFd`. Taking ownership of a raw number rests on the caller's promise, which
+/// only this layer may accept; `$adopt` makes the type out of the owned [`Fd`].
+macro_rules! from_raw_fd {
+    ($ty:ident, $adopt:expr) => {
+        impl $ty {
+            /// Takes ownership of `fd`, asking the kernel for its domain and type
+            /// (`getsockname`, `SO_TYPE`). It is closed when the result is dropped.
+            ///
+            /// # Safety
+            /// `fd` must be an open descriptor that nothing else owns or closes.
+            pub unsafe fn from_raw_fd(fd: i32) -> Self {
+                // SAFETY: the caller hands over an open descriptor it owned.
+                let fd = unsafe { $crate::sys::Fd::from_raw(fd) };
+                ($adopt)(fd)
+            }
+        }
+
+        #[cfg(feature = "std")]
+        impl std::os::fd::FromRawFd for $ty {
+            /// Takes ownership of `fd`, asking the kernel for its domain and type.
+            ///
+            /// # Safety
+            /// `fd` must be an open descriptor that nothing else owns or closes.
+            unsafe fn from_raw_fd(fd: std::os::fd::RawFd) -> Self {
+                // SAFETY: the caller's promise is the one `from_raw_fd` asks for.
+                unsafe { $ty::from_raw_fd(fd) }
+            }
+        }
+    };
+}
+pub(crate) use from_raw_fd;

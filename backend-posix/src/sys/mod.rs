@@ -1,6 +1,9 @@
-//! The only place that calls libc and the only place with `unsafe`: one thin wrapper per
-//! syscall, turning `-1`/`errno` into [`anysock_core::Error`]. Platform differences are chosen
-//! here, with `cfg-if`, so the layer above is the same everywhere.
+//! The only place that calls libc's functions and the only place with `unsafe`: one thin
+//! wrapper per syscall, turning `-1`/`errno` into [`anysock_core::Error`], with the C layouts
+//! the calls need (addresses, control messages, plain values: `pod`). It imports nothing from
+//! the rest of the crate; the public types and the code without `unsafe` (the option table,
+//! batch bookkeeping) are above it. The calls' platform differences are chosen here, with
+//! `cfg-if`.
 //!
 //! # EINTR
 //!
@@ -16,23 +19,24 @@ compile_error!("anysock-posix supports Unix-like systems only (Linux, macOS, the
 
 pub(crate) mod addr;
 pub(crate) mod cmsg;
+// The selector's system call: `epoll` where there is one (`kqueue` is not wrapped yet).
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) mod epoll;
 pub(crate) mod errno;
 pub(crate) mod fd;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) mod mmsg;
 pub(crate) mod msg;
 pub(crate) mod os;
 pub(crate) mod passed;
+pub(crate) mod pod;
 pub(crate) mod poll;
-mod raw_fd;
 pub(crate) mod resolve;
 pub(crate) mod rt;
 pub(crate) mod socket;
 pub(crate) mod sockopt;
 #[cfg(any(feature = "async-io", feature = "tokio"))]
 pub(crate) mod source_fd;
-#[cfg(feature = "std")]
-mod std_fd;
 
 pub(crate) use fd::Fd;
 

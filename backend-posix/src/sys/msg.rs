@@ -7,7 +7,7 @@ use core::ptr;
 use libc::{c_int, c_void};
 
 use super::addr::{self, SockAddr};
-use super::passed::{self, ReceivedControl};
+use super::passed::{self, Control};
 use super::{os, retry, Fd};
 use anysock_core::{
     Domain, Error, ErrorKind, IoVecMut, MsgFlags, Received, RecvMeta, RecvMsg, Result, SendMsg,
@@ -27,17 +27,16 @@ const FLAG_TABLE: [(MsgFlags, c_int); 9] = [
     (MsgFlags::DONTROUTE, libc::MSG_DONTROUTE),
 ];
 
-fn to_platform(flags: MsgFlags, allowed: MsgFlags) -> Result<c_int> {
-    if !allowed.contains(flags) {
-        return Err(Error::new(ErrorKind::InvalidInput));
-    }
+/// The platform's bits for flags already checked (core's [`MsgFlags::check_send`] and
+/// [`MsgFlags::check_recv`]).
+fn to_platform(flags: MsgFlags) -> c_int {
     let mut out = 0;
     for (ours, theirs) in FLAG_TABLE {
         if flags.contains(ours) {
             out |= theirs;
         }
     }
-    Ok(out)
+    out
 }
 
 /// The platform flags for a send, always with `MSG_NOSIGNAL` where it exists.
@@ -46,7 +45,7 @@ pub(crate) fn send_flags(flags: MsgFlags) -> Result<c_int> {
     if flags.is_empty() {
         return Ok(os::SEND_FLAGS);
     }
-    Ok(to_platform(flags, MsgFlags::SEND_REQUESTS)? | os::SEND_FLAGS)
+    Ok(to_platform(flags.check_send()?) | os::SEND_FLAGS)
 }
 
 /// The platform flags for a receive.
@@ -55,7 +54,7 @@ pub(crate) fn recv_flags(flags: MsgFlags) -> Result<c_int> {
     if flags.is_empty() {
         return Ok(0);
     }
-    to_platform(flags, MsgFlags::RECV_REQUESTS)
+    Ok(to_platform(flags.check_recv()?))
 }
 
 /// The flags a received message reports (`msg_flags`).
@@ -235,7 +234,7 @@ pub(crate) fn recv_msg_control<'c, const N: usize>(
     domain: Domain,
     msg: &mut RecvMsg<'_, N>,
     control: &'c mut [u8],
-) -> Result<(RecvMeta, ReceivedControl<'c>)> {
+) -> Result<(RecvMeta, Control<'c>)> {
     if !msg.control.is_empty() {
         return Err(Error::new(ErrorKind::InvalidInput));
     }
@@ -243,7 +242,7 @@ pub(crate) fn recv_msg_control<'c, const N: usize>(
     let meta = recv_into(fd, domain, &mut msg.iov, control, flags)?;
     let control: &'c [u8] = control;
     // SAFETY: the kernel just wrote these bytes, and nothing else has seen the descriptors.
-    let received = unsafe { ReceivedControl::new(&control[..meta.control_len]) };
+    let received = unsafe { Control::new(&control[..meta.control_len]) };
     Ok((meta, received))
 }
 

@@ -43,13 +43,24 @@ cfg_if::cfg_if! {
             Ok(unsafe { (Fd::from_raw(fds[0]), Fd::from_raw(fds[1])) })
         }
 
-        /// `accept4(fd, addr, len, SOCK_CLOEXEC)`.
+        /// `accept4(fd, addr, len, SOCK_CLOEXEC)`, with `SOCK_NONBLOCK` too when `nonblocking`:
+        /// the new descriptor's mode in the same call.
         ///
         /// # Safety
         /// `addr` must point to `*len` writable bytes and `len` to a writable `socklen_t`.
-        pub(crate) unsafe fn accept(fd: &Fd, addr: *mut sockaddr, len: *mut socklen_t) -> Result<Fd> {
+        pub(crate) unsafe fn accept(
+            fd: &Fd,
+            addr: *mut sockaddr,
+            len: *mut socklen_t,
+            nonblocking: bool,
+        ) -> Result<Fd> {
+            let flags = if nonblocking {
+                libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK
+            } else {
+                libc::SOCK_CLOEXEC
+            };
             // SAFETY: the caller vouches for `addr` and `len`.
-            let new = retry(|| unsafe { libc::accept4(fd.raw(), addr, len, libc::SOCK_CLOEXEC) })?;
+            let new = retry(|| unsafe { libc::accept4(fd.raw(), addr, len, flags) })?;
             // SAFETY: `accept4` just returned this descriptor; nothing else owns it.
             Ok(unsafe { Fd::from_raw(new) })
         }
@@ -84,15 +95,24 @@ cfg_if::cfg_if! {
             Ok((prepare(a)?, prepare(b)?))
         }
 
-        /// `accept(fd, addr, len)`, then [`prepare`].
+        /// `accept(fd, addr, len)`, then [`prepare`], then the mode asked for: Apple's
+        /// `accept` gives the new descriptor the listener's `O_NONBLOCK`, and has no
+        /// `accept4` to say otherwise.
         ///
         /// # Safety
         /// `addr` must point to `*len` writable bytes and `len` to a writable `socklen_t`.
-        pub(crate) unsafe fn accept(fd: &Fd, addr: *mut sockaddr, len: *mut socklen_t) -> Result<Fd> {
+        pub(crate) unsafe fn accept(
+            fd: &Fd,
+            addr: *mut sockaddr,
+            len: *mut socklen_t,
+            nonblocking: bool,
+        ) -> Result<Fd> {
             // SAFETY: the caller vouches for `addr` and `len`.
             let new = retry(|| unsafe { libc::accept(fd.raw(), addr, len) })?;
             // SAFETY: `accept` just returned this descriptor; nothing else owns it.
-            prepare(unsafe { Fd::from_raw(new) })
+            let new = prepare(unsafe { Fd::from_raw(new) })?;
+            new.set_nonblocking(nonblocking)?;
+            Ok(new)
         }
     } else {
         compile_error!("anysock-posix: this Unix is not supported yet (add it to sys/os.rs)");

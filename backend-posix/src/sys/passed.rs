@@ -1,36 +1,16 @@
 //! Descriptors received in `SCM_RIGHTS`: from the moment `recvmsg` returns they are this
-//! process's, so each one is owned by exactly one value that closes it — the decoder until the
-//! record is yielded, then the record's [`ReceivedFds`], then the [`PassedFd`] taken out of it.
+//! process's, so each one is owned by exactly one value that closes it — [`Control`] until the
+//! record is yielded, then the record's [`Rights`], then the [`Fd`] taken out of it. The public
+//! types above (`crate::cmsg::ReceivedControl`, `ReceivedFds`, `PassedFd`) wrap these.
 
 use core::mem::size_of;
 
 use libc::c_int;
 
-use super::cmsg::{decode, record_at, RawFds};
+use super::cmsg::{decode, record_at};
 use super::Fd;
 use anysock_core::cmsg::Cmsg;
 use anysock_core::Result;
-
-/// A descriptor received from another process (`SCM_RIGHTS`), owned: closed when dropped,
-/// unless turned into a socket or given up with [`PassedFd::into_raw_fd`].
-///
-/// It arrives close-on-exec where the system allows (`MSG_CMSG_CLOEXEC`).
-#[derive(Debug)]
-pub struct PassedFd {
-    pub(crate) fd: Fd,
-}
-
-impl PassedFd {
-    /// The descriptor number, still owned by `self`.
-    pub fn as_raw_fd(&self) -> i32 {
-        self.fd.raw()
-    }
-
-    /// Gives up the descriptor without closing it; the caller must close it.
-    pub fn into_raw_fd(self) -> i32 {
-        self.fd.into_raw()
-    }
-}
 
 /// Takes ownership of a number the kernel just installed; negative numbers (already closed by
 /// [`close_rights`]) own nothing.
@@ -38,83 +18,78 @@ impl PassedFd {
 /// # Safety
 /// `fd` must be negative, or a descriptor received in this process's control buffer and owned
 /// by nobody else.
-unsafe fn adopt(fd: c_int) -> Option<PassedFd> {
+unsafe fn adopt(fd: c_int) -> Option<Fd> {
     if fd < 0 {
         return None;
     }
     // SAFETY: the caller vouches that a non-negative `fd` is open and unowned.
-    let fd = unsafe { Fd::from_raw(fd) };
-    Some(PassedFd { fd })
+    Some(unsafe { Fd::from_raw(fd) })
 }
 
-/// The descriptors of one received `SCM_RIGHTS` message: an iterator of [`PassedFd`]. Those not
-/// taken are closed when it is dropped.
+/// The descriptors of one received `SCM_RIGHTS` payload, owned: each [`Fd`] is taken once, in
+/// order; those not taken are closed when it is dropped.
 #[derive(Debug)]
-pub struct ReceivedFds<'c> {
-    raw: RawFds<'c>,
+pub(crate) struct Rights<'c> {
+    data: &'c [u8],
 }
 
-impl ReceivedFds<'_> {
+impl Rights<'_> {
     /// How many descriptors are left to take.
-    pub fn len(&self) -> usize {
-        self.raw.len()
-    }
-
-    /// Whether none is left.
-    pub fn is_empty(&self) -> bool {
-        self.raw.is_empty()
+    pub(crate) fn len(&self) -> usize {
+        self.data.len() / size_of::<c_int>()
     }
 }
 
-impl Iterator for ReceivedFds<'_> {
-    type Item = PassedFd;
+impl Iterator for Rights<'_> {
+    type Item = Fd;
 
-    fn next(&mut self) -> Option<PassedFd> {
+    fn next(&mut self) -> Option<Fd> {
         loop {
-            let fd = self.raw.next()?;
-            // SAFETY: a `ReceivedFds` is made only by `ReceivedControl`, over a buffer the kernel
-            // just filled, and each number is read once, here.
-            if let Some(owned) = unsafe { adopt(fd) } {
-                return Some(owned);
+            let (head, rest) = self.data.split_first_chunk::<4>()?;
+            self.data = rest;
+            // SAFETY: a `Rights` is made only by `Control`, over a buffer the kernel just
+            // filled, and each number is read once, here, as `data` moves past it.
+            if let Some(fd) = unsafe { adopt(c_int::from_ne_bytes(*head)) } {
+                return Some(fd);
             }
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.raw.len()))
+        (0, Some(self.len()))
     }
 }
 
-impl Drop for ReceivedFds<'_> {
+impl Drop for Rights<'_> {
     fn drop(&mut self) {
         self.for_each(drop);
     }
 }
 
 /// The ancillary data of one received message, decoded as it is iterated: items are
-/// `Result<Cmsg<'c, ReceivedFds<'c>>>`. A malformed record is an `Err` item and ends the
+/// `Result<Cmsg<'c, Rights<'c>>>`. A malformed record is an `Err` item and ends the
 /// iteration; a typed message of the wrong size is an `Err` item and iteration goes on.
 ///
 /// Dropping it closes the descriptors of every `SCM_RIGHTS` message not yet yielded.
 #[derive(Debug)]
-pub struct ReceivedControl<'c> {
+pub(crate) struct Control<'c> {
     buf: &'c [u8],
     pos: usize,
 }
 
-impl<'c> ReceivedControl<'c> {
+impl<'c> Control<'c> {
     /// Takes ownership of the descriptors in `buf`, the valid part of a control buffer the
     /// kernel just filled.
     ///
     /// # Safety
     /// Every `SCM_RIGHTS` descriptor in `buf` must be open and owned by nobody else.
     pub(crate) unsafe fn new(buf: &'c [u8]) -> Self {
-        ReceivedControl { buf, pos: 0 }
+        Control { buf, pos: 0 }
     }
 }
 
-impl<'c> Iterator for ReceivedControl<'c> {
-    type Item = Result<Cmsg<'c, ReceivedFds<'c>>>;
+impl<'c> Iterator for Control<'c> {
+    type Item = Result<Cmsg<'c, Rights<'c>>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let (record, next) = match record_at(self.buf, self.pos)? {
@@ -132,30 +107,11 @@ impl<'c> Iterator for ReceivedControl<'c> {
             // owned by `self`.
             unsafe { close_all(data) };
         }
-        Some(decoded.map(|msg| match msg {
-            Cmsg::Rights(raw) => Cmsg::Rights(ReceivedFds { raw }),
-            Cmsg::Credentials(c) => Cmsg::Credentials(c),
-            Cmsg::PktInfo(p) => Cmsg::PktInfo(p),
-            Cmsg::Timestamp(t) => Cmsg::Timestamp(t),
-            Cmsg::TimestampNs(t) => Cmsg::TimestampNs(t),
-            Cmsg::Tos(v) => Cmsg::Tos(v),
-            Cmsg::TrafficClass(v) => Cmsg::TrafficClass(v),
-            Cmsg::Ttl(v) => Cmsg::Ttl(v),
-            Cmsg::HopLimit(v) => Cmsg::HopLimit(v),
-            Cmsg::UdpSegment(v) => Cmsg::UdpSegment(v),
-            Cmsg::UdpGro(v) => Cmsg::UdpGro(v),
-            Cmsg::Raw { level, ty, data } => Cmsg::Raw { level, ty, data },
-            // `decode` makes no other variant; should one appear, its bytes are kept.
-            _ => Cmsg::Raw {
-                level: record.level,
-                ty: record.ty,
-                data,
-            },
-        }))
+        Some(decoded.map(|msg| msg.map_rights(|data| Rights { data })))
     }
 }
 
-impl Drop for ReceivedControl<'_> {
+impl Drop for Control<'_> {
     fn drop(&mut self) {
         // A record whose payload is not whole descriptors fails to decode; its complete
         // descriptors are still closed, so that a malformed tail cannot leak what precedes it.

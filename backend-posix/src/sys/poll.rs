@@ -6,12 +6,21 @@ use core::time::Duration;
 use libc::{c_int, pollfd};
 
 use super::retry;
-use anysock_core::{Error, ErrorKind, PollFd, Result};
+use anysock_core::{Error, ErrorKind, Interest, PollFd, Readiness, Result};
 
 // `PollFd<c_int>` is `#[repr(C)] { handle: c_int, interest: i16, ready: i16 }`, which is
 // `struct pollfd { int fd; short events; short revents; }` field for field.
 const _: () = assert!(size_of::<PollFd<c_int>>() == size_of::<pollfd>());
 const _: () = assert!(align_of::<PollFd<c_int>>() == align_of::<pollfd>());
+// And core's bits are the platform's `POLL*` values, so the entries go to the kernel as they
+// are and come back as they are.
+const _: () = assert!(Interest::READABLE.bits() == libc::POLLIN);
+const _: () = assert!(Interest::WRITABLE.bits() == libc::POLLOUT);
+const _: () = assert!(Readiness::READABLE.bits() == libc::POLLIN);
+const _: () = assert!(Readiness::WRITABLE.bits() == libc::POLLOUT);
+const _: () = assert!(Readiness::ERROR.bits() == libc::POLLERR);
+const _: () = assert!(Readiness::HANGUP.bits() == libc::POLLHUP);
+const _: () = assert!(Readiness::INVALID.bits() == libc::POLLNVAL);
 
 /// Milliseconds for `poll`, rounded up so that a short wait does not become a busy look; `-1`
 /// for no limit.

@@ -58,12 +58,13 @@ pub(crate) fn listen(fd: &Fd, backlog: u32) -> Result<()> {
     Ok(())
 }
 
-/// `accept4(fd, &addr, &len, SOCK_CLOEXEC)`: the new connection and its peer's address.
-pub(crate) fn accept(fd: &Fd, domain: Domain) -> Result<(Fd, SocketAddr)> {
+/// `accept4(fd, &addr, &len, SOCK_CLOEXEC)` (`| SOCK_NONBLOCK` when `nonblocking`): the new
+/// connection, in the mode asked for, and its peer's address.
+pub(crate) fn accept(fd: &Fd, domain: Domain, nonblocking: bool) -> Result<(Fd, SocketAddr)> {
     let mut peer = SockAddr::empty();
     let len: *mut _ = peer.len_mut();
     // SAFETY: `peer` has room for any address and `len` holds that room's size.
-    let new = unsafe { os::accept(fd, peer.as_mut_ptr(), len) }?;
+    let new = unsafe { os::accept(fd, peer.as_mut_ptr(), len, nonblocking) }?;
     Ok((new, peer.to_socket_addr(domain)?))
 }
 
@@ -86,10 +87,16 @@ pub(crate) fn connect(fd: &Fd, addr: &SocketAddr, domain: Domain) -> Result<()> 
     }
     let mut entry = [PollFd::new(fd.raw(), Interest::WRITABLE)];
     super::poll::poll(&mut entry, None::<Duration>)?;
-    match sockopt::get::<anysock_core::opt::SocketError>(fd)? {
-        None => Ok(()),
-        Some(e) => Err(e),
+    match pending_error(fd)? {
+        0 => Ok(()),
+        code => Err(super::errno::from_errno(code)),
     }
+}
+
+/// `getsockopt(fd, SOL_SOCKET, SO_ERROR)`: the pending error's code, 0 for none; reading it
+/// clears it.
+pub(crate) fn pending_error(fd: &Fd) -> Result<c_int> {
+    sockopt::get::<c_int>(fd, libc::SOL_SOCKET, libc::SO_ERROR)
 }
 
 /// `shutdown(fd, how)`.
@@ -133,6 +140,7 @@ pub(crate) fn identify(fd: &Fd) -> Result<(Domain, Type)> {
     retry(|| unsafe { libc::getsockname(fd.raw(), addr.as_mut_ptr(), len) })?;
     let family = addr.family();
     let domain = addr::domain_of(family).ok_or(Error::new(ErrorKind::Unsupported))?;
-    let ty = sockopt::get::<anysock_core::opt::SocketType>(fd)?;
+    let ty = sockopt::get::<c_int>(fd, libc::SOL_SOCKET, libc::SO_TYPE)?;
+    let ty = type_of(ty).ok_or(Error::new(ErrorKind::Unsupported))?;
     Ok((domain, ty))
 }

@@ -1,33 +1,14 @@
-//! `setsockopt`/`getsockopt`: the raw calls, and the table that gives each typed option of
-//! `anysock_core::opt` its level, name and encoding.
-//!
-//! The table is in three parts: `portable` for the options every supported system has with
-//! the same encoding, `linux` for the rest, as Linux defines them, and `other`, which on every
-//! other system makes those same options answer [`ErrorKind::Unsupported`] without a syscall.
-//! Every option thus exists for every socket type on every system, and the safe layer above
-//! needs no `cfg`; an option's encoding for another system is written when it can be tested
-//! there.
+//! `setsockopt`/`getsockopt`: the raw calls, with bytes or with a plain C value. Which option
+//! is which level, name and C type, and how a Rust value becomes one, is the option table's
+//! business (`crate::sockopt`), above this layer.
 
 use core::mem::size_of;
 
 use libc::{c_int, c_void, socklen_t};
 
+use super::pod::{zeroed, Pod};
 use super::{retry, Fd};
-use anysock_core::opt::SockOption;
 use anysock_core::{Error, ErrorKind, Result};
-
-// Outside Linux the Linux-only encoders have no row to serve.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-mod encode;
-mod portable;
-
-cfg_if::cfg_if! {
-    if #[cfg(target_os = "linux")] {
-        mod linux;
-    } else {
-        mod other;
-    }
-}
 
 /// `setsockopt(fd, level, name, value, len)` with the value's bytes as they are.
 pub(crate) fn set_raw(fd: &Fd, level: c_int, name: c_int, value: &[u8]) -> Result<()> {
@@ -54,127 +35,41 @@ pub(crate) fn get_raw(fd: &Fd, level: c_int, name: c_int, buf: &mut [u8]) -> Res
     Ok(len as usize)
 }
 
-/// A C value an option is passed as: plain old data, for which every bit pattern is valid,
-/// with a zero value.
-pub(crate) trait Pod: Copy {
-    fn zero() -> Self;
-}
-
-impl Pod for c_int {
-    fn zero() -> Self {
-        0
-    }
-}
-
-impl Pod for u32 {
-    fn zero() -> Self {
-        0
-    }
-}
-
-/// Names: an interface name (`IFNAMSIZ`) or a congestion-control name (`TCP_CA_NAME_MAX`),
-/// NUL-terminated, NUL-padded.
-impl Pod for [u8; 16] {
-    fn zero() -> Self {
-        [0; 16]
-    }
-}
-
-impl Pod for libc::linger {
-    fn zero() -> Self {
-        libc::linger {
-            l_onoff: 0,
-            l_linger: 0,
-        }
-    }
-}
-
-impl Pod for libc::timeval {
-    fn zero() -> Self {
-        libc::timeval {
-            tv_sec: 0,
-            tv_usec: 0,
-        }
-    }
-}
-
-impl Pod for libc::in_addr {
-    fn zero() -> Self {
-        libc::in_addr { s_addr: 0 }
-    }
-}
-
-/// How a typed option travels through `setsockopt`/`getsockopt`.
-pub(crate) trait Codec: SockOption {
-    /// `(level, name)` on this system, or `None` where the system lacks the option.
-    const KEY: Option<(c_int, c_int)>;
-    /// The C type the kernel reads and writes.
-    type Raw: Pod;
-    /// The C value for `value`, or why there is none ([`ErrorKind::InvalidInput`] out of
-    /// range, [`ErrorKind::Unsupported`] for a read-only option).
-    fn encode(value: Self::Value) -> Result<Self::Raw>;
-    /// The value the kernel's answer stands for ([`ErrorKind::Unsupported`] for a write-only
-    /// option).
-    fn decode(raw: Self::Raw) -> Result<Self::Value>;
-}
-
-fn key<O: Codec>() -> Result<(c_int, c_int)> {
-    O::KEY.ok_or(Error::new(ErrorKind::Unsupported))
-}
-
-/// Sets a typed option.
-pub(crate) fn set<O: Codec>(fd: &Fd, value: O::Value) -> Result<()> {
-    let (level, name) = key::<O>()?;
-    let raw = O::encode(value)?;
-    // SAFETY: `raw` is a live `O::Raw` of `size_of::<O::Raw>()` readable bytes.
+/// `setsockopt(fd, level, name, &value, sizeof value)`.
+#[inline]
+pub(crate) fn set<T: Pod>(fd: &Fd, level: c_int, name: c_int, value: &T) -> Result<()> {
+    // SAFETY: `value` is a live `T` of `size_of::<T>()` readable bytes.
     retry(|| unsafe {
         libc::setsockopt(
             fd.raw(),
             level,
             name,
-            (&raw as *const O::Raw).cast::<c_void>(),
-            size_of::<O::Raw>() as socklen_t,
+            (value as *const T).cast::<c_void>(),
+            size_of::<T>() as socklen_t,
         )
     })?;
     Ok(())
 }
 
-/// Reads a typed option. A kernel answer shorter than the C type (some systems pass booleans
-/// as one byte; Linux passes names without their padding) leaves the rest zero; a longer one
-/// is an error, never cut.
-pub(crate) fn get<O: Codec>(fd: &Fd) -> Result<O::Value> {
-    let (level, name) = key::<O>()?;
-    let mut raw = O::Raw::zero();
-    let mut len = size_of::<O::Raw>() as socklen_t;
-    // SAFETY: `raw` has `len` writable bytes and any bytes are a valid `O::Raw` (`Pod`).
+/// `getsockopt(fd, level, name, &value, &len)`. A kernel answer shorter than `T` (some systems
+/// pass booleans as one byte; Linux passes names without their padding) leaves the rest zero;
+/// a longer one is an error, never cut.
+#[inline]
+pub(crate) fn get<T: Pod>(fd: &Fd, level: c_int, name: c_int) -> Result<T> {
+    let mut value: T = zeroed();
+    let mut len = size_of::<T>() as socklen_t;
+    // SAFETY: `value` has `len` writable bytes and any bytes are a valid `T` (`Pod`).
     retry(|| unsafe {
         libc::getsockopt(
             fd.raw(),
             level,
             name,
-            (&mut raw as *mut O::Raw).cast::<c_void>(),
+            (&mut value as *mut T).cast::<c_void>(),
             &mut len,
         )
     })?;
-    if len as usize > size_of::<O::Raw>() {
+    if len as usize > size_of::<T>() {
         return Err(Error::new(ErrorKind::InvalidInput));
     }
-    O::decode(raw)
+    Ok(value)
 }
-
-/// One row per option: marker, level, name, C type, encoder, decoder.
-macro_rules! codecs {
-    ($($opt:ty => $level:expr, $name:expr, $raw:ty, $encode:expr, $decode:expr;)*) => {$(
-        impl $crate::sys::sockopt::Codec for $opt {
-            const KEY: Option<(libc::c_int, libc::c_int)> = Some(($level, $name));
-            type Raw = $raw;
-            fn encode(value: Self::Value) -> anysock_core::Result<$raw> {
-                $encode(value)
-            }
-            fn decode(raw: $raw) -> anysock_core::Result<Self::Value> {
-                $decode(raw)
-            }
-        }
-    )*};
-}
-use codecs;

@@ -37,7 +37,8 @@
 //! too long for the buffer is reported as [`crate::Received::truncated`], and the errors are
 //! the same [`crate::ErrorKind`]s. Where the blocking call would wait, the future is pending
 //! instead; it never blocks the thread. (`ErrorKind::WouldBlock` is never the answer of an async
-//! call except for an explicit [`crate::MsgFlags::DONTWAIT`].)
+//! call, except for an explicit [`crate::MsgFlags::DONTWAIT`] and the one case
+//! [`Socket::connect`] names.)
 //!
 //! **Cancellation loses nothing and leaks nothing.** Dropping a future before it completes
 //! (a `select`, or [`timeout`] expiring) undoes nothing and takes nothing: a cancelled

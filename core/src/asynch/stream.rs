@@ -18,7 +18,8 @@ use crate::msg::MsgFlags;
 ///
 /// Cancellation (see [`super`]): `read`, `recv` and `write` are side-effect free when dropped
 /// before they complete — a cancelled read leaves the bytes for the next one, a cancelled
-/// write has sent nothing. Implementations say so by this trait.
+/// write has sent nothing. Every implementation keeps this (where `embedded_io_async` only
+/// encourages it), so a `timeout` or a `select` around them is safe.
 ///
 /// Dropping it closes it.
 #[doc(alias = "SOCK_STREAM")]
@@ -45,8 +46,8 @@ pub trait Stream:
     async fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize>;
 
     /// [`shutdown(fd, how)`][shutdown(2)]: closes one or both directions, at once (shutdown
-    /// never waits). After [`Shutdown::Write`] the peer reads end of stream; a task waiting to
-    /// read on this socket after [`Shutdown::Read`] completes with `Ok(0)`.
+    /// never waits). After [`Shutdown::Write`] the peer reads end of stream; after
+    /// [`Shutdown::Read`] a read with nothing queued returns `Ok(0)` instead of waiting.
     ///
     /// [shutdown(2)]: https://man7.org/linux/man-pages/man2/shutdown.2.html
     fn shutdown(&mut self, how: Shutdown) -> Result<()>;

@@ -4,11 +4,9 @@
 use crate::opt::{RecvBufferSize, SendBufferSize};
 use crate::{Domain, SockOpt, Stack, Type};
 
-use super::{connected, unix_socket, Outcome, SocketOf, SocketOptionsHarness};
+use super::{connected, unix_socket, Harness, Outcome, SocketOf};
 
-pub(super) fn buffer_sizes_read_back_at_least_what_was_set<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn buffer_sizes_read_back_at_least_what_was_set<H: Harness>(h: &mut H) -> Outcome {
     // Linux doubles the value for its bookkeeping and reports the doubled value.
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     must!(s.set(RecvBufferSize, 65536), "set RecvBufferSize");
@@ -24,7 +22,7 @@ pub(super) fn buffer_sizes_read_back_at_least_what_was_set<H: SocketOptionsHarne
     Ok(())
 }
 
-pub(super) fn recv_buffer_size_has_a_floor<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+pub(super) fn recv_buffer_size_has_a_floor<H: Harness>(h: &mut H) -> Outcome {
     // A tiny buffer is raised to a minimum (2304 bytes on Linux), never refused or set to 1.
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
     must!(s.set(RecvBufferSize, 1), "set RecvBufferSize 1");
@@ -35,7 +33,7 @@ pub(super) fn recv_buffer_size_has_a_floor<H: SocketOptionsHarness>(h: &mut H) -
     Ok(())
 }
 
-pub(super) fn buffer_sizes_read_back_doubled<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+pub(super) fn buffer_sizes_read_back_doubled<H: Harness>(h: &mut H) -> Outcome {
     // Small enough to be under any `net.core.[rw]mem_max`, big enough to be over the minimum
     // the kernel enforces; Linux stores twice the value for its bookkeeping.
     let check = |s: &mut SocketOf<H>| -> Outcome {
@@ -60,7 +58,7 @@ pub(super) fn buffer_sizes_read_back_doubled<H: SocketOptionsHarness>(h: &mut H)
     Ok(())
 }
 
-pub(super) fn buffer_sizes_default_to_linuxs<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+pub(super) fn buffer_sizes_default_to_linuxs<H: Harness>(h: &mut H) -> Outcome {
     let tcp = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     ensure!(
         must!(tcp.get(RecvBufferSize), "get") == 131_072
@@ -82,9 +80,7 @@ pub(super) fn buffer_sizes_default_to_linuxs<H: SocketOptionsHarness>(h: &mut H)
     Ok(())
 }
 
-pub(super) fn a_connected_tcp_socket_grows_its_send_buffer<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn a_connected_tcp_socket_grows_its_send_buffer<H: Harness>(h: &mut H) -> Outcome {
     let (_listener, client, _server) = connected(h, &h.ipv4())?;
     let size = must!(client.get(SendBufferSize), "get SendBufferSize");
     if h.quirk(super::Quirk::FixedSendBuffer) {

@@ -60,3 +60,10 @@ macro_rules! fails {
         }
     };
 }
+
+/// An array of [`crate::conformance::Case`]s from the names of case functions generic over `$h`.
+macro_rules! case_list {
+    ($h:ident: $($name:ident),* $(,)?) => {
+        [$($crate::conformance::Case::<$h> { name: stringify!($name), run: $name::<$h> }),*]
+    };
+}

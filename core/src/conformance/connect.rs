@@ -1,16 +1,14 @@
 //! `listen`, `connect` and `accept`: connection queues as the kernel keeps them.
 use core::time::Duration;
 
+use crate::embedded_io::{Read, Write};
 use crate::{
     Domain, Endpoint, ErrorKind, Interest, Listener, PollFd, Pollable, Socket, SocketAddr, Stack,
     Stream, Type,
 };
 
-use super::{
-    connected, need, unix_socket, wait, Harness, Outcome, SocketOf, SocketOptionsHarness,
-    UnixHarness,
-};
-use crate::opt::{SendTimeout, SocketError};
+use super::{connected, need, unix_socket, wait, Harness, Outcome, SocketOf, UnixHarness};
+use crate::opt::{RecvTimeout, SendTimeout, SocketError};
 use crate::SockOpt;
 
 pub(super) fn listen_on_a_datagram_socket_is_unsupported<H: Harness>(h: &mut H) -> Outcome {
@@ -198,7 +196,63 @@ pub(super) fn nonblocking_accept_with_nothing_pending_would_block<H: Harness>(
     Ok(())
 }
 
-pub(super) fn nonblocking_tcp_connect_is_in_progress_then_completes<H: SocketOptionsHarness>(
+/// `accept4(.., SOCK_NONBLOCK)`: the stream comes out non-blocking, whatever the listener's
+/// mode; plain `accept` hands out a blocking one, whatever the listener's mode. Whether a
+/// read waited is told by the stack's clock, against a receive timeout the accepted streams
+/// inherit from the listener (so a wrong mode gives up instead of hanging).
+pub(super) fn accept_nonblocking_hands_out_a_nonblocking_stream<H: Harness>(h: &mut H) -> Outcome {
+    let limit = Duration::from_millis(200);
+    let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
+    must!(listener.set(RecvTimeout, Some(limit)), "set RecvTimeout");
+    let target = must!(listener.local_addr(), "local_addr");
+    let mut client = must!(h.stack().connect(&target), "connect");
+    wait(h, &listener, Interest::READABLE)?;
+    let (mut server, peer) = must!(listener.accept_nonblocking(), "accept_nonblocking");
+    ensure!(
+        peer == must!(client.local_addr(), "local_addr"),
+        "accept_nonblocking reports the client's address"
+    );
+    let mut buf = [0u8; 4];
+    let before = must!(h.stack().now(), "now");
+    fails!(
+        server.read(&mut buf),
+        ErrorKind::WouldBlock,
+        "a read of the accepted stream with nothing sent"
+    );
+    ensure!(
+        must!(h.stack().now(), "now").saturating_duration_since(before) < limit / 2,
+        "the stream accept_nonblocking hands out does not wait"
+    );
+    must!(client.write_all(b"hola"), "write");
+    wait(h, &server, Interest::READABLE)?;
+    ensure!(
+        must!(server.read(&mut buf), "read") == 4 && &buf == b"hola",
+        "the accepted stream carries the client's bytes"
+    );
+
+    must!(listener.set_nonblocking(true), "set_nonblocking");
+    fails!(
+        listener.accept_nonblocking(),
+        ErrorKind::WouldBlock,
+        "accept_nonblocking on a non-blocking listener with nothing pending"
+    );
+    let _second = must!(h.stack().connect(&target), "connect again");
+    wait(h, &listener, Interest::READABLE)?;
+    let (mut blocking, _) = must!(listener.accept(), "accept");
+    let before = must!(h.stack().now(), "now");
+    fails!(
+        blocking.read(&mut buf),
+        ErrorKind::WouldBlock,
+        "a read of a plainly accepted stream gives up after the inherited RecvTimeout"
+    );
+    ensure!(
+        must!(h.stack().now(), "now").saturating_duration_since(before) >= limit / 2,
+        "plain accept hands out a blocking stream, even from a non-blocking listener"
+    );
+    Ok(())
+}
+
+pub(super) fn nonblocking_tcp_connect_is_in_progress_then_completes<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
@@ -338,9 +392,7 @@ pub(super) fn closing_a_unix_listener_resets_its_pending_connections<H: UnixHarn
     closing_a_listener_resets_its_queue(h, &addr)
 }
 
-pub(super) fn a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout<
-    H: SocketOptionsHarness,
->(
+pub(super) fn a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     let listener = must!(h.stack().listen(&h.ipv4(), 0), "listen(0)");

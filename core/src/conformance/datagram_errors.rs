@@ -9,7 +9,7 @@ use crate::{
     Socket, SocketAddr, Stack, Type,
 };
 
-use super::{udp_pair, wait, Harness, Outcome, SocketOptionsHarness, UnixHarness};
+use super::{udp_pair, wait, Harness, Outcome, UnixHarness};
 
 pub(super) fn oob_on_udp_is_refused_to_send_and_ignored_to_receive<H: Harness>(
     h: &mut H,
@@ -105,7 +105,7 @@ pub(super) fn a_failed_udp_send_still_binds_the_socket<H: Harness>(h: &mut H) ->
     Ok(())
 }
 
-pub(super) fn a_refusal_reaches_only_a_socket_connected_to_that_port<H: SocketOptionsHarness>(
+pub(super) fn a_refusal_reaches_only_a_socket_connected_to_that_port<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     let (closed_a, closed_b) = {

@@ -37,6 +37,7 @@ macro_rules! conformance_cases {
                 connect::a_wildcard_listener_takes_loopback_connections,
                 connect::ipv6_connections_are_accepted,
                 connect::nonblocking_accept_with_nothing_pending_would_block,
+                connect::accept_nonblocking_hands_out_a_nonblocking_stream,
                 connect::tcp_backlog_bounds_pending_connections,
                 connect::closing_a_listener_resets_its_pending_connections,
                 stream::tcp_bytes_arrive_whole_and_in_order,
@@ -146,6 +147,7 @@ macro_rules! conformance_cases {
                 stream::seqpacket_keeps_message_boundaries,
                 stream::seqpacket_read_into_a_short_buffer_is_message_too_long,
                 stream::socketpair_ends_are_unnamed_and_connected,
+                stream::sending_nothing_answers_as_writing_nothing,
                 datagram::peer_addr_of_unconnected_unix_datagram_is_not_connected,
                 datagram::send_to_across_unix_and_inet_is_invalid_input,
                 datagram::unix_datagram_round_trip_reports_the_sender_path,
@@ -202,7 +204,7 @@ macro_rules! conformance_cases {
                 selector::a_selector_wait_with_nothing_ready_times_out_with_zero,
                 selector::selector_mistakes_are_errors,
             ],
-            socket_options<SocketOptionsHarness>: [
+            socket_options<Harness>: [
                 connect::nonblocking_tcp_connect_is_in_progress_then_completes,
                 connect::a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout,
                 stream::linger_zero_resets_the_peer,

@@ -14,16 +14,17 @@
 //! | [`unix()`] | [`UnixHarness`] | Unix sockets, with pathnames (and abstract names, if any) |
 //! | [`ancillary()`] | [`AncillaryHarness`] | typed ancillary data ([`Ancillary`]) |
 //! | [`selector()`] | [`SelectorHarness`] | a [`crate::selector::Selector`] |
-//! | [`socket_options()`] | [`SocketOptionsHarness`] | the `SOL_SOCKET` options ([`SocketOptions`]) |
-//! | [`ip_options()`] | [`IpOptionsHarness`] | the TCP, IP and IPv6 options ([`IpOptions`]) |
+//! | [`socket_options()`] | [`Harness`] | the option sets every [`Stack`] has ([`SocketOptions`] and the rest) |
+//! | [`ip_options()`] | [`IpOptionsHarness`] | the IP and IPv6 options beyond them ([`Ttl`], [`UnicastHops`], [`V6Only`]) |
 //!
-//! The selector and option harnesses need no methods: a harness whose stack has what they
-//! ask for has them.
+//! The selector and IP option harnesses need no methods: a harness whose stack has what they
+//! ask for has them. [`run`] runs every group on a backend with all of them ([`FullHarness`]);
+//! [`run_cases`] runs the cases it is given.
 //!
 //! ```ignore
-//! let summary = anysock_core::conformance::run(
-//!     anysock_core::conformance::basics::<MyHarness>(),
+//! let summary = anysock_core::conformance::run_cases(
 //!     &mut harness,
+//!     anysock_core::conformance::basics::<MyHarness>(),
 //!     |name, outcome| {
 //!         if let Err(stop) = outcome {
 //!             eprintln!("{name}: {stop}");
@@ -61,6 +62,7 @@ mod check;
 #[macro_use]
 mod list;
 mod ancillary;
+pub mod asynch;
 mod bind;
 mod buffers;
 mod connect;
@@ -79,19 +81,19 @@ mod unix_errors;
 
 pub use kit::*;
 
-/// A bound that stands for a list of `SockOpt`s, with its blanket impl, from one list.
-macro_rules! option_set {
-    ($(#[$doc:meta])* $name:ident: $($opt:ident),* $(,)?) => {
-        $(#[$doc])*
-        pub trait $name: $(SockOpt<$opt> +)* {}
+/// `AllOptions` and its blanket impl from one list, so the two cannot drift apart.
+macro_rules! all_options {
+    ($($opt:ident),* $(,)?) => {
+        /// Every typed option of [`crate::opt`] that the suite exercises, all of which a fresh
+        /// socket (which can still become anything) takes.
+        pub trait AllOptions: $(SockOpt<$opt> +)* {}
 
-        impl<T: $(SockOpt<$opt> +)*> $name for T {}
+        impl<T: $(SockOpt<$opt> +)*> AllOptions for T {}
     };
 }
 
-option_set!(
-    /// The `SOL_SOCKET` options the suite exercises.
-    SocketOptions: ReuseAddr,
+all_options!(
+    ReuseAddr,
     ReusePort,
     KeepAlive,
     Linger,
@@ -103,20 +105,11 @@ option_set!(
     SocketError,
     SocketType,
     AcceptConn,
-);
-
-option_set!(
-    /// The TCP, IPv4 and IPv6 options the suite exercises.
-    IpOptions: NoDelay,
+    NoDelay,
     Ttl,
     UnicastHops,
     V6Only,
 );
-
-/// Every typed option of [`crate::opt`] that the suite exercises.
-pub trait AllOptions: SocketOptions + IpOptions {}
-
-impl<T: SocketOptions + IpOptions> AllOptions for T {}
 
 /// A documented way in which a backend differs from Linux. A case that meets one checks the
 /// backend's documented behaviour instead of Linux's.
@@ -214,62 +207,20 @@ pub trait SelectorHarness: Harness<Stack: ScalableReadiness> {}
 
 impl<H: Harness<Stack: ScalableReadiness>> SelectorHarness for H {}
 
-/// A backend with the `SOL_SOCKET` options on every kind of socket.
-pub trait SocketOptionsHarness:
-    Harness<
-    Stack: Stack<
-        Socket: SocketOptions,
-        Listener: SocketOptions,
-        Stream: SocketOptions,
-        Datagram: SocketOptions,
-    >,
->
-{
-}
-
-impl<H> SocketOptionsHarness for H where
-    H: Harness<
-        Stack: Stack<
-            Socket: SocketOptions,
-            Listener: SocketOptions,
-            Stream: SocketOptions,
-            Datagram: SocketOptions,
-        >,
-    >
-{
-}
-
-/// A backend with the TCP, IP and IPv6 options (and the `SOL_SOCKET` ones) on every kind of
-/// socket.
+/// A backend with the options of the IP layers and TCP beyond the option sets every
+/// [`Stack`] has ([`crate::opt::SocketOptions`] and the rest): `IP_TTL`,
+/// `IPV6_UNICAST_HOPS` and `IPV6_V6ONLY` on a fresh socket, `IP_TTL` on a datagram socket.
 pub trait IpOptionsHarness:
-    SocketOptionsHarness<
-    Stack: Stack<Socket: IpOptions, Listener: IpOptions, Stream: IpOptions, Datagram: IpOptions>,
->
+    Harness<Stack: Stack<Socket: AllOptions, Datagram: SockOpt<Ttl>>>
 {
 }
 
-impl<H> IpOptionsHarness for H where
-    H: SocketOptionsHarness<
-        Stack: Stack<
-            Socket: IpOptions,
-            Listener: IpOptions,
-            Stream: IpOptions,
-            Datagram: IpOptions,
-        >,
-    >
-{
-}
+impl<H: Harness<Stack: Stack<Socket: AllOptions, Datagram: SockOpt<Ttl>>>> IpOptionsHarness for H {}
 
 /// A backend with every capability: it runs the whole suite ([`cases`]).
-pub trait FullHarness:
-    AncillaryHarness + SelectorHarness + SocketOptionsHarness + IpOptionsHarness
-{
-}
+pub trait FullHarness: AncillaryHarness + SelectorHarness + IpOptionsHarness {}
 
-impl<H: AncillaryHarness + SelectorHarness + SocketOptionsHarness + IpOptionsHarness> FullHarness
-    for H
-{
-}
+impl<H: AncillaryHarness + SelectorHarness + IpOptionsHarness> FullHarness for H {}
 
 /// Why a case failed: where, what was expected, and the error that came instead (if any).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -395,10 +346,16 @@ pub fn case<H: FullHarness>(name: &str) -> Option<Case<H>> {
     cases::<H>().find(|c| c.name == name)
 }
 
-/// Runs `cases` on `harness`, telling `report` each name and outcome.
-pub fn run<H>(
-    cases: impl Iterator<Item = Case<H>>,
+/// Runs every case on `harness` (a backend with every capability), telling `report` each name
+/// and outcome.
+pub fn run<H: FullHarness>(harness: &mut H, report: impl FnMut(&'static str, &Outcome)) -> Summary {
+    run_cases(harness, cases::<H>(), report)
+}
+
+/// Runs `cases` (a group, say) on `harness` in order, telling `report` each name and outcome.
+pub fn run_cases<H>(
     harness: &mut H,
+    cases: impl IntoIterator<Item = Case<H>>,
     mut report: impl FnMut(&'static str, &Outcome),
 ) -> Summary {
     let mut summary = Summary::default();

@@ -9,8 +9,8 @@ use crate::opt::*;
 use crate::{Datagram, Domain, ErrorKind, Interest, Listener, SockOpt, Socket, Stack, Type};
 
 use super::{
-    connected, stream_socketpair, udp_pair, unix_socket, wait, IpOptionsHarness, Outcome,
-    SocketOptionsHarness, Stop,
+    connected, stream_socketpair, udp_pair, unix_socket, wait, Harness, IpOptionsHarness, Outcome,
+    Stop,
 };
 
 /// Sets `opt` to true, then false, reading each back.
@@ -85,12 +85,12 @@ pub(super) fn boolean_options_round_trip<H: IpOptionsHarness>(h: &mut H) -> Outc
     Ok(())
 }
 
-pub(super) fn broadcast_round_trips_on_udp<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+pub(super) fn broadcast_round_trips_on_udp<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     flips(&mut a, Broadcast)
 }
 
-pub(super) fn linger_round_trips<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+pub(super) fn linger_round_trips<H: Harness>(h: &mut H) -> Outcome {
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     let one = Some(Duration::from_secs(1));
     must!(s.set(Linger, one), "set Linger 1s");
@@ -129,9 +129,7 @@ pub(super) fn linger_round_trips<H: SocketOptionsHarness>(h: &mut H) -> Outcome 
     Ok(())
 }
 
-pub(super) fn timeouts_are_none_by_default_and_round_trip<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn timeouts_are_none_by_default_and_round_trip<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     ensure!(
         must!(a.get(RecvTimeout), "get").is_none(),
@@ -162,9 +160,7 @@ pub(super) fn timeouts_are_none_by_default_and_round_trip<H: SocketOptionsHarnes
     Ok(())
 }
 
-pub(super) fn timeouts_below_a_second_read_back_rounded_up_at_most_a_tick<
-    H: SocketOptionsHarness,
->(
+pub(super) fn timeouts_below_a_second_read_back_rounded_up_at_most_a_tick<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     // Linux keeps timeouts in scheduler ticks (jiffies), rounding up: with HZ=250, 250ms is
@@ -190,7 +186,7 @@ pub(super) fn timeouts_below_a_second_read_back_rounded_up_at_most_a_tick<
     Ok(())
 }
 
-pub(super) fn a_zero_timeout_is_invalid_input<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+pub(super) fn a_zero_timeout_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
     // The kernel reads {0, 0} as "no timeout": refusing zero avoids the opposite of what was
     // asked.
     let (mut a, _b) = udp_pair(h)?;
@@ -211,9 +207,7 @@ pub(super) fn a_zero_timeout_is_invalid_input<H: SocketOptionsHarness>(h: &mut H
     Ok(())
 }
 
-pub(super) fn a_blocking_recv_gives_up_after_the_recv_timeout<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn a_blocking_recv_gives_up_after_the_recv_timeout<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     must!(
         a.set(RecvTimeout, Some(Duration::from_millis(20))),
@@ -229,9 +223,7 @@ pub(super) fn a_blocking_recv_gives_up_after_the_recv_timeout<H: SocketOptionsHa
     Ok(())
 }
 
-pub(super) fn a_blocking_accept_gives_up_after_the_recv_timeout<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn a_blocking_accept_gives_up_after_the_recv_timeout<H: Harness>(h: &mut H) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     must!(
         listener.set(RecvTimeout, Some(Duration::from_millis(20))),
@@ -245,9 +237,7 @@ pub(super) fn a_blocking_accept_gives_up_after_the_recv_timeout<H: SocketOptions
     Ok(())
 }
 
-pub(super) fn a_blocking_write_to_a_full_stream_gives_up_after_the_send_timeout<
-    H: SocketOptionsHarness,
->(
+pub(super) fn a_blocking_write_to_a_full_stream_gives_up_after_the_send_timeout<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     let (mut a, _b) = stream_socketpair(h, Type::Stream)?;
@@ -265,7 +255,7 @@ pub(super) fn a_blocking_write_to_a_full_stream_gives_up_after_the_send_timeout<
     Ok(())
 }
 
-pub(super) fn socket_type_reports_the_type<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+pub(super) fn socket_type_reports_the_type<H: Harness>(h: &mut H) -> Outcome {
     for ty in [Type::Stream, Type::Datagram] {
         let s = must!(h.stack().socket(Domain::Inet, ty), "socket");
         ensure!(
@@ -288,33 +278,22 @@ pub(super) fn socket_type_reports_the_type<H: SocketOptionsHarness>(h: &mut H) -
     Ok(())
 }
 
-pub(super) fn accept_conn_is_true_only_on_a_listener<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn accept_conn_is_true_only_on_a_listener<H: Harness>(h: &mut H) -> Outcome {
     let s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     ensure!(
         !must!(s.get(AcceptConn), "get AcceptConn"),
         "a fresh socket is not listening"
     );
-    let (listener, client, server) = connected(h, &h.ipv4())?;
+    let (listener, _client, _server) = connected(h, &h.ipv4())?;
     ensure!(
         must!(listener.get(AcceptConn), "get AcceptConn"),
         "a listener is listening"
     );
-    ensure!(
-        !must!(client.get(AcceptConn), "get AcceptConn"),
-        "a client is not listening"
-    );
-    ensure!(
-        !must!(server.get(AcceptConn), "get AcceptConn"),
-        "an accepted stream is not listening"
-    );
+    // A stream's or a datagram socket's `AcceptConn` does not compile: the type says it.
     Ok(())
 }
 
-pub(super) fn socket_error_is_none_on_a_healthy_socket<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn socket_error_is_none_on_a_healthy_socket<H: Harness>(h: &mut H) -> Outcome {
     let s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     ensure!(
         must!(s.get(SocketError), "get SocketError").is_none(),
@@ -332,9 +311,7 @@ pub(super) fn socket_error_is_none_on_a_healthy_socket<H: SocketOptionsHarness>(
     Ok(())
 }
 
-pub(super) fn socket_error_reports_a_refused_udp_peer_once<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn socket_error_reports_a_refused_udp_peer_once<H: Harness>(h: &mut H) -> Outcome {
     let closed = {
         let s = must!(h.stack().bind(&h.ipv4()), "bind");
         must!(s.local_addr(), "local_addr")
@@ -381,9 +358,7 @@ pub(super) fn options_set_before_connect_stay_on_the_stream<H: IpOptionsHarness>
     Ok(())
 }
 
-pub(super) fn options_set_on_a_socket_stay_on_the_listener<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn options_set_on_a_socket_stay_on_the_listener<H: Harness>(h: &mut H) -> Outcome {
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     must!(s.set(ReuseAddr, true), "set ReuseAddr");
     must!(
@@ -430,26 +405,24 @@ pub(super) fn accepted_streams_inherit_the_listeners_options<H: IpOptionsHarness
     Ok(())
 }
 
-pub(super) fn a_listener_keeps_its_options_apart_from_its_connections<H: SocketOptionsHarness>(
+pub(super) fn a_listener_keeps_its_options_apart_from_its_connections<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     // Inheritance is a copy at accept: changing the stream afterwards leaves the listener alone.
     let (listener, _client, mut server) = connected(h, &h.ipv4())?;
-    let before = must!(listener.get(KeepAlive), "get KeepAlive");
+    let before = must!(listener.get(RecvTimeout), "get RecvTimeout");
     must!(
-        server.set(KeepAlive, !before),
-        "set KeepAlive on the accepted stream"
+        server.set(RecvTimeout, Some(Duration::from_secs(7))),
+        "set RecvTimeout on the accepted stream"
     );
     ensure!(
-        must!(listener.get(KeepAlive), "get KeepAlive") == before,
+        must!(listener.get(RecvTimeout), "get RecvTimeout") == before,
         "an option set on an accepted stream does not change the listener"
     );
     Ok(())
 }
 
-pub(super) fn stack_listen_sets_reuse_addr_on_inet_sockets<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn stack_listen_sets_reuse_addr_on_inet_sockets<H: Harness>(h: &mut H) -> Outcome {
     let listener = must!(h.stack().listen(&h.ipv4(), 1), "listen");
     ensure!(
         must!(listener.get(ReuseAddr), "get ReuseAddr"),
@@ -462,7 +435,7 @@ pub(super) fn stack_listen_sets_reuse_addr_on_inet_sockets<H: SocketOptionsHarne
     Ok(())
 }
 
-pub(super) fn unix_sockets_have_no_reuse_port<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+pub(super) fn unix_sockets_have_no_reuse_port<H: Harness>(h: &mut H) -> Outcome {
     let mut s = unix_socket(h, Type::Stream)?;
     fails!(
         s.set(ReusePort, true),

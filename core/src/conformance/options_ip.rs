@@ -83,10 +83,11 @@ pub(super) fn ip_options_on_a_unix_socket_are_unsupported<H: IpOptionsHarness>(
 }
 
 pub(super) fn nodelay_on_udp_is_unsupported<H: IpOptionsHarness>(h: &mut H) -> Outcome {
-    // A TCP option on a UDP socket: ENOPROTOOPT on Linux.
-    let (mut a, _b) = udp_pair(h)?;
+    // A TCP option on a UDP socket: ENOPROTOOPT on Linux. On a datagram socket it does not
+    // compile; a fresh socket, which could still have been TCP, asks the kernel.
+    let mut udp = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
     fails!(
-        a.set(NoDelay, true),
+        udp.set(NoDelay, true),
         ErrorKind::Unsupported,
         "NoDelay on UDP must be Unsupported"
     );

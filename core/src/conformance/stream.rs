@@ -13,7 +13,7 @@ use crate::{
 
 use super::{
     fill_pattern, pattern, recv_exact, recv_some, send_all, stream_socketpair, tcp_pair, unix_pair,
-    wait, Failure, Harness, Outcome, Quirk, SocketOptionsHarness, Stop, StreamOf, UnixHarness,
+    wait, Failure, Harness, Outcome, Quirk, Stop, StreamOf, UnixHarness,
 };
 
 /// Moves `total` pattern bytes from `a` to `b` in one thread, writing while there is room and
@@ -239,6 +239,51 @@ pub(super) fn empty_buffers_return_zero_at_once<H: Harness>(h: &mut H) -> Outcom
     Ok(())
 }
 
+/// `send(&[], flags)` answers as `write(&[])` does: `Ok(0)` at once, whatever the connection's
+/// state (shut down for writing, the peer gone), once the flags are a send's. (`send(fd, "",
+/// 0, 0)` on Linux would report `EPIPE` there, where `write` of nothing never reaches it.)
+pub(super) fn sending_nothing_answers_as_writing_nothing<H: UnixHarness>(h: &mut H) -> Outcome {
+    let (tcp, _tcp_peer) = tcp_pair(h)?;
+    let (unix, _unix_peer) = unix_pair(h)?;
+    for mut s in [tcp, unix] {
+        ensure!(
+            must!(s.send(&[], MsgFlags::NONE), "send([])") == 0,
+            "send of nothing is Ok(0)"
+        );
+        ensure!(
+            must!(s.send(&[], MsgFlags::DONTWAIT), "send([], DONTWAIT)") == 0,
+            "send of nothing with DONTWAIT is Ok(0)"
+        );
+        fails!(
+            s.send(&[], MsgFlags::PEEK),
+            ErrorKind::InvalidInput,
+            "send of nothing with a receive's flag"
+        );
+        must!(s.shutdown(Shutdown::Write), "shutdown(Write)");
+        ensure!(
+            must!(s.write(&[]), "write([]) after shutdown(Write)") == 0,
+            "write of nothing after shutdown(Write) is Ok(0)"
+        );
+        ensure!(
+            must!(
+                s.send(&[], MsgFlags::NONE),
+                "send([]) after shutdown(Write)"
+            ) == 0,
+            "send of nothing after shutdown(Write) is Ok(0), as write"
+        );
+    }
+    let (mut client, server) = unix_pair(h)?;
+    drop(server);
+    ensure!(
+        must!(
+            client.send(&[], MsgFlags::NONE),
+            "send([]) to a closed peer"
+        ) == 0,
+        "send of nothing to a closed peer is Ok(0), as write"
+    );
+    Ok(())
+}
+
 pub(super) fn writing_to_a_closed_unix_peer_is_broken_pipe<H: UnixHarness>(h: &mut H) -> Outcome {
     let (mut client, server) = unix_pair(h)?;
     drop(server);
@@ -313,7 +358,7 @@ pub(super) fn closing_a_unix_stream_with_unread_data_resets_the_peer<H: UnixHarn
     close_with_unread_data(h, client, server)
 }
 
-pub(super) fn linger_zero_resets_the_peer<H: SocketOptionsHarness>(h: &mut H) -> Outcome {
+pub(super) fn linger_zero_resets_the_peer<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     must!(server.set(Linger, Some(Duration::ZERO)), "SO_LINGER 0");
     drop(server);

@@ -11,7 +11,7 @@ use crate::{
     SockOpt, Socket, SocketAddr, Stack, Stream, Type,
 };
 
-use super::{wait, Harness, Outcome, SocketOf, SocketOptionsHarness, Stop};
+use super::{wait, Harness, Outcome, SocketOf, Stop};
 
 /// An IPv4 address of this host whose TCP port nobody listens on (it was just bound and
 /// closed).
@@ -142,9 +142,7 @@ pub(super) fn a_refused_connect_keeps_an_address_bound_explicitly<H: Harness>(
     Ok(())
 }
 
-pub(super) fn a_nonblocking_refused_connect_reports_once_then_comes_apart<
-    H: SocketOptionsHarness,
->(
+pub(super) fn a_nonblocking_refused_connect_reports_once_then_comes_apart<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     let closed = closed_port(h)?;
@@ -245,9 +243,7 @@ pub(super) fn a_tcp_socket_can_connect_to_itself<H: Harness>(h: &mut H) -> Outco
     Ok(())
 }
 
-pub(super) fn shutdown_of_a_connect_under_way_takes_it_apart<H: SocketOptionsHarness>(
-    h: &mut H,
-) -> Outcome {
+pub(super) fn shutdown_of_a_connect_under_way_takes_it_apart<H: Harness>(h: &mut H) -> Outcome {
     let listener = must!(h.stack().listen(&h.ipv4(), 0), "listen(0)");
     let target = must!(listener.local_addr(), "local_addr");
     // listen(0) holds one connection; the next SYN is dropped and the connect stays under way.

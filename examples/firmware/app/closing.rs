@@ -3,10 +3,12 @@
 //!
 //! **Idle limits** (`--idle-ms`, 30 s by default; see [`super::conn`] for what counts as
 //! activity):
-//! - a console client that completes no command for the limit is told `ERR idle timeout` and
-//!   closed: an idle holder, or a slowloris sending a byte now and then, loses its slot;
-//! - an HTTP client that has not sent a complete request head within [`HEAD_TIME`](super::http::HEAD_TIME) (or the idle
-//!   limit, when shorter) is answered `408 Request Timeout` and closed;
+//! - a console client that completes no line for the limit is told `ERR idle timeout` and
+//!   closed: an idle holder, or a slowloris sending a byte now and then, loses its slot (an
+//!   empty line counts, as a keep-alive from a person at a terminal);
+//! - an HTTP client that has not sent a complete request head within
+//!   [`HEAD_TIME`](super::http::HEAD_TIME) (or the idle limit, when shorter) is answered
+//!   `408 Request Timeout` and closed;
 //! - a client whose replies have not moved for the limit (it sends commands and never reads)
 //!   is dropped at once: it would not read a last reply either.
 //!

@@ -3,8 +3,8 @@
 use core::fmt;
 use core::time::Duration;
 
-use anysock_core::opt::{RecvTimeout, SendTimeout};
-use anysock_core::{ErrorKind, MsgIo, SockOpt, SocketAddr, Stack, Stream};
+use anysock::opt::{CommonOptions, RecvTimeout, SendTimeout};
+use anysock::{ErrorKind, MsgIo, SocketAddr, Stack, Stream};
 
 use crate::error::{Error, Protocol};
 use crate::pipeline::{Pipeline, Replies};
@@ -32,9 +32,9 @@ pub const DEFAULT_IOV: usize = 64;
 /// [`Error`], the client answers every call with [`Error::Broken`]: make a new one.
 ///
 /// ```
-/// use anysock_core::embedded_io::{Read, Write};
-/// use anysock_core::{Listener, Stack};
-/// use anysock_mock::SharedNet;
+/// use anysock::embedded_io::{Read, Write};
+/// use anysock::{Listener, Stack};
+/// use anysock::mock::SharedNet;
 /// use anysock_resp::{Client, Reply};
 ///
 /// let net: SharedNet = SharedNet::new();
@@ -93,7 +93,7 @@ impl<S: Stream + MsgIo, const BUF: usize, const IOV: usize> Client<S, BUF, IOV> 
     /// `socket` + `connect(addr)` on `stack`, then a client on the stream.
     ///
     /// ```no_run
-    /// use anysock_core::Stack;
+    /// use anysock::Stack;
     /// use anysock_resp::Client;
     ///
     /// fn open<K: Stack>(stack: &K) -> Result<Client<K::Stream>, anysock_resp::Error> {
@@ -110,9 +110,9 @@ impl<S: Stream + MsgIo, const BUF: usize, const IOV: usize> Client<S, BUF, IOV> 
     /// still come, and would be taken for the next command's.
     ///
     /// ```
-    /// # use anysock_core::embedded_io::{Read, Write};
-    /// # use anysock_core::{Listener, Stack};
-    /// # let net: anysock_mock::Net = anysock_mock::Net::new();
+    /// # use anysock::embedded_io::{Read, Write};
+    /// # use anysock::{Listener, Stack};
+    /// # let net: anysock::mock::Net = anysock::mock::Net::new();
     /// # let app = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
     /// # let db = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
     /// # let mut listener = db.listen(&"10.0.0.2:6379".parse()?, 1)?;
@@ -130,7 +130,7 @@ impl<S: Stream + MsgIo, const BUF: usize, const IOV: usize> Client<S, BUF, IOV> 
     /// ```
     pub fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error>
     where
-        S: SockOpt<RecvTimeout> + SockOpt<SendTimeout>,
+        S: CommonOptions,
     {
         self.stream.set(RecvTimeout, timeout)?;
         self.stream.set(SendTimeout, timeout)?;
@@ -160,9 +160,9 @@ impl<S: Stream + MsgIo, const BUF: usize, const IOV: usize> Client<S, BUF, IOV> 
     /// size. Replies not read are skipped before the next command's.
     ///
     /// ```
-    /// # use anysock_core::embedded_io::{Read, Write};
-    /// # use anysock_core::{Listener, Stack};
-    /// # let net: anysock_mock::Net = anysock_mock::Net::new();
+    /// # use anysock::embedded_io::{Read, Write};
+    /// # use anysock::{Listener, Stack};
+    /// # let net: anysock::mock::Net = anysock::mock::Net::new();
     /// # let app = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
     /// # let db = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
     /// # let mut listener = db.listen(&"10.0.0.2:6379".parse()?, 1)?;

@@ -19,10 +19,10 @@ use core::fmt;
 #[non_exhaustive]
 pub enum Error {
     /// The socket failed: reset, timed out (`WouldBlock` or `TimedOut` when a
-    /// [`RecvTimeout`](anysock_core::opt::RecvTimeout) or
-    /// [`SendTimeout`](anysock_core::opt::SendTimeout) expired), and so on; or the command was
-    /// empty ([`ErrorKind::InvalidInput`](anysock_core::ErrorKind::InvalidInput)).
-    Io(anysock_core::Error),
+    /// [`RecvTimeout`](anysock::opt::RecvTimeout) or
+    /// [`SendTimeout`](anysock::opt::SendTimeout) expired), and so on; or the command was
+    /// empty ([`ErrorKind::InvalidInput`](anysock::ErrorKind::InvalidInput)).
+    Io(anysock::Error),
     /// The server sent bytes that are not RESP2.
     Protocol(Protocol),
     /// A reply is longer than the client's buffer (the `BUF` of
@@ -53,8 +53,8 @@ pub enum Protocol {
     Unsolicited,
 }
 
-impl From<anysock_core::Error> for Error {
-    fn from(e: anysock_core::Error) -> Self {
+impl From<anysock::Error> for Error {
+    fn from(e: anysock::Error) -> Self {
         Error::Io(e)
     }
 }

@@ -19,9 +19,9 @@
 //! pipeline, the server answers, the client reads.
 //!
 //! ```
-//! use anysock_core::embedded_io::{Read, Write};
-//! use anysock_core::{Listener, Stack};
-//! use anysock_mock::Net;
+//! use anysock::embedded_io::{Read, Write};
+//! use anysock::{Listener, Stack};
+//! use anysock::mock::Net;
 //! use anysock_resp::{Client, Reply};
 //!
 //! let net: Net = Net::new();

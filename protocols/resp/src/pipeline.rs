@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use anysock_core::{ErrorKind, IoVec, MsgIo, SendMsg, Stream};
+use anysock::{ErrorKind, IoVec, MsgIo, SendMsg, Stream};
 
 use crate::client::Client;
 use crate::error::Error;
@@ -35,9 +35,9 @@ enum Piece<'a> {
 /// [`Client::pipeline`], so commands chain:
 ///
 /// ```
-/// # use anysock_core::embedded_io::{Read, Write};
-/// # use anysock_core::{Listener, Stack};
-/// # let net: anysock_mock::Net = anysock_mock::Net::new();
+/// # use anysock::embedded_io::{Read, Write};
+/// # use anysock::{Listener, Stack};
+/// # let net: anysock::mock::Net = anysock::mock::Net::new();
 /// # let app = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
 /// # let db = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
 /// # let mut listener = db.listen(&"10.0.0.2:6379".parse()?, 1)?;
@@ -290,9 +290,9 @@ impl Cursor<'_> {
 /// Replies not read when this is dropped are read and skipped before the next command's.
 ///
 /// ```
-/// # use anysock_core::embedded_io::{Read, Write};
-/// # use anysock_core::{Listener, Stack};
-/// # let net: anysock_mock::Net = anysock_mock::Net::new();
+/// # use anysock::embedded_io::{Read, Write};
+/// # use anysock::{Listener, Stack};
+/// # let net: anysock::mock::Net = anysock::mock::Net::new();
 /// # let app = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
 /// # let db = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
 /// # let mut listener = db.listen(&"10.0.0.2:6379".parse()?, 1)?;

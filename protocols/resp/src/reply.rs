@@ -97,9 +97,9 @@ impl<'a> Reply<'a> {
 /// them all).
 ///
 /// ```
-/// # use anysock_core::embedded_io::{Read, Write};
-/// # use anysock_core::{Listener, Stack};
-/// # let net: anysock_mock::Net = anysock_mock::Net::new();
+/// # use anysock::embedded_io::{Read, Write};
+/// # use anysock::{Listener, Stack};
+/// # let net: anysock::mock::Net = anysock::mock::Net::new();
 /// # let app = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
 /// # let db = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
 /// # let mut listener = db.listen(&"10.0.0.2:6379".parse()?, 1)?;

@@ -3,7 +3,7 @@
 use core::time::Duration;
 
 use crate::base::rng::Rng;
-use crate::kernel::table::hosts::MAX_HOSTS;
+use crate::base::table::{NoMemory, Row, Table};
 use crate::trace::plan::{FaultPlan, Script};
 use crate::trace::ConnId;
 
@@ -14,14 +14,27 @@ use crate::trace::ConnId;
 /// [`ErrorKind::OutOfMemory`]: anysock_core::ErrorKind::OutOfMemory
 pub const MAX_SCRIPTS: usize = 16;
 
+/// What the injector keeps about traffic from one host to another: only pairs that have a
+/// plan of their own, a cut, or datagrams to count have one.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Pair {
+    plan: Option<FaultPlan>,
+    cut: bool,
+    /// Datagrams sent so far.
+    sent: u32,
+}
+
 /// What the injector knows.
 #[derive(Debug)]
-pub(crate) struct Faults {
+pub(crate) struct Faults<const H: usize> {
     pub(crate) rng: Rng,
     pub(crate) everywhere: FaultPlan,
-    pub(crate) pairs: [[Option<FaultPlan>; MAX_HOSTS]; MAX_HOSTS],
-    cut: [[bool; MAX_HOSTS]; MAX_HOSTS],
-    sent: [[u32; MAX_HOSTS]; MAX_HOSTS],
+    /// By sending host, then receiving host.
+    pairs: Table<Row<Pair, H>, H>,
+    /// Pairs with a plan of their own, and pairs cut (each direction counts): while none
+    /// is, a write asks nothing more of this table.
+    plans: usize,
+    cuts: usize,
     pub(crate) scripts: [Option<Script>; MAX_SCRIPTS],
 }
 
@@ -33,40 +46,76 @@ pub(crate) struct Fate {
     pub(crate) reorder: bool,
 }
 
-impl Faults {
-    pub(crate) const fn new(seed: u64) -> Self {
-        Faults {
+/// Hosts each host keeps room for in its row before the row grows (feature `alloc`; more
+/// are fine, the row then grows once).
+const ROOM_PER_HOST: usize = 16;
+
+impl<const H: usize> Faults<H> {
+    /// The injector of a network of `hosts` hosts.
+    pub(crate) fn try_new(seed: u64, hosts: usize) -> Result<Self, NoMemory> {
+        let room = hosts.min(ROOM_PER_HOST);
+        Ok(Faults {
             rng: Rng::new(seed),
             everywhere: FaultPlan::NONE,
-            pairs: [[None; MAX_HOSTS]; MAX_HOSTS],
-            cut: [[false; MAX_HOSTS]; MAX_HOSTS],
-            sent: [[0; MAX_HOSTS]; MAX_HOSTS],
+            pairs: Table::try_from_fn(hosts, |_| Row::try_with_room(room))?,
+            plans: 0,
+            cuts: 0,
             scripts: [None; MAX_SCRIPTS],
-        }
+        })
+    }
+
+    fn pair(&self, from: usize, to: usize) -> Option<&Pair> {
+        self.pairs.get(from)?.get(to)
+    }
+
+    fn pair_mut(&mut self, from: usize, to: usize) -> Option<&mut Pair> {
+        self.pairs.get_mut(from)?.get_or_insert(to, Pair::default)
     }
 
     /// The plan for traffic from host `from` to host `to`: the pair's own, else the
     /// network's (which does not apply to a host's traffic with itself).
     pub(crate) fn plan(&self, from: usize, to: usize) -> FaultPlan {
-        match self
-            .pairs
-            .get(from)
-            .and_then(|r| r.get(to))
-            .copied()
-            .flatten()
-        {
+        let own = if self.plans == 0 {
+            None
+        } else {
+            self.pair(from, to).and_then(|p| p.plan)
+        };
+        match own {
             Some(p) => p,
             None if from != to => self.everywhere,
             None => FaultPlan::NONE,
         }
     }
 
+    /// Gives traffic from `from` to `to` a plan of its own (`None`: the network's again).
+    pub(crate) fn set_plan(&mut self, from: usize, to: usize, plan: Option<FaultPlan>) {
+        let Some(p) = self.pair_mut(from, to) else {
+            return;
+        };
+        let was = p.plan.is_some();
+        p.plan = plan;
+        match (was, plan.is_some()) {
+            (false, true) => self.plans += 1,
+            (true, false) => self.plans -= 1,
+            _ => {}
+        }
+    }
+
+    /// Removes every pair's own plan.
+    pub(crate) fn clear_plans(&mut self) {
+        if self.plans == 0 {
+            return;
+        }
+        for row in self.pairs.iter_mut() {
+            for p in row.values_mut() {
+                p.plan = None;
+            }
+        }
+        self.plans = 0;
+    }
+
     pub(crate) fn is_cut(&self, a: usize, b: usize) -> bool {
-        self.cut
-            .get(a)
-            .and_then(|r| r.get(b))
-            .copied()
-            .unwrap_or(false)
+        self.cuts > 0 && self.pair(a, b).is_some_and(|p| p.cut)
     }
 
     pub(crate) fn set_cut(&mut self, a: usize, b: usize, cut: bool) {
@@ -74,21 +123,33 @@ impl Faults {
             return;
         }
         for (x, y) in [(a, b), (b, a)] {
-            if let Some(c) = self.cut.get_mut(x).and_then(|r| r.get_mut(y)) {
-                *c = cut;
+            let Some(p) = self.pair_mut(x, y) else {
+                continue;
+            };
+            let was = p.cut;
+            p.cut = cut;
+            match (was, cut) {
+                (false, true) => self.cuts += 1,
+                (true, false) => self.cuts -= 1,
+                _ => {}
             }
         }
     }
 
     /// Counts one more datagram from `from` to `to`; returns its ordinal (from 1).
     pub(crate) fn count(&mut self, from: usize, to: usize) -> u32 {
-        match self.sent.get_mut(from).and_then(|r| r.get_mut(to)) {
-            Some(n) => {
-                *n = n.saturating_add(1);
-                *n
+        match self.pair_mut(from, to) {
+            Some(p) => {
+                p.sent = p.sent.saturating_add(1);
+                p.sent
             }
             None => 0,
         }
+    }
+
+    /// Bytes held outside the owner.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.pairs.heap_bytes() + self.pairs.iter().map(Row::heap_bytes).sum::<usize>()
     }
 
     /// Removes and returns the script for datagram `nth` from `from` to `to`, if any.

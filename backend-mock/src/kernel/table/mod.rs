@@ -4,9 +4,11 @@
 //
 // May import: `trace/`, `base/`.
 
+pub(crate) mod addrs;
 pub(crate) mod faults;
 pub(crate) mod hosts;
 pub(crate) mod paths;
 pub(crate) mod rights;
+pub(crate) mod slots;
 pub(crate) mod sock;
 pub(crate) mod wait;

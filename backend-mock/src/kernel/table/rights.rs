@@ -48,7 +48,8 @@ impl Entry {
 /// The messages carrying sockets on the whole network.
 #[derive(Debug)]
 pub(crate) struct InFlight {
-    pub(crate) entries: [Option<Entry>; MAX_IN_FLIGHT],
+    entries: [Option<Entry>; MAX_IN_FLIGHT],
+    len: usize,
     pub(crate) next_id: u32,
 }
 
@@ -56,13 +57,49 @@ impl InFlight {
     pub(crate) const fn new() -> Self {
         InFlight {
             entries: [None; MAX_IN_FLIGHT],
+            len: 0,
             next_id: 0,
         }
     }
 
     /// Whether one more message carrying sockets fits.
     pub(crate) fn has_room(&self) -> bool {
-        self.entries.iter().any(Option::is_none)
+        self.len < MAX_IN_FLIGHT
+    }
+
+    /// Whether no message carrying sockets is in flight (then a read has none to look for).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The messages in flight.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.entries.iter().flatten()
+    }
+
+    /// Adds a message; `false` when the table is full.
+    pub(crate) fn insert(&mut self, entry: Entry) -> bool {
+        let Some(slot) = self.entries.iter_mut().find(|e| e.is_none()) else {
+            return false;
+        };
+        *slot = Some(entry);
+        self.len += 1;
+        true
+    }
+
+    /// Takes out the messages `gone` picks, and returns them.
+    pub(crate) fn remove_where(
+        &mut self,
+        mut gone: impl FnMut(&Entry) -> bool,
+    ) -> [Option<Entry>; MAX_IN_FLIGHT] {
+        let mut out = [None; MAX_IN_FLIGHT];
+        for (slot, o) in self.entries.iter_mut().zip(out.iter_mut()) {
+            if slot.is_some_and(|e| gone(&e)) {
+                *o = slot.take();
+                self.len -= 1;
+            }
+        }
+        out
     }
 
     pub(crate) fn get(&self, id: u32) -> Option<Entry> {
@@ -74,6 +111,7 @@ impl InFlight {
             .entries
             .iter_mut()
             .find(|e| e.is_some_and(|e| e.id == id))?;
+        self.len -= 1;
         slot.take()
     }
 

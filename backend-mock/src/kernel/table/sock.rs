@@ -6,6 +6,7 @@ use anysock_core::{Domain, ErrorKind, SocketAddr, Type};
 
 use crate::base::flight::Flights;
 use crate::base::handle::Handle;
+use crate::base::list::List;
 use crate::base::queue::Queue;
 use crate::base::ring::Ring;
 use crate::trace::ConnId;
@@ -195,6 +196,14 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
     /// descriptors passed with a write are found again.
     pub(crate) rx_head: u64,
+    /// A listener's connections waiting to be accepted, oldest first (links: `queue`).
+    pub(crate) accepts: List,
+    /// A listener's `connect`s waiting for room in its queue, oldest first (links: `queue`).
+    pub(crate) syns: List,
+    /// The entry of the socket file this socket made, if it bound a pathname.
+    pub(crate) path: Option<u32>,
+    /// Scratch for finding the sockets no owner can reach (see `rights.rs`).
+    pub(crate) reached: bool,
 }
 
 impl<const B: usize, const Q: usize> Sock<B, Q> {
@@ -240,6 +249,10 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             owners: 1,
             inflight: 0,
             rx_head: 0,
+            accepts: List::EMPTY,
+            syns: List::EMPTY,
+            path: None,
+            reached: false,
         }
     }
 
@@ -248,6 +261,19 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
         let dgram = self.dgrams.iter().map(|r| r.at).find(|&at| at > now);
         let stream = self.flights.next_arrival(now);
         dgram.into_iter().chain(stream).min()
+    }
+
+    /// The next time this socket changes by itself after `now`: bytes or a datagram arrive,
+    /// or a `connect` retrying its `SYN` gives up.
+    pub(crate) fn next_event(&self, now: Duration) -> Option<Duration> {
+        let timer = match self.phase {
+            Phase::SynSent { deadline, .. } => Some(deadline),
+            _ => None,
+        };
+        match (timer, self.next_arrival(now)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Stream bytes that can be read at `now` (the rest are on their way).
@@ -292,15 +318,6 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
     /// not given up since).
     pub(crate) fn bound(&self) -> Option<SocketAddr> {
         self.local.filter(|_| self.holds_port)
-    }
-
-    /// A TCP connection of this socket is over (Linux's `tcp_set_state(TCP_CLOSE)`): a port
-    /// it did not bind explicitly goes back to the table.
-    pub(crate) fn tcp_closed(&mut self) {
-        self.stream.closed = true;
-        if !self.locks.port {
-            self.holds_port = false;
-        }
     }
 
     /// Takes the pending error (`SO_ERROR` is read-and-clear).

@@ -4,8 +4,8 @@ use core::net::{Ipv4Addr, Ipv6Addr};
 
 use libc::c_int;
 
+use super::codecs;
 use super::encode::*;
-use super::{codecs, Pod};
 use anysock_core::opt::*;
 use anysock_core::{Error, ErrorKind, Result};
 
@@ -33,7 +33,7 @@ codecs! {
     FastOpen => libc::IPPROTO_TCP, libc::TCP_FASTOPEN, c_int, encode_u32, decode_u32;
 
     Tos => libc::IPPROTO_IP, libc::IP_TOS, c_int, encode_u8, decode_u8;
-    MulticastTtl => libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, c_int, encode_hops, decode_u32;
+    MulticastTtl => libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, c_int, encode_u32, decode_u32;
     MulticastLoopV4 => libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, c_int, encode_bool, decode_bool;
     MulticastInterfaceV4 => libc::IPPROTO_IP, libc::IP_MULTICAST_IF, libc::in_addr, encode_in_addr, decode_in_addr;
     JoinMulticastV4 => libc::IPPROTO_IP, libc::IP_ADD_MEMBERSHIP, libc::ip_mreqn, encode_mreqn, unsupported;
@@ -43,7 +43,7 @@ codecs! {
     RecvTtl => libc::IPPROTO_IP, libc::IP_RECVTTL, c_int, encode_bool, decode_bool;
     Freebind => libc::IPPROTO_IP, libc::IP_FREEBIND, c_int, encode_bool, decode_bool;
 
-    MulticastHops => libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_HOPS, c_int, encode_hops, decode_u32;
+    MulticastHops => libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_HOPS, c_int, encode_u32, decode_u32;
     MulticastLoopV6 => libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_LOOP, c_int, encode_bool, decode_bool;
     MulticastInterfaceV6 => libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_IF, c_int, encode_u32, decode_u32;
     JoinMulticastV6 => libc::IPPROTO_IPV6, libc::IPV6_ADD_MEMBERSHIP, libc::ipv6_mreq, encode_mreq6, unsupported;
@@ -52,35 +52,6 @@ codecs! {
     TrafficClass => libc::IPPROTO_IPV6, libc::IPV6_TCLASS, c_int, encode_u8, decode_u8;
     RecvTrafficClass => libc::IPPROTO_IPV6, libc::IPV6_RECVTCLASS, c_int, encode_bool, decode_bool;
     RecvHopLimit => libc::IPPROTO_IPV6, libc::IPV6_RECVHOPLIMIT, c_int, encode_bool, decode_bool;
-}
-
-impl Pod for libc::ucred {
-    fn zero() -> Self {
-        libc::ucred {
-            pid: 0,
-            uid: 0,
-            gid: 0,
-        }
-    }
-}
-
-impl Pod for libc::ip_mreqn {
-    fn zero() -> Self {
-        libc::ip_mreqn {
-            imr_multiaddr: libc::in_addr::zero(),
-            imr_address: libc::in_addr::zero(),
-            imr_ifindex: 0,
-        }
-    }
-}
-
-impl Pod for libc::ipv6_mreq {
-    fn zero() -> Self {
-        libc::ipv6_mreq {
-            ipv6mr_multiaddr: libc::in6_addr { s6_addr: [0; 16] },
-            ipv6mr_interface: 0,
-        }
-    }
 }
 
 /// A socket without a peer (not connected, or not a Unix socket) answers with pid 0 and ids of

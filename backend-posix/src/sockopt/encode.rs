@@ -1,6 +1,8 @@
 //! Encoders and decoders shared by the option table: Rust values to the C values the kernel
-//! reads, and back. Every range check happens here, before the kernel sees the value, so an
-//! out-of-range value is [`ErrorKind::InvalidInput`] on every system alike.
+//! reads, and back. The values come normalised by core's rules (`SockOption::normalize`:
+//! rounding to the kernel's unit, zero timeouts and out-of-range sizes refused, the same on
+//! every backend); what is left here is the conversion, which still refuses with
+//! [`ErrorKind::InvalidInput`] whatever a C type cannot hold, rather than cut it.
 
 use core::time::Duration;
 
@@ -51,18 +53,8 @@ pub(super) fn decode_u8(raw: c_int) -> Result<u8> {
     u8::try_from(raw).map_err(|_| invalid())
 }
 
-/// A multicast hop limit: 0 (this host only) to 255. The kernel also takes -1 for "the
-/// default", which `u32` cannot say.
-pub(super) fn encode_hops(v: u32) -> Result<c_int> {
-    if v > 255 {
-        return Err(invalid());
-    }
-    encode_u32(v)
-}
-
-/// `None` is "no timeout" (`{0, 0}`). Zero is refused: the kernel would read it as "no
-/// timeout", the opposite of what was asked. Sub-microsecond parts round up, so a tiny timeout
-/// never becomes zero.
+/// `None` is "no timeout" (`{0, 0}`); a time is whole microseconds already (core's
+/// `normalize::timeout`, which refuses zero), its seconds saturated at what `time_t` holds.
 pub(super) fn encode_timeout(v: Option<Duration>) -> Result<libc::timeval> {
     let Some(d) = v else {
         return Ok(libc::timeval {
@@ -70,18 +62,9 @@ pub(super) fn encode_timeout(v: Option<Duration>) -> Result<libc::timeval> {
             tv_usec: 0,
         });
     };
-    if d.is_zero() {
-        return Err(invalid());
-    }
-    let mut secs = d.as_secs();
-    let mut micros = d.subsec_nanos().div_ceil(1000);
-    if micros == 1_000_000 {
-        secs += 1;
-        micros = 0;
-    }
     Ok(libc::timeval {
-        tv_sec: libc::time_t::try_from(secs).unwrap_or(libc::time_t::MAX),
-        tv_usec: micros as libc::suseconds_t,
+        tv_sec: libc::time_t::try_from(d.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_usec: d.subsec_micros() as libc::suseconds_t,
     })
 }
 
@@ -92,7 +75,8 @@ pub(super) fn decode_timeout(raw: libc::timeval) -> Result<Option<Duration>> {
     Ok(if d.is_zero() { None } else { Some(d) })
 }
 
-/// Whole seconds, rounded up so that a short linger is not turned into "reset on close".
+/// Whole seconds already (core's `normalize::linger` rounds up, so that a short linger is not
+/// turned into "reset on close").
 pub(super) fn encode_linger(v: Option<Duration>) -> Result<libc::linger> {
     Ok(match v {
         None => libc::linger {
@@ -101,7 +85,7 @@ pub(super) fn encode_linger(v: Option<Duration>) -> Result<libc::linger> {
         },
         Some(d) => libc::linger {
             l_onoff: 1,
-            l_linger: whole_seconds(d)?,
+            l_linger: encode_seconds(d)?,
         },
     })
 }
@@ -114,19 +98,10 @@ pub(super) fn decode_linger(raw: libc::linger) -> Result<Option<Duration>> {
     Ok(Some(Duration::from_secs(secs)))
 }
 
-/// `d` in whole seconds, a fraction rounded up.
-fn whole_seconds(d: Duration) -> Result<c_int> {
-    let secs = d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0));
-    c_int::try_from(secs).map_err(|_| invalid())
-}
-
-/// An interval in whole seconds where the kernel reads 0 as an error or as "never": zero is
-/// refused, and a fraction rounds up so that a short interval does not become zero.
+/// Whole seconds (core's `normalize::interval` and `normalize::linger` round up, and refuse a
+/// zero interval, which the kernel reads as an error).
 pub(super) fn encode_seconds(d: Duration) -> Result<c_int> {
-    if d.is_zero() {
-        return Err(invalid());
-    }
-    whole_seconds(d)
+    c_int::try_from(d.as_secs()).map_err(|_| invalid())
 }
 
 pub(super) fn decode_seconds(raw: c_int) -> Result<Duration> {
@@ -135,15 +110,11 @@ pub(super) fn decode_seconds(raw: c_int) -> Result<Duration> {
     ))
 }
 
-/// `None` is the kernel's 0, "the default"; so `Some(ZERO)` is refused rather than turned into
-/// the default. A fraction of a millisecond rounds up.
+/// `None` is the kernel's 0, "the default"; a time is whole milliseconds already (core's
+/// `normalize::millis`, which refuses `Some(ZERO)` rather than turn it into the default).
 pub(super) fn encode_millis(v: Option<Duration>) -> Result<c_int> {
     let Some(d) = v else { return Ok(0) };
-    if d.is_zero() {
-        return Err(invalid());
-    }
-    let millis = d.as_nanos().div_ceil(1_000_000);
-    c_int::try_from(millis).map_err(|_| invalid())
+    c_int::try_from(d.as_millis()).map_err(|_| invalid())
 }
 
 pub(super) fn decode_millis(raw: c_int) -> Result<Option<Duration>> {
@@ -190,43 +161,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timeouts_never_round_to_zero() {
-        assert!(encode_timeout(Some(Duration::ZERO)).is_err());
-        let tv = encode_timeout(Some(Duration::from_nanos(1))).unwrap();
-        assert_eq!((tv.tv_sec, tv.tv_usec), (0, 1));
-        let tv = encode_timeout(Some(Duration::new(1, 999_999_999))).unwrap();
-        assert_eq!((tv.tv_sec, tv.tv_usec), (2, 0));
+    fn times_convert_to_the_kernel_units_and_back() {
+        let tv = encode_timeout(Some(Duration::new(2, 5_000))).unwrap();
+        assert_eq!((tv.tv_sec, tv.tv_usec), (2, 5));
+        assert_eq!(decode_timeout(tv).unwrap(), Some(Duration::new(2, 5_000)));
         let none = encode_timeout(None).unwrap();
         assert_eq!(decode_timeout(none).unwrap(), None);
-    }
+        let forever = encode_timeout(Some(Duration::MAX)).unwrap();
+        assert_eq!(forever.tv_sec, libc::time_t::MAX);
 
-    #[test]
-    fn linger_rounds_up() {
-        let l = encode_linger(Some(Duration::from_millis(1))).unwrap();
+        let l = encode_linger(Some(Duration::from_secs(1))).unwrap();
         assert_eq!((l.l_onoff, l.l_linger), (1, 1));
         assert_eq!(decode_linger(encode_linger(None).unwrap()).unwrap(), None);
         assert!(encode_linger(Some(Duration::from_secs(u64::MAX))).is_err());
-    }
 
-    #[test]
-    fn intervals_round_up_and_refuse_zero() {
-        assert!(encode_seconds(Duration::ZERO).is_err());
-        assert_eq!(encode_seconds(Duration::from_millis(1)).unwrap(), 1);
-        assert_eq!(encode_seconds(Duration::from_millis(2001)).unwrap(), 3);
+        assert_eq!(encode_seconds(Duration::from_secs(3)).unwrap(), 3);
         assert!(encode_seconds(Duration::MAX).is_err());
         assert!(decode_seconds(-1).is_err());
-
         assert_eq!(encode_millis(None).unwrap(), 0);
-        assert!(encode_millis(Some(Duration::ZERO)).is_err());
-        assert_eq!(encode_millis(Some(Duration::from_nanos(1))).unwrap(), 1);
+        assert_eq!(encode_millis(Some(Duration::from_millis(7))).unwrap(), 7);
         assert!(encode_millis(Some(Duration::MAX)).is_err());
         assert_eq!(decode_millis(0).unwrap(), None);
     }
 
     #[test]
-    fn ranges_are_checked_before_the_kernel() {
-        assert!(encode_hops(256).is_err());
-        assert_eq!(encode_hops(255).unwrap(), 255);
+    fn what_a_c_type_cannot_hold_is_refused() {
         assert!(encode_u32(u32::MAX).is_err());
         assert!(decode_u8(256).is_err());
         assert!(decode_u8(-1).is_err());

@@ -1,17 +1,20 @@
 //! `std` interop (feature `std`): descriptors in and out, and conversions with the standard
-//! library's socket types. Here because taking a raw descriptor is `unsafe`.
+//! library's socket types. What takes a raw number (`FromRawFd`) is made in `raw_fd` by the
+//! `sys` layer; the rest goes through owned and borrowed descriptors, without `unsafe`.
 
 use std::net::{TcpListener, TcpStream, UdpSocket};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
 
 use anysock_core::{Domain, Type};
 
+use crate::cmsg::PassedFd;
 use crate::socket::Wrapper;
+use crate::sys::Fd;
 use crate::{Datagram, Listener, Socket, Stream};
 
 macro_rules! fd_traits {
-    ($ty:ident) => {
+    ($ty:ident, $fallback:expr) => {
         impl AsRawFd for $ty {
             fn as_raw_fd(&self) -> RawFd {
                 $ty::as_raw_fd(self)
@@ -20,9 +23,7 @@ macro_rules! fd_traits {
 
         impl AsFd for $ty {
             fn as_fd(&self) -> BorrowedFd<'_> {
-                // SAFETY: the descriptor stays open while `self` is borrowed: only dropping
-                // `self` closes it.
-                unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
+                self.socket().fd.as_fd()
             }
         }
 
@@ -32,37 +33,25 @@ macro_rules! fd_traits {
             }
         }
 
-        impl FromRawFd for $ty {
-            /// Takes ownership of `fd`, asking the kernel for its domain and type.
-            ///
-            /// # Safety
-            /// `fd` must be an open descriptor that nothing else owns or closes.
-            unsafe fn from_raw_fd(fd: RawFd) -> Self {
-                // SAFETY: the caller's promise is the one `from_raw_fd` asks for.
-                unsafe { $ty::from_raw_fd(fd) }
-            }
-        }
-
+        /// Takes ownership of the descriptor, asking the kernel for its domain and type.
         impl From<OwnedFd> for $ty {
             fn from(owned: OwnedFd) -> Self {
-                // SAFETY: `into_raw_fd` gives up `owned`'s descriptor, which is open.
-                unsafe { Self::from_raw_fd(owned.into_raw_fd()) }
+                Self::from_socket(Socket::adopt(Fd::from(owned), $fallback))
             }
         }
 
         impl From<$ty> for OwnedFd {
             fn from(s: $ty) -> OwnedFd {
-                // SAFETY: `into_raw_fd` gives up an open descriptor that nothing else owns.
-                unsafe { OwnedFd::from_raw_fd(s.into_raw_fd()) }
+                OwnedFd::from(s.into_socket().fd)
             }
         }
     };
 }
 
-fd_traits!(Socket);
-fd_traits!(Listener);
-fd_traits!(Stream);
-fd_traits!(Datagram);
+fd_traits!(Socket, Type::Stream);
+fd_traits!(Listener, Type::Stream);
+fd_traits!(Stream, Type::Stream);
+fd_traits!(Datagram, Type::Datagram);
 
 /// Conversions with a standard library type, both ways. Into std, the socket must be of the
 /// matching domain and type; when it is not, it comes back unchanged as the error.
@@ -101,9 +90,8 @@ std_conversions!(Datagram:
     UdpSocket => |d, t| is_inet(d) && t == Type::Datagram,
     UnixDatagram => |d, t| d == Domain::Unix && t == Type::Datagram);
 
-impl From<crate::cmsg::PassedFd> for OwnedFd {
-    fn from(fd: crate::cmsg::PassedFd) -> OwnedFd {
-        // SAFETY: `into_raw_fd` gives up an open descriptor that nothing else owns.
-        unsafe { OwnedFd::from_raw_fd(fd.into_raw_fd()) }
+impl From<PassedFd> for OwnedFd {
+    fn from(passed: PassedFd) -> OwnedFd {
+        OwnedFd::from(passed.fd)
     }
 }

@@ -1,0 +1,92 @@
+//! The virtual clock moving: each socket's next event (bytes or a datagram arriving, a
+//! `connect` giving up) is kept in one ordered heap, so the next event of the whole network is
+//! found at once and moving the clock touches only the sockets whose events fell due.
+
+use core::time::Duration;
+
+use anysock_core::ErrorKind;
+
+use crate::base::handle::Handle;
+use crate::kernel::state::State;
+use crate::kernel::table::sock::Phase;
+
+impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
+    /// Files `h` under its next event after now (or takes it out when it has none). Called
+    /// after every change that adds or removes an event of the socket.
+    pub(crate) fn rearm(&mut self, h: Handle) {
+        let now = self.clock.now();
+        match self.slots.get(h).and_then(|s| s.next_event(now)) {
+            Some(at) => self.timers.set(h.index, at),
+            None => self.timers.remove(h.index),
+        }
+    }
+
+    /// Moves the clock and fires what fell due.
+    pub(crate) fn advance(&mut self, by: Duration) {
+        self.clock.advance(by);
+        self.fire_timers();
+    }
+
+    /// The earliest time something changes by itself, if any: a waiting `connect` gives
+    /// up, or delayed bytes arrive.
+    pub(crate) fn next_deadline(&self) -> Option<Duration> {
+        self.timers.peek().map(|(at, _)| at)
+    }
+
+    /// Each socket whose event fell due: a `connect` whose `SYN`s went unanswered for
+    /// [`crate::SYN_TIMEOUT`] fails with `ETIMEDOUT`, reported through `SO_ERROR`; then the
+    /// socket is filed under its next event.
+    fn fire_timers(&mut self) {
+        let now = self.clock.now();
+        while let Some((at, i)) = self.timers.peek() {
+            if at > now {
+                return;
+            }
+            self.timers.remove(i);
+            let Some(h) = self.slots.handle_at(i) else {
+                continue;
+            };
+            let expired = self.slots.get(h).is_some_and(
+                |s| matches!(s.phase, Phase::SynSent { deadline, .. } if deadline <= now),
+            );
+            if expired {
+                self.set_phase(h, Phase::Connected);
+                self.tcp_closed(h);
+                if let Some(s) = self.slots.get_mut(h) {
+                    s.so_error = Some(ErrorKind::TimedOut);
+                }
+            }
+            self.rearm(h);
+        }
+    }
+
+    /// A blocking call found nothing to read on `h` (or `h` still connecting): if bytes are on
+    /// their way and arrive within `timeout`, the clock moves to their arrival (the call waits
+    /// for them) and the result is `true`, so the call looks again. With one thread, a
+    /// `connect` still waiting for an answer is waited for the same way: nobody can accept it
+    /// meanwhile, so its `SYN`s time out, and the call looks again to find that outcome.
+    pub(crate) fn wait_arrival(
+        &mut self,
+        h: Handle,
+        blocking: bool,
+        timeout: Option<Duration>,
+    ) -> bool {
+        let now = self.clock.now();
+        let Ok(s) = self.sock(h) else {
+            return false;
+        };
+        let connect_ends = match s.phase {
+            Phase::SynSent { deadline, .. } if !self.threads => Some(deadline),
+            _ => None,
+        };
+        let Some(at) = s.next_arrival(now).into_iter().chain(connect_ends).min() else {
+            return false;
+        };
+        let wait = at.saturating_sub(now);
+        if !blocking || timeout.is_some_and(|t| wait > t) {
+            return false;
+        }
+        self.advance(wait);
+        true
+    }
+}
