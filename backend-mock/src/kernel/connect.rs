@@ -92,6 +92,23 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
     }
 
+    /// The name `recvmsg` reports for what `h` read from its Unix stream or seqpacket peer:
+    /// the sending socket's name as it is when the bytes are read (Linux's `unix_copy_addr`
+    /// on the sender of the first buffer read), kept after the sender closed; `None` when the
+    /// sender has no name, and for other sockets (TCP names no sender; a datagram reports
+    /// its own).
+    pub(crate) fn sender_name(&self, h: Handle) -> Option<SocketAddr> {
+        let s = self.sock(h).ok()?;
+        if !s.is_unix() || s.ty == Type::Datagram {
+            return None;
+        }
+        let name = match s.peer.and_then(|p| self.sock(p).ok()) {
+            Some(sender) => sender.local,
+            None => s.remote,
+        };
+        name.filter(|n| !matches!(n, SocketAddr::Unix(u) if u.is_unnamed()))
+    }
+
     /// Connections waiting in `listener`'s accept queue.
     pub(crate) fn queued(&self, listener: Handle) -> usize {
         self.sock(listener).map_or(0, |l| l.accepts.len())

@@ -16,10 +16,21 @@ use crate::kernel::table::sock::Phase;
 use crate::trace::plan::FaultPlan;
 use crate::trace::{EventKind, Fault};
 
-/// What a stream read got: bytes copied, and for a seqpacket record, whether it was cut.
+/// What a stream read got: bytes copied, for a seqpacket record whether it was cut, and the
+/// sender's name `recvmsg` reports (Unix only: see [`State::sender_name`]).
 pub(crate) struct Read {
     pub(crate) len: usize,
     pub(crate) truncated: bool,
+    pub(crate) from: Option<SocketAddr>,
+}
+
+impl Read {
+    /// Nothing read: end of stream, or an empty buffer.
+    const NOTHING: Read = Read {
+        len: 0,
+        truncated: false,
+        from: None,
+    };
 }
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
@@ -304,10 +315,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     return Err(Error::new(e));
                 }
                 if s.stream.rd_shut {
-                    return Ok(Some(Read {
-                        len: 0,
-                        truncated: false,
-                    }));
+                    return Ok(Some(Read::NOTHING));
                 }
                 return Err(Error::new(ErrorKind::NotConnected));
             }
@@ -318,10 +326,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             Phase::SynSent { .. } => return Ok(None),
             Phase::Connected => {}
         }
-        let nothing = Read {
-            len: 0,
-            truncated: false,
-        };
+        let nothing = Read::NOTHING;
         if total == 0 {
             return Ok(Some(nothing));
         }
@@ -344,6 +349,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Ok(Some(Read {
                 len,
                 truncated: len < rec.len,
+                from: self.sender_name(h),
             }));
         }
         let readable = if s.dgrams.len() > 0 {
@@ -386,6 +392,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Ok(Some(Read {
                 len,
                 truncated: false,
+                from: if len > 0 { self.sender_name(h) } else { None },
             }));
         }
         if s.flights.pending(now) > 0 || s.dgrams.len() > 0 {

@@ -195,22 +195,13 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         let got = self
             .net
             .blocking(|st| st.stream_read(h, bufs, flags, ctl), gave_up)?;
-        let addr = {
-            let st = self.net.state();
-            match st.sock(self.handle).map(|s| (s.remote, s.ty)) {
-                Ok((Some(SocketAddr::Unix(u)), ty)) if !u.is_unnamed() && ty != Type::Datagram => {
-                    Some(SocketAddr::Unix(u))
-                }
-                _ => None,
-            }
-        };
         let mut flags = ctl.flags();
         if got.truncated {
             flags |= MsgFlags::TRUNC;
         }
         Ok(RecvMeta {
             len: got.len,
-            addr,
+            addr: got.from,
             control_len: ctl.len,
             flags,
         })

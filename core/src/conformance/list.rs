@@ -148,6 +148,8 @@ macro_rules! conformance_cases {
                 stream::seqpacket_read_into_a_short_buffer_is_message_too_long,
                 stream::socketpair_ends_are_unnamed_and_connected,
                 stream::sending_nothing_answers_as_writing_nothing,
+                unix_senders::unix_stream_recvmsg_names_the_sender_as_it_is_now,
+                unix_senders::seqpacket_recvmsg_names_the_sender_as_it_is_now,
                 datagram::peer_addr_of_unconnected_unix_datagram_is_not_connected,
                 datagram::send_to_across_unix_and_inet_is_invalid_input,
                 datagram::unix_datagram_round_trip_reports_the_sender_path,

@@ -78,6 +78,7 @@ mod selector;
 mod stream;
 mod tcp_states;
 mod unix_errors;
+mod unix_senders;
 
 pub use kit::*;
 
