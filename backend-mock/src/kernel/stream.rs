@@ -91,10 +91,26 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             if s.stream.wr_shut || s.stream.closed {
                 return Err(Error::new(ErrorKind::BrokenPipe));
             }
-            if s.stream.peer_gone {
-                // CLOSE_WAIT: the bytes go out and the peer's host answers with a reset,
-                // which Linux records as EPIPE for the next call.
-                s.so_error = Some(ErrorKind::BrokenPipe);
+            let (gone, peer) = (s.stream.peer_gone, s.peer);
+            let aborts = peer.is_some_and(|p| self.aborts_on_data(p));
+            if gone || aborts {
+                // The bytes go out and the peer's host answers with a reset: a peer that
+                // closed has no socket for them; one that shut down both ways (FIN_WAIT with
+                // reading shut) aborts on new data, as RFC 1122 asks (tcp_rcv_state_process:
+                // its queued bytes stay readable, then ECONNRESET). The reset finds us in
+                // CLOSE_WAIT when the peer's FIN came (EPIPE for our next call), else
+                // established (ECONNRESET).
+                if let Some(p) = peer.filter(|_| aborts) {
+                    self.end_peer(p, true, true);
+                }
+                let s = self.sock_mut(h)?;
+                s.so_error = Some(if s.stream.fin {
+                    ErrorKind::BrokenPipe
+                } else {
+                    ErrorKind::ConnectionReset
+                });
+                s.peer = None;
+                s.stream.peer_gone = true;
                 let (done, conn) = (total.min(s.tx_limit().max(1)), s.conn);
                 self.tcp_closed(h);
                 if let Some(conn) = conn {
@@ -117,6 +133,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         } else if s.stream.wr_shut || s.stream.peer_rd_shut || s.stream.peer_gone {
             return Err(Error::new(ErrorKind::BrokenPipe));
         }
+        let s = self.sock_mut(h)?;
         let Some(peer) = s.peer else {
             return Err(Error::new(ErrorKind::BrokenPipe));
         };
@@ -215,6 +232,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             self.reset_connection(h, peer);
         }
         Ok(done)
+    }
+
+    /// Whether TCP socket `p` aborts its connection when new data reaches it: it shut down
+    /// both ways but is not closed (Linux: `FIN_WAIT1`/`FIN_WAIT2` with `RCV_SHUTDOWN`).
+    fn aborts_on_data(&self, p: Handle) -> bool {
+        self.sock(p)
+            .is_ok_and(|p| p.stream.rd_shut && p.stream.wr_shut && !p.stream.closed)
     }
 
     /// Why a Unix stream `sendmsg` that names an address fails, as `unix_stream_sendmsg`

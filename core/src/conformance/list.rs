@@ -62,6 +62,7 @@ macro_rules! conformance_cases {
                 tcp_states::a_tcp_socket_can_connect_to_itself,
                 tcp_states::a_socket_whose_connect_failed_cannot_listen,
                 tcp_states::a_tcp_connection_closed_both_ways_is_over,
+                tcp_states::data_for_a_socket_shut_both_ways_resets_the_connection,
                 tcp_states::a_socket_connected_to_itself_closes_with_one_shutdown,
                 tcp_states::a_syn_dropped_for_a_full_queue_waits_for_its_retry,
                 tcp_states::a_small_write_waits_on_a_socket_connected_to_itself,

@@ -411,3 +411,58 @@ pub(super) fn the_port_of_an_actively_closed_connection_is_held<H: Harness>(h: &
     );
     Ok(())
 }
+
+/// New data for a socket that shut down both ways (FIN_WAIT, reading shut) aborts its
+/// connection, as RFC 1122 asks: it keeps the bytes it had queued, then reads `ECONNRESET`,
+/// then end of stream; its reset finds the writer in CLOSE_WAIT (the write itself succeeded;
+/// `EPIPE` is pending). Both are over, and say so to `poll`.
+pub(super) fn data_for_a_socket_shut_both_ways_resets_the_connection<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let (_listener, mut client, mut server) = super::connected(h, &h.ipv4())?;
+    must!(client.write(b"early"), "write before the shutdown");
+    wait(h, &server, Interest::READABLE)?;
+    must!(server.shutdown(Shutdown::Both), "shutdown(Both)");
+    wait(h, &client, Interest::READABLE)?;
+    ensure!(
+        must!(client.write(b"late"), "write after the peer shut down") == 4,
+        "the write itself succeeds: the bytes left"
+    );
+    let over = Readiness::READABLE
+        .union(Readiness::WRITABLE)
+        .union(Readiness::ERROR)
+        .union(Readiness::HANGUP);
+    ensure!(now(h, &client)? == over, "the writer: reset, over");
+    ensure!(now(h, &server)? == over, "the reader: reset, over");
+    let mut buf = [0u8; 16];
+    ensure!(
+        must!(server.read(&mut buf), "read what was queued") == 5,
+        "the bytes queued before the shutdown stay"
+    );
+    fails!(
+        server.read(&mut buf),
+        ErrorKind::ConnectionReset,
+        "then the reset"
+    );
+    ensure!(
+        must!(server.read(&mut buf), "read after the reset") == 0,
+        "then end of stream"
+    );
+    ensure!(
+        must!(client.get(SocketError), "SO_ERROR").map(|e| e.kind()) == Some(ErrorKind::BrokenPipe),
+        "the writer was in CLOSE_WAIT: EPIPE"
+    );
+    ensure!(
+        must!(client.read(&mut buf), "the writer reads") == 0,
+        "the writer had the peer's FIN: end of stream"
+    );
+    fails!(
+        client.write(b"x"),
+        ErrorKind::BrokenPipe,
+        "the writer's connection is over"
+    );
+    for s in [&mut client, &mut server] {
+        fails!(s.peer_addr(), ErrorKind::NotConnected, "no peer any more");
+    }
+    Ok(())
+}
