@@ -75,6 +75,31 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
     }
 
+    /// Whether `h` holds its local address's port (`Sock::holds_port`), keeping the address
+    /// index true: a socket that gave its port back is not found by it.
+    pub(crate) fn set_holds_port(&mut self, h: Handle, holds: bool) {
+        let i = h.index;
+        let hash = |st: &Self| st.sock(h).ok().and_then(Key::of_sock).map(|k| k.hash());
+        if let Some(old) = hash(self) {
+            self.addrs.remove(&mut self.slots.links.addr, old, i);
+        }
+        let Ok(s) = self.sock_mut(h) else { return };
+        s.holds_port = holds;
+        if let Some(new) = hash(self) {
+            self.addrs.insert(&mut self.slots.links.addr, new, i);
+        }
+    }
+
+    /// A TCP connection of `h` is over (Linux's `tcp_set_state(TCP_CLOSE)`): a port it did
+    /// not bind explicitly goes back to the table, though `getsockname` still shows it.
+    pub(crate) fn tcp_closed(&mut self, h: Handle) {
+        let Ok(s) = self.sock_mut(h) else { return };
+        s.stream.closed = true;
+        if !s.locks.port {
+            self.set_holds_port(h, false);
+        }
+    }
+
     /// The sockets indexed under `key`, in the order they got their address.
     pub(crate) fn at_key<'a>(
         &'a self,

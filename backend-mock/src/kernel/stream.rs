@@ -9,17 +9,28 @@ use crate::base::flight::HELD;
 use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
 use crate::kernel::ancillary::Ctl;
-use crate::kernel::flags::{check_recv, check_send, scatter};
+use crate::kernel::flags::{check_recv, check_send, refuse_oob, scatter};
 use crate::kernel::state::State;
 use crate::kernel::table::rights::Landed;
 use crate::kernel::table::sock::Phase;
 use crate::trace::plan::FaultPlan;
 use crate::trace::{EventKind, Fault};
 
-/// What a stream read got: bytes copied, and for a seqpacket record, whether it was cut.
+/// What a stream read got: bytes copied, for a seqpacket record whether it was cut, and the
+/// sender's name `recvmsg` reports (Unix only: see [`State::sender_name`]).
 pub(crate) struct Read {
     pub(crate) len: usize,
     pub(crate) truncated: bool,
+    pub(crate) from: Option<SocketAddr>,
+}
+
+impl Read {
+    /// Nothing read: end of stream, or an empty buffer.
+    const NOTHING: Read = Read {
+        len: 0,
+        truncated: false,
+        from: None,
+    };
 }
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
@@ -35,18 +46,28 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
+        let seqpacket = s.ty == Type::SeqPacket;
         // Nothing to send is sent at once, whatever the connection's state, as the POSIX
         // backend answers `write` and `send` of nothing without a syscall.
         if total == 0 {
             return Ok(0);
         }
+        if seqpacket {
+            // unix_seqpacket_sendmsg reports a pending error (a reset) before anything else.
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+        } else {
+            refuse_oob(flags)?;
+        }
         let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
         let timeout = s.opts.send_timeout;
         let tcp = s.is_tcp();
         match s.phase {
-            // Linux: `EPIPE` for an unconnected TCP socket, `ENOTCONN` for a Unix one.
+            // Linux: `EPIPE` for an unconnected TCP socket (a pending error first), `ENOTCONN`
+            // for a Unix one.
             Phase::Idle | Phase::Listening { .. } if tcp => {
-                return Err(Error::new(ErrorKind::BrokenPipe))
+                return Err(Error::new(s.take_error().unwrap_or(ErrorKind::BrokenPipe)))
             }
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::NotConnected))
@@ -60,6 +81,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             }
             Phase::Connected => {}
         }
+        // A seqpacket record goes through the datagram path, which has no out-of-band data.
+        refuse_oob(flags)?;
         if tcp {
             // tcp_sendmsg reports a pending error before anything else.
             if let Some(e) = s.take_error() {
@@ -68,12 +91,28 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             if s.stream.wr_shut || s.stream.closed {
                 return Err(Error::new(ErrorKind::BrokenPipe));
             }
-            if s.stream.peer_gone {
-                // CLOSE_WAIT: the bytes go out and the peer's host answers with a reset,
-                // which Linux records as EPIPE for the next call.
-                s.stream.closed = true;
-                s.so_error = Some(ErrorKind::BrokenPipe);
+            let (gone, peer) = (s.stream.peer_gone, s.peer);
+            let aborts = peer.is_some_and(|p| self.aborts_on_data(p));
+            if gone || aborts {
+                // The bytes go out and the peer's host answers with a reset: a peer that
+                // closed has no socket for them; one that shut down both ways (FIN_WAIT with
+                // reading shut) aborts on new data, as RFC 1122 asks (tcp_rcv_state_process:
+                // its queued bytes stay readable, then ECONNRESET). The reset finds us in
+                // CLOSE_WAIT when the peer's FIN came (EPIPE for our next call), else
+                // established (ECONNRESET).
+                if let Some(p) = peer.filter(|_| aborts) {
+                    self.end_peer(p, true, true);
+                }
+                let s = self.sock_mut(h)?;
+                s.so_error = Some(if s.stream.fin {
+                    ErrorKind::BrokenPipe
+                } else {
+                    ErrorKind::ConnectionReset
+                });
+                s.peer = None;
+                s.stream.peer_gone = true;
                 let (done, conn) = (total.min(s.tx_limit().max(1)), s.conn);
+                self.tcp_closed(h);
                 if let Some(conn) = conn {
                     let (local, remote) = self.ends(h);
                     let data = EventKind::Data {
@@ -94,11 +133,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         } else if s.stream.wr_shut || s.stream.peer_rd_shut || s.stream.peer_gone {
             return Err(Error::new(ErrorKind::BrokenPipe));
         }
+        let s = self.sock_mut(h)?;
         let Some(peer) = s.peer else {
             return Err(Error::new(ErrorKind::BrokenPipe));
         };
         let tx_limit = s.tx_limit();
-        let seqpacket = s.ty == Type::SeqPacket;
         let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
         let (host, peer_host, conn, sent, reset_after) =
             (s.host, s.peer_host, s.conn, s.sent, s.reset_after);
@@ -196,6 +235,27 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         Ok(done)
     }
 
+    /// Whether TCP socket `p` aborts its connection when new data reaches it: it shut down
+    /// both ways but is not closed (Linux: `FIN_WAIT1`/`FIN_WAIT2` with `RCV_SHUTDOWN`).
+    fn aborts_on_data(&self, p: Handle) -> bool {
+        self.sock(p)
+            .is_ok_and(|p| p.stream.rd_shut && p.stream.wr_shut && !p.stream.closed)
+    }
+
+    /// Why a Unix stream `sendmsg` that names an address fails, as `unix_stream_sendmsg`
+    /// says: out-of-band data first (not simulated), then `EISCONN` when connected,
+    /// `EOPNOTSUPP` when not.
+    pub(crate) fn unix_stream_named_send(&self, h: Handle, flags: MsgFlags) -> Error {
+        if let Err(e) = refuse_oob(flags) {
+            return e;
+        }
+        match self.sock(h) {
+            Ok(s) if s.phase == Phase::Connected => Error::new(ErrorKind::AlreadyConnected),
+            Ok(_) => Error::new(ErrorKind::Unsupported),
+            Err(e) => e,
+        }
+    }
+
     /// The network resets the connection of `h` and `peer` (a reset-after-bytes fault): both
     /// ends get `ECONNRESET` once the bytes already sent are read.
     fn reset_connection(&mut self, h: Handle, peer: Handle) {
@@ -231,6 +291,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         ctl: &mut Ctl<'_>,
     ) -> Result<Read> {
         check_recv(flags)?;
+        let s = self.sock(h)?;
+        if s.ty == Type::SeqPacket && matches!(s.phase, Phase::Idle | Phase::Listening { .. }) {
+            // unix_seqpacket_recvmsg: `ENOTCONN` before anything else.
+            return Err(Error::new(ErrorKind::NotConnected));
+        }
+        refuse_oob(flags)?;
         if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
             return Ok(got);
         }
@@ -261,24 +327,37 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let now = self.clock.now();
         let s = self.sock_mut(h)?;
         match s.phase {
-            // Linux: `ENOTCONN` for an unconnected TCP socket, `EINVAL` for a Unix one.
-            Phase::Idle | Phase::Listening { .. } if tcp => {
-                return Err(Error::new(ErrorKind::NotConnected))
+            // Linux's `tcp_recvmsg` on a socket that never connected (or whose failed connect
+            // was taken apart): a pending error, else end of stream after `shutdown(Read)`,
+            // else `ENOTCONN`.
+            Phase::Idle if tcp => {
+                if let Some(e) = s.take_error() {
+                    return Err(Error::new(e));
+                }
+                if s.stream.rd_shut {
+                    return Ok(Some(Read::NOTHING));
+                }
+                return Err(Error::new(ErrorKind::NotConnected));
             }
+            Phase::Listening { .. } if tcp => return Err(Error::new(ErrorKind::NotConnected)),
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::InvalidInput))
             }
             Phase::SynSent { .. } => return Ok(None),
             Phase::Connected => {}
         }
-        let nothing = Read {
-            len: 0,
-            truncated: false,
-        };
+        let nothing = Read::NOTHING;
         if total == 0 {
             return Ok(Some(nothing));
         }
         let peek = flags.contains(MsgFlags::PEEK);
+        if s.ty == Type::SeqPacket {
+            // A seqpacket receive is a datagram receive: a pending error (the peer closed
+            // with records unread) comes before the records queued.
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+        }
         if let Some(rec) = s.dgrams.front().filter(|r| r.at <= now) {
             // Seqpacket: one record per read; a cut one loses its rest, as a datagram does.
             let len = scatter(&s.rx, 0, rec.len, bufs);
@@ -290,6 +369,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Ok(Some(Read {
                 len,
                 truncated: len < rec.len,
+                from: self.sender_name(h),
             }));
         }
         let readable = if s.dgrams.len() > 0 {
@@ -323,6 +403,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 s.rx.consume(len);
                 s.rx_head = s.rx_head.saturating_add(len as u64);
             }
+            if !tcp && flags.contains(MsgFlags::WAITALL) && len < total && s.rx.is_empty() {
+                // unix_stream_read_generic, wanting more with nothing left, looks at the
+                // pending error and so takes it, though it returns the bytes it has.
+                s.take_error();
+            }
             let reached = passed.filter(|&(_, pos, _)| pos < head.saturating_add(len as u64));
             let tag = reached.map_or(Tag::None, |(id, _, _)| Tag::Rights(id));
             self.put_control_as(h, tag, ctl, peek, len > 0);
@@ -333,6 +418,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Ok(Some(Read {
                 len,
                 truncated: false,
+                from: if len > 0 { self.sender_name(h) } else { None },
             }));
         }
         if s.flights.pending(now) > 0 || s.dgrams.len() > 0 {
@@ -369,37 +455,62 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     pub(crate) fn shutdown(&mut self, h: Handle, how: Shutdown) -> Result<()> {
         let s = self.sock_mut(h)?;
         let tcp = s.is_tcp();
+        let read = matches!(how, Shutdown::Read | Shutdown::Both);
+        let write = matches!(how, Shutdown::Write | Shutdown::Both);
+        if tcp && matches!(s.phase, Phase::SynSent { .. }) {
+            // inet_shutdown on a connect under way takes it apart; the connect reports a reset.
+            self.disconnect(h);
+            self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionReset);
+            return Ok(());
+        }
         if s.phase != Phase::Connected || (tcp && s.stream.closed) {
+            // Linux records the directions even here (so `poll` and `read` see them), then
+            // says `ENOTCONN` for TCP; a Unix socket takes it quietly.
+            s.stream.rd_shut |= read;
+            s.stream.wr_shut |= write;
+            if s.stream.connect_unreported {
+                // A non-blocking connect that failed: `SS_DISCONNECTING` from here on.
+                s.stream.connect_unreported = false;
+                s.stream.disconnecting = true;
+            }
             if tcp {
                 return Err(Error::new(ErrorKind::NotConnected));
             }
             return Ok(());
         }
-        let read = matches!(how, Shutdown::Read | Shutdown::Both);
-        let write = matches!(how, Shutdown::Write | Shutdown::Both);
+        // A non-blocking connect that succeeded: connected for good (`SS_CONNECTED`).
+        s.stream.connect_unreported = false;
         let peer = s.peer;
         let fin = write && !s.stream.wr_shut && (tcp || peer.is_some());
         let conn = s.conn;
         if read {
             s.stream.rd_shut = true;
         }
+        let over = write && tcp && (s.stream.peer_gone || s.stream.fin);
         if write {
             s.stream.wr_shut = true;
-            if tcp && s.stream.peer_gone {
-                // LAST_ACK answered by the gone peer's reset: the connection is over.
-                s.stream.closed = true;
-            }
+        }
+        if over {
+            // This FIN answers the peer's (LAST_ACK), or goes to a gone peer: the connection
+            // is over once it is acknowledged, at once on the simulated wire.
+            self.tcp_closed(h);
         }
         if let (true, Some(conn)) = (fin, conn) {
             let (from, to) = self.ends(h);
             self.emit(EventKind::Fin { conn, from, to });
         }
-        if let Some(p) = peer.and_then(|p| self.sock_mut(p).ok()) {
+        if let Some((p, ps)) = peer.and_then(|p| Some((p, self.sock_mut(p).ok()?))) {
+            let mut peer_over = false;
             if write {
-                p.stream.fin = true;
+                ps.stream.fin = true;
+                // The peer's own FIN went first (FIN_WAIT2, then TIME_WAIT): over for it.
+                peer_over = tcp && ps.stream.wr_shut;
             }
             if read && !tcp {
-                p.stream.peer_rd_shut = true;
+                ps.stream.peer_rd_shut = true;
+            }
+            if peer_over {
+                self.tcp_closed(p);
             }
         }
         Ok(())

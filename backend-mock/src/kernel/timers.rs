@@ -54,8 +54,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             );
             if expired {
                 self.set_phase(h, Phase::Connected);
+                self.tcp_closed(h);
                 if let Ok(s) = self.sock_mut(h) {
-                    s.stream.closed = true;
                     s.so_error = Some(ErrorKind::TimedOut);
                 }
             }

@@ -325,9 +325,11 @@ pub(crate) fn datagram_meta(got: &crate::kernel::datagram::Got, ctl: &Ctl<'_>) -
     if got.truncated {
         flags |= anysock_core::MsgFlags::TRUNC;
     }
+    // An unbound Unix sender has no name: Linux leaves `msg_name` empty.
+    let unnamed = got.from.as_unix().is_some_and(|u| u.is_unnamed());
     RecvMeta {
         len: got.len,
-        addr: Some(got.from),
+        addr: (!unnamed).then_some(got.from),
         control_len: ctl.len,
         flags,
     }

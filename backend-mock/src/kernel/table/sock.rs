@@ -57,6 +57,11 @@ pub(crate) struct Opts {
     pub(crate) send_timeout: Option<Duration>,
     pub(crate) rcvbuf: usize,
     pub(crate) sndbuf: usize,
+    /// `SO_RCVBUF` was set (Linux's `SOCK_RCVBUF_LOCK`): the receive queue follows it. Left
+    /// alone, Linux tunes the buffer to the traffic, and the mock's queue is its `BUF`.
+    pub(crate) rcvbuf_set: bool,
+    /// `SO_SNDBUF` was set (`SOCK_SNDBUF_LOCK`), likewise.
+    pub(crate) sndbuf_set: bool,
     pub(crate) ttl: u32,
     pub(crate) hops: u32,
     /// `SO_PASSCRED`: attach the sender's credentials to each message received.
@@ -67,9 +72,18 @@ pub(crate) struct Opts {
     pub(crate) recv_pktinfo: bool,
 }
 
+/// Linux's default buffer sizes as `SO_RCVBUF`/`SO_SNDBUF` report them: `tcp_rmem[1]` and
+/// `tcp_wmem[1]` for TCP, `rmem_default`/`wmem_default` for UDP and Unix sockets.
+const fn default_buffers(domain: Domain, ty: Type) -> (usize, usize) {
+    match (domain, ty) {
+        (Domain::Inet | Domain::Inet6, Type::Stream) => (131_072, 16_384),
+        _ => (212_992, 212_992),
+    }
+}
+
 impl Opts {
-    pub(crate) const fn new(buf: usize) -> Self {
-        let doubled = buf.saturating_mul(2);
+    pub(crate) const fn new(domain: Domain, ty: Type) -> Self {
+        let (rcvbuf, sndbuf) = default_buffers(domain, ty);
         Opts {
             reuse_addr: false,
             reuse_port: false,
@@ -80,8 +94,10 @@ impl Opts {
             linger: None,
             recv_timeout: None,
             send_timeout: None,
-            rcvbuf: doubled,
-            sndbuf: doubled,
+            rcvbuf,
+            sndbuf,
+            rcvbuf_set: false,
+            sndbuf_set: false,
             ttl: DEFAULT_TTL,
             hops: DEFAULT_TTL,
             pass_cred: false,
@@ -114,6 +130,19 @@ pub(crate) struct Stream {
     /// A blocking `connect` on a shared network waits for room in the listener's queue;
     /// its retries ask how it went instead of connecting again.
     pub(crate) connect_waiting: bool,
+    /// `shutdown` came while a non-blocking `connect` was unreported on a connection that
+    /// failed or never finished (Linux's `SS_DISCONNECTING`): `connect` is `EINVAL` now.
+    pub(crate) disconnecting: bool,
+}
+
+/// What an explicit `bind` pinned (Linux's `SOCK_BINDADDR_LOCK`, `SOCK_BINDPORT_LOCK`): a
+/// TCP socket whose connection ends keeps these, and gives up the rest.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Locks {
+    /// Bound to a specific address (not the wildcard).
+    pub(crate) addr: bool,
+    /// Bound to a specific port (not port 0).
+    pub(crate) port: bool,
 }
 
 /// One simulated socket.
@@ -125,6 +154,18 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) nonblocking: bool,
     /// `getsockname`, once bound (explicitly or by an implicit bind).
     pub(crate) local: Option<SocketAddr>,
+    /// Whether `local`'s port is this socket's in the port table (Linux's `inet_num`). A TCP
+    /// socket whose connection ended gives up a port it did not bind explicitly, and
+    /// `getsockname` still shows it, as Linux's does.
+    pub(crate) holds_port: bool,
+    /// What an explicit `bind` pinned.
+    pub(crate) locks: Locks,
+    /// A TCP `connect` of this socket failed (or was taken apart): Linux then refuses to
+    /// let it `listen` (`EINVAL`), though it may connect again.
+    pub(crate) connect_failed: bool,
+    /// An IPv6 TCP socket that connected (or tried) to an IPv4-mapped address: Linux keeps
+    /// IPv4's operations for it, and its later IPv6 `SYN`s go nowhere.
+    pub(crate) ipv4_ops: bool,
     /// `getpeername`: the connected peer's address.
     pub(crate) remote: Option<SocketAddr>,
     /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
@@ -202,6 +243,13 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             ty,
             nonblocking: false,
             local: None,
+            holds_port: true,
+            connect_failed: false,
+            ipv4_ops: false,
+            locks: Locks {
+                addr: false,
+                port: false,
+            },
             remote: None,
             peer: None,
             phase: Phase::Idle,
@@ -216,9 +264,10 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
                 closed: false,
                 connect_unreported: false,
                 connect_waiting: false,
+                disconnecting: false,
             },
             so_error: None,
-            opts: Opts::new(B),
+            opts: Opts::new(domain, ty),
             rx: Ring::new(),
             dgrams: Queue::new(),
             flights: Flights::new(),
@@ -315,14 +364,29 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
 
     /// How many bytes may wait in this socket's receive queue: the receive buffer it was given
     /// (half the reported `SO_RCVBUF`, as Linux counts its bookkeeping in the other half),
-    /// never more than the array.
+    /// never more than the array; the whole array when the size was never set.
     pub(crate) fn rx_limit(&self) -> usize {
-        (self.opts.rcvbuf / 2).min(B)
+        if self.opts.rcvbuf_set {
+            (self.opts.rcvbuf / 2).min(B)
+        } else {
+            B
+        }
     }
 
-    /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF`.
+    /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF` once
+    /// set, else as many as the array holds.
     pub(crate) fn tx_limit(&self) -> usize {
-        (self.opts.sndbuf / 2).min(B)
+        if self.opts.sndbuf_set {
+            (self.opts.sndbuf / 2).min(B)
+        } else {
+            B
+        }
+    }
+
+    /// The local address, if the socket holds its port (bound, explicitly or implicitly, and
+    /// not given up since).
+    pub(crate) fn bound(&self) -> Option<SocketAddr> {
+        self.local.filter(|_| self.holds_port)
     }
 
     /// Takes the pending error (`SO_ERROR` is read-and-clear).
