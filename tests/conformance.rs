@@ -1,6 +1,11 @@
 //! The conformance suite of `anysock_core::conformance`, on every backend: the kernel (here, on
 //! loopback) is the reference each simulated behaviour is pinned to, and the mock network must
 //! pass the same cases (or declare the documented `Quirk` a case allows).
+//!
+//! Each case is a test of its own on each backend — `posix::NAME`, `mock::NAME`,
+//! `shared_mock::NAME` — so `cargo test --test conformance NAME` runs one case everywhere.
+//! Each backend's `whole_suite` test runs every case once more and prints how many passed,
+//! failed and were skipped, and why each skip happened: a skip is never a pass.
 
 mod common;
 
@@ -8,11 +13,16 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use anysock::mock::cmsg::ReceivedSockets;
-use anysock::mock::{self, Host, Net, SharedNet, Sharing};
+use anysock::mock::{self as backend_mock, Host, Net, SharedNet, Sharing};
 use anysock::posix::cmsg::ReceivedFds;
-use anysock::posix::{self, Posix};
+use anysock::posix::{self as backend_posix, Posix};
 use anysock::{SocketAddr, UnixAddr};
-use anysock_core::conformance::{self, Harness, Quirk};
+use anysock_core::conformance::{
+    self, AncillaryHarness, FullHarness, Harness, Quirk, Stop, Summary, UnixHarness,
+};
+
+/// The fewest cases the suite may have: it only grows.
+const AT_LEAST: usize = 200;
 
 /// The POSIX backend on loopback, with Unix paths in a directory of its own.
 struct PosixHarness {
@@ -44,14 +54,6 @@ impl Harness for PosixHarness {
         &Posix
     }
 
-    fn passed_stream(fds: &mut ReceivedFds<'_>) -> Option<anysock::Result<posix::Stream>> {
-        fds.next().map(|fd| fd.into_stream())
-    }
-
-    fn passed_listener(fds: &mut ReceivedFds<'_>) -> Option<anysock::Result<posix::Listener>> {
-        fds.next().map(|fd| fd.into_listener())
-    }
-
     fn ipv4(&self) -> SocketAddr {
         "127.0.0.1:0".parse().unwrap()
     }
@@ -66,7 +68,9 @@ impl Harness for PosixHarness {
         // TEST-NET-1 (RFC 5737): never a local address. Only bound to (and refused), never sent to.
         "192.0.2.1:0".parse().unwrap()
     }
+}
 
+impl UnixHarness for PosixHarness {
     fn unix_path(&mut self) -> UnixAddr {
         self.names += 1;
         let path = self.dir.join(format!("s{}", self.names));
@@ -77,6 +81,18 @@ impl Harness for PosixHarness {
         self.names += 1;
         let name = format!("anysock-conf-{}-{}", std::process::id(), self.names);
         Some(UnixAddr::abstract_name(&name).unwrap())
+    }
+}
+
+impl AncillaryHarness for PosixHarness {
+    fn passed_stream(fds: &mut ReceivedFds<'_>) -> Option<anysock::Result<backend_posix::Stream>> {
+        fds.next().map(|fd| fd.into_stream())
+    }
+
+    fn passed_listener(
+        fds: &mut ReceivedFds<'_>,
+    ) -> Option<anysock::Result<backend_posix::Listener>> {
+        fds.next().map(|fd| fd.into_listener())
     }
 }
 
@@ -94,18 +110,6 @@ impl<'n, K: Sharing> Harness for MockHarness<'n, K> {
         &self.host
     }
 
-    fn passed_stream(
-        fds: &mut ReceivedSockets<'_, 'n, 32, 4096, 8, (), K>,
-    ) -> Option<anysock::Result<mock::Stream<'n, 32, 4096, 8, (), K>>> {
-        fds.next().map(|s| s.into_stream())
-    }
-
-    fn passed_listener(
-        fds: &mut ReceivedSockets<'_, 'n, 32, 4096, 8, (), K>,
-    ) -> Option<anysock::Result<mock::Listener<'n, 32, 4096, 8, (), K>>> {
-        fds.next().map(|s| s.into_listener())
-    }
-
     fn ipv4(&self) -> SocketAddr {
         "127.0.0.1:0".parse().unwrap()
     }
@@ -118,6 +122,12 @@ impl<'n, K: Sharing> Harness for MockHarness<'n, K> {
         "192.0.2.1:0".parse().unwrap()
     }
 
+    fn quirk(&self, quirk: Quirk) -> bool {
+        anysock::mock::QUIRKS.contains(&quirk)
+    }
+}
+
+impl<K: Sharing> UnixHarness for MockHarness<'_, K> {
     fn unix_path(&mut self) -> UnixAddr {
         self.names += 1;
         UnixAddr::pathname(&format!("/run/conf{}", self.names)).unwrap()
@@ -127,66 +137,118 @@ impl<'n, K: Sharing> Harness for MockHarness<'n, K> {
         self.names += 1;
         Some(UnixAddr::abstract_name(&format!("conf{}", self.names)).unwrap())
     }
+}
 
-    fn quirk(&self, quirk: Quirk) -> bool {
-        matches!(quirk, Quirk::SequentialPorts)
+impl<'n, K: Sharing> AncillaryHarness for MockHarness<'n, K> {
+    fn passed_stream(
+        fds: &mut ReceivedSockets<'_, 'n, 32, 4096, 8, (), K>,
+    ) -> Option<anysock::Result<backend_mock::Stream<'n, 32, 4096, 8, (), K>>> {
+        fds.next().map(|s| s.into_stream())
+    }
+
+    fn passed_listener(
+        fds: &mut ReceivedSockets<'_, 'n, 32, 4096, 8, (), K>,
+    ) -> Option<anysock::Result<backend_mock::Listener<'n, 32, 4096, 8, (), K>>> {
+        fds.next().map(|s| s.into_listener())
     }
 }
 
-/// Runs every case on a mock network of its own, made by `fresh`, so one case's leftovers
-/// (files, ports) never decide another's.
-fn run_mock_suite<K: Sharing>(backend: &str, fresh: impl Fn() -> Net<32, 4096, 8, (), K>) {
-    let mut failures = Vec::new();
-    let mut index = 0;
-    loop {
-        let net = fresh();
-        let host = net
-            .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-            .unwrap();
-        let mut harness = MockHarness { host, names: 0 };
-        let Some(case) = conformance::cases::<MockHarness<'_, K>>().nth(index) else {
-            break;
-        };
-        match (case.run)(&mut harness) {
-            Ok(()) => println!("{backend}: {} ... ok", case.name),
-            Err(f) => {
-                println!("{backend}: {} ... FAILED: {f}", case.name);
-                failures.push(format!("{}: {f}", case.name));
-            }
-        }
-        index += 1;
+/// The outcome of the case `name` on `harness`.
+fn outcome<H: FullHarness>(name: &str, harness: &mut H) -> conformance::Outcome {
+    let case = conformance::case::<H>(name).unwrap_or_else(|| panic!("no case {name}"));
+    (case.run)(harness)
+}
+
+fn on_posix(name: &str) -> conformance::Outcome {
+    outcome(name, &mut PosixHarness::new())
+}
+
+/// A fresh network for each case, so one case's leftovers (files, ports) never decide
+/// another's.
+fn on_mock(name: &str) -> conformance::Outcome {
+    let net: Box<Net> = Box::default();
+    let host = net
+        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
+        .unwrap();
+    outcome(name, &mut MockHarness { host, names: 0 })
+}
+
+fn on_shared_mock(name: &str) -> conformance::Outcome {
+    let net: SharedNet = SharedNet::new();
+    // One thread drives every case, so a call that waits for nobody ends at this bound.
+    net.set_max_wait(std::time::Duration::from_millis(300));
+    let host = net
+        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
+        .unwrap();
+    outcome(name, &mut MockHarness { host, names: 0 })
+}
+
+/// Runs the case `name` on `backend`: a failure fails the test, a skip says why.
+fn run_case(backend: &str, name: &str, on: fn(&str) -> conformance::Outcome) {
+    match on(name) {
+        Ok(()) => {}
+        Err(Stop::Skipped(why)) => println!("{backend}: {name} skipped: {why}"),
+        Err(Stop::Failed(f)) => panic!("{backend}: {name} failed: {f}"),
     }
-    println!("{backend}: {index} cases, {} failed", failures.len());
-    assert!(index >= 60, "the suite shrank to {index} cases");
-    assert!(
-        failures.is_empty(),
-        "{backend} failed:\n{}",
-        failures.join("\n")
-    );
 }
 
-/// Runs every case, printing each outcome; fails naming every case that failed.
-fn run_suite<H: Harness>(backend: &str, harness: &mut H) {
-    common::suite_passes(backend, 0, |report| conformance::run(harness, report));
-}
-
-#[test]
-fn posix_passes_the_suite() {
+fn run_posix(name: &str) {
     let _check = common::fd_check();
-    run_suite("posix", &mut PosixHarness::new());
+    run_case("posix", name, on_posix);
 }
 
-#[test]
-fn mock_passes_the_suite() {
-    run_mock_suite("mock", || -> Net { Net::new() });
+/// One test per case and backend, named after the case.
+macro_rules! one_test_per_case {
+    ($($group:ident<$cap:ident>: [$($file:ident :: $name:ident),* $(,)?]),* $(,)?) => {
+        mod posix {
+            $($(#[test] fn $name() { super::run_posix(stringify!($name)) })*)*
+        }
+        mod mock {
+            $($(#[test] fn $name() { super::run_case("mock", stringify!($name), super::on_mock) })*)*
+        }
+        mod shared_mock {
+            $($(
+                #[test]
+                fn $name() {
+                    super::run_case("shared mock", stringify!($name), super::on_shared_mock)
+                }
+            )*)*
+        }
+    };
 }
 
-#[test]
-fn shared_mock_passes_the_suite() {
-    run_mock_suite("shared mock", || {
-        let net: SharedNet = SharedNet::new();
-        // One thread drives every case, so a call that waits for nobody ends at this bound.
-        net.set_max_wait(std::time::Duration::from_millis(300));
-        net
+anysock_core::conformance_cases!(one_test_per_case);
+
+/// Runs every case on `backend`, each on a fresh harness, and prints each outcome, the count
+/// of each and every skip with its reason; fails if a case failed or the suite shrank.
+fn whole_suite(backend: &str, on: fn(&str) -> conformance::Outcome) {
+    common::suite_passes(backend, AT_LEAST, |report| {
+        let mut summary = Summary::default();
+        for case in conformance::cases::<PosixHarness>() {
+            let outcome = on(case.name);
+            match outcome {
+                Ok(()) => summary.passed += 1,
+                Err(Stop::Skipped(_)) => summary.skipped += 1,
+                Err(Stop::Failed(_)) => summary.failed += 1,
+            }
+            report(case.name, &outcome);
+        }
+        summary
     });
+}
+
+#[test]
+fn posix_whole_suite() {
+    let _check = common::fd_check();
+    whole_suite("posix", on_posix);
+}
+
+#[test]
+fn mock_whole_suite() {
+    whole_suite("mock", on_mock);
+}
+
+#[test]
+fn shared_mock_whole_suite() {
+    whole_suite("shared mock", on_shared_mock);
 }

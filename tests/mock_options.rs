@@ -55,8 +55,8 @@ fn options_have_linux_defaults_ranges_and_errors() {
     let e = tcp.set(RecvTimeout, Some(Duration::ZERO)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
 
-    // Buffer sizes: reported doubled, floored and capped as Linux; default 2 * BUF.
-    assert_eq!(tcp.get(RecvBufferSize).unwrap(), 8192);
+    // Buffer sizes: reported doubled, floored and capped as Linux; Linux's TCP default.
+    assert_eq!(tcp.get(RecvBufferSize).unwrap(), 131072);
     tcp.set(RecvBufferSize, 1).unwrap();
     assert_eq!(tcp.get(RecvBufferSize).unwrap(), 2304);
     tcp.set(SendBufferSize, 1).unwrap();
@@ -65,9 +65,9 @@ fn options_have_linux_defaults_ranges_and_errors() {
     assert_eq!(tcp.get(RecvBufferSize).unwrap(), 2304);
     tcp.set(RecvBufferSize, 65536).unwrap();
     assert_eq!(tcp.get(RecvBufferSize).unwrap(), 131072);
-    // Capped at the kernel's default rmem_max (212992) before doubling.
-    tcp.set(RecvBufferSize, 1 << 20).unwrap();
-    assert_eq!(tcp.get(RecvBufferSize).unwrap(), 425984);
+    // Capped at the kernel's default rmem_max (4 MiB) before doubling.
+    tcp.set(RecvBufferSize, 1 << 23).unwrap();
+    assert_eq!(tcp.get(RecvBufferSize).unwrap(), 8 << 20);
     let too_big = usize::try_from(i64::from(i32::MAX) + 1).unwrap();
     assert_eq!(
         tcp.set(RecvBufferSize, too_big).unwrap_err().kind(),

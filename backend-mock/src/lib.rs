@@ -261,8 +261,8 @@
 //!   it with [`Host::unlink`]. Binding the unnamed Unix address autobinds a 5-hex-digit
 //!   abstract name. `listen` on an unbound TCP socket binds an ephemeral port; on an unbound
 //!   Unix socket it is `InvalidInput`; on a datagram socket `Unsupported`.
-//! - Options: a buffer size set to `v` reads back as `2 * min(v, 212992)` (the kernel's
-//!   default `rmem_max`/`wmem_max`; hosts may raise it), never below Linux's floors (2304
+//! - Options: a buffer size set to `v` reads back as `2 * min(v, 4194304)` (the kernel's
+//!   default `rmem_max`/`wmem_max`, 212992 on kernels before 6.x; hosts may change it), never below Linux's floors (2304
 //!   receive, 4608 send); a size above `i32::MAX` is `InvalidInput`. `Ttl` and `UnicastHops` default to 64 (`Ttl` 1..=255, `UnicastHops` 0..=255);
 //!   `NoDelay` is `Unsupported` except on TCP, `UnicastHops` and `V6Only` except on IPv6,
 //!   `Ttl` on Unix; `V6Only` after `bind` is `InvalidInput`; `SocketError` is read and
@@ -270,22 +270,45 @@
 //!
 //! ## Differences from Linux
 //!
+//! The ones a program can meet are declared as `QUIRKS` (feature `conformance`), each a
+//! [`Quirk`](anysock_core::conformance::Quirk) of the conformance suite with a case that pins
+//! it; the differential tester counts a difference it explains as documented:
+//!
+//! - `Quirk::SequentialPorts`: see ephemeral ports, below.
+//! - `Quirk::NoOutOfBand`: TCP urgent data and Unix stream out-of-band bytes are not
+//!   simulated: `MsgFlags::OOB` on a TCP or Unix stream socket is `Unsupported`. Elsewhere
+//!   the flag is what Linux makes of it: a UDP send refuses it (after binding, as Linux
+//!   does), a UDP receive ignores it, Unix datagram and seqpacket sockets refuse it.
+//! - `Quirk::NoDirectories`: a host's Unix path namespace is flat: any pathname can be
+//!   bound, where Linux says `NotFound` when a directory on the path is missing.
+//! - `Quirk::FixedSendBuffer`: buffer sizes read back as Linux's defaults (`SO_RCVBUF` and
+//!   `SO_SNDBUF`: 131072 and 16384 for TCP, 212992 for UDP and Unix sockets), and a
+//!   connected TCP socket keeps them, where Linux grows its send buffer to suit the
+//!   connection (3939840 bytes on loopback).
+//! - `Quirk::NoNagle`: every write goes at once, where Linux holds a small write back while
+//!   earlier bytes wait for their acknowledgement (on loopback, only a socket connected to
+//!   itself waits: its acknowledgements are delayed).
+//! - `Quirk::SynRetriedAtOnce`: a `SYN` dropped for a full accept queue gets in as soon as an
+//!   `accept` makes room; Linux waits for its retransmission (1 s, then 2 s, 4 s, ...).
+//! - `Quirk::NoTimeWait`: there is no `TIME_WAIT`: the port of a TCP connection that is over
+//!   is free at once, where Linux holds it for a minute after an active close.
+//!
+//! The others:
+//!
 //! - Waiting: a blocking call that nobody else can complete fails with `Deadlock` where
 //!   Linux would wait for ever (see the rule above). `MsgFlags::WAITALL` returns what is
 //!   queued.
 //! - Ephemeral ports count up from [`FIRST_EPHEMERAL_PORT`] (49152) per host; Linux picks at
 //!   random in 32768–60999. Autobound Unix names count from `00000` per host.
 //! - Buffers: one queue per direction, at the receiver, holding at most
-//!   `min(BUF, receiver's RecvBufferSize / 2, sender's SendBufferSize / 2)` bytes, where Linux
-//!   has a send and a receive buffer and counts its own overhead. Sizes above `BUF` are
-//!   reported as set but the queue stays at `BUF`. Buffer sizes read back as `2 * BUF` by
-//!   default (Linux: 131072/16384 for TCP, 212992 for UDP and Unix). A datagram or seqpacket
-//!   record larger than `BUF` is `MessageTooLong`.
+//!   `BUF` bytes, less when the receiver set a smaller `RecvBufferSize` or the sender a
+//!   smaller `SendBufferSize` (half of what each reports, as Linux counts its own overhead in
+//!   the other half), where Linux has a send and a receive buffer and tunes the sizes nobody
+//!   set to the traffic. Sizes above `BUF` are reported as set but the queue stays at `BUF`.
+//!   A datagram or seqpacket record larger than `BUF` is `MessageTooLong`.
 //! - A Unix datagram or seqpacket queue holds `QUEUE` records (Linux: `max_dgram_qlen + 1`,
 //!   11); a UDP queue holds `QUEUE` datagrams too (Linux counts bytes only).
-//! - A waiting `SYN` is let in as soon as an `accept` makes room (Linux waits for the next
-//!   retransmission); a `SYN` waiting for a listener that closes is refused at once.
-//! - There is no `TIME_WAIT`: a closed socket's port is free at once.
+//! - A `SYN` waiting for a listener that closes is refused at once.
 //! - A connect to an address no host has is `HostUnreachable` at once (Linux would time out
 //!   or report it after ARP fails); UDP to it is lost silently.
 //! - Among `ReusePort` listeners or equally good UDP sockets, the lowest slot wins (Linux
@@ -308,7 +331,6 @@
 //!   credentials (Linux sends pid 0).
 //! - Sockets kept open only by messages queued at unreachable sockets are closed as soon as
 //!   the last owner's handle is dropped (Linux's garbage collector runs later).
-//! - `MsgFlags::OOB` is `Unsupported`.
 //! - Port numbers below 1024 need no privilege.
 //! - `Handle` generations come back after 2^31 openings of one slot.
 //! - Under latency, bytes in flight already take room in the receiver's queue (Linux counts
@@ -323,10 +345,13 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod asynch;
 mod base;
 mod host;
 mod kernel;
 mod net;
+#[cfg(feature = "conformance")]
+mod quirks;
 mod selector;
 mod socket;
 pub mod trace;
@@ -337,14 +362,19 @@ pub use host::Host;
 pub use kernel::datagram::{MAX_UDP_V4, MAX_UDP_V6};
 pub use kernel::table::faults::MAX_SCRIPTS;
 pub use kernel::table::hosts::{FIRST_EPHEMERAL_PORT, MAX_HOSTS};
+pub use kernel::table::names::MAX_NAMES;
 pub use kernel::table::paths::MAX_PATHS;
+pub use kernel::table::sock::MAX_WAITERS;
 pub use kernel::table::wait::DEFAULT_MAX_WAIT;
+pub use kernel::table::wake::MAX_TIMERS;
 #[cfg(feature = "alloc")]
 pub use net::builder::Builder;
 #[cfg(feature = "std")]
 pub use net::shared::{Shared, SharedNet};
 pub use net::sharing::{Local, Sharing};
 pub use net::Net;
+#[cfg(feature = "conformance")]
+pub use quirks::QUIRKS;
 pub use selector::Selector;
 pub use socket::cmsg;
 pub use socket::datagram::Datagram;

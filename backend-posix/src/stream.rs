@@ -148,7 +148,13 @@ impl anysock_core::Stream for Stream {
 }
 
 impl MsgIo for Stream {
+    /// No bytes, no address and no control data: `Ok(0)` once the flags are checked, as
+    /// `write` and `send` answer an empty buffer.
     fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
+        if msg.iov.total_len() == 0 && msg.addr.is_none() && msg.control.is_empty() {
+            sys::msg::send_flags(msg.flags)?;
+            return Ok(0);
+        }
         sys::msg::send_msg(&self.sock.fd, self.sock.domain, msg)
     }
 

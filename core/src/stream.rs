@@ -29,13 +29,16 @@ pub trait Stream:
     + embedded_io::ErrorType<Error = Error>
 {
     /// [`send(fd, buf, len, flags)`][send(2)]: as `write`, with flags ([`MsgFlags::DONTWAIT`],
-    /// [`MsgFlags::OOB`], [`MsgFlags::EOR`]).
+    /// [`MsgFlags::OOB`], [`MsgFlags::EOR`]). An empty buffer returns `Ok(0)` at once once the
+    /// flags are checked, whatever the connection's state, as `write` does (and as
+    /// [`crate::MsgIo::send_msg`] does with no bytes, no address and no control data).
     ///
     /// [send(2)]: https://man7.org/linux/man-pages/man2/send.2.html
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize>;
 
     /// [`recv(fd, buf, len, flags)`][recv(2)]: as `read`, with flags ([`MsgFlags::PEEK`] leaves the
     /// bytes queued, [`MsgFlags::WAITALL`] waits for the whole buffer, [`MsgFlags::DONTWAIT`]).
+    /// An empty buffer returns `Ok(0)` at once once the flags are checked, as `read` does.
     ///
     /// [recv(2)]: https://man7.org/linux/man-pages/man2/recv.2.html
     fn recv(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize>;

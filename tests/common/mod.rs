@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use anysock::Endpoint as _;
-use anysock_core::conformance::{Outcome, Summary};
+use anysock_core::conformance::{Outcome, Stop, Summary};
 use std::fmt::Debug;
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -442,8 +442,9 @@ pub fn free_port() -> u16 {
 }
 
 /// Runs a conformance suite through `run`, printing each case's outcome as `backend: name ...
-/// ok`; fails naming every case that failed, or when fewer than `at_least` cases ran (a suite
-/// that shrank).
+/// ok` (or `skipped` with the reason, or `FAILED`) and the count of each; fails naming every
+/// case that failed, or when fewer than `at_least` cases ran (a suite that shrank). A skipped
+/// case ran, but is never counted as passed.
 pub fn suite_passes(
     backend: &str,
     at_least: usize,
@@ -452,16 +453,20 @@ pub fn suite_passes(
     let mut failures = Vec::new();
     let summary = run(&mut |name, outcome| match outcome {
         Ok(()) => println!("{backend}: {name} ... ok"),
-        Err(f) => {
+        Err(Stop::Skipped(why)) => println!("{backend}: {name} ... skipped: {why}"),
+        Err(Stop::Failed(f)) => {
             println!("{backend}: {name} ... FAILED: {f}");
             failures.push(format!("{name}: {f}"));
         }
     });
     println!(
-        "{backend}: {} passed, {} failed",
-        summary.passed, summary.failed
+        "{backend}: {} cases: {} passed, {} skipped, {} failed",
+        summary.passed + summary.skipped + summary.failed,
+        summary.passed,
+        summary.skipped,
+        summary.failed
     );
-    let ran = summary.passed + summary.failed;
+    let ran = summary.passed + summary.skipped + summary.failed;
     assert!(
         ran >= at_least,
         "{backend}: the suite shrank to {ran} cases"

@@ -2,7 +2,7 @@
 
 use core::time::Duration;
 
-use anysock_core::ErrorKind;
+use anysock_core::{ErrorKind, SocketAddr, UnixAddr};
 
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
@@ -43,6 +43,18 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             peer.is_some()
         };
         let (conn, wr_shut) = (s.conn, s.stream.wr_shut);
+        if let (true, Some(p)) = (s.is_unix(), peer) {
+            // A Unix peer keeps naming the closed socket as it was named at the end (its
+            // `getpeername` reads the name of the socket it still points at). Only a peer
+            // pointing back can have a stale name (a socketpair end that bound since); a
+            // socket connected one way named its target when the target was already bound.
+            let name = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+            if let Ok(ps) = self.sock_mut(p) {
+                if ps.peer == Some(h) {
+                    ps.remote = Some(name);
+                }
+            }
+        }
         match phase {
             Phase::Listening { .. } => self.close_listener(h),
             Phase::Connected => {
@@ -99,8 +111,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             server: to,
         });
         self.set_phase(client, Phase::Connected);
+        self.tcp_closed(client);
         if let Ok(s) = self.sock_mut(client) {
-            s.stream.closed = true;
             s.so_error = Some(ErrorKind::ConnectionRefused);
         }
     }
@@ -112,8 +124,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         p.stream.peer_gone = true;
         if tcp && reset {
             // RST: queued data stays readable, then ECONNRESET, then end of stream.
-            p.stream.closed = true;
             p.so_error = Some(ErrorKind::ConnectionReset);
+            self.tcp_closed(peer);
         } else {
             p.stream.fin = true;
             if reset {
@@ -122,7 +134,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             if tcp && p.stream.wr_shut {
                 // Both FINs are out: the connection is over (Linux: TCP_CLOSE via TIME_WAIT
                 // on the closing side).
-                p.stream.closed = true;
+                self.tcp_closed(peer);
             }
         }
     }

@@ -2,16 +2,18 @@
 
 use core::net::IpAddr;
 
-use anysock_core::{Error, ErrorKind, Result, SocketAddr, Type, UnixAddr, Wait};
+use anysock_core::{Domain, Error, ErrorKind, Result, SocketAddr, Type, UnixAddr, Wait};
 
 use crate::base::addr::{canonical, present, wire};
 use crate::base::clock::SYN_TIMEOUT;
 use crate::base::handle::Handle;
 use crate::kernel::ports::Cover;
+use crate::kernel::route::{check_family, destination};
 use crate::kernel::state::State;
 use crate::kernel::table::addrs::Key;
 use crate::kernel::table::sock::{Phase, Retry};
 use crate::kernel::table::wait::{gave_up, Expiry};
+use crate::kernel::table::wake::WaitOn;
 use crate::trace::EventKind;
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
@@ -22,10 +24,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         if s.ty == Type::Datagram {
             return Err(Error::new(ErrorKind::Unsupported));
         }
-        if s.phase != Phase::Idle {
+        if s.phase != Phase::Idle || s.connect_failed {
             return Err(Error::new(ErrorKind::InvalidInput));
         }
-        match s.local {
+        match s.bound() {
             None if s.is_unix() => return Err(Error::new(ErrorKind::InvalidInput)),
             // Linux binds an unbound TCP socket to the wildcard and an ephemeral port.
             None => {
@@ -66,6 +68,48 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         Ok(())
     }
 
+    /// `getpeername(fd)`, as Linux answers it: a Unix socket names its peer as the peer is
+    /// named now (a socketpair end may have bound since); a TCP connection that is over, or
+    /// never was, is `ENOTCONN`; so is a UDP socket connected to port 0, which has no peer to
+    /// name.
+    pub(crate) fn peer_name(&self, h: Handle) -> Result<SocketAddr> {
+        let s = self.sock(h)?;
+        let not_connected = Error::new(ErrorKind::NotConnected);
+        if s.is_unix() {
+            if let Some(p) = s.peer.and_then(|p| self.sock(p).ok()) {
+                if s.ty == Type::Datagram || s.phase == Phase::Connected {
+                    return Ok(p.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed())));
+                }
+            }
+        }
+        let remote = s.remote.ok_or(not_connected)?;
+        match s.ty {
+            Type::Datagram if remote.port() == Some(0) => Err(not_connected),
+            Type::Datagram => Ok(remote),
+            _ if s.phase != Phase::Connected || (s.is_tcp() && s.stream.closed) => {
+                Err(not_connected)
+            }
+            _ => Ok(remote),
+        }
+    }
+
+    /// The name `recvmsg` reports for what `h` read from its Unix stream or seqpacket peer:
+    /// the sending socket's name as it is when the bytes are read (Linux's `unix_copy_addr`
+    /// on the sender of the first buffer read), kept after the sender closed; `None` when the
+    /// sender has no name, and for other sockets (TCP names no sender; a datagram reports
+    /// its own).
+    pub(crate) fn sender_name(&self, h: Handle) -> Option<SocketAddr> {
+        let s = self.sock(h).ok()?;
+        if !s.is_unix() || s.ty == Type::Datagram {
+            return None;
+        }
+        let name = match s.peer.and_then(|p| self.sock(p).ok()) {
+            Some(sender) => sender.local,
+            None => s.remote,
+        };
+        name.filter(|n| !matches!(n, SocketAddr::Unix(u) if u.is_unnamed()))
+    }
+
     /// Connections waiting in `listener`'s accept queue.
     pub(crate) fn queued(&self, listener: Handle) -> usize {
         self.sock(listener).map_or(0, |l| l.accepts.len())
@@ -80,14 +124,25 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     /// `connect(fd, addr)` for a stream socket.
     pub(crate) fn connect_stream(&mut self, h: Handle, addr: &SocketAddr) -> Result<()> {
+        if let SocketAddr::Unix(u) = addr {
+            // unix_stream_connect looks at its own state only once it found the listener.
+            return self.connect_unix(h, u);
+        }
         let s = self.sock_mut(h)?;
         let timeout = s.opts.send_timeout;
         match s.phase {
             Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
             Phase::SynSent if s.stream.connect_waiting => {
-                return Err(self.would_block(true, timeout, Wait::Connect));
+                return Err(self.wait_on(h, Wait::Connect, true, timeout));
             }
-            Phase::SynSent => return Err(Error::new(ErrorKind::AlreadyInProgress)),
+            Phase::SynSent => {
+                // Still retrying its SYN: an async caller waits for the outcome here.
+                self.waiting = Some(WaitOn {
+                    on: h,
+                    what: Wait::Connect,
+                });
+                return Err(Error::new(ErrorKind::AlreadyInProgress));
+            }
             Phase::Connected if s.stream.connect_waiting => {
                 // The wait is over: room was made (or the connection failed meanwhile).
                 s.stream.connect_waiting = false;
@@ -96,33 +151,35 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 }
                 return Ok(());
             }
+            _ if s.stream.disconnecting => return Err(Error::new(ErrorKind::InvalidInput)),
             Phase::Connected if s.stream.connect_unreported => {
-                // Linux's second `connect` after `EINPROGRESS` reports the outcome once.
+                // Linux's second `connect` after `EINPROGRESS` reports the outcome once; a
+                // connection that failed (or ended) meanwhile is taken apart, and the socket
+                // can connect again.
                 s.stream.connect_unreported = false;
                 if s.stream.closed {
-                    return Err(Error::new(
-                        s.take_error().unwrap_or(ErrorKind::ConnectionAborted),
-                    ));
+                    let e = s.take_error().unwrap_or(ErrorKind::ConnectionAborted);
+                    self.disconnect(h);
+                    return Err(Error::new(e));
                 }
                 return Ok(());
             }
             Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
             Phase::Idle => {}
         }
-        match addr {
-            SocketAddr::Unix(u) => self.connect_unix(h, u),
-            _ => self.connect_tcp(h, addr),
-        }
+        self.connect_tcp(h, addr)
     }
 
+    /// `connect` of a Unix stream or seqpacket socket, its checks in Linux's order: the
+    /// address, the socket it names (`ENOENT`, `ECONNREFUSED`, `EPROTOTYPE`), room in that
+    /// listener's queue, and only then this socket's own state (`EISCONN` when connected,
+    /// `EINVAL` when listening).
     fn connect_unix(&mut self, h: Handle, addr: &UnixAddr) -> Result<()> {
         let s = self.sock(h)?;
         let (host, ty, nonblocking, timeout) = (s.host, s.ty, s.nonblocking, s.opts.send_timeout);
-        let target = self.unix_target(host, addr)?;
+        let target = self.unix_target(host, addr, ty)?;
+        let s = self.sock(h)?;
         let t = self.sock(target)?;
-        if t.ty != ty {
-            return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
-        }
         if !t.is_listening() {
             let client = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
             self.emit(EventKind::Refused {
@@ -135,6 +192,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             // Linux makes a Unix client wait for room (up to SO_SNDTIMEO), or EAGAIN.
             return Err(self.would_block(!nonblocking, timeout, Wait::Connect));
         }
+        match s.phase {
+            Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
+            Phase::Listening { .. } | Phase::SynSent { .. } => {
+                return Err(Error::new(ErrorKind::InvalidInput))
+            }
+            Phase::Idle => {}
+        }
         let remote = t.local;
         self.sock_mut(h)?.remote = remote;
         self.establish(h, target)
@@ -144,19 +208,16 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let Some(dst) = addr.as_inet() else {
             return Err(Error::new(ErrorKind::InvalidInput));
         };
-        let ip = canonical(dst.ip());
         let s = self.sock(h)?;
-        let (host, domain, nonblocking, v6only, timeout, bound) = (
+        let ip = destination(s, canonical(dst.ip()));
+        check_family(s, ip)?;
+        let (host, domain, nonblocking, timeout, bound) = (
             s.host,
             s.domain,
             s.nonblocking,
-            s.opts.v6only,
             s.opts.send_timeout,
-            s.local,
+            s.bound(),
         );
-        if v6only && ip.is_ipv4() {
-            return Err(Error::new(ErrorKind::NetworkUnreachable));
-        }
         let dst_host = self
             .route(host, ip)
             .ok_or(Error::new(ErrorKind::HostUnreachable))?;
@@ -179,12 +240,22 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         } else {
             ip
         };
-        let listener = self.find_listener(dst_host, to_ip, dst.port());
+        // An IPv6 socket that once connected to an IPv4-mapped address keeps IPv4's
+        // operations, and Linux sends its later IPv6 SYNs nowhere: they go unanswered.
+        let lost = self.sock(h)?.ipv4_ops && ip.is_ipv6();
+        let listener = if lost {
+            None
+        } else {
+            self.find_listener(dst_host, to_ip, dst.port())
+        };
         let cut = self.faults.is_cut(host, dst_host);
         let seq = self.next_seq();
         let now = self.clock.now();
+        // Its port is its own again (a connect after one that failed took a new one).
+        self.set_holds_port(h, true);
         self.set_local(h, Some(local));
         let s = self.sock_mut(h)?;
+        s.ipv4_ops |= domain == Domain::Inet6 && ip.is_ipv4();
         let remote = present(to_ip, dst.port(), domain);
         s.remote = Some(remote);
         s.stream.connect_unreported = nonblocking;
@@ -194,24 +265,29 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         let listener = match listener {
             Some(l) => l,
-            None if cut => h,
+            None if cut || lost => h,
+            // A SYN to its own address and port meets itself: a simultaneous open, and the
+            // socket is connected to itself, as on Linux.
+            None if wire(local) == wire(remote) => {
+                return self.connect_self(h, nonblocking);
+            }
             None => {
                 // The peer host answers the SYN with a reset.
                 self.emit(EventKind::Refused {
                     client: wire(local),
                     server: wire(remote),
                 });
-                let s = self.sock_mut(h)?;
-                s.phase = Phase::Connected;
-                s.stream.closed = true;
+                self.set_phase(h, Phase::Connected);
+                self.tcp_closed(h);
                 if nonblocking {
-                    s.so_error = Some(ErrorKind::ConnectionRefused);
+                    self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionRefused);
                     return Err(Error::new(ErrorKind::InProgress));
                 }
+                self.disconnect(h);
                 return Err(Error::new(ErrorKind::ConnectionRefused));
             }
         };
-        if cut || self.queue_full(listener)? {
+        if cut || lost || self.queue_full(listener)? {
             // Linux drops the SYN and retries until SYN_TIMEOUT; room made meanwhile (an
             // `accept`) lets the connection in, as a retry would.
             self.sock_mut(h)?.seq = seq;
@@ -228,7 +304,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 // Another thread's `accept` may make room: wait for it (see
                 // `connect_gave_up` for when it does not come).
                 self.sock_mut(h)?.stream.connect_waiting = true;
-                return Err(self.would_block(true, timeout, Wait::Connect));
+                return Err(self.wait_on(h, Wait::Connect, true, timeout));
             }
             return match timeout {
                 // SO_SNDTIMEO bounds a blocking connect; Linux then says EINPROGRESS and
@@ -240,8 +316,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 }
                 _ => {
                     self.advance(SYN_TIMEOUT);
-                    let s = self.sock_mut(h)?;
-                    Err(Error::new(s.take_error().unwrap_or(ErrorKind::TimedOut)))
+                    let e = self.sock_mut(h)?.take_error();
+                    self.disconnect(h);
+                    Err(Error::new(e.unwrap_or(ErrorKind::TimedOut)))
                 }
             };
         }
@@ -250,6 +327,46 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Err(Error::new(ErrorKind::InProgress));
         }
         Ok(())
+    }
+
+    /// A TCP socket connects to itself (its `SYN` reached its own port).
+    fn connect_self(&mut self, h: Handle, nonblocking: bool) -> Result<()> {
+        let conn = self.new_conn();
+        self.set_phase(h, Phase::Connected);
+        let s = self.sock_mut(h)?;
+        s.peer = Some(h);
+        s.conn = Some(conn);
+        let (client, server) = self.ends(h);
+        self.emit(EventKind::Connect {
+            conn,
+            client,
+            server,
+        });
+        self.emit(EventKind::Accept { conn });
+        if nonblocking {
+            return Err(Error::new(ErrorKind::InProgress));
+        }
+        Ok(())
+    }
+
+    /// Takes a TCP socket's failed or ended connection apart, as Linux's `tcp_disconnect`
+    /// after a `connect` that failed: unconnected again, nothing shut down, an address it did
+    /// not bind explicitly back to the wildcard (its port as it was), ready to connect anew.
+    pub(crate) fn disconnect(&mut self, h: Handle) {
+        self.set_phase(h, Phase::Idle);
+        let Ok(s) = self.sock_mut(h) else { return };
+        s.connect_failed = true;
+        s.remote = None;
+        s.peer = None;
+        s.conn = None;
+        s.stream = crate::kernel::table::sock::Stream::default();
+        if !s.locks.addr {
+            let domain = s.domain;
+            let local = s
+                .local
+                .map(|l| SocketAddr::unspecified(domain).with_port(l.port().unwrap_or(0)));
+            self.set_local(h, local);
+        }
     }
 
     /// A blocking `connect` of a shared network waited for room in vain: when its
@@ -272,8 +389,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 Err(Error::new(ErrorKind::InProgress))
             }
             Expiry::Bound => {
-                s.stream.closed = true;
-                self.set_phase(h, Phase::Connected);
+                self.disconnect(h);
                 Err(Error::new(ErrorKind::TimedOut))
             }
         }
@@ -301,7 +417,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 Some(c) if c.covers(ip) => &mut wildcard,
                 _ => continue,
             };
-            if best.map_or(true, |b| h.index < b.index) {
+            if best.is_none_or(|b| h.index < b.index) {
                 *best = Some(h);
             }
         }
@@ -376,7 +492,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         let (waits, timeout, domain) = (!l.nonblocking, l.opts.recv_timeout, l.domain);
         let Some(child) = self.waiting(h).next() else {
-            return Err(self.would_block(waits, timeout, Wait::Connection));
+            return Err(self.wait_on(h, Wait::Connection, waits, timeout));
         };
         self.unqueue(child, h);
         let c = self.sock_mut(child)?;
@@ -413,8 +529,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let conn = stream.then(|| self.new_conn());
         let reset_after = conn.and_then(|c| self.faults.take_reset(c));
         for (me, other) in [(a, b), (b, a)] {
-            self.set_local(me, unnamed);
             if let Ok(s) = self.sock_mut(me) {
+                // Unbound, so either end may still bind a name, as on Linux.
                 s.remote = unnamed;
                 s.peer = Some(other);
                 if stream {

@@ -8,8 +8,9 @@ use crate::base::addr::{canonical, present};
 use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
 use crate::kernel::ancillary::Ctl;
-use crate::kernel::flags::{check_recv, check_send, scatter};
+use crate::kernel::flags::{check_recv, check_send, refuse_oob, scatter};
 use crate::kernel::ports::Cover;
+use crate::kernel::route::{check_family, destination};
 use crate::kernel::state::State;
 use crate::kernel::table::addrs::Key;
 use crate::kernel::table::faults::Fate;
@@ -30,6 +31,13 @@ pub(crate) struct Got {
     pub(crate) from: SocketAddr,
 }
 
+/// Whether a datagram from (or a refusal about) `from` concerns a UDP socket connected to
+/// `peer`: the same address, and the same port unless the socket connected to port 0 (Linux
+/// then takes any port of that address).
+fn same_peer(peer: core::net::SocketAddr, from: (IpAddr, u16)) -> bool {
+    canonical(peer.ip()) == from.0 && (peer.port() == 0 || peer.port() == from.1)
+}
+
 /// A `Datagram` event, its bytes filled in when it is recorded.
 fn datagram(from: SocketAddr, to: SocketAddr) -> EventKind<'static> {
     EventKind::Datagram {
@@ -46,52 +54,101 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let s = self.sock(h)?;
         let host = s.host;
         if let SocketAddr::Unix(u) = addr {
-            let target = self.unix_target(host, u)?;
+            let target = self.unix_target(host, u, s.ty)?;
             let t = self.sock(target)?;
-            if t.ty != s.ty {
-                return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
+            if t.peer.is_some_and(|p| p != h) {
+                // unix_may_send: a socket connected to another takes nothing from us (EPERM).
+                return Err(Error::new(ErrorKind::PermissionDenied));
             }
             let remote = t.local;
+            let old = self.sock(h)?.peer.filter(|&p| p != target);
             let s = self.sock_mut(h)?;
             s.peer = Some(target);
             s.remote = remote;
+            if let Some(old) = old {
+                self.unix_disconnected(h, old);
+            }
             return Ok(());
         }
         let Some(dst) = addr.as_inet() else {
             return Err(Error::new(ErrorKind::InvalidInput));
         };
-        let ip = canonical(dst.ip());
+        // inet_dgram_connect binds an unbound socket before it looks at the address.
+        self.udp_autobind(h)?;
+        let ip = destination(self.sock(h)?, canonical(dst.ip()));
         let to_ip = if ip.is_unspecified() {
             self.source_ip(host, ip)?
         } else {
             ip
         };
-        let local = self.udp_source(h, to_ip)?;
-        self.set_local(h, Some(local));
+        let source = self.udp_source(h, to_ip)?;
+        // The first connect picks the local address; a later one keeps it (Linux sets the
+        // receive address only while it is the wildcard).
+        let unset = self
+            .sock(h)?
+            .local
+            .and_then(|l| l.as_inet())
+            .is_none_or(|l| l.ip().is_unspecified());
+        if unset {
+            self.set_local(h, Some(source));
+        }
         let s = self.sock_mut(h)?;
         s.remote = Some(present(to_ip, dst.port(), s.domain));
         Ok(())
     }
 
+    /// A Unix datagram socket `h` left its peer `old` (it connected elsewhere, or found the
+    /// peer closed): as Linux's `unix_dgram_disconnected`, what `h` had queued is dropped and,
+    /// if `old` is open and still connected to `h`, `old` learns of it with `ECONNRESET`.
+    fn unix_disconnected(&mut self, h: Handle, old: Handle) {
+        if self.sock(h).map_or(true, |s| s.dgrams.len() == 0) {
+            return;
+        }
+        while let Some(rec) = self
+            .sock_bulk_mut(h)
+            .ok()
+            .and_then(|(s, bulk)| s.dgrams.pop(&mut bulk.records))
+        {
+            if let Ok(s) = self.sock_mut(h) {
+                s.rx.consume(rec.len);
+            }
+            if let Tag::Rights(id) = rec.tag {
+                self.land_rights(id);
+            }
+        }
+        self.reap();
+        if let Ok(o) = self.sock_mut(old) {
+            if o.peer == Some(h) {
+                o.so_error = Some(ErrorKind::ConnectionReset);
+            }
+        }
+    }
+
+    /// Linux's autobind of a UDP socket that sends or connects unbound: an ephemeral port on
+    /// the wildcard address (kept until `connect`). Returns the local address.
+    fn udp_autobind(&mut self, h: Handle) -> Result<SocketAddr> {
+        let s = self.sock(h)?;
+        if let Some(local) = s.local {
+            return Ok(local);
+        }
+        let domain = s.domain;
+        let port = self.ephemeral_port(h, ErrorKind::AddrNotAvailable)?;
+        let any = SocketAddr::unspecified(domain).with_port(port);
+        self.set_local(h, Some(any));
+        Ok(any)
+    }
+
     /// The address a UDP socket sends from toward `dst`, binding an ephemeral port first if
-    /// the socket has none (Linux's autobind keeps the wildcard address until `connect`).
+    /// the socket has none.
     fn udp_source(&mut self, h: Handle, dst: IpAddr) -> Result<SocketAddr> {
         let s = self.sock(h)?;
-        let (host, domain, v6only, bound) = (s.host, s.domain, s.opts.v6only, s.local);
-        if v6only && dst.is_ipv4() {
-            return Err(Error::new(ErrorKind::NetworkUnreachable));
-        }
-        let local = match bound {
-            Some(l) => l,
-            None => {
-                let port = self.ephemeral_port(h, ErrorKind::AddrNotAvailable)?;
-                let any = SocketAddr::unspecified(domain).with_port(port);
-                self.set_local(h, Some(any));
-                any
-            }
-        };
+        let (host, domain) = (s.host, s.domain);
+        check_family(s, dst)?;
+        let local = self.udp_autobind(h)?;
         match local.as_inet() {
-            Some(l) if l.ip().is_unspecified() => {
+            // The wildcard, or an address of the other family than the destination's (an
+            // IPv6 socket connected over IPv6 sending to IPv4): the route picks the source.
+            Some(l) if l.ip().is_unspecified() || canonical(l.ip()).is_ipv4() != dst.is_ipv4() => {
                 Ok(present(self.source_ip(host, dst)?, l.port(), domain))
             }
             _ => Ok(local),
@@ -115,29 +172,45 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         if s.is_unix() {
             return self.unix_send(h, bufs, total, to, flags);
         }
-        // A refusal learnt from an earlier datagram (ICMP) is reported once, by this call.
-        if let Some(e) = s.take_error() {
-            return Err(Error::new(e));
+        // inet_sendmsg binds an unbound socket before udp_sendmsg looks at anything.
+        self.udp_autobind(h)?;
+        let s = self.sock(h)?;
+        let v4_socket = s.domain == Domain::Inet;
+        if v4_socket {
+            // udp_sendmsg refuses out-of-band data before it looks at the address.
+            refuse_oob(flags)?;
         }
-        let max = if s.domain == Domain::Inet {
-            MAX_UDP_V4
-        } else {
-            MAX_UDP_V6
-        };
+        let max = if v4_socket { MAX_UDP_V4 } else { MAX_UDP_V6 };
         if total > max.min(B) {
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
         let connected = s.remote;
         let (host, broadcast_ok) = (s.host, s.opts.broadcast);
-        let dst = to
-            .copied()
-            .or(connected)
-            .ok_or(Error::new(ErrorKind::NotConnected))?;
+        let dst = match to {
+            Some(to) => *to,
+            None => connected.ok_or(Error::new(ErrorKind::NotConnected))?,
+        };
         let Some(dst) = dst.as_inet() else {
             return Err(Error::new(ErrorKind::InvalidInput));
         };
-        let ip = canonical(dst.ip());
+        let ip = destination(s, canonical(dst.ip()));
+        if !v4_socket && ip.is_ipv4() {
+            // udpv6_sendmsg hands an IPv4 destination to udp_sendmsg, which refuses
+            // out-of-band data; an IPv6 one never looks at the flag.
+            check_family(s, ip)?;
+            refuse_oob(flags)?;
+        }
+        // Nobody listens on port 0: udp_sendmsg refuses an address with it (`EINVAL`), and
+        // udpv6_sendmsg hands a socket's IPv4-mapped peer to it as such an address.
+        if dst.port() == 0 && (to.is_some() || (!v4_socket && ip.is_ipv4())) {
+            return Err(Error::new(ErrorKind::InvalidInput));
+        }
         let src = self.udp_source(h, ip)?;
+        // A refusal learnt from an earlier datagram (ICMP) is reported once, by the next send
+        // whose arguments hold, as Linux's buffer allocation does.
+        if let Some(e) = self.sock_mut(h)?.take_error() {
+            return Err(Error::new(e));
+        }
         if ip == IpAddr::V4(Ipv4Addr::BROADCAST) {
             if !broadcast_ok {
                 return Err(Error::new(ErrorKind::PermissionDenied));
@@ -169,8 +242,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         };
         match self.find_udp(dst_host, to_ip, dst.port(), &src) {
             Some(t) => self.deliver_copies(t, bufs, total, &src, to, fate),
-            // ICMP port unreachable; Linux reports it only on a connected socket.
-            None if connected.is_some() => {
+            // ICMP port unreachable; Linux hands it only to a socket connected to the address
+            // the datagram went to (the error's lookup needs both ends to match).
+            None if connected
+                .and_then(|c| c.as_inet())
+                .is_some_and(|c| same_peer(c, (to_ip, dst.port()))) =>
+            {
                 self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionRefused);
             }
             None => {}
@@ -186,6 +263,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         to: Option<&SocketAddr>,
         flags: MsgFlags,
     ) -> Result<usize> {
+        refuse_oob(flags)?;
         let s = self.sock(h)?;
         let (host, ty, peer, blocking, timeout) = (
             s.host,
@@ -195,13 +273,23 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             s.opts.send_timeout,
         );
         let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+        if to.is_none() && peer.is_none() {
+            return Err(Error::new(ErrorKind::NotConnected));
+        }
+        // A pending error (a peer left us with datagrams unread) comes before the target is
+        // looked up: Linux finds it when it allocates the message.
+        if let Some(e) = self.sock_mut(h)?.take_error() {
+            return Err(Error::new(e));
+        }
         let target = match to {
-            Some(SocketAddr::Unix(u)) => self.unix_target(host, u)?,
+            Some(SocketAddr::Unix(u)) => self.unix_target(host, u, ty)?,
             Some(_) => return Err(Error::new(ErrorKind::InvalidInput)),
             None => {
                 let peer = peer.ok_or(Error::new(ErrorKind::NotConnected))?;
                 if self.sock(peer).is_err() {
-                    // The peer closed: Linux says ECONNREFUSED once and forgets it.
+                    // The peer closed: Linux says ECONNREFUSED once, drops what it had sent
+                    // here, and forgets it.
+                    self.unix_disconnected(h, peer);
                     let s = self.sock_mut(h)?;
                     s.peer = None;
                     s.remote = None;
@@ -221,7 +309,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
         if t.dgrams.is_full() || t.rx.room(t.rx_limit()) < total {
-            return Err(self.would_block(blocking, timeout, Wait::Room));
+            return Err(self.wait_on(target, Wait::Room, blocking, timeout));
         }
         let to = t.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
         self.emit_bytes(datagram(from, to), bufs, total);
@@ -252,15 +340,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             }
             let mut score = u8::from(matches!(cover, Cover::One(_))) * 2;
             if let Some(remote) = s.remote.and_then(|r| r.as_inet()) {
-                if Some((canonical(remote.ip()), remote.port())) != src {
+                if !src.is_some_and(|from| same_peer(remote, from)) {
                     continue;
                 }
                 score += 1;
             }
             // The best score; the lowest slot among equals.
-            let better = best.map_or(true, |(b, bh)| {
-                score > b || (score == b && h.index < bh.index)
-            });
+            let better = best.is_none_or(|(b, bh)| score > b || (score == b && h.index < bh.index));
             if better {
                 best = Some((score, h));
             }
@@ -377,6 +463,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     ) -> Result<Got> {
         check_recv(flags)?;
         let s = self.sock_mut(h)?;
+        if s.is_unix() {
+            // UDP takes `MSG_OOB` as an ordinary receive; a Unix datagram socket refuses it.
+            refuse_oob(flags)?;
+        }
         let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
         let timeout = s.opts.recv_timeout;
         if let Some(e) = s.take_error() {
@@ -393,9 +483,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             // Nothing yet: a blocking call waits for the next datagram on its way.
             None if self.wait_arrival(h, blocking, timeout) => match arrived(self) {
                 Some(rec) => rec,
-                None => return Err(self.would_block(blocking, timeout, Wait::Data)),
+                None => return Err(self.wait_on(h, Wait::Data, blocking, timeout)),
             },
-            None => return Err(self.would_block(blocking, timeout, Wait::Data)),
+            None => return Err(self.wait_on(h, Wait::Data, blocking, timeout)),
         };
         let (s, bulk) = self.sock_bulk_mut(h)?;
         let len = scatter(&s.rx, s.bytes_ref(bulk), 0, rec.len, bufs);

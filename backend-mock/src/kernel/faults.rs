@@ -8,7 +8,7 @@ use anysock_core::SocketAddr;
 use crate::base::flight::HELD;
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
-use crate::kernel::table::faults::{Fate, Faults};
+use crate::kernel::table::faults::Fate;
 use crate::trace::plan::{FaultPlan, Script};
 use crate::trace::Fault;
 
@@ -70,42 +70,25 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         self.clock.now().saturating_add(delay)
     }
 
-    /// Records a fault applied to the stream of `h`: to what it sends, or (`inbound`) to what
-    /// it receives. The addresses are looked up only when a tracer takes the event.
-    pub(crate) fn emit_stream_fault(&mut self, fault: Fault, h: Handle, inbound: bool) {
-        if !self.outbox.on {
-            return;
+    /// When stream bytes written now on `h` from host `from` to host `to` arrive: held
+    /// ([`HELD`]) across a partition, else after the plan's latency (TCP only: `plan` is empty
+    /// for Unix). The connection's ends are looked up only for a fault to trace.
+    pub(crate) fn stream_arrival(
+        &mut self,
+        h: Handle,
+        from: usize,
+        to: usize,
+        plan: &FaultPlan,
+    ) -> Duration {
+        if self.faults.is_cut(from, to) {
+            let (src, dst) = self.ends(h);
+            self.emit_fault(Fault::Partition, src, dst);
+            return HELD;
         }
-        let (local, remote) = self.ends(h);
-        if inbound {
-            self.emit_fault(fault, remote, local);
-        } else {
-            self.emit_fault(fault, local, remote);
+        if !plan.has_latency() {
+            return self.clock.now();
         }
+        let (src, dst) = self.ends(h);
+        self.arrival(plan, None, src, dst)
     }
-}
-
-/// When stream bytes written now (`now`) from host `from` to host `to` arrive, if not now,
-/// and the fault that says so: held ([`HELD`]) across a partition, else after the plan's
-/// latency if it has some (`delayed`; TCP only, a Unix stream is never delayed). The caller
-/// traces the fault once it has traced the bytes.
-pub(crate) fn stream_arrival<const H: usize>(
-    faults: &mut Faults<H>,
-    from: usize,
-    to: usize,
-    delayed: bool,
-    now: Duration,
-) -> (Option<Duration>, Option<Fault>) {
-    if faults.is_cut(from, to) {
-        return (Some(HELD), Some(Fault::Partition));
-    }
-    if !delayed {
-        return (None, None);
-    }
-    let plan = *faults.plan(from, to);
-    let delay = faults.draw_latency(&plan);
-    if delay.is_zero() {
-        return (None, None);
-    }
-    (Some(now.saturating_add(delay)), Some(Fault::Latency(delay)))
 }

@@ -1,24 +1,38 @@
-//! Which `MSG_*` flags a call accepts: core's sets, as every backend checks them, less
-//! out-of-band data.
+//! Which `MSG_*` flags a call accepts: core's sets, as every backend checks them; where
+//! out-of-band data is refused; and the answer to a stream call that moves nothing.
 
 use anysock_core::{Error, ErrorKind, MsgFlags, Result};
 
-/// `EOPNOTSUPP` for out-of-band data, which the mock does not carry.
-fn no_oob(flags: MsgFlags) -> Result<()> {
+/// [`MsgFlags::check_send`]: `EINVAL` for a flag a send does not take.
+pub(crate) fn check_send(flags: MsgFlags) -> Result<()> {
+    flags.check_send().map(|_| ())
+}
+
+/// [`MsgFlags::check_recv`]: `EINVAL` for a flag a receive does not take.
+pub(crate) fn check_recv(flags: MsgFlags) -> Result<()> {
+    flags.check_recv().map(|_| ())
+}
+
+/// `EOPNOTSUPP` for out-of-band data: what Linux answers on sockets without it (UDP sends,
+/// Unix datagram and seqpacket sockets), and what the mock answers on those with it (TCP
+/// urgent data and Unix stream out-of-band bytes are not simulated: a declared quirk).
+pub(crate) fn refuse_oob(flags: MsgFlags) -> Result<()> {
     if flags.contains(MsgFlags::OOB) {
         return Err(Error::new(ErrorKind::Unsupported));
     }
     Ok(())
 }
 
-/// [`MsgFlags::check_send`] (`EINVAL` for a flag a send does not take), then [`no_oob`].
-pub(crate) fn check_send(flags: MsgFlags) -> Result<()> {
-    no_oob(flags.check_send()?)
+/// A stream send of no bytes (no address, no control data): `Ok(0)` at once once its flags
+/// are checked, whatever the connection's state, as the POSIX backend answers it.
+pub(crate) fn nothing_to_send(flags: MsgFlags) -> Result<usize> {
+    check_send(flags).map(|()| 0)
 }
 
-/// [`MsgFlags::check_recv`], then [`no_oob`].
-pub(crate) fn check_recv(flags: MsgFlags) -> Result<()> {
-    no_oob(flags.check_recv()?)
+/// A stream receive into no room: `Ok(0)` at once once its flags are checked, as the POSIX
+/// backend answers it (the kernel would wait for bytes it could not deliver).
+pub(crate) fn nothing_to_receive(flags: MsgFlags) -> Result<usize> {
+    check_recv(flags).map(|()| 0)
 }
 
 /// Copies queued bytes of `ring` (whose bytes are `bytes`) starting at `offset` into `bufs` in

@@ -22,8 +22,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     }
 
     /// Empties the slot of `h`, taking it out of every list first (the socket's state is
-    /// gone; see `close` for what peers see).
+    /// gone; see `close` for what peers see). Futures still waiting on it are woken: they find
+    /// it closed, or what its closing did to their own socket.
     pub(crate) fn free(&mut self, h: Handle) {
+        self.wake(h);
         let Ok(s) = self.sock(h) else { return };
         let (host, parent, path) = (s.host, s.parent, s.path);
         self.set_phase(h, Phase::Idle);
@@ -42,8 +44,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 .queue(h, which)
                 .and_then(|(l, links)| l.pop_front(links))
             {
-                if let Some(c) = self.slots.handle_at(i).and_then(|c| self.slots.get_mut(c)) {
-                    c.parent = None;
+                if let Some(c) = self.slots.handle_at(i) {
+                    if let Ok(c) = self.sock_mut(c) {
+                        c.parent = None;
+                    }
                 }
             }
         }
@@ -71,6 +75,31 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
     }
 
+    /// Whether `h` holds its local address's port (`Sock::holds_port`), keeping the address
+    /// index true: a socket that gave its port back is not found by it.
+    pub(crate) fn set_holds_port(&mut self, h: Handle, holds: bool) {
+        let i = h.index;
+        let hash = |st: &Self| st.sock(h).ok().and_then(Key::of_sock).map(|k| k.hash());
+        if let Some(old) = hash(self) {
+            self.addrs.remove(&mut self.slots.links.addr, old, i);
+        }
+        let Ok(s) = self.sock_mut(h) else { return };
+        s.holds_port = holds;
+        if let Some(new) = hash(self) {
+            self.addrs.insert(&mut self.slots.links.addr, new, i);
+        }
+    }
+
+    /// A TCP connection of `h` is over (Linux's `tcp_set_state(TCP_CLOSE)`): a port it did
+    /// not bind explicitly goes back to the table, though `getsockname` still shows it.
+    pub(crate) fn tcp_closed(&mut self, h: Handle) {
+        let Ok(s) = self.sock_mut(h) else { return };
+        s.stream.closed = true;
+        if !s.locks.port {
+            self.set_holds_port(h, false);
+        }
+    }
+
     /// The sockets indexed under `key`, in the order they got their address.
     pub(crate) fn at_key<'a>(
         &'a self,
@@ -88,7 +117,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     /// Puts `child`, a new connection, last in `listener`'s accept queue.
     pub(crate) fn enqueue(&mut self, child: Handle, listener: Handle) {
-        let Some(c) = self.slots.get_mut(child) else {
+        let Ok(c) = self.sock_mut(child) else {
             return;
         };
         c.parent = Some(listener);
@@ -99,7 +128,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     /// Takes `child` out of the accept queue of `listener` (it was accepted, or is gone).
     pub(crate) fn unqueue(&mut self, child: Handle, listener: Handle) {
-        if let Some(c) = self.slots.get_mut(child) {
+        if let Ok(c) = self.sock_mut(child) {
             c.parent = None;
         }
         if let Some((list, links)) = self.slots.queue(listener, accepts) {
@@ -141,7 +170,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     }
 
     fn move_to(&mut self, h: Handle, phase: Phase, retry: Option<Retry>) {
-        let Some(s) = self.slots.get_mut(h) else {
+        let Ok(s) = self.sock_mut(h) else {
             return;
         };
         let was = (s.phase == Phase::SynSent).then_some(s.retry.listener);

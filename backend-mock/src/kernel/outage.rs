@@ -24,7 +24,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 let Some(h) = self.slots.handle_at(i) else {
                     continue;
                 };
-                let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
+                // Through `sock_bulk_mut`: the bytes become readable, and their reader is
+                // woken.
+                let Ok((s, bulk)) = self.sock_bulk_mut(h) else {
                     continue;
                 };
                 if across(s.host, s.peer_host) && s.flights.is_held(&bulk.chunks) {

@@ -1,6 +1,6 @@
 //! Unix addresses on a host: the socket a name reaches, and Linux's autobind.
 
-use anysock_core::{Error, ErrorKind, Result, UnixAddr, UnixAddrKind};
+use anysock_core::{Error, ErrorKind, Result, Type, UnixAddr, UnixAddrKind};
 
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
@@ -11,28 +11,36 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     ///
     /// Errors as Linux: `ENOENT` for a missing path, `ECONNREFUSED` for a path whose socket
     /// closed or an abstract name nobody holds, `EINVAL` for the unnamed address.
-    pub(crate) fn unix_target(&self, host: usize, addr: &UnixAddr) -> Result<Handle> {
+    pub(crate) fn unix_target(&self, host: usize, addr: &UnixAddr, ty: Type) -> Result<Handle> {
         match addr.kind() {
-            UnixAddrKind::Pathname(_) => self.paths.lookup(host, addr),
+            UnixAddrKind::Pathname(_) => {
+                let h = self.paths.lookup(host, addr)?;
+                if self.sock(h)?.ty != ty {
+                    return Err(Error::new(ErrorKind::Unsupported)); // EPROTOTYPE
+                }
+                Ok(h)
+            }
+            // Abstract names live apart per socket type: one of another type is nobody.
             UnixAddrKind::Abstract(_) => self
-                .abstract_owner(host, addr)
+                .abstract_owner(host, addr, ty)
                 .ok_or(Error::new(ErrorKind::ConnectionRefused)),
             UnixAddrKind::Unnamed => Err(Error::new(ErrorKind::InvalidInput)),
         }
     }
 
-    /// The socket holding abstract name `addr` on `host` (the lowest slot, should a listener
-    /// and the connections it accepted share it).
-    pub(crate) fn abstract_owner(&self, host: usize, addr: &UnixAddr) -> Option<Handle> {
+    /// The socket of type `ty` holding abstract name `addr` on `host` (the lowest slot,
+    /// should a listener and the connections it accepted share it). Linux hashes abstract
+    /// names with the socket type, so sockets of different types may hold the same name.
+    pub(crate) fn abstract_owner(&self, host: usize, addr: &UnixAddr, ty: Type) -> Option<Handle> {
         let name = addr.as_abstract()?;
-        self.at_key(Key::Abstract { host, name })
+        self.at_key(Key::Abstract { host, ty, name })
             .map(|(h, _)| h)
             .min_by_key(|h| h.index)
     }
 
     /// Linux's autobind: binding the unnamed address gives an abstract name of five hex
     /// digits. Linux starts at a random number; the mock counts from 0 per host.
-    pub(crate) fn autobind_name(&mut self, host: usize) -> Result<UnixAddr> {
+    pub(crate) fn autobind_name(&mut self, host: usize, ty: Type) -> Result<UnixAddr> {
         for _ in 0..0x10_0000u32 {
             let info = self
                 .hosts
@@ -51,7 +59,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 };
             }
             let addr = UnixAddr::abstract_name(&name)?;
-            if self.abstract_owner(host, &addr).is_none() {
+            if self.abstract_owner(host, &addr, ty).is_none() {
                 return Ok(addr);
             }
         }

@@ -35,7 +35,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let peer_room = s
                 .peer
                 .and_then(|p| self.sock(p).ok())
-                .map_or(true, |p| !p.dgrams.is_full() && p.rx.room(p.rx_limit()) > 0);
+                .is_none_or(|p| !p.dgrams.is_full() && p.rx.room(p.rx_limit()) > 0);
             if !s.is_unix() || peer_room {
                 r |= Readiness::WRITABLE;
             }
@@ -48,8 +48,14 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     r |= Readiness::READABLE;
                 }
             }
-            // An unconnected stream socket is "closed": writable and hung up, on Linux.
-            Phase::Idle => r |= Readiness::WRITABLE | Readiness::HANGUP,
+            // An unconnected stream socket is "closed": writable and hung up, on Linux, and
+            // readable once `shutdown(Read)` was asked of it.
+            Phase::Idle => {
+                r |= Readiness::WRITABLE | Readiness::HANGUP;
+                if st.rd_shut {
+                    r |= Readiness::READABLE;
+                }
+            }
             Phase::SynSent => {}
             Phase::Connected => {
                 let (rcv_shut, snd_shut) = if s.is_tcp() {

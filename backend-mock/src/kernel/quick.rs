@@ -5,7 +5,7 @@
 //! the bytes move at once. Anything else answers `None` and takes the general path, having
 //! changed nothing.
 
-use anysock_core::{MsgFlags, Type};
+use anysock_core::{Domain, MsgFlags, Type};
 
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
@@ -25,7 +25,8 @@ fn clean<const B: usize, const Q: usize>(s: &Sock<B, Q>) -> bool {
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `write(h, buf)` in the common case (see the module docs): all of `buf` fits in the
-    /// peer's queue. `None`: not the common case, nothing done.
+    /// peer's queue, and the peer has not shut down both ways (new data would make it abort
+    /// the connection). `None`: not the common case, nothing done.
     pub(crate) fn write_quick(
         &mut self,
         h: Handle,
@@ -38,11 +39,16 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         let s = self.slots.get(h).filter(|s| clean(s))?;
         let (peer, tx_limit) = (s.peer?, s.tx_limit());
-        let (p, bulk) = self.slots.with_bulk_mut(peer)?;
+        let p = self.slots.get(peer)?;
         let limit = p.rx_limit().min(tx_limit);
-        if !p.flights.is_empty() || p.rx.room(limit) < buf.len() {
+        let aborts = p.stream.rd_shut && p.stream.wr_shut;
+        if aborts || !p.flights.is_empty() || p.rx.room(limit) < buf.len() {
             return None;
         }
+        // Both ends change, as the general path's would: their waiters see it.
+        self.touch(h);
+        self.touch(peer);
+        let (p, bulk) = self.slots.with_bulk_mut(peer)?;
         // Where these bytes start in the peer's stream, for descriptors passed with them.
         let pos = p.rx_head.saturating_add(p.rx.len() as u64);
         let done = p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
@@ -72,11 +78,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         {
             return None;
         }
-        let (s, bulk) = self.slots.with_bulk_mut(h)?;
-        let credentials = s.domain == anysock_core::Domain::Unix && s.opts.pass_cred;
-        if !clean(s) || credentials || !s.flights.is_empty() || s.rx.is_empty() {
+        let s = self.slots.get(h)?;
+        let unix = s.domain == Domain::Unix;
+        if !clean(s) || (unix && s.opts.pass_cred) || !s.flights.is_empty() || s.rx.is_empty() {
             return None;
         }
+        self.touch(h);
+        let (s, bulk) = self.slots.with_bulk_mut(h)?;
         let n = s.rx.len().min(buf.len());
         let len = s.rx.peek_at(s.bytes_ref(bulk), 0, buf.get_mut(..n)?);
         s.rx.consume(len);
@@ -84,6 +92,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         Some(Read {
             len,
             truncated: false,
+            from: if unix { self.sender_name(h) } else { None },
         })
     }
 }

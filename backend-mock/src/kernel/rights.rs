@@ -58,8 +58,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
     }
 
-    /// The message `id` is received: it leaves the table and its sockets leave flight (the
-    /// receiver takes an owner's hold on those it delivers, before this).
+    /// The message `id` leaves its queue, received or thrown away: it leaves the table and its
+    /// sockets leave flight (a receiver takes an owner's hold on those it delivers, before
+    /// this; those nobody holds close with the next `reap`).
     pub(crate) fn land_rights(&mut self, id: u32) {
         if let Some(e) = self.rights.remove(id) {
             self.leave_flight(&e);

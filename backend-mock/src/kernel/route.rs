@@ -3,11 +3,50 @@
 
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use anysock_core::{Error, ErrorKind, Result};
+use anysock_core::{Domain, Error, ErrorKind, Result};
 
-use crate::base::addr::is_loopback;
+use crate::base::addr::{canonical, is_loopback};
 use crate::kernel::state::State;
 use crate::kernel::table::hosts::HostInfo;
+use crate::kernel::table::sock::Sock;
+
+/// Whether an IPv6 socket `s` may talk to `dst` (canonical: IPv4-mapped as IPv4). An IPv6
+/// socket speaks one family at a time, as Linux's: with `IPV6_V6ONLY` (which binding an IPv6
+/// address sets), an IPv4 destination is `ENETUNREACH`; once its own address is IPv4-mapped
+/// (bound so, or taken by a connect to an IPv4 peer), an IPv6 destination is `EAFNOSUPPORT`.
+pub(crate) fn check_family<const B: usize, const Q: usize>(
+    s: &Sock<B, Q>,
+    dst: IpAddr,
+) -> Result<()> {
+    if s.domain != Domain::Inet6 {
+        return Ok(());
+    }
+    if s.opts.v6only && dst.is_ipv4() {
+        return Err(Error::new(ErrorKind::NetworkUnreachable));
+    }
+    let Some(local) = s.local.and_then(|l| l.as_inet()) else {
+        return Ok(());
+    };
+    match (canonical(local.ip()), dst) {
+        (own, _) if own.is_unspecified() => Ok(()),
+        (IpAddr::V4(_), IpAddr::V6(_)) => Err(Error::new(ErrorKind::Unsupported)),
+        _ => Ok(()),
+    }
+}
+
+/// Where a datagram or `SYN` to `ip` (canonical) goes from socket `s`: the unspecified IPv6
+/// address means loopback in the family the socket speaks (IPv4 once its own address is
+/// IPv4-mapped), as Linux's `udpv6_sendmsg` reads it.
+pub(crate) fn destination<const B: usize, const Q: usize>(s: &Sock<B, Q>, ip: IpAddr) -> IpAddr {
+    let mapped = s
+        .local
+        .and_then(|l| l.as_inet())
+        .is_some_and(|l| canonical(l.ip()).is_ipv4() && l.ip().is_ipv6());
+    match ip {
+        IpAddr::V6(v6) if v6.is_unspecified() && mapped => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        _ => ip,
+    }
+}
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// Adds a host: `EINVAL` for an address no host can have, `EADDRINUSE` for one another

@@ -1,28 +1,36 @@
 //! Moving bytes on a connected stream: write, read, shutdown, as Linux does for TCP and Unix
 //! streams (the differences are noted where they are).
 
-use anysock_core::{Error, ErrorKind, MsgFlags, Result, Shutdown, Type, Wait};
+use anysock_core::{
+    Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr, Type, UnixAddr, Wait,
+};
 
 use crate::base::flight::HELD;
 use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
 use crate::kernel::ancillary::Ctl;
-use crate::kernel::flags::{check_recv, check_send, scatter};
+use crate::kernel::flags::{check_recv, check_send, refuse_oob, scatter};
 use crate::kernel::state::State;
 use crate::kernel::table::rights::Landed;
 use crate::kernel::table::sock::{Phase, Sock};
+use crate::trace::plan::FaultPlan;
 use crate::trace::{EventKind, Fault};
 
-/// The bytes a connection armed to reset after `reset_after` bytes may still carry, its two
-/// ends having sent `a` and `b`; `None` when it is not armed.
-fn allowance(reset_after: Option<u64>, a: u64, b: u64) -> Option<u64> {
-    reset_after.map(|n| n.saturating_sub(a.saturating_add(b)))
-}
-
-/// What a stream read got: bytes copied, and for a seqpacket record, whether it was cut.
+/// What a stream read got: bytes copied, for a seqpacket record whether it was cut, and the
+/// sender's name `recvmsg` reports (Unix only: see [`State::sender_name`]).
 pub(crate) struct Read {
     pub(crate) len: usize,
     pub(crate) truncated: bool,
+    pub(crate) from: Option<SocketAddr>,
+}
+
+impl Read {
+    /// Nothing read: end of stream, or an empty buffer.
+    const NOTHING: Read = Read {
+        len: 0,
+        truncated: false,
+        from: None,
+    };
 }
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
@@ -41,18 +49,28 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
+        let seqpacket = s.ty == Type::SeqPacket;
         // Nothing to send is sent at once, whatever the connection's state, as the POSIX
         // backend answers `write` and `send` of nothing without a syscall.
         if total == 0 {
             return Ok(0);
         }
+        if seqpacket {
+            // unix_seqpacket_sendmsg reports a pending error (a reset) before anything else.
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+        } else {
+            refuse_oob(flags)?;
+        }
         let blocking = !s.nonblocking && !flags.contains(MsgFlags::DONTWAIT);
         let timeout = s.opts.send_timeout;
         let tcp = s.is_tcp();
         match s.phase {
-            // Linux: `EPIPE` for an unconnected TCP socket, `ENOTCONN` for a Unix one.
+            // Linux: `EPIPE` for an unconnected TCP socket (a pending error first), `ENOTCONN`
+            // for a Unix one.
             Phase::Idle | Phase::Listening { .. } if tcp => {
-                return Err(Error::new(ErrorKind::BrokenPipe))
+                return Err(Error::new(s.take_error().unwrap_or(ErrorKind::BrokenPipe)))
             }
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::NotConnected))
@@ -62,10 +80,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     // The connect's outcome is in: write as that left the stream.
                     return self.stream_write(h, bufs, flags);
                 }
-                return Err(self.would_block(blocking, timeout, Wait::Connect));
+                return Err(self.wait_on(h, Wait::Connect, blocking, timeout));
             }
             Phase::Connected => {}
         }
+        // A seqpacket record goes through the datagram path, which has no out-of-band data.
+        refuse_oob(flags)?;
         if tcp {
             // tcp_sendmsg reports a pending error before anything else.
             if let Some(e) = s.take_error() {
@@ -74,12 +94,28 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             if s.stream.wr_shut || s.stream.closed {
                 return Err(Error::new(ErrorKind::BrokenPipe));
             }
-            if s.stream.peer_gone {
-                // CLOSE_WAIT: the bytes go out and the peer's host answers with a reset,
-                // which Linux records as EPIPE for the next call.
-                s.stream.closed = true;
-                s.so_error = Some(ErrorKind::BrokenPipe);
+            let (gone, peer) = (s.stream.peer_gone, s.peer);
+            let aborts = peer.is_some_and(|p| self.aborts_on_data(p));
+            if gone || aborts {
+                // The bytes go out and the peer's host answers with a reset: a peer that
+                // closed has no socket for them; one that shut down both ways (FIN_WAIT with
+                // reading shut) aborts on new data, as RFC 1122 asks (tcp_rcv_state_process:
+                // its queued bytes stay readable, then ECONNRESET). The reset finds us in
+                // CLOSE_WAIT when the peer's FIN came (EPIPE for our next call), else
+                // established (ECONNRESET).
+                if let Some(p) = peer.filter(|_| aborts) {
+                    self.end_peer(p, true, true);
+                }
+                let s = self.sock_mut(h)?;
+                s.so_error = Some(if s.stream.fin {
+                    ErrorKind::BrokenPipe
+                } else {
+                    ErrorKind::ConnectionReset
+                });
+                s.peer = None;
+                s.stream.peer_gone = true;
                 let (done, conn) = (total.min(s.tx_limit().max(1)), s.conn);
+                self.tcp_closed(h);
                 if let Some(conn) = conn {
                     let (local, remote) = self.ends(h);
                     let data = EventKind::Data {
@@ -100,158 +136,83 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         } else if s.stream.wr_shut || s.stream.peer_rd_shut || s.stream.peer_gone {
             return Err(Error::new(ErrorKind::BrokenPipe));
         }
+        let s = self.sock_mut(h)?;
         let Some(peer) = s.peer else {
             return Err(Error::new(ErrorKind::BrokenPipe));
         };
         let tx_limit = s.tx_limit();
-        let seqpacket = s.ty == Type::SeqPacket;
-        let (host, peer_host, reset_after) = (s.host, s.peer_host, s.reset_after);
-        if seqpacket {
-            return self.record_write(h, peer, bufs, total, (blocking, timeout), reset_after);
-        }
-        // TCP only: a Unix stream is never faulted.
-        let (chunk, delayed) = match tcp {
-            true => {
-                let plan = self.faults.plan(host, peer_host);
-                (plan.chunk(), plan.has_latency())
-            }
-            false => (usize::MAX, false),
+        let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
+        let (host, peer_host, conn, sent, reset_after) =
+            (s.host, s.peer_host, s.conn, s.sent, s.reset_after);
+        let plan = if tcp {
+            *self.faults.plan(host, peer_host)
+        } else {
+            FaultPlan::NONE
         };
-        let now = self.clock.now();
-        // Both ends at once, and beside them the fault injector.
-        let State { slots, faults, .. } = self;
-        let (s, p, bulk) = slots
-            .pair_mut(h, peer)
-            .ok_or(Error::new(ErrorKind::BadDescriptor))?;
-        let allowance = allowance(reset_after, s.sent, p.sent);
-        if allowance == Some(0) {
-            return Err(self.spent(h, peer));
-        }
-        let limit = p.rx_limit().min(tx_limit);
-        if p.rx.room(limit) == 0 {
-            return Err(self.would_block(blocking, timeout, Wait::Room));
-        }
-        // Where these bytes start in the peer's stream, for descriptors passed with them.
-        let pos = p.rx_head.saturating_add(p.rx.len() as u64);
-        let cap =
-            chunk.min(allowance.map_or(usize::MAX, |a| usize::try_from(a).unwrap_or(usize::MAX)));
-        let mut done = 0;
-        for buf in bufs {
-            let want = buf.len().min(cap - done);
-            let n = p.rx.push(
-                Sock::bytes(&mut p.front, bulk),
-                buf.get(..want).unwrap_or_default(),
-                limit,
-            );
-            done += n;
-            if n < buf.len() {
-                break;
-            }
-        }
-        s.sent = s.sent.saturating_add(done as u64);
-        let (arrival, fault) =
-            crate::kernel::faults::stream_arrival(faults, host, peer_host, delayed, now);
-        // Bytes that arrive now, behind none still on their way, need no note.
-        if arrival.is_some() || !p.flights.is_empty() {
-            p.flights
-                .add(&mut bulk.chunks, now, done, arrival.unwrap_or(now));
-        }
-        self.landed = Some(Landed::Bytes {
-            holder: peer,
-            pos,
-            len: done,
-        });
-        if self.outbox.on {
-            self.trace_write(
-                h,
-                bufs,
-                done,
-                (total > done && done == chunk).then_some(Fault::ShortIo),
-            );
-            if let Some(fault) = fault {
-                self.emit_stream_fault(fault, h, false);
-            }
-        }
-        match arrival {
-            Some(HELD) => self.hold(peer),
-            Some(_) => self.rearm(peer),
-            None => {}
-        }
-        if allowance.is_some_and(|a| done as u64 >= a) {
-            self.reset_connection(h, peer);
-        }
-        Ok(done)
-    }
-
-    /// A seqpacket write: one record, whole or not at all, queued at `peer` (Unix, so never
-    /// faulted but by a scripted reset). `wait`: whether the call blocks, and for how long.
-    fn record_write(
-        &mut self,
-        h: Handle,
-        peer: Handle,
-        bufs: &[&[u8]],
-        total: usize,
-        (blocking, timeout): (bool, Option<core::time::Duration>),
-        reset_after: Option<u64>,
-    ) -> Result<usize> {
-        let (sent, tx_limit) = {
-            let s = self.sock(h)?;
-            (s.sent, s.tx_limit())
-        };
-        let allowance = allowance(reset_after, sent, self.sock(peer)?.sent);
-        if allowance == Some(0) {
-            return Err(self.spent(h, peer));
-        }
-        if total > B {
-            return Err(Error::new(ErrorKind::MessageTooLong));
-        }
-        let from = self.local_or_unnamed(h);
         let now = self.clock.now();
         let (p, bulk) = self.sock_bulk_mut(peer)?;
-        let limit = p.rx_limit().min(tx_limit);
-        if p.dgrams.is_full() || p.rx.room(limit) < total {
-            return Err(self.would_block(blocking, timeout, Wait::Room));
-        }
-        for buf in bufs {
-            p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
-        }
-        p.dgrams.push(
-            &mut bulk.records,
-            Record {
-                len: total,
-                from,
-                at: now,
-                tag: Tag::None,
-            },
-        );
-        self.landed = Some(Landed::Record {
-            holder: peer,
-            index: p.dgrams.len().saturating_sub(1),
-        });
-        let s = self.sock_mut(h)?;
-        s.sent = s.sent.saturating_add(total as u64);
-        self.trace_write(h, bufs, total, None);
-        if allowance.is_some_and(|a| total as u64 >= a) {
+        let carried = sent.saturating_add(p.sent);
+        let allowance = reset_after.map(|n| n.saturating_sub(carried));
+        if allowance == Some(0) {
             self.reset_connection(h, peer);
+            let e = self.sock_mut(h)?.take_error();
+            return Err(Error::new(e.unwrap_or(ErrorKind::ConnectionReset)));
         }
-        Ok(total)
-    }
-
-    /// The connection of `h` and `peer` has carried all a scripted or planned reset allows:
-    /// the network resets it, and the write fails as the reset says.
-    fn spent(&mut self, h: Handle, peer: Handle) -> Error {
-        self.reset_connection(h, peer);
-        let e = self.sock_mut(h).ok().and_then(|s| s.take_error());
-        Error::new(e.unwrap_or(ErrorKind::ConnectionReset))
-    }
-
-    /// Traces `done` bytes of `bufs` written on `h`, and the short write that cut them.
-    fn trace_write(&mut self, h: Handle, bufs: &[&[u8]], done: usize, short: Option<Fault>) {
-        let conn = match self.sock(h) {
-            Ok(s) if self.outbox.on => s.conn,
-            _ => None,
+        let limit = p.rx_limit().min(tx_limit);
+        // Where these bytes start in the peer's stream, for descriptors passed with them.
+        let pos = p.rx_head.saturating_add(p.rx.len() as u64);
+        let landed;
+        let done = if seqpacket {
+            // A record goes whole or not at all.
+            if total > B {
+                return Err(Error::new(ErrorKind::MessageTooLong));
+            }
+            if p.dgrams.is_full() || p.rx.room(limit) < total {
+                return Err(self.wait_on(peer, Wait::Room, blocking, timeout));
+            }
+            for buf in bufs {
+                p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
+            }
+            p.dgrams.push(
+                &mut bulk.records,
+                Record {
+                    len: total,
+                    from,
+                    at: now,
+                    tag: Tag::None,
+                },
+            );
+            landed = Landed::Record {
+                holder: peer,
+                index: p.dgrams.len().saturating_sub(1),
+            };
+            total
+        } else {
+            if p.rx.room(limit) == 0 {
+                return Err(self.wait_on(peer, Wait::Room, blocking, timeout));
+            }
+            let cap = plan
+                .chunk()
+                .min(allowance.map_or(usize::MAX, |a| usize::try_from(a).unwrap_or(usize::MAX)));
+            let mut done = 0;
+            for buf in bufs {
+                let want = buf.len().min(cap - done);
+                let bytes = Sock::bytes(&mut p.front, bulk);
+                let n = p.rx.push(bytes, buf.get(..want).unwrap_or_default(), limit);
+                done += n;
+                if n < buf.len() {
+                    break;
+                }
+            }
+            landed = Landed::Bytes {
+                holder: peer,
+                pos,
+                len: done,
+            };
+            done
         };
-        if let Some(conn) = conn {
+        self.landed = Some(landed);
+        if let Some(conn) = conn.filter(|_| self.outbox.on) {
             let (local, remote) = self.ends(h);
             let data = EventKind::Data {
                 conn,
@@ -261,8 +222,44 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             };
             self.emit_bytes(data, bufs, done);
         }
-        if let Some(fault) = short {
-            self.emit_stream_fault(fault, h, false);
+        if total > done && done == plan.chunk() {
+            let (local, remote) = self.ends(h);
+            self.emit_fault(Fault::ShortIo, local, remote);
+        }
+        let at = self.stream_arrival(h, host, peer_host, &plan);
+        let (p, bulk) = self.sock_bulk_mut(peer)?;
+        p.flights.add(&mut bulk.chunks, now, done, at);
+        if at == HELD {
+            self.hold(peer);
+        } else if at > now {
+            self.rearm(peer);
+        }
+        let s = self.sock_mut(h)?;
+        s.sent = s.sent.saturating_add(done as u64);
+        if allowance.is_some_and(|a| done as u64 >= a) {
+            self.reset_connection(h, peer);
+        }
+        Ok(done)
+    }
+
+    /// Whether TCP socket `p` aborts its connection when new data reaches it: it shut down
+    /// both ways but is not closed (Linux: `FIN_WAIT1`/`FIN_WAIT2` with `RCV_SHUTDOWN`).
+    fn aborts_on_data(&self, p: Handle) -> bool {
+        self.sock(p)
+            .is_ok_and(|p| p.stream.rd_shut && p.stream.wr_shut && !p.stream.closed)
+    }
+
+    /// Why a Unix stream `sendmsg` that names an address fails, as `unix_stream_sendmsg`
+    /// says: out-of-band data first (not simulated), then `EISCONN` when connected,
+    /// `EOPNOTSUPP` when not.
+    pub(crate) fn unix_stream_named_send(&self, h: Handle, flags: MsgFlags) -> Error {
+        if let Err(e) = refuse_oob(flags) {
+            return e;
+        }
+        match self.sock(h) {
+            Ok(s) if s.phase == Phase::Connected => Error::new(ErrorKind::AlreadyConnected),
+            Ok(_) => Error::new(ErrorKind::Unsupported),
+            Err(e) => e,
         }
     }
 
@@ -306,6 +303,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             }
         }
         check_recv(flags)?;
+        let s = self.sock(h)?;
+        if s.ty == Type::SeqPacket && matches!(s.phase, Phase::Idle | Phase::Listening { .. }) {
+            // unix_seqpacket_recvmsg: `ENOTCONN` before anything else.
+            return Err(Error::new(ErrorKind::NotConnected));
+        }
+        refuse_oob(flags)?;
         if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
             return Ok(got);
         }
@@ -317,7 +320,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Ok(got);
             }
         }
-        Err(self.would_block(blocking, timeout, Wait::Data))
+        Err(self.wait_on(h, Wait::Data, blocking, timeout))
     }
 
     /// A stream read at the current time; `None` when it would have to wait. Ancillary data
@@ -331,42 +334,43 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         ctl: &mut Ctl<'_>,
     ) -> Result<Option<Read>> {
         let total: usize = bufs.iter().map(|b| b.len()).sum();
+        let s = self.sock(h)?;
+        let (tcp, host, peer_host) = (s.is_tcp(), s.host, s.peer_host);
         let now = self.clock.now();
-        // One look at the socket for the whole read: its state, its bytes, and beside them
-        // the fault plans and the sockets in flight.
-        let State {
-            slots,
-            faults,
-            rights,
-            ..
-        } = self;
-        let (s, bulk) = slots
-            .with_bulk_mut(h)
-            .ok_or(Error::new(ErrorKind::BadDescriptor))?;
-        let tcp = s.is_tcp();
+        let (s, bulk) = self.sock_bulk_mut(h)?;
         match s.phase {
-            // Linux: `ENOTCONN` for an unconnected TCP socket, `EINVAL` for a Unix one.
-            Phase::Idle | Phase::Listening { .. } if tcp => {
-                return Err(Error::new(ErrorKind::NotConnected))
+            // Linux's `tcp_recvmsg` on a socket that never connected (or whose failed connect
+            // was taken apart): a pending error, else end of stream after `shutdown(Read)`,
+            // else `ENOTCONN`.
+            Phase::Idle if tcp => {
+                if let Some(e) = s.take_error() {
+                    return Err(Error::new(e));
+                }
+                if s.stream.rd_shut {
+                    return Ok(Some(Read::NOTHING));
+                }
+                return Err(Error::new(ErrorKind::NotConnected));
             }
+            Phase::Listening { .. } if tcp => return Err(Error::new(ErrorKind::NotConnected)),
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::InvalidInput))
             }
             Phase::SynSent => return Ok(None),
             Phase::Connected => {}
         }
-        let nothing = Read {
-            len: 0,
-            truncated: false,
-        };
+        let nothing = Read::NOTHING;
         if total == 0 {
             return Ok(Some(nothing));
         }
         let peek = flags.contains(MsgFlags::PEEK);
-        // A byte stream has no records; only seqpacket looks at them.
-        let records = s.ty == Type::SeqPacket && s.dgrams.len() > 0;
-        let first = records.then(|| s.dgrams.front(&bulk.records)).flatten();
-        if let Some(rec) = first.filter(|r| r.at <= now) {
+        if s.ty == Type::SeqPacket {
+            // A seqpacket receive is a datagram receive: a pending error (the peer closed
+            // with records unread) comes before the records queued.
+            if let Some(e) = s.take_error() {
+                return Err(Error::new(e));
+            }
+        }
+        if let Some(rec) = s.dgrams.front(&bulk.records).filter(|r| r.at <= now) {
             // Seqpacket: one record per read; a cut one loses its rest, as a datagram does.
             let len = scatter(&s.rx, s.bytes_ref(bulk), 0, rec.len, bufs);
             if !peek {
@@ -377,48 +381,59 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Ok(Some(Read {
                 len,
                 truncated: len < rec.len,
+                from: self.sender_name(h),
             }));
         }
-        let readable = if records { 0 } else { s.readable(bulk, now) };
+        let readable = if s.dgrams.len() > 0 {
+            0
+        } else {
+            s.readable(bulk, now)
+        };
         if readable > 0 {
+            let head = s.rx_head;
+            // A plan's short reads (only TCP is faulted).
             let cap = if tcp {
-                faults.plan(s.peer_host, s.host).chunk()
+                self.faults.plan(peer_host, host).chunk()
             } else {
                 usize::MAX
             };
-            let head = s.rx_head;
             let want = readable.min(cap).min(total);
             let end = head.saturating_add(want as u64);
             // Bytes sent with descriptors end the read that reaches them.
-            let passed = if rights.is_empty() {
+            let passed = if self.rights.is_empty() {
                 None
             } else {
-                rights.first_bytes(h, end)
+                self.rights.first_bytes(h, end)
             };
             let upto = passed.map_or(want, |(_, pos, n)| {
                 let stop = pos.saturating_add(n as u64).saturating_sub(head);
                 want.min(usize::try_from(stop).unwrap_or(usize::MAX))
             });
+            let (s, bulk) = self.sock_bulk_mut(h)?;
             let len = scatter(&s.rx, s.bytes_ref(bulk), 0, upto, bufs);
             if !peek {
                 s.rx.consume(len);
                 s.rx_head = s.rx_head.saturating_add(len as u64);
             }
-            let credentials = s.is_unix() && s.opts.pass_cred;
+            if !tcp && flags.contains(MsgFlags::WAITALL) && len < total && s.rx.is_empty() {
+                // unix_stream_read_generic, wanting more with nothing left, looks at the
+                // pending error and so takes it, though it returns the bytes it has.
+                s.take_error();
+            }
             let reached = passed.filter(|&(_, pos, _)| pos < head.saturating_add(len as u64));
             let tag = reached.map_or(Tag::None, |(id, _, _)| Tag::Rights(id));
-            if credentials || tag != Tag::None {
-                self.put_control_as(h, tag, ctl, peek, len > 0);
-            }
+            self.put_control_as(h, tag, ctl, peek, len > 0);
             if len == cap && readable > cap && total > cap {
-                self.emit_stream_fault(Fault::ShortIo, h, true);
+                let (local, remote) = self.ends(h);
+                self.emit_fault(Fault::ShortIo, remote, local);
             }
             return Ok(Some(Read {
                 len,
                 truncated: false,
+                from: if len > 0 { self.sender_name(h) } else { None },
             }));
         }
-        if s.flights.pending(&bulk.chunks, now) > 0 || records {
+        if s.flights.pending(&bulk.chunks, now) > 0 || s.dgrams.len() > 0 {
             // More is on its way, and end of stream or an error only come after it.
             return Ok(None);
         }
@@ -452,37 +467,62 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     pub(crate) fn shutdown(&mut self, h: Handle, how: Shutdown) -> Result<()> {
         let s = self.sock_mut(h)?;
         let tcp = s.is_tcp();
+        let read = matches!(how, Shutdown::Read | Shutdown::Both);
+        let write = matches!(how, Shutdown::Write | Shutdown::Both);
+        if tcp && s.phase == Phase::SynSent {
+            // inet_shutdown on a connect under way takes it apart; the connect reports a reset.
+            self.disconnect(h);
+            self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionReset);
+            return Ok(());
+        }
         if s.phase != Phase::Connected || (tcp && s.stream.closed) {
+            // Linux records the directions even here (so `poll` and `read` see them), then
+            // says `ENOTCONN` for TCP; a Unix socket takes it quietly.
+            s.stream.rd_shut |= read;
+            s.stream.wr_shut |= write;
+            if s.stream.connect_unreported {
+                // A non-blocking connect that failed: `SS_DISCONNECTING` from here on.
+                s.stream.connect_unreported = false;
+                s.stream.disconnecting = true;
+            }
             if tcp {
                 return Err(Error::new(ErrorKind::NotConnected));
             }
             return Ok(());
         }
-        let read = matches!(how, Shutdown::Read | Shutdown::Both);
-        let write = matches!(how, Shutdown::Write | Shutdown::Both);
+        // A non-blocking connect that succeeded: connected for good (`SS_CONNECTED`).
+        s.stream.connect_unreported = false;
         let peer = s.peer;
         let fin = write && !s.stream.wr_shut && (tcp || peer.is_some());
         let conn = s.conn;
         if read {
             s.stream.rd_shut = true;
         }
+        let over = write && tcp && (s.stream.peer_gone || s.stream.fin);
         if write {
             s.stream.wr_shut = true;
-            if tcp && s.stream.peer_gone {
-                // LAST_ACK answered by the gone peer's reset: the connection is over.
-                s.stream.closed = true;
-            }
+        }
+        if over {
+            // This FIN answers the peer's (LAST_ACK), or goes to a gone peer: the connection
+            // is over once it is acknowledged, at once on the simulated wire.
+            self.tcp_closed(h);
         }
         if let (true, Some(conn)) = (fin, conn) {
             let (from, to) = self.ends(h);
             self.emit(EventKind::Fin { conn, from, to });
         }
-        if let Some(p) = peer.and_then(|p| self.sock_mut(p).ok()) {
+        if let Some((p, ps)) = peer.and_then(|p| Some((p, self.sock_mut(p).ok()?))) {
+            let mut peer_over = false;
             if write {
-                p.stream.fin = true;
+                ps.stream.fin = true;
+                // The peer's own FIN went first (FIN_WAIT2, then TIME_WAIT): over for it.
+                peer_over = tcp && ps.stream.wr_shut;
             }
             if read && !tcp {
-                p.stream.peer_rd_shut = true;
+                ps.stream.peer_rd_shut = true;
+            }
+            if peer_over {
+                self.tcp_closed(p);
             }
         }
         Ok(())

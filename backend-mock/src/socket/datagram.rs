@@ -1,8 +1,6 @@
 //! [`Datagram`]: a socket of messages (UDP or Unix datagram).
 
-use anysock_core::{
-    Error, ErrorKind, MsgFlags, MsgIo, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr,
-};
+use anysock_core::{MsgFlags, MsgIo, Received, RecvMeta, RecvMsg, Result, SendMsg, SocketAddr};
 
 use crate::kernel::ancillary::{Ctl, Outgoing};
 use crate::kernel::table::wait::gave_up;
@@ -22,10 +20,12 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
 {
     /// `sendto`. UDP: a datagram to a port nobody holds, or to an address no host has, is
     /// sent (and lost); a full receive queue drops it. Unix: `ENOENT` for a missing path,
-    /// `ECONNREFUSED` for a closed one; a full queue is [`ErrorKind::WouldBlock`] non-blocking
-    /// and a [`ErrorKind::Deadlock`] ([`anysock_core::Wait::Room`]) blocking, with nobody else
-    /// to read.
-    /// [`ErrorKind::MessageTooLong`] above `BUF` bytes (or UDP's own limit).
+    /// `ECONNREFUSED` for a closed one; a full queue is
+    /// [`WouldBlock`](anysock_core::ErrorKind::WouldBlock) non-blocking and a
+    /// [`Deadlock`](anysock_core::ErrorKind::Deadlock) ([`anysock_core::Wait::Room`])
+    /// blocking, with nobody else to read.
+    /// [`MessageTooLong`](anysock_core::ErrorKind::MessageTooLong) above `BUF` bytes (or
+    /// UDP's own limit).
     fn send_to(&mut self, buf: &[u8], addr: &SocketAddr) -> Result<usize> {
         let h = self.handle;
         self.net.blocking(
@@ -55,9 +55,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     }
 
     /// `send` to the connected peer. A connected UDP socket whose last datagram found no
-    /// socket at the peer gets [`ErrorKind::ConnectionRefused`] from its next call (Linux's
-    /// ICMP report); a connected Unix one whose peer closed gets it once, then
-    /// [`ErrorKind::NotConnected`].
+    /// socket at the peer gets [`ConnectionRefused`](anysock_core::ErrorKind::ConnectionRefused)
+    /// from its next call (Linux's ICMP report); a connected Unix one whose peer closed gets it
+    /// once, then [`NotConnected`](anysock_core::ErrorKind::NotConnected).
     fn send(&mut self, buf: &[u8]) -> Result<usize> {
         let h = self.handle;
         self.net.blocking(
@@ -70,11 +70,10 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         self.recv_from(buf).map(|(r, _)| r)
     }
 
+    /// `getpeername`. A UDP socket connected to port 0 has no peer to name (Linux:
+    /// `ENOTCONN`), though it is connected.
     fn peer_addr(&self) -> Result<SocketAddr> {
-        let st = self.net.state();
-        st.sock(self.handle)?
-            .remote
-            .ok_or(Error::new(ErrorKind::NotConnected))
+        self.net.state().peer_name(self.handle)
     }
 }
 

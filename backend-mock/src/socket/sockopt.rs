@@ -76,12 +76,26 @@ macro_rules! flag {
 }
 
 flag!(ReuseAddr, reuse_addr);
-flag!(ReusePort, reuse_port);
 flag!(KeepAlive, keepalive);
 flag!(Broadcast, broadcast);
 
+/// Internet sockets only: Linux refuses to turn `SO_REUSEPORT` on for a Unix socket
+/// (`EOPNOTSUPP`), and lets it be turned off.
+impl MockOpt for ReusePort {
+    fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
+        Ok(s.opts.reuse_port)
+    }
+    fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
+        if v && s.is_unix() {
+            return Err(unsupported());
+        }
+        s.opts.reuse_port = v;
+        Ok(())
+    }
+}
+
 /// Linux's default `net.core.rmem_max` and `wmem_max`: the most a buffer size is set to.
-const SIZE_MAX: usize = 212_992;
+const SIZE_MAX: usize = 4_194_304;
 
 /// Linux keeps and reports `2 * min(value, max)`, never less than its floor. The simulated
 /// buffer is half of that, at most `B` (see `Sock::rx_limit`). (A value beyond a C `int` was
@@ -96,6 +110,7 @@ impl MockOpt for RecvBufferSize {
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
         s.opts.rcvbuf = buffer_size(v, MIN_RCVBUF_REPORTED);
+        s.opts.rcvbuf_set = true;
         Ok(())
     }
 }
@@ -106,6 +121,7 @@ impl MockOpt for SendBufferSize {
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
         s.opts.sndbuf = buffer_size(v, MIN_SNDBUF_REPORTED);
+        s.opts.sndbuf_set = true;
         Ok(())
     }
 }
@@ -239,7 +255,7 @@ impl MockOpt for UnicastHops {
     }
 }
 
-/// IPv6 sockets only; `EINVAL` once bound, as Linux.
+/// IPv6 sockets only; `EINVAL` while the socket holds a port, as Linux.
 impl MockOpt for V6Only {
     fn read<const B: usize, const Q: usize>(s: &mut Sock<B, Q>) -> Result<bool> {
         if s.domain != Domain::Inet6 {
@@ -251,7 +267,7 @@ impl MockOpt for V6Only {
         if s.domain != Domain::Inet6 {
             return Err(unsupported());
         }
-        if s.local.is_some() {
+        if s.bound().is_some() {
             return Err(invalid());
         }
         s.opts.v6only = v;

@@ -7,6 +7,7 @@ use anysock_core::{
 };
 
 use crate::kernel::ancillary::{Ctl, Outgoing};
+use crate::kernel::flags::{check_send, nothing_to_receive, nothing_to_send};
 use crate::kernel::table::wait::gave_up;
 use crate::net::sharing::Sharing;
 use crate::socket::socket_type;
@@ -33,6 +34,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     /// [`ErrorKind::MessageTooLong`] (its start is in the buffer, the rest is gone), as the
     /// POSIX backend reports it, rather than being cut silently.
     fn read_one(&mut self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+        if buf.is_empty() {
+            return nothing_to_receive(flags);
+        }
         let h = self.handle;
         let ctl = &mut Ctl::none();
         let got = self.net.blocking(
@@ -64,9 +68,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     embedded_io::Write for Stream<'_, S, B, Q, T, K, H>
 {
     fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        let h = self.handle;
-        self.net
-            .blocking(|st| st.stream_write(h, &[buf], MsgFlags::NONE), gave_up)
+        anysock_core::Stream::send(self, buf, MsgFlags::NONE)
     }
 
     /// Nothing to do: bytes reach the peer's queue when written.
@@ -97,6 +99,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     anysock_core::Stream for Stream<'_, S, B, Q, T, K, H>
 {
     fn send(&mut self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
+        if buf.is_empty() {
+            return nothing_to_send(flags);
+        }
         let h = self.handle;
         self.net
             .blocking(|st| st.stream_write(h, &[buf], flags), gave_up)
@@ -116,14 +121,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     /// `getpeername`: [`ErrorKind::NotConnected`] before the connection is made and, for TCP,
     /// after it was reset.
     fn peer_addr(&self) -> Result<SocketAddr> {
-        let st = self.net.state();
-        let s = st.sock(self.handle)?;
-        let connected = s.phase == crate::kernel::table::sock::Phase::Connected
-            && !(s.is_tcp() && s.stream.closed);
-        match s.remote {
-            Some(r) if connected => Ok(r),
-            _ => Err(Error::new(ErrorKind::NotConnected)),
-        }
+        self.net.state().peer_name(self.handle)
     }
 }
 
@@ -134,11 +132,23 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     /// in the mock's encoding ([`crate::cmsg`]): passed sockets and credentials on a Unix
     /// stream, checked before anything is sent (see [`anysock_core::cmsg::Ancillary`]). An
     /// address is ignored on TCP (as Linux does) and refused on a Unix stream (`EISCONN`).
+    /// `sendmsg(fd, &msghdr, flags)`. An address is checked against the socket's domain, then
+    /// taken as Linux takes it: ignored by TCP and seqpacket sockets, refused by a Unix
+    /// stream (`EISCONN` when connected, `EOPNOTSUPP` when not).
     fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
-        if msg.addr.is_some() && self.domain() == anysock_core::Domain::Unix {
-            return Err(Error::new(ErrorKind::AlreadyConnected));
-        }
         let h = self.handle;
+        if msg.control.is_empty() && msg.addr.is_none() && msg.iov.total_len() == 0 {
+            return nothing_to_send(msg.flags);
+        }
+        check_send(msg.flags)?;
+        if let Some(addr) = msg.addr {
+            if addr.domain() != self.domain() {
+                return Err(Error::new(ErrorKind::InvalidInput));
+            }
+            if self.domain() == anysock_core::Domain::Unix && self.socket_type() == Type::Stream {
+                return Err(self.net.state().unix_stream_named_send(h, msg.flags));
+            }
+        }
         if msg.control.is_empty() {
             return self.net.blocking(
                 |st| st.stream_write(h, msg.iov.as_slices(), msg.flags),
@@ -177,28 +187,28 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         ctl: &mut Ctl<'_>,
     ) -> Result<RecvMeta> {
         let (h, flags) = (self.handle, msg.flags);
+        if msg.iov.total_len() == 0 {
+            nothing_to_receive(flags)?;
+            return Ok(RecvMeta::EMPTY);
+        }
         let bufs = msg.iov.as_mut_slices();
         let got = self
             .net
             .blocking(|st| st.stream_read(h, bufs, flags, ctl), gave_up)?;
-        let addr = {
-            let st = self.net.state();
-            match st.sock(self.handle).map(|s| (s.remote, s.ty)) {
-                Ok((Some(SocketAddr::Unix(u)), ty)) if !u.is_unnamed() && ty != Type::Datagram => {
-                    Some(SocketAddr::Unix(u))
-                }
-                _ => None,
-            }
-        };
+        Ok(self.meta(&got, ctl))
+    }
+
+    /// What `recvmsg` reports for a read that got `got`, its ancillary data in `ctl`.
+    pub(crate) fn meta(&self, got: &crate::kernel::stream::Read, ctl: &Ctl<'_>) -> RecvMeta {
         let mut flags = ctl.flags();
         if got.truncated {
             flags |= MsgFlags::TRUNC;
         }
-        Ok(RecvMeta {
+        RecvMeta {
             len: got.len,
-            addr,
+            addr: got.from,
             control_len: ctl.len,
             flags,
-        })
+        }
     }
 }

@@ -10,22 +10,9 @@ use crate::{
 };
 
 use super::{
-    recv_exact, recv_some, send_all, stream_socketpair, tcp_pair, udp_pair, wait, Case, DatagramOf,
-    Failure, Harness, Outcome, PassedOf,
+    recv_exact, recv_some, send_all, stream_socketpair, tcp_pair, udp_pair, wait, AncillaryHarness,
+    DatagramOf, Outcome, PassedOf, Stop,
 };
-
-pub(super) fn cases<H: Harness>() -> [Case<H>; 8] {
-    case_list![H:
-        rights_pass_a_stream_that_works_on_the_receiving_side,
-        rights_pass_a_listener_that_accepts_on_the_receiving_side,
-        rights_cut_by_ctrunc_are_closed_and_the_cut_reported,
-        a_listener_cut_by_ctrunc_is_closed,
-        pktinfo_reports_the_destination_on_a_wildcard_socket,
-        credentials_arrive_with_pass_credentials_on_a_unix_datagram_pair,
-        recv_msg_control_without_ancillary_data_yields_nothing,
-        rights_keep_iovecs_peek_and_truncation_intact,
-    ]
-}
 
 /// Room for any control data a case sends or expects.
 const CONTROL: usize = 256;
@@ -42,7 +29,7 @@ struct Got {
 }
 
 /// A connected Unix datagram `socketpair`.
-fn unix_datagram_pair<H: Harness>(h: &H) -> Result<(DatagramOf<H>, DatagramOf<H>), Failure> {
+fn unix_datagram_pair<H: AncillaryHarness>(h: &H) -> Result<(DatagramOf<H>, DatagramOf<H>), Stop> {
     let (a, b) = must!(h.stack().socketpair(Type::Datagram), "socketpair");
     Ok((
         must!(a.into_datagram(), "into_datagram"),
@@ -51,11 +38,11 @@ fn unix_datagram_pair<H: Harness>(h: &H) -> Result<(DatagramOf<H>, DatagramOf<H>
 }
 
 /// Sends the buffers of `data` as one message with `msgs` encoded as its control data.
-fn send_with<H: Harness>(
+fn send_with<H: AncillaryHarness>(
     s: &mut DatagramOf<H>,
     data: &[&[u8]],
     msgs: &[Cmsg<'_, &[<H::Stack as Stack>::Handle]>],
-) -> Result<usize, Failure> {
+) -> Result<usize, Stop> {
     let mut control = [0u8; CONTROL];
     let len = must!(
         DatagramOf::<H>::encode_control(&mut control, msgs),
@@ -70,14 +57,14 @@ fn send_with<H: Harness>(
 
 /// Waits for a message, receives it with `recv_msg_control` into `iov` and `control`, and
 /// hands the sockets of each rights message to `on_rights`.
-fn receive<H: Harness, const N: usize>(
+fn receive<H: AncillaryHarness, const N: usize>(
     h: &H,
     s: &mut DatagramOf<H>,
     iov: IoVecMut<'_, N>,
     flags: MsgFlags,
     control: &mut [u8],
     mut on_rights: impl FnMut(&mut PassedOf<'_, H>) -> Outcome,
-) -> Result<Got, Failure> {
+) -> Result<Got, Stop> {
     wait(h, s, Interest::READABLE)?;
     let mut msg = RecvMsg::new(iov).flags(flags);
     let (meta, received) = must!(s.recv_msg_control(&mut msg, control), "recv_msg_control");
@@ -111,11 +98,11 @@ fn receive<H: Harness, const N: usize>(
 }
 
 /// Receives one message of up to 16 bytes; takes no passed socket.
-fn receive_plain<H: Harness>(
+fn receive_plain<H: AncillaryHarness>(
     h: &H,
     s: &mut DatagramOf<H>,
     buf: &mut [u8; 16],
-) -> Result<Got, Failure> {
+) -> Result<Got, Stop> {
     let mut control = [0u8; CONTROL];
     let mut iov = IoVecMut::<1>::new();
     must!(iov.push(buf), "push");
@@ -123,7 +110,9 @@ fn receive_plain<H: Harness>(
 }
 
 /// Takes every passed socket as a stream, drops it, and counts it in `n`.
-fn count_streams<H: Harness>(n: &mut usize) -> impl FnMut(&mut PassedOf<'_, H>) -> Outcome + '_ {
+fn count_streams<H: AncillaryHarness>(
+    n: &mut usize,
+) -> impl FnMut(&mut PassedOf<'_, H>) -> Outcome + '_ {
     move |fds| {
         while let Some(s) = H::passed_stream(fds) {
             must!(s, "the passed socket is a stream");
@@ -133,7 +122,9 @@ fn count_streams<H: Harness>(n: &mut usize) -> impl FnMut(&mut PassedOf<'_, H>) 
     }
 }
 
-fn rights_pass_a_stream_that_works_on_the_receiving_side<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn rights_pass_a_stream_that_works_on_the_receiving_side<H: AncillaryHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = unix_datagram_pair(h)?;
     let (left, mut right) = stream_socketpair(h, Type::Stream)?;
     let sent = send_with::<H>(&mut a, &[b"F"], &[Cmsg::Rights(&[left.handle()])])?;
@@ -186,7 +177,9 @@ fn rights_pass_a_stream_that_works_on_the_receiving_side<H: Harness>(h: &mut H) 
     Ok(())
 }
 
-fn rights_pass_a_listener_that_accepts_on_the_receiving_side<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn rights_pass_a_listener_that_accepts_on_the_receiving_side<H: AncillaryHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = unix_datagram_pair(h)?;
     let listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     let addr = must!(listener.local_addr(), "local_addr");
@@ -221,7 +214,9 @@ fn rights_pass_a_listener_that_accepts_on_the_receiving_side<H: Harness>(h: &mut
     Ok(())
 }
 
-fn rights_cut_by_ctrunc_are_closed_and_the_cut_reported<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn rights_cut_by_ctrunc_are_closed_and_the_cut_reported<H: AncillaryHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = unix_datagram_pair(h)?;
     let (l1, mut r1) = stream_socketpair(h, Type::Stream)?;
     let (l2, mut r2) = stream_socketpair(h, Type::Stream)?;
@@ -274,7 +269,7 @@ fn rights_cut_by_ctrunc_are_closed_and_the_cut_reported<H: Harness>(h: &mut H) -
     Ok(())
 }
 
-fn a_listener_cut_by_ctrunc_is_closed<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_listener_cut_by_ctrunc_is_closed<H: AncillaryHarness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = unix_datagram_pair(h)?;
     let listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     let addr = must!(listener.local_addr(), "local_addr");
@@ -304,12 +299,12 @@ fn a_listener_cut_by_ctrunc_is_closed<H: Harness>(h: &mut H) -> Outcome {
 
 /// Sends one datagram from `from` to the wildcard-bound `rx` at `to`'s address and returns
 /// the packet info it arrived with.
-fn pktinfo_of<H: Harness>(
+fn pktinfo_of<H: AncillaryHarness>(
     h: &H,
     rx: &mut DatagramOf<H>,
     from: &SocketAddr,
     to: &SocketAddr,
-) -> Result<Got, Failure> {
+) -> Result<Got, Stop> {
     let port = must!(rx.local_addr(), "local_addr").port().unwrap_or(0);
     let mut tx = must!(h.stack().bind(from), "bind the sender");
     must!(tx.send_to(b"where", &to.with_port(port)), "send_to");
@@ -319,7 +314,9 @@ fn pktinfo_of<H: Harness>(
     Ok(got)
 }
 
-fn pktinfo_reports_the_destination_on_a_wildcard_socket<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn pktinfo_reports_the_destination_on_a_wildcard_socket<H: AncillaryHarness>(
+    h: &mut H,
+) -> Outcome {
     let v4 = h.ipv4();
     let mut rx = must!(
         h.stack().bind(&SocketAddr::unspecified(Domain::Inet)),
@@ -338,7 +335,13 @@ fn pktinfo_reports_the_destination_on_a_wildcard_socket<H: Harness>(h: &mut H) -
         got.pktinfo.is_some_and(|p| p.ifindex != 0),
         "packet info names the interface it arrived on"
     );
-    let Some(v6) = h.ipv6() else { return Ok(()) };
+    Ok(())
+}
+
+pub(super) fn ipv6_pktinfo_reports_the_destination_on_a_wildcard_socket<H: AncillaryHarness>(
+    h: &mut H,
+) -> Outcome {
+    let v6 = super::need(h.ipv6(), "no IPv6 loopback")?;
     let mut rx = must!(
         h.stack().bind(&SocketAddr::unspecified(Domain::Inet6)),
         "bind [::]:0"
@@ -353,7 +356,9 @@ fn pktinfo_reports_the_destination_on_a_wildcard_socket<H: Harness>(h: &mut H) -
     Ok(())
 }
 
-fn credentials_arrive_with_pass_credentials_on_a_unix_datagram_pair<H: Harness>(
+pub(super) fn credentials_arrive_with_pass_credentials_on_a_unix_datagram_pair<
+    H: AncillaryHarness,
+>(
     h: &mut H,
 ) -> Outcome {
     let (mut a, mut b) = unix_datagram_pair(h)?;
@@ -390,7 +395,9 @@ fn credentials_arrive_with_pass_credentials_on_a_unix_datagram_pair<H: Harness>(
     Ok(())
 }
 
-fn recv_msg_control_without_ancillary_data_yields_nothing<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn recv_msg_control_without_ancillary_data_yields_nothing<H: AncillaryHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     must!(
         a.send_to(b"plain", &must!(b.local_addr(), "local_addr")),
@@ -428,7 +435,9 @@ fn recv_msg_control_without_ancillary_data_yields_nothing<H: Harness>(h: &mut H)
     Ok(())
 }
 
-fn rights_keep_iovecs_peek_and_truncation_intact<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn rights_keep_iovecs_peek_and_truncation_intact<H: AncillaryHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = unix_datagram_pair(h)?;
     let (left, mut right) = stream_socketpair(h, Type::Stream)?;
     let sent = send_with::<H>(

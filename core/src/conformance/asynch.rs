@@ -13,7 +13,7 @@ use core::pin::{pin, Pin};
 use core::task::Poll;
 use core::time::Duration;
 
-use super::{Case, Failure, Outcome, Summary};
+use super::{Case, Failure, Outcome, Stop, Summary};
 use crate::asynch::Stream as _;
 use crate::asynch::{timeout, timeout_at, Datagram, Endpoint, Listener, MsgIo, Socket, Stack};
 use crate::embedded_io_async::{Read, Write};
@@ -77,11 +77,11 @@ fn bounded<H: AsyncHarness>(h: &H, story: impl Future<Output = Outcome>) -> Outc
         let limit = h.patience() * 5;
         match timeout(h.stack(), limit, story).await {
             Ok(outcome) => outcome,
-            Err(e) => Err(Failure {
+            Err(e) => Err(Stop::Failed(Failure {
                 line: line!(),
                 what: "the case did not finish in time (a lost wake-up?)",
                 error: Some(e),
-            }),
+            })),
         }
     })
 }
@@ -124,7 +124,7 @@ pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
 /// A connected TCP pair over the harness's IPv4 address: `(client, server)`.
 pub async fn tcp_pair<H: AsyncHarness>(
     h: &H,
-) -> Result<(AsyncStreamOf<H>, AsyncStreamOf<H>), Failure> {
+) -> Result<(AsyncStreamOf<H>, AsyncStreamOf<H>), Stop> {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 8), "listen");
     let addr = must!(listener.local_addr(), "the listener's local_addr");
     let client = must!(h.stack().connect(&addr).await, "connect");

@@ -3,32 +3,10 @@
 use crate::Endpoint as _;
 use crate::{Domain, ErrorKind, Socket, SocketAddr, Stack, Type, UnixAddr};
 
-use super::{Case, Harness, Outcome, Quirk};
+use super::{need, unix_socket, Harness, Outcome, Quirk, UnixHarness};
 
-pub(super) fn cases<H: Harness>() -> [Case<H>; 11] {
-    case_list![H:
-        socket_remembers_domain_and_type,
-        bind_port_zero_picks_a_port,
-        bind_ipv6_port_zero_picks_a_port,
-        bind_a_taken_tcp_port_is_addr_in_use,
-        bind_a_taken_udp_port_is_addr_in_use,
-        bind_another_family_is_invalid_input,
-        bind_a_foreign_address_is_not_available,
-        bind_a_unix_path_twice_is_addr_in_use,
-        bind_an_abstract_name_reports_it_back,
-        unbound_unix_socket_is_unnamed,
-        ephemeral_ports_are_distinct_and_unprivileged,
-    ]
-}
-
-fn socket_remembers_domain_and_type<H: Harness>(h: &mut H) -> Outcome {
-    for (domain, ty) in [
-        (Domain::Inet, Type::Stream),
-        (Domain::Inet, Type::Datagram),
-        (Domain::Unix, Type::Stream),
-        (Domain::Unix, Type::Datagram),
-        (Domain::Unix, Type::SeqPacket),
-    ] {
+pub(super) fn socket_remembers_domain_and_type<H: Harness>(h: &mut H) -> Outcome {
+    for (domain, ty) in [(Domain::Inet, Type::Stream), (Domain::Inet, Type::Datagram)] {
         let s = must!(h.stack().socket(domain, ty), "socket");
         ensure!(s.domain() == domain, "domain() is not the domain asked for");
         ensure!(
@@ -39,7 +17,19 @@ fn socket_remembers_domain_and_type<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn bind_port_zero_picks_a_port<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_sockets_remember_domain_and_type<H: UnixHarness>(h: &mut H) -> Outcome {
+    for ty in [Type::Stream, Type::Datagram, Type::SeqPacket] {
+        let s = unix_socket(h, ty)?;
+        ensure!(s.domain() == Domain::Unix, "domain() is not Unix");
+        ensure!(
+            s.socket_type() == ty,
+            "socket_type() is not the type asked for"
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn bind_port_zero_picks_a_port<H: Harness>(h: &mut H) -> Outcome {
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     must!(s.bind(&h.ipv4()), "bind port 0");
     let local = must!(s.local_addr(), "local_addr");
@@ -54,8 +44,8 @@ fn bind_port_zero_picks_a_port<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn bind_ipv6_port_zero_picks_a_port<H: Harness>(h: &mut H) -> Outcome {
-    let Some(addr) = h.ipv6() else { return Ok(()) };
+pub(super) fn bind_ipv6_port_zero_picks_a_port<H: Harness>(h: &mut H) -> Outcome {
+    let addr = need(h.ipv6(), "no IPv6 loopback")?;
     let mut s = must!(h.stack().socket(Domain::Inet6, Type::Datagram), "socket");
     must!(s.bind(&addr), "bind [::1]:0");
     let local = must!(s.local_addr(), "local_addr");
@@ -70,7 +60,7 @@ fn bind_ipv6_port_zero_picks_a_port<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn bind_a_taken_tcp_port_is_addr_in_use<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn bind_a_taken_tcp_port_is_addr_in_use<H: Harness>(h: &mut H) -> Outcome {
     let listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     let taken = must!(listener.local_addr(), "local_addr");
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
@@ -82,7 +72,7 @@ fn bind_a_taken_tcp_port_is_addr_in_use<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn bind_a_taken_udp_port_is_addr_in_use<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn bind_a_taken_udp_port_is_addr_in_use<H: Harness>(h: &mut H) -> Outcome {
     let first = must!(h.stack().bind(&h.ipv4()), "bind");
     let taken = must!(first.local_addr(), "local_addr");
     fails!(
@@ -93,7 +83,7 @@ fn bind_a_taken_udp_port_is_addr_in_use<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn bind_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn bind_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
     let v6: SocketAddr = must!("[::1]:0".parse(), "parse");
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
     fails!(
@@ -101,13 +91,18 @@ fn bind_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
         ErrorKind::InvalidInput,
         "an IPv6 address on an IPv4 socket"
     );
+    Ok(())
+}
+
+pub(super) fn bind_across_unix_and_inet_is_invalid_input<H: UnixHarness>(h: &mut H) -> Outcome {
+    let mut s = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
     let unix = SocketAddr::Unix(h.unix_path());
     fails!(
         s.bind(&unix),
         ErrorKind::InvalidInput,
         "a Unix address on an IPv4 socket"
     );
-    let mut u = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
+    let mut u = unix_socket(h, Type::Stream)?;
     fails!(
         u.bind(&h.ipv4()),
         ErrorKind::InvalidInput,
@@ -116,7 +111,7 @@ fn bind_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn bind_a_foreign_address_is_not_available<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn bind_a_foreign_address_is_not_available<H: Harness>(h: &mut H) -> Outcome {
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     fails!(
         s.bind(&h.foreign_ipv4()),
@@ -126,7 +121,7 @@ fn bind_a_foreign_address_is_not_available<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn bind_a_unix_path_twice_is_addr_in_use<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn bind_a_unix_path_twice_is_addr_in_use<H: UnixHarness>(h: &mut H) -> Outcome {
     let path = SocketAddr::Unix(h.unix_path());
     let mut a = must!(h.stack().socket(Domain::Unix, Type::Datagram), "socket");
     must!(a.bind(&path), "bind a fresh path");
@@ -143,10 +138,8 @@ fn bind_a_unix_path_twice_is_addr_in_use<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn bind_an_abstract_name_reports_it_back<H: Harness>(h: &mut H) -> Outcome {
-    let Some(name) = h.unix_abstract() else {
-        return Ok(());
-    };
+pub(super) fn bind_an_abstract_name_reports_it_back<H: UnixHarness>(h: &mut H) -> Outcome {
+    let name = need(h.unix_abstract(), "no abstract Unix names")?;
     let addr = SocketAddr::Unix(name);
     let mut s = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
     must!(s.bind(&addr), "bind an abstract name");
@@ -168,7 +161,7 @@ fn bind_an_abstract_name_reports_it_back<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn unbound_unix_socket_is_unnamed<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unbound_unix_socket_is_unnamed<H: UnixHarness>(h: &mut H) -> Outcome {
     let s = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
     let local = must!(s.local_addr(), "local_addr");
     ensure!(
@@ -178,7 +171,7 @@ fn unbound_unix_socket_is_unnamed<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn ephemeral_ports_are_distinct_and_unprivileged<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn ephemeral_ports_are_distinct_and_unprivileged<H: Harness>(h: &mut H) -> Outcome {
     let a = must!(h.stack().bind(&h.ipv4()), "bind port 0");
     let b = must!(h.stack().bind(&h.ipv4()), "bind port 0 again");
     let pa = must!(a.local_addr(), "local_addr").port().unwrap_or(0);

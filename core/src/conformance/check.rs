@@ -4,11 +4,13 @@
 macro_rules! ensure {
     ($cond:expr, $what:expr) => {
         if !$cond {
-            return Err($crate::conformance::Failure {
-                line: line!(),
-                what: $what,
-                error: None,
-            });
+            return Err($crate::conformance::Stop::Failed(
+                $crate::conformance::Failure {
+                    line: line!(),
+                    what: $what,
+                    error: None,
+                },
+            ));
         }
     };
 }
@@ -19,11 +21,13 @@ macro_rules! must {
         match $result {
             Ok(v) => v,
             Err(e) => {
-                return Err($crate::conformance::Failure {
-                    line: line!(),
-                    what: $what,
-                    error: Some(e),
-                })
+                return Err($crate::conformance::Stop::Failed(
+                    $crate::conformance::Failure {
+                        line: line!(),
+                        what: $what,
+                        error: Some(e),
+                    },
+                ))
             }
         }
     };
@@ -35,25 +39,29 @@ macro_rules! fails {
     ($result:expr, $kind:pat, $what:expr) => {
         match $result {
             Ok(_) => {
-                return Err($crate::conformance::Failure {
-                    line: line!(),
-                    what: concat!($what, ", but it succeeded"),
-                    error: None,
-                })
+                return Err($crate::conformance::Stop::Failed(
+                    $crate::conformance::Failure {
+                        line: line!(),
+                        what: concat!($what, ", but it succeeded"),
+                        error: None,
+                    },
+                ))
             }
             Err(e) if matches!(e.kind(), $kind) => e,
             Err(e) => {
-                return Err($crate::conformance::Failure {
-                    line: line!(),
-                    what: $what,
-                    error: Some(e),
-                })
+                return Err($crate::conformance::Stop::Failed(
+                    $crate::conformance::Failure {
+                        line: line!(),
+                        what: $what,
+                        error: Some(e),
+                    },
+                ))
             }
         }
     };
 }
 
-/// `[Case; N]` of the named functions, instantiated for `H`.
+/// An array of [`crate::conformance::Case`]s from the names of case functions generic over `$h`.
 macro_rules! case_list {
     ($h:ident: $($name:ident),* $(,)?) => {
         [$($crate::conformance::Case::<$h> { name: stringify!($name), run: $name::<$h> }),*]

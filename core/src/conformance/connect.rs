@@ -7,33 +7,11 @@ use crate::{
     Stream, Type,
 };
 
-use super::{connected, wait, Case, Harness, Outcome, SocketOf};
+use super::{connected, need, unix_socket, wait, Harness, Outcome, SocketOf, UnixHarness};
 use crate::opt::{RecvTimeout, SendTimeout, SocketError};
 use crate::SockOpt;
 
-pub(super) fn cases<H: Harness>() -> [Case<H>; 17] {
-    case_list![H:
-        listen_on_a_datagram_socket_is_unsupported,
-        connect_to_a_closed_port_is_refused,
-        connect_to_a_missing_unix_path_is_not_found,
-        connect_to_a_unix_path_nobody_listens_on_is_refused,
-        connect_with_an_address_of_another_family_is_invalid_input,
-        accept_reports_the_clients_address,
-        accept_is_first_in_first_out,
-        a_wildcard_listener_takes_loopback_connections,
-        ipv6_connections_are_accepted,
-        abstract_unix_connections_are_accepted,
-        nonblocking_accept_with_nothing_pending_would_block,
-        accept_nonblocking_hands_out_a_nonblocking_stream,
-        nonblocking_tcp_connect_is_in_progress_then_completes,
-        unix_backlog_bounds_pending_connections,
-        tcp_backlog_bounds_pending_connections,
-        a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout,
-        closing_a_listener_resets_its_pending_connections,
-    ]
-}
-
-fn listen_on_a_datagram_socket_is_unsupported<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn listen_on_a_datagram_socket_is_unsupported<H: Harness>(h: &mut H) -> Outcome {
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
     must!(s.bind(&h.ipv4()), "bind");
     fails!(
@@ -44,7 +22,7 @@ fn listen_on_a_datagram_socket_is_unsupported<H: Harness>(h: &mut H) -> Outcome 
     Ok(())
 }
 
-fn connect_to_a_closed_port_is_refused<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connect_to_a_closed_port_is_refused<H: Harness>(h: &mut H) -> Outcome {
     // A port that was just in use and is free now: nobody listens there.
     let closed = {
         let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
@@ -59,7 +37,7 @@ fn connect_to_a_closed_port_is_refused<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn connect_to_a_missing_unix_path_is_not_found<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connect_to_a_missing_unix_path_is_not_found<H: UnixHarness>(h: &mut H) -> Outcome {
     let missing = SocketAddr::Unix(h.unix_path());
     fails!(
         h.stack().connect(&missing),
@@ -69,7 +47,9 @@ fn connect_to_a_missing_unix_path_is_not_found<H: Harness>(h: &mut H) -> Outcome
     Ok(())
 }
 
-fn connect_to_a_unix_path_nobody_listens_on_is_refused<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connect_to_a_unix_path_nobody_listens_on_is_refused<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     let path = SocketAddr::Unix(h.unix_path());
     let mut bound = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
     must!(bound.bind(&path), "bind");
@@ -81,13 +61,9 @@ fn connect_to_a_unix_path_nobody_listens_on_is_refused<H: Harness>(h: &mut H) ->
     Ok(())
 }
 
-fn connect_with_an_address_of_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
-    let mut s = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
-    fails!(
-        s.connect(&h.ipv4()),
-        ErrorKind::InvalidInput,
-        "an IPv4 address on a Unix socket"
-    );
+pub(super) fn connect_with_an_address_of_another_family_is_invalid_input<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let v6: SocketAddr = must!("[::1]:9".parse(), "parse");
     let mut t = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     fails!(
@@ -98,7 +74,24 @@ fn connect_with_an_address_of_another_family_is_invalid_input<H: Harness>(h: &mu
     Ok(())
 }
 
-fn accept_reports_the_clients_address<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connect_across_unix_and_inet_is_invalid_input<H: UnixHarness>(h: &mut H) -> Outcome {
+    let mut s = unix_socket(h, Type::Stream)?;
+    fails!(
+        s.connect(&h.ipv4()),
+        ErrorKind::InvalidInput,
+        "an IPv4 address on a Unix socket"
+    );
+    let path = SocketAddr::Unix(h.unix_path());
+    let mut t = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    fails!(
+        t.connect(&path),
+        ErrorKind::InvalidInput,
+        "a Unix address on an IPv4 socket"
+    );
+    Ok(())
+}
+
+pub(super) fn accept_reports_the_clients_address<H: Harness>(h: &mut H) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     let target = must!(listener.local_addr(), "local_addr");
     let client = must!(h.stack().connect(&target), "connect");
@@ -123,7 +116,7 @@ fn accept_reports_the_clients_address<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn accept_is_first_in_first_out<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn accept_is_first_in_first_out<H: Harness>(h: &mut H) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 8), "listen");
     let target = must!(listener.local_addr(), "local_addr");
     let a = must!(h.stack().connect(&target), "connect a");
@@ -140,7 +133,7 @@ fn accept_is_first_in_first_out<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn a_wildcard_listener_takes_loopback_connections<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_wildcard_listener_takes_loopback_connections<H: Harness>(h: &mut H) -> Outcome {
     let wildcard = SocketAddr::unspecified(Domain::Inet);
     let listener = must!(h.stack().listen(&wildcard, 4), "listen on 0.0.0.0:0");
     let port = must!(listener.local_addr(), "local_addr")
@@ -156,8 +149,8 @@ fn a_wildcard_listener_takes_loopback_connections<H: Harness>(h: &mut H) -> Outc
     Ok(())
 }
 
-fn ipv6_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
-    let Some(addr) = h.ipv6() else { return Ok(()) };
+pub(super) fn ipv6_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
+    let addr = need(h.ipv6(), "no IPv6 loopback")?;
     let (_listener, client, server) = connected(h, &addr)?;
     ensure!(
         must!(server.peer_addr(), "peer_addr").domain() == Domain::Inet6,
@@ -170,10 +163,8 @@ fn ipv6_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn abstract_unix_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
-    let Some(name) = h.unix_abstract() else {
-        return Ok(());
-    };
+pub(super) fn abstract_unix_connections_are_accepted<H: UnixHarness>(h: &mut H) -> Outcome {
+    let name = need(h.unix_abstract(), "no abstract Unix names")?;
     let addr = SocketAddr::Unix(name);
     let (_listener, client, _server) = connected(h, &addr)?;
     ensure!(
@@ -183,7 +174,9 @@ fn abstract_unix_connections_are_accepted<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn nonblocking_accept_with_nothing_pending_would_block<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn nonblocking_accept_with_nothing_pending_would_block<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     must!(listener.set_nonblocking(true), "set_nonblocking");
     fails!(
@@ -207,7 +200,7 @@ fn nonblocking_accept_with_nothing_pending_would_block<H: Harness>(h: &mut H) ->
 /// mode; plain `accept` hands out a blocking one, whatever the listener's mode. Whether a
 /// read waited is told by the stack's clock, against a receive timeout the accepted streams
 /// inherit from the listener (so a wrong mode gives up instead of hanging).
-fn accept_nonblocking_hands_out_a_nonblocking_stream<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn accept_nonblocking_hands_out_a_nonblocking_stream<H: Harness>(h: &mut H) -> Outcome {
     let limit = Duration::from_millis(200);
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     must!(listener.set(RecvTimeout, Some(limit)), "set RecvTimeout");
@@ -259,7 +252,9 @@ fn accept_nonblocking_hands_out_a_nonblocking_stream<H: Harness>(h: &mut H) -> O
     Ok(())
 }
 
-fn nonblocking_tcp_connect_is_in_progress_then_completes<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn nonblocking_tcp_connect_is_in_progress_then_completes<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     let target = must!(listener.local_addr(), "local_addr");
     let mut s: SocketOf<H> = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
@@ -295,7 +290,7 @@ fn fill_unix_queue<H: Harness>(
     h: &H,
     target: &SocketAddr,
     clients: &mut [Option<SocketOf<H>>],
-) -> Result<usize, super::Failure> {
+) -> Result<usize, super::Stop> {
     for (n, slot) in clients.iter_mut().enumerate() {
         let mut s = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
         must!(s.set_nonblocking(true), "set_nonblocking");
@@ -303,18 +298,18 @@ fn fill_unix_queue<H: Harness>(
             Ok(()) => *slot = Some(s),
             Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(n),
             Err(e) => {
-                return Err(super::Failure {
+                return Err(super::Stop::Failed(super::Failure {
                     line: line!(),
                     what: "connect to a full queue",
                     error: Some(e),
-                })
+                }))
             }
         }
     }
     Ok(clients.len())
 }
 
-fn unix_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_backlog_bounds_pending_connections<H: UnixHarness>(h: &mut H) -> Outcome {
     let addr = SocketAddr::Unix(h.unix_path());
     let mut listener = must!(h.stack().listen(&addr, 2), "listen(2)");
     let mut clients: [Option<SocketOf<H>>; 16] = Default::default();
@@ -333,7 +328,7 @@ fn unix_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn tcp_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn tcp_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
     let listener = must!(h.stack().listen(&h.ipv4(), 1), "listen(1)");
     let target = must!(listener.local_addr(), "local_addr");
     let mut clients: [Option<SocketOf<H>>; 4] = Default::default();
@@ -369,25 +364,35 @@ fn tcp_backlog_bounds_pending_connections<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn closing_a_listener_resets_its_pending_connections<H: Harness>(h: &mut H) -> Outcome {
-    for addr in [h.ipv4(), SocketAddr::Unix(h.unix_path())] {
-        let listener = must!(h.stack().listen(&addr, 4), "listen");
-        let target = must!(listener.local_addr(), "local_addr");
-        let mut client = must!(h.stack().connect(&target), "connect");
-        wait(h, &listener, Interest::READABLE)?;
-        drop(listener);
-        wait(h, &client, Interest::READABLE)?;
-        let mut buf = [0u8; 8];
-        fails!(
-            crate::embedded_io::Read::read(&mut client, &mut buf),
-            ErrorKind::ConnectionReset,
-            "a connection left in the queue of a closed listener is reset"
-        );
-    }
+/// A connection left in the queue of a listener on `addr` is reset when the listener closes.
+fn closing_a_listener_resets_its_queue<H: Harness>(h: &H, addr: &SocketAddr) -> Outcome {
+    let listener = must!(h.stack().listen(addr, 4), "listen");
+    let target = must!(listener.local_addr(), "local_addr");
+    let mut client = must!(h.stack().connect(&target), "connect");
+    wait(h, &listener, Interest::READABLE)?;
+    drop(listener);
+    wait(h, &client, Interest::READABLE)?;
+    let mut buf = [0u8; 8];
+    fails!(
+        crate::embedded_io::Read::read(&mut client, &mut buf),
+        ErrorKind::ConnectionReset,
+        "a connection left in the queue of a closed listener is reset"
+    );
     Ok(())
 }
 
-fn a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout<H: Harness>(
+pub(super) fn closing_a_listener_resets_its_pending_connections<H: Harness>(h: &mut H) -> Outcome {
+    closing_a_listener_resets_its_queue(h, &h.ipv4())
+}
+
+pub(super) fn closing_a_unix_listener_resets_its_pending_connections<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let addr = SocketAddr::Unix(h.unix_path());
+    closing_a_listener_resets_its_queue(h, &addr)
+}
+
+pub(super) fn a_blocking_connect_to_a_full_queue_gives_up_after_the_send_timeout<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     let listener = must!(h.stack().listen(&h.ipv4(), 0), "listen(0)");

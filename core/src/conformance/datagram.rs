@@ -2,51 +2,25 @@
 //! unconnected forms, UDP and Unix.
 
 use crate::Endpoint as _;
-use crate::{Datagram, Domain, ErrorKind, Interest, Socket, SocketAddr, Stack, Type, UnixAddr};
+use crate::{Datagram, ErrorKind, Interest, Socket, SocketAddr, Stack, Type, UnixAddr};
 
-use super::{fill_pattern, recv_datagram, udp_pair, wait, Case, DatagramOf, Harness, Outcome};
-
-pub(super) fn cases<H: Harness>() -> [Case<H>; 24] {
-    case_list![H:
-        udp_round_trip_reports_the_sender,
-        udp_keeps_message_boundaries,
-        udp_truncation_is_reported,
-        udp_empty_datagram_arrives_with_len_zero,
-        udp_datagram_over_the_ipv4_limit_is_message_too_long,
-        connected_udp_sends_and_receives,
-        connected_udp_reports_its_peer,
-        connected_udp_ignores_datagrams_from_others,
-        connecting_udp_keeps_datagrams_already_queued,
-        connected_udp_may_still_send_to_another_address,
-        send_on_unconnected_udp_is_not_connected,
-        peer_addr_of_unconnected_datagram_is_not_connected,
-        connected_udp_to_a_closed_port_is_refused,
-        unconnected_udp_to_a_closed_port_reports_nothing,
-        send_to_another_family_is_invalid_input,
-        nonblocking_recv_from_with_nothing_queued_would_block,
-        unix_datagram_round_trip_reports_the_sender_path,
-        unix_datagram_from_an_unbound_sender_is_unnamed,
-        unix_datagram_to_a_missing_path_is_not_found,
-        unix_datagram_to_a_path_whose_socket_closed_is_refused,
-        unix_datagram_to_a_socket_connected_elsewhere_is_refused,
-        abstract_unix_datagram_round_trip,
-        datagram_socketpair_keeps_message_boundaries,
-        ipv6_udp_round_trip_reports_the_sender,
-    ]
-}
+use super::{
+    fill_pattern, need, recv_datagram, udp_pair, unix_socket, wait, DatagramOf, Harness, Outcome,
+    UnixHarness,
+};
 
 /// A Unix datagram socket bound to `addr`.
-fn unix_bound<H: Harness>(h: &H, addr: &SocketAddr) -> Result<DatagramOf<H>, super::Failure> {
+fn unix_bound<H: Harness>(h: &H, addr: &SocketAddr) -> Result<DatagramOf<H>, super::Stop> {
     Ok(must!(h.stack().bind(addr), "bind a Unix datagram socket"))
 }
 
 /// A Unix datagram socket bound to nothing.
-fn unix_unbound<H: Harness>(h: &H) -> Result<DatagramOf<H>, super::Failure> {
-    let s = must!(h.stack().socket(Domain::Unix, Type::Datagram), "socket");
+fn unix_unbound<H: Harness>(h: &H) -> Result<DatagramOf<H>, super::Stop> {
+    let s = unix_socket(h, Type::Datagram)?;
     Ok(must!(s.into_datagram(), "into_datagram"))
 }
 
-fn udp_round_trip_reports_the_sender<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn udp_round_trip_reports_the_sender<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let to = must!(b.local_addr(), "local_addr");
     let n = must!(a.send_to(b"ping", &to), "send_to");
@@ -72,7 +46,7 @@ fn udp_round_trip_reports_the_sender<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn udp_keeps_message_boundaries<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn udp_keeps_message_boundaries<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let to = must!(b.local_addr(), "local_addr");
     let mut data = [0u8; 300];
@@ -99,7 +73,7 @@ fn udp_keeps_message_boundaries<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn udp_truncation_is_reported<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn udp_truncation_is_reported<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let to = must!(b.local_addr(), "local_addr");
     let mut data = [0u8; 10];
@@ -126,7 +100,7 @@ fn udp_truncation_is_reported<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn udp_empty_datagram_arrives_with_len_zero<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn udp_empty_datagram_arrives_with_len_zero<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let to = must!(b.local_addr(), "local_addr");
     let n = must!(a.send_to(&[], &to), "send_to an empty datagram");
@@ -145,7 +119,9 @@ fn udp_empty_datagram_arrives_with_len_zero<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn udp_datagram_over_the_ipv4_limit_is_message_too_long<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn udp_datagram_over_the_ipv4_limit_is_message_too_long<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     // 65535 (IPv4 total length) - 20 (IP header) - 8 (UDP header) = 65507 bytes at most.
     let big = [0u8; 65508];
     let (mut a, b) = udp_pair(h)?;
@@ -158,7 +134,7 @@ fn udp_datagram_over_the_ipv4_limit_is_message_too_long<H: Harness>(h: &mut H) -
     Ok(())
 }
 
-fn connected_udp_sends_and_receives<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connected_udp_sends_and_receives<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let a_addr = must!(a.local_addr(), "local_addr");
     let b_addr = must!(b.local_addr(), "local_addr");
@@ -179,7 +155,7 @@ fn connected_udp_sends_and_receives<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn connected_udp_reports_its_peer<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connected_udp_reports_its_peer<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, b) = udp_pair(h)?;
     let b_addr = must!(b.local_addr(), "local_addr");
     must!(a.connect(&b_addr), "connect");
@@ -196,7 +172,7 @@ fn connected_udp_reports_its_peer<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn connected_udp_ignores_datagrams_from_others<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connected_udp_ignores_datagrams_from_others<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut peer) = udp_pair(h)?;
     let mut other = must!(h.stack().bind(&h.ipv4()), "bind a third socket");
     let a_addr = must!(a.local_addr(), "local_addr");
@@ -226,7 +202,7 @@ fn connected_udp_ignores_datagrams_from_others<H: Harness>(h: &mut H) -> Outcome
     Ok(())
 }
 
-fn connecting_udp_keeps_datagrams_already_queued<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connecting_udp_keeps_datagrams_already_queued<H: Harness>(h: &mut H) -> Outcome {
     // Linux filters by peer when a datagram arrives, not when it is read: what was queued
     // before `connect` stays queued, whoever sent it.
     let (mut a, mut stranger) = udp_pair(h)?;
@@ -252,7 +228,7 @@ fn connecting_udp_keeps_datagrams_already_queued<H: Harness>(h: &mut H) -> Outco
     Ok(())
 }
 
-fn connected_udp_may_still_send_to_another_address<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connected_udp_may_still_send_to_another_address<H: Harness>(h: &mut H) -> Outcome {
     // Linux lets sendto name a destination on a connected UDP socket (no EISCONN); the datagram
     // goes there, not to the connected peer.
     let (mut a, peer) = udp_pair(h)?;
@@ -276,7 +252,7 @@ fn connected_udp_may_still_send_to_another_address<H: Harness>(h: &mut H) -> Out
     Ok(())
 }
 
-fn send_on_unconnected_udp_is_not_connected<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn send_on_unconnected_udp_is_not_connected<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     // Linux says EDESTADDRREQ, which anysock reports as NotConnected.
     fails!(
@@ -287,13 +263,19 @@ fn send_on_unconnected_udp_is_not_connected<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn peer_addr_of_unconnected_datagram_is_not_connected<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn peer_addr_of_unconnected_datagram_is_not_connected<H: Harness>(h: &mut H) -> Outcome {
     let (a, _b) = udp_pair(h)?;
     fails!(
         a.peer_addr(),
         ErrorKind::NotConnected,
         "peer_addr of an unconnected UDP socket must be NotConnected"
     );
+    Ok(())
+}
+
+pub(super) fn peer_addr_of_unconnected_unix_datagram_is_not_connected<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     let u = unix_unbound(h)?;
     fails!(
         u.peer_addr(),
@@ -304,12 +286,12 @@ fn peer_addr_of_unconnected_datagram_is_not_connected<H: Harness>(h: &mut H) -> 
 }
 
 /// An IPv4 address whose UDP port was just in use and is closed now.
-fn closed_udp_port<H: Harness>(h: &H) -> Result<SocketAddr, super::Failure> {
+fn closed_udp_port<H: Harness>(h: &H) -> Result<SocketAddr, super::Stop> {
     let s = must!(h.stack().bind(&h.ipv4()), "bind");
     Ok(must!(s.local_addr(), "local_addr"))
 }
 
-fn connected_udp_to_a_closed_port_is_refused<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn connected_udp_to_a_closed_port_is_refused<H: Harness>(h: &mut H) -> Outcome {
     let closed = closed_udp_port(h)?;
     let mut a = must!(h.stack().bind(&h.ipv4()), "bind");
     must!(
@@ -332,7 +314,7 @@ fn connected_udp_to_a_closed_port_is_refused<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn unconnected_udp_to_a_closed_port_reports_nothing<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unconnected_udp_to_a_closed_port_reports_nothing<H: Harness>(h: &mut H) -> Outcome {
     // Without connect, Linux does not hand ICMP errors to the socket (unless IP_RECVERR): a
     // server must not fail because one client went away.
     let closed = closed_udp_port(h)?;
@@ -357,7 +339,7 @@ fn unconnected_udp_to_a_closed_port_reports_nothing<H: Harness>(h: &mut H) -> Ou
     Ok(())
 }
 
-fn send_to_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn send_to_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     let v6: SocketAddr = must!("[::1]:9".parse(), "parse");
     fails!(
@@ -365,6 +347,11 @@ fn send_to_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
         ErrorKind::InvalidInput,
         "send_to an IPv6 address from an IPv4 socket"
     );
+    Ok(())
+}
+
+pub(super) fn send_to_across_unix_and_inet_is_invalid_input<H: UnixHarness>(h: &mut H) -> Outcome {
+    let (mut a, _b) = udp_pair(h)?;
     let unix = SocketAddr::Unix(h.unix_path());
     fails!(
         a.send_to(b"x", &unix),
@@ -380,7 +367,9 @@ fn send_to_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn nonblocking_recv_from_with_nothing_queued_would_block<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn nonblocking_recv_from_with_nothing_queued_would_block<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     must!(a.set_nonblocking(true), "set_nonblocking");
     let mut buf = [0u8; 8];
@@ -397,7 +386,9 @@ fn nonblocking_recv_from_with_nothing_queued_would_block<H: Harness>(h: &mut H) 
     Ok(())
 }
 
-fn unix_datagram_round_trip_reports_the_sender_path<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_datagram_round_trip_reports_the_sender_path<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     let a_addr = SocketAddr::Unix(h.unix_path());
     let b_addr = SocketAddr::Unix(h.unix_path());
     let mut a = unix_bound(h, &a_addr)?;
@@ -419,7 +410,9 @@ fn unix_datagram_round_trip_reports_the_sender_path<H: Harness>(h: &mut H) -> Ou
     Ok(())
 }
 
-fn unix_datagram_from_an_unbound_sender_is_unnamed<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_datagram_from_an_unbound_sender_is_unnamed<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     let b_addr = SocketAddr::Unix(h.unix_path());
     let mut b = unix_bound(h, &b_addr)?;
     // Unlike UDP, sending does not give a Unix socket a name (Linux autobinds only with
@@ -443,7 +436,7 @@ fn unix_datagram_from_an_unbound_sender_is_unnamed<H: Harness>(h: &mut H) -> Out
     Ok(())
 }
 
-fn unix_datagram_to_a_missing_path_is_not_found<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_datagram_to_a_missing_path_is_not_found<H: UnixHarness>(h: &mut H) -> Outcome {
     let missing = SocketAddr::Unix(h.unix_path());
     let mut a = unix_unbound(h)?;
     fails!(
@@ -454,7 +447,9 @@ fn unix_datagram_to_a_missing_path_is_not_found<H: Harness>(h: &mut H) -> Outcom
     Ok(())
 }
 
-fn unix_datagram_to_a_path_whose_socket_closed_is_refused<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_datagram_to_a_path_whose_socket_closed_is_refused<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     // Closing a socket leaves its path in the file system; nobody receives there any more.
     let path = SocketAddr::Unix(h.unix_path());
     drop(unix_bound(h, &path)?);
@@ -467,7 +462,9 @@ fn unix_datagram_to_a_path_whose_socket_closed_is_refused<H: Harness>(h: &mut H)
     Ok(())
 }
 
-fn unix_datagram_to_a_socket_connected_elsewhere_is_refused<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_datagram_to_a_socket_connected_elsewhere_is_refused<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     // A connected Unix datagram socket accepts datagrams from its peer only, and Linux tells
     // other senders at once (EPERM) instead of dropping silently as UDP does.
     let b_addr = SocketAddr::Unix(h.unix_path());
@@ -491,10 +488,9 @@ fn unix_datagram_to_a_socket_connected_elsewhere_is_refused<H: Harness>(h: &mut 
     Ok(())
 }
 
-fn abstract_unix_datagram_round_trip<H: Harness>(h: &mut H) -> Outcome {
-    let (Some(a_name), Some(b_name)) = (h.unix_abstract(), h.unix_abstract()) else {
-        return Ok(());
-    };
+pub(super) fn abstract_unix_datagram_round_trip<H: UnixHarness>(h: &mut H) -> Outcome {
+    let a_name = need(h.unix_abstract(), "no abstract Unix names")?;
+    let b_name = need(h.unix_abstract(), "no abstract Unix names")?;
     let (a_addr, b_addr) = (SocketAddr::Unix(a_name), SocketAddr::Unix(b_name));
     let mut a = unix_bound(h, &a_addr)?;
     let mut b = unix_bound(h, &b_addr)?;
@@ -512,8 +508,12 @@ fn abstract_unix_datagram_round_trip<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn datagram_socketpair_keeps_message_boundaries<H: Harness>(h: &mut H) -> Outcome {
-    let (a, b) = must!(h.stack().socketpair(Type::Datagram), "socketpair");
+pub(super) fn datagram_socketpair_keeps_message_boundaries<H: UnixHarness>(h: &mut H) -> Outcome {
+    let (a, b) = super::supported(
+        h.stack().socketpair(Type::Datagram),
+        "no socketpair",
+        "socketpair",
+    )?;
     let mut a = must!(a.into_datagram(), "into_datagram");
     let mut b = must!(b.into_datagram(), "into_datagram");
     let mut data = [0u8; 64];
@@ -540,8 +540,8 @@ fn datagram_socketpair_keeps_message_boundaries<H: Harness>(h: &mut H) -> Outcom
     Ok(())
 }
 
-fn ipv6_udp_round_trip_reports_the_sender<H: Harness>(h: &mut H) -> Outcome {
-    let Some(addr) = h.ipv6() else { return Ok(()) };
+pub(super) fn ipv6_udp_round_trip_reports_the_sender<H: Harness>(h: &mut H) -> Outcome {
+    let addr = need(h.ipv6(), "no IPv6 loopback")?;
     let mut a = must!(h.stack().bind(&addr), "bind IPv6 UDP");
     let mut b = must!(h.stack().bind(&addr), "bind IPv6 UDP");
     let to = must!(b.local_addr(), "local_addr");

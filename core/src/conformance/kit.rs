@@ -2,9 +2,11 @@
 //! for readiness first so no case blocks on the kernel or hangs a simulation.
 
 use crate::embedded_io::{Read, Write};
-use crate::{Datagram, Endpoint, Interest, Listener, Received, Socket, SocketAddr, Stack, Type};
+use crate::{
+    Datagram, Domain, Endpoint, Interest, Listener, Received, Socket, SocketAddr, Stack, Type,
+};
 
-use super::{wait, Failure, Harness};
+use super::{supported, wait, Harness, Stop, UnixHarness};
 
 /// The stack's listener type, for a harness.
 pub type ListenerOf<H> = <<H as Harness>::Stack as Stack>::Listener;
@@ -23,7 +25,7 @@ pub type Connected<H> = (ListenerOf<H>, StreamOf<H>, StreamOf<H>);
 
 /// A listener on `addr` (port 0 allowed), a client connected to it, and the accepted end:
 /// `(listener, client, server)`.
-pub fn connected<H: Harness>(h: &H, addr: &SocketAddr) -> Result<Connected<H>, Failure> {
+pub fn connected<H: Harness>(h: &H, addr: &SocketAddr) -> Result<Connected<H>, Stop> {
     let mut listener = must!(h.stack().listen(addr, 8), "listen");
     let target = must!(listener.local_addr(), "the listener's local_addr");
     let client = must!(h.stack().connect(&target), "connect to the listener");
@@ -33,33 +35,40 @@ pub fn connected<H: Harness>(h: &H, addr: &SocketAddr) -> Result<Connected<H>, F
 }
 
 /// A connected TCP pair over IPv4 loopback: `(client, server)`.
-pub fn tcp_pair<H: Harness>(h: &mut H) -> Result<(StreamOf<H>, StreamOf<H>), Failure> {
+pub fn tcp_pair<H: Harness>(h: &mut H) -> Result<(StreamOf<H>, StreamOf<H>), Stop> {
     let addr = h.ipv4();
     let (_listener, client, server) = connected(h, &addr)?;
     Ok((client, server))
 }
 
 /// A connected Unix stream pair through a pathname: `(client, server)`.
-pub fn unix_pair<H: Harness>(h: &mut H) -> Result<(StreamOf<H>, StreamOf<H>), Failure> {
+pub fn unix_pair<H: UnixHarness>(h: &mut H) -> Result<(StreamOf<H>, StreamOf<H>), Stop> {
     let addr = SocketAddr::Unix(h.unix_path());
     let (_listener, client, server) = connected(h, &addr)?;
     Ok((client, server))
 }
 
-/// A `socketpair` of streams of type `ty` (stream or seqpacket).
-pub fn stream_socketpair<H: Harness>(
-    h: &H,
-    ty: Type,
-) -> Result<(StreamOf<H>, StreamOf<H>), Failure> {
-    let (a, b) = must!(h.stack().socketpair(ty), "socketpair");
+/// A `socketpair` of streams of type `ty` (stream or seqpacket). A backend without it (no
+/// Unix sockets) skips the case.
+pub fn stream_socketpair<H: Harness>(h: &H, ty: Type) -> Result<(StreamOf<H>, StreamOf<H>), Stop> {
+    let (a, b) = supported(h.stack().socketpair(ty), "no socketpair", "socketpair")?;
     Ok((
         must!(a.into_stream(), "into_stream"),
         must!(b.into_stream(), "into_stream"),
     ))
 }
 
+/// A fresh Unix socket of type `ty`. A backend without Unix sockets skips the case.
+pub fn unix_socket<H: Harness>(h: &H, ty: Type) -> Result<SocketOf<H>, Stop> {
+    supported(
+        h.stack().socket(Domain::Unix, ty),
+        "no Unix sockets",
+        "socket(AF_UNIX)",
+    )
+}
+
 /// Two UDP sockets bound to this host's IPv4 address: `(a, b)`.
-pub fn udp_pair<H: Harness>(h: &H) -> Result<(DatagramOf<H>, DatagramOf<H>), Failure> {
+pub fn udp_pair<H: Harness>(h: &H) -> Result<(DatagramOf<H>, DatagramOf<H>), Stop> {
     let addr = h.ipv4();
     let a = must!(h.stack().bind(&addr), "bind a UDP socket");
     let b = must!(h.stack().bind(&addr), "bind a second UDP socket");
@@ -67,7 +76,7 @@ pub fn udp_pair<H: Harness>(h: &H) -> Result<(DatagramOf<H>, DatagramOf<H>), Fai
 }
 
 /// Writes all of `data`, waiting for room before each write.
-pub fn send_all<H: Harness>(h: &H, s: &mut StreamOf<H>, mut data: &[u8]) -> Result<(), Failure> {
+pub fn send_all<H: Harness>(h: &H, s: &mut StreamOf<H>, mut data: &[u8]) -> Result<(), Stop> {
     while !data.is_empty() {
         wait(h, s, Interest::WRITABLE)?;
         let n = must!(s.write(data), "write");
@@ -78,7 +87,7 @@ pub fn send_all<H: Harness>(h: &H, s: &mut StreamOf<H>, mut data: &[u8]) -> Resu
 }
 
 /// Fills `buf` exactly, waiting for data before each read; fails on an early end of stream.
-pub fn recv_exact<H: Harness>(h: &H, s: &mut StreamOf<H>, buf: &mut [u8]) -> Result<(), Failure> {
+pub fn recv_exact<H: Harness>(h: &H, s: &mut StreamOf<H>, buf: &mut [u8]) -> Result<(), Stop> {
     let mut filled = 0;
     while filled < buf.len() {
         wait(h, s, Interest::READABLE)?;
@@ -90,7 +99,7 @@ pub fn recv_exact<H: Harness>(h: &H, s: &mut StreamOf<H>, buf: &mut [u8]) -> Res
 }
 
 /// Waits for data (or end of stream) and reads once.
-pub fn recv_some<H: Harness>(h: &H, s: &mut StreamOf<H>, buf: &mut [u8]) -> Result<usize, Failure> {
+pub fn recv_some<H: Harness>(h: &H, s: &mut StreamOf<H>, buf: &mut [u8]) -> Result<usize, Stop> {
     wait(h, s, Interest::READABLE)?;
     Ok(must!(s.read(buf), "read"))
 }
@@ -100,7 +109,7 @@ pub fn recv_datagram<H: Harness>(
     h: &H,
     s: &mut DatagramOf<H>,
     buf: &mut [u8],
-) -> Result<(Received, SocketAddr), Failure> {
+) -> Result<(Received, SocketAddr), Stop> {
     wait(h, s, Interest::READABLE)?;
     Ok(must!(s.recv_from(buf), "recv_from"))
 }

@@ -7,30 +7,9 @@ use crate::{
 };
 
 use super::{
-    fill_pattern, stream_socketpair, tcp_pair, udp_pair, wait, Case, DatagramOf, Failure, Harness,
-    Outcome, StreamOf,
+    fill_pattern, stream_socketpair, tcp_pair, udp_pair, wait, DatagramOf, Harness, Outcome, Stop,
+    StreamOf, UnixHarness,
 };
-
-pub(super) fn cases<H: Harness>() -> [Case<H>; 16] {
-    case_list![H:
-        send_msg_gathers_iovecs_into_one_datagram,
-        send_msg_with_an_address_reaches_it,
-        recv_msg_scatters_a_datagram_over_iovecs,
-        recv_msg_into_buffers_too_small_reports_trunc,
-        recv_msg_peek_leaves_the_datagram_queued,
-        recv_msg_dontwait_on_an_empty_socket_would_block,
-        recv_msg_without_ancillary_data_reports_no_control,
-        empty_iovecs_are_skipped_both_ways,
-        send_msg_of_no_bytes_sends_an_empty_datagram,
-        send_msg_to_another_family_is_invalid_input,
-        send_msg_without_an_address_on_unconnected_udp_is_not_connected,
-        unix_datagram_recv_msg_reports_the_sender_path,
-        msg_io_on_a_tcp_stream_moves_all_iovecs_in_order,
-        recv_msg_on_a_stream_reports_no_sender,
-        recv_msg_at_end_of_stream_is_zero,
-        seqpacket_recv_msg_reports_trunc_and_keeps_records,
-    ]
-}
 
 /// Waits for a datagram, then `recv_msg` into `iov` with `flags`.
 fn recv_msg_datagram<H: Harness, const N: usize>(
@@ -38,7 +17,7 @@ fn recv_msg_datagram<H: Harness, const N: usize>(
     s: &mut DatagramOf<H>,
     iov: IoVecMut<'_, N>,
     flags: MsgFlags,
-) -> Result<crate::RecvMeta, Failure> {
+) -> Result<crate::RecvMeta, Stop> {
     wait(h, s, Interest::READABLE)?;
     let mut msg = RecvMsg::new(iov).flags(flags);
     Ok(must!(s.recv_msg(&mut msg), "recv_msg"))
@@ -50,7 +29,7 @@ fn send_msg_all<H: Harness, const N: usize>(
     h: &H,
     s: &mut StreamOf<H>,
     mut iov: IoVec<'_, N>,
-) -> Result<(), Failure> {
+) -> Result<(), Stop> {
     while iov.total_len() > 0 {
         wait(h, s, Interest::WRITABLE)?;
         let n = must!(s.send_msg(&SendMsg::new(iov)), "send_msg on a stream");
@@ -60,7 +39,7 @@ fn send_msg_all<H: Harness, const N: usize>(
     Ok(())
 }
 
-fn send_msg_gathers_iovecs_into_one_datagram<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn send_msg_gathers_iovecs_into_one_datagram<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     must!(a.connect(&must!(b.local_addr(), "local_addr")), "connect");
     let iov = must!(IoVec::<3>::from_slices(&[b"ab", b"cde", b"f"]), "iovec");
@@ -84,7 +63,7 @@ fn send_msg_gathers_iovecs_into_one_datagram<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn send_msg_with_an_address_reaches_it<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn send_msg_with_an_address_reaches_it<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let to = must!(b.local_addr(), "local_addr");
     let iov = must!(IoVec::<2>::from_slices(&[b"to ", b"you"]), "iovec");
@@ -107,7 +86,7 @@ fn send_msg_with_an_address_reaches_it<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn recv_msg_scatters_a_datagram_over_iovecs<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn recv_msg_scatters_a_datagram_over_iovecs<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let mut data = [0u8; 10];
     fill_pattern(&mut data, 0);
@@ -138,7 +117,7 @@ fn recv_msg_scatters_a_datagram_over_iovecs<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn recv_msg_into_buffers_too_small_reports_trunc<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn recv_msg_into_buffers_too_small_reports_trunc<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let to = must!(b.local_addr(), "local_addr");
     must!(a.send_to(b"0123456", &to), "send_to");
@@ -173,7 +152,7 @@ fn recv_msg_into_buffers_too_small_reports_trunc<H: Harness>(h: &mut H) -> Outco
     Ok(())
 }
 
-fn recv_msg_peek_leaves_the_datagram_queued<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn recv_msg_peek_leaves_the_datagram_queued<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     must!(
         a.send_to(b"peekaboo", &must!(b.local_addr(), "local_addr")),
@@ -213,7 +192,7 @@ fn recv_msg_peek_leaves_the_datagram_queued<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn recv_msg_dontwait_on_an_empty_socket_would_block<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn recv_msg_dontwait_on_an_empty_socket_would_block<H: Harness>(h: &mut H) -> Outcome {
     // The socket itself stays blocking: DONTWAIT makes this one call non-blocking.
     let (_a, mut b) = udp_pair(h)?;
     let mut buf = [0u8; 8];
@@ -228,7 +207,7 @@ fn recv_msg_dontwait_on_an_empty_socket_would_block<H: Harness>(h: &mut H) -> Ou
     Ok(())
 }
 
-fn recv_msg_without_ancillary_data_reports_no_control<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn recv_msg_without_ancillary_data_reports_no_control<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let to = must!(b.local_addr(), "local_addr");
     must!(a.send_to(b"one", &to), "send_to");
@@ -258,7 +237,7 @@ fn recv_msg_without_ancillary_data_reports_no_control<H: Harness>(h: &mut H) -> 
     Ok(())
 }
 
-fn empty_iovecs_are_skipped_both_ways<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn empty_iovecs_are_skipped_both_ways<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let to = must!(b.local_addr(), "local_addr");
     let iov = must!(IoVec::<4>::from_slices(&[b"", b"ab", b"", b"c"]), "iovec");
@@ -278,7 +257,7 @@ fn empty_iovecs_are_skipped_both_ways<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn send_msg_of_no_bytes_sends_an_empty_datagram<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn send_msg_of_no_bytes_sends_an_empty_datagram<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     let to = must!(b.local_addr(), "local_addr");
     let n = must!(
@@ -298,7 +277,7 @@ fn send_msg_of_no_bytes_sends_an_empty_datagram<H: Harness>(h: &mut H) -> Outcom
     Ok(())
 }
 
-fn send_msg_to_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn send_msg_to_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     let v6: SocketAddr = must!("[::1]:9".parse(), "parse");
     let iov = must!(IoVec::<1>::from_slices(&[b"x"]), "iovec");
@@ -307,6 +286,14 @@ fn send_msg_to_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome
         ErrorKind::InvalidInput,
         "send_msg to an IPv6 address from an IPv4 socket"
     );
+    Ok(())
+}
+
+pub(super) fn send_msg_to_a_unix_address_from_udp_is_invalid_input<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let (mut a, _b) = udp_pair(h)?;
+    let iov = must!(IoVec::<1>::from_slices(&[b"x"]), "iovec");
     let unix = SocketAddr::Unix(h.unix_path());
     fails!(
         a.send_msg(&SendMsg::new(iov).to(&unix)),
@@ -316,7 +303,7 @@ fn send_msg_to_another_family_is_invalid_input<H: Harness>(h: &mut H) -> Outcome
     Ok(())
 }
 
-fn send_msg_without_an_address_on_unconnected_udp_is_not_connected<H: Harness>(
+pub(super) fn send_msg_without_an_address_on_unconnected_udp_is_not_connected<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
@@ -330,7 +317,7 @@ fn send_msg_without_an_address_on_unconnected_udp_is_not_connected<H: Harness>(
     Ok(())
 }
 
-fn unix_datagram_recv_msg_reports_the_sender_path<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_datagram_recv_msg_reports_the_sender_path<H: UnixHarness>(h: &mut H) -> Outcome {
     let a_addr = SocketAddr::Unix(h.unix_path());
     let b_addr = SocketAddr::Unix(h.unix_path());
     let mut a = must!(h.stack().bind(&a_addr), "bind");
@@ -355,7 +342,7 @@ fn unix_datagram_recv_msg_reports_the_sender_path<H: Harness>(h: &mut H) -> Outc
     Ok(())
 }
 
-fn msg_io_on_a_tcp_stream_moves_all_iovecs_in_order<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn msg_io_on_a_tcp_stream_moves_all_iovecs_in_order<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     let mut data = [0u8; 12];
     fill_pattern(&mut data, 40);
@@ -393,7 +380,7 @@ fn msg_io_on_a_tcp_stream_moves_all_iovecs_in_order<H: Harness>(h: &mut H) -> Ou
     Ok(())
 }
 
-fn recv_msg_on_a_stream_reports_no_sender<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn recv_msg_on_a_stream_reports_no_sender<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     send_msg_all(
         h,
@@ -417,7 +404,7 @@ fn recv_msg_on_a_stream_reports_no_sender<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn recv_msg_at_end_of_stream_is_zero<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn recv_msg_at_end_of_stream_is_zero<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     must!(client.shutdown(Shutdown::Write), "shutdown(Write)");
     let mut buf = [0u8; 8];
@@ -429,7 +416,9 @@ fn recv_msg_at_end_of_stream_is_zero<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn seqpacket_recv_msg_reports_trunc_and_keeps_records<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn seqpacket_recv_msg_reports_trunc_and_keeps_records<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = stream_socketpair(h, Type::SeqPacket)?;
     let first = must!(IoVec::<2>::from_slices(&[b"rec", b"ord1"]), "iovec");
     let n = must!(a.send_msg(&SendMsg::new(first)), "send_msg on seqpacket");

@@ -8,41 +8,13 @@ use crate::embedded_io::Write;
 use crate::opt::*;
 use crate::{Datagram, Domain, ErrorKind, Interest, Listener, SockOpt, Socket, Stack, Type};
 
-use super::{connected, stream_socketpair, udp_pair, wait, Case, Failure, Harness, Outcome};
-
-pub(super) fn cases<H: Harness>() -> [Case<H>; 26] {
-    case_list![H:
-        fresh_sockets_have_boolean_options_off,
-        boolean_options_round_trip,
-        broadcast_round_trips_on_udp,
-        linger_round_trips,
-        timeouts_are_none_by_default_and_round_trip,
-        timeouts_below_a_second_read_back_rounded_up_at_most_a_tick,
-        a_zero_timeout_is_invalid_input,
-        a_blocking_recv_gives_up_after_the_recv_timeout,
-        a_blocking_accept_gives_up_after_the_recv_timeout,
-        a_blocking_write_to_a_full_stream_gives_up_after_the_send_timeout,
-        buffer_sizes_read_back_at_least_what_was_set,
-        socket_type_reports_the_type,
-        accept_conn_is_true_only_on_a_listener,
-        socket_error_is_none_on_a_healthy_socket,
-        socket_error_reports_a_refused_udp_peer_once,
-        ttl_round_trips,
-        ttl_out_of_range_is_invalid_input,
-        ipv6_options_round_trip,
-        nodelay_on_a_unix_socket_is_unsupported,
-        ip_options_on_a_unix_socket_are_unsupported,
-        nodelay_on_udp_is_unsupported,
-        options_set_before_connect_stay_on_the_stream,
-        accepted_streams_inherit_the_listeners_options,
-        options_set_on_a_socket_stay_on_the_listener,
-        recv_buffer_size_has_a_floor,
-        a_listener_keeps_its_options_apart_from_its_connections,
-    ]
-}
+use super::{
+    connected, stream_socketpair, udp_pair, unix_socket, wait, Harness, IpOptionsHarness, Outcome,
+    Stop,
+};
 
 /// Sets `opt` to true, then false, reading each back.
-fn flips<S, O>(s: &mut S, opt: O) -> Outcome
+pub(super) fn flips<S, O>(s: &mut S, opt: O) -> Outcome
 where
     S: SockOpt<O>,
     O: Settable + Gettable + SockOption<Value = bool>,
@@ -65,7 +37,7 @@ fn timeout_round_trip<S, O>(
     s: &mut S,
     opt: O,
     value: Option<Duration>,
-) -> Result<Option<Duration>, Failure>
+) -> Result<Option<Duration>, Stop>
 where
     S: SockOpt<O>,
     O: Settable + Gettable + SockOption<Value = Option<Duration>>,
@@ -74,7 +46,7 @@ where
     Ok(must!(s.get(opt), "get a timeout"))
 }
 
-fn fresh_sockets_have_boolean_options_off<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn fresh_sockets_have_boolean_options_off<H: IpOptionsHarness>(h: &mut H) -> Outcome {
     let tcp = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     ensure!(
         !must!(tcp.get(ReuseAddr), "get ReuseAddr"),
@@ -104,7 +76,7 @@ fn fresh_sockets_have_boolean_options_off<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn boolean_options_round_trip<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn boolean_options_round_trip<H: IpOptionsHarness>(h: &mut H) -> Outcome {
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     flips(&mut s, ReuseAddr)?;
     flips(&mut s, ReusePort)?;
@@ -113,12 +85,12 @@ fn boolean_options_round_trip<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn broadcast_round_trips_on_udp<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn broadcast_round_trips_on_udp<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     flips(&mut a, Broadcast)
 }
 
-fn linger_round_trips<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn linger_round_trips<H: Harness>(h: &mut H) -> Outcome {
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     let one = Some(Duration::from_secs(1));
     must!(s.set(Linger, one), "set Linger 1s");
@@ -141,6 +113,14 @@ fn linger_round_trips<H: Harness>(h: &mut H) -> Outcome {
         must!(s.get(Linger), "get Linger") == Some(Duration::from_secs(2)),
         "Linger 1.5s reads back 2s"
     );
+    must!(
+        s.set(Linger, Some(Duration::from_millis(1))),
+        "set Linger 1ms"
+    );
+    ensure!(
+        must!(s.get(Linger), "get Linger") == Some(Duration::from_secs(1)),
+        "Linger 1ms reads back 1s: a fraction never rounds down to a reset"
+    );
     must!(s.set(Linger, None), "set Linger None");
     ensure!(
         must!(s.get(Linger), "get Linger").is_none(),
@@ -149,7 +129,7 @@ fn linger_round_trips<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn timeouts_are_none_by_default_and_round_trip<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn timeouts_are_none_by_default_and_round_trip<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     ensure!(
         must!(a.get(RecvTimeout), "get").is_none(),
@@ -180,7 +160,9 @@ fn timeouts_are_none_by_default_and_round_trip<H: Harness>(h: &mut H) -> Outcome
     Ok(())
 }
 
-fn timeouts_below_a_second_read_back_rounded_up_at_most_a_tick<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn timeouts_below_a_second_read_back_rounded_up_at_most_a_tick<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     // Linux keeps timeouts in scheduler ticks (jiffies), rounding up: with HZ=250, 250ms is
     // 62.5 ticks and reads back as 252ms. Never less than asked; at most one tick (10ms at
     // HZ=100, the coarsest) more.
@@ -204,7 +186,7 @@ fn timeouts_below_a_second_read_back_rounded_up_at_most_a_tick<H: Harness>(h: &m
     Ok(())
 }
 
-fn a_zero_timeout_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_zero_timeout_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
     // The kernel reads {0, 0} as "no timeout": refusing zero avoids the opposite of what was
     // asked.
     let (mut a, _b) = udp_pair(h)?;
@@ -225,7 +207,7 @@ fn a_zero_timeout_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn a_blocking_recv_gives_up_after_the_recv_timeout<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_blocking_recv_gives_up_after_the_recv_timeout<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, _b) = udp_pair(h)?;
     must!(
         a.set(RecvTimeout, Some(Duration::from_millis(20))),
@@ -241,7 +223,7 @@ fn a_blocking_recv_gives_up_after_the_recv_timeout<H: Harness>(h: &mut H) -> Out
     Ok(())
 }
 
-fn a_blocking_accept_gives_up_after_the_recv_timeout<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_blocking_accept_gives_up_after_the_recv_timeout<H: Harness>(h: &mut H) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     must!(
         listener.set(RecvTimeout, Some(Duration::from_millis(20))),
@@ -255,7 +237,7 @@ fn a_blocking_accept_gives_up_after_the_recv_timeout<H: Harness>(h: &mut H) -> O
     Ok(())
 }
 
-fn a_blocking_write_to_a_full_stream_gives_up_after_the_send_timeout<H: Harness>(
+pub(super) fn a_blocking_write_to_a_full_stream_gives_up_after_the_send_timeout<H: Harness>(
     h: &mut H,
 ) -> Outcome {
     let (mut a, _b) = stream_socketpair(h, Type::Stream)?;
@@ -273,42 +255,16 @@ fn a_blocking_write_to_a_full_stream_gives_up_after_the_send_timeout<H: Harness>
     Ok(())
 }
 
-fn buffer_sizes_read_back_at_least_what_was_set<H: Harness>(h: &mut H) -> Outcome {
-    // Linux doubles the value for its bookkeeping and reports the doubled value.
-    let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
-    must!(s.set(RecvBufferSize, 65536), "set RecvBufferSize");
-    ensure!(
-        must!(s.get(RecvBufferSize), "get RecvBufferSize") >= 65536,
-        "RecvBufferSize reads back at least what was set"
-    );
-    must!(s.set(SendBufferSize, 65536), "set SendBufferSize");
-    ensure!(
-        must!(s.get(SendBufferSize), "get SendBufferSize") >= 65536,
-        "SendBufferSize reads back at least what was set"
-    );
-    Ok(())
-}
-
-fn recv_buffer_size_has_a_floor<H: Harness>(h: &mut H) -> Outcome {
-    // A tiny buffer is raised to a minimum (2304 bytes on Linux), never refused or set to 1.
-    let mut s = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
-    must!(s.set(RecvBufferSize, 1), "set RecvBufferSize 1");
-    ensure!(
-        must!(s.get(RecvBufferSize), "get RecvBufferSize") >= 256,
-        "a one-byte receive buffer is raised to a usable minimum"
-    );
-    Ok(())
-}
-
-fn socket_type_reports_the_type<H: Harness>(h: &mut H) -> Outcome {
-    for (domain, ty) in [
-        (Domain::Inet, Type::Stream),
-        (Domain::Inet, Type::Datagram),
-        (Domain::Unix, Type::Stream),
-        (Domain::Unix, Type::Datagram),
-        (Domain::Unix, Type::SeqPacket),
-    ] {
-        let s = must!(h.stack().socket(domain, ty), "socket");
+pub(super) fn socket_type_reports_the_type<H: Harness>(h: &mut H) -> Outcome {
+    for ty in [Type::Stream, Type::Datagram] {
+        let s = must!(h.stack().socket(Domain::Inet, ty), "socket");
+        ensure!(
+            must!(s.get(SocketType), "get SocketType") == ty,
+            "SocketType is the type created"
+        );
+    }
+    for ty in [Type::Stream, Type::Datagram, Type::SeqPacket] {
+        let s = unix_socket(h, ty)?;
         ensure!(
             must!(s.get(SocketType), "get SocketType") == ty,
             "SocketType is the type created"
@@ -322,7 +278,7 @@ fn socket_type_reports_the_type<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn accept_conn_is_true_only_on_a_listener<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn accept_conn_is_true_only_on_a_listener<H: Harness>(h: &mut H) -> Outcome {
     let s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     ensure!(
         !must!(s.get(AcceptConn), "get AcceptConn"),
@@ -337,7 +293,7 @@ fn accept_conn_is_true_only_on_a_listener<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn socket_error_is_none_on_a_healthy_socket<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn socket_error_is_none_on_a_healthy_socket<H: Harness>(h: &mut H) -> Outcome {
     let s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     ensure!(
         must!(s.get(SocketError), "get SocketError").is_none(),
@@ -355,7 +311,7 @@ fn socket_error_is_none_on_a_healthy_socket<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn socket_error_reports_a_refused_udp_peer_once<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn socket_error_reports_a_refused_udp_peer_once<H: Harness>(h: &mut H) -> Outcome {
     let closed = {
         let s = must!(h.stack().bind(&h.ipv4()), "bind");
         must!(s.local_addr(), "local_addr")
@@ -377,93 +333,9 @@ fn socket_error_reports_a_refused_udp_peer_once<H: Harness>(h: &mut H) -> Outcom
     Ok(())
 }
 
-fn ttl_round_trips<H: Harness>(h: &mut H) -> Outcome {
-    let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
-    must!(s.set(Ttl, 17), "set Ttl 17");
-    ensure!(must!(s.get(Ttl), "get Ttl") == 17, "Ttl 17 reads back 17");
-    let (mut u, _b) = udp_pair(h)?;
-    must!(u.set(Ttl, 255), "set Ttl 255");
-    ensure!(
-        must!(u.get(Ttl), "get Ttl") == 255,
-        "Ttl 255 reads back 255"
-    );
-    Ok(())
-}
-
-fn ttl_out_of_range_is_invalid_input<H: Harness>(h: &mut H) -> Outcome {
-    let mut s = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
-    fails!(
-        s.set(Ttl, 0),
-        ErrorKind::InvalidInput,
-        "Ttl 0 must be InvalidInput"
-    );
-    fails!(
-        s.set(Ttl, 256),
-        ErrorKind::InvalidInput,
-        "Ttl 256 must be InvalidInput"
-    );
-    Ok(())
-}
-
-fn ipv6_options_round_trip<H: Harness>(h: &mut H) -> Outcome {
-    if h.ipv6().is_none() {
-        return Ok(());
-    }
-    let mut s = must!(h.stack().socket(Domain::Inet6, Type::Datagram), "socket");
-    must!(s.set(UnicastHops, 17), "set UnicastHops 17");
-    ensure!(
-        must!(s.get(UnicastHops), "get UnicastHops") == 17,
-        "UnicastHops 17 reads back 17"
-    );
-    flips(&mut s, V6Only)?;
-    let mut t = must!(h.stack().socket(Domain::Inet6, Type::Stream), "socket");
-    flips(&mut t, V6Only)?;
-    Ok(())
-}
-
-fn nodelay_on_a_unix_socket_is_unsupported<H: Harness>(h: &mut H) -> Outcome {
-    let mut s = must!(h.stack().socket(Domain::Unix, Type::Stream), "socket");
-    fails!(
-        s.set(NoDelay, true),
-        ErrorKind::Unsupported,
-        "setting NoDelay on a Unix socket must be Unsupported"
-    );
-    fails!(
-        s.get(NoDelay),
-        ErrorKind::Unsupported,
-        "reading NoDelay on a Unix socket must be Unsupported"
-    );
-    Ok(())
-}
-
-fn ip_options_on_a_unix_socket_are_unsupported<H: Harness>(h: &mut H) -> Outcome {
-    let mut s = must!(h.stack().socket(Domain::Unix, Type::Datagram), "socket");
-    fails!(
-        s.set(Ttl, 17),
-        ErrorKind::Unsupported,
-        "Ttl on a Unix socket must be Unsupported"
-    );
-    fails!(
-        s.get(Ttl),
-        ErrorKind::Unsupported,
-        "Ttl on a Unix socket must be Unsupported"
-    );
-    Ok(())
-}
-
-fn nodelay_on_udp_is_unsupported<H: Harness>(h: &mut H) -> Outcome {
-    // A TCP option on a UDP socket: ENOPROTOOPT on Linux. On a datagram socket it does not
-    // compile; a fresh socket, which could still have been TCP, asks the kernel.
-    let mut udp = must!(h.stack().socket(Domain::Inet, Type::Datagram), "socket");
-    fails!(
-        udp.set(NoDelay, true),
-        ErrorKind::Unsupported,
-        "NoDelay on UDP must be Unsupported"
-    );
-    Ok(())
-}
-
-fn options_set_before_connect_stay_on_the_stream<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn options_set_before_connect_stay_on_the_stream<H: IpOptionsHarness>(
+    h: &mut H,
+) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     must!(s.set(NoDelay, true), "set NoDelay");
@@ -486,7 +358,7 @@ fn options_set_before_connect_stay_on_the_stream<H: Harness>(h: &mut H) -> Outco
     Ok(())
 }
 
-fn options_set_on_a_socket_stay_on_the_listener<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn options_set_on_a_socket_stay_on_the_listener<H: Harness>(h: &mut H) -> Outcome {
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     must!(s.set(ReuseAddr, true), "set ReuseAddr");
     must!(
@@ -506,7 +378,9 @@ fn options_set_on_a_socket_stay_on_the_listener<H: Harness>(h: &mut H) -> Outcom
     Ok(())
 }
 
-fn accepted_streams_inherit_the_listeners_options<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn accepted_streams_inherit_the_listeners_options<H: IpOptionsHarness>(
+    h: &mut H,
+) -> Outcome {
     // Linux clones an accepted socket from its listener: NoDelay and KeepAlive carry over.
     let mut s = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
     must!(s.set(NoDelay, true), "set NoDelay");
@@ -531,7 +405,9 @@ fn accepted_streams_inherit_the_listeners_options<H: Harness>(h: &mut H) -> Outc
     Ok(())
 }
 
-fn a_listener_keeps_its_options_apart_from_its_connections<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_listener_keeps_its_options_apart_from_its_connections<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     // Inheritance is a copy at accept: changing the stream afterwards leaves the listener alone.
     let (listener, _client, mut server) = connected(h, &h.ipv4())?;
     let before = must!(listener.get(RecvTimeout), "get RecvTimeout");
@@ -543,5 +419,33 @@ fn a_listener_keeps_its_options_apart_from_its_connections<H: Harness>(h: &mut H
         must!(listener.get(RecvTimeout), "get RecvTimeout") == before,
         "an option set on an accepted stream does not change the listener"
     );
+    Ok(())
+}
+
+pub(super) fn stack_listen_sets_reuse_addr_on_inet_sockets<H: Harness>(h: &mut H) -> Outcome {
+    let listener = must!(h.stack().listen(&h.ipv4(), 1), "listen");
+    ensure!(
+        must!(listener.get(ReuseAddr), "get ReuseAddr"),
+        "Stack::listen sets SO_REUSEADDR, as std does"
+    );
+    ensure!(
+        must!(listener.get(AcceptConn), "get AcceptConn"),
+        "and it is listening"
+    );
+    Ok(())
+}
+
+pub(super) fn unix_sockets_have_no_reuse_port<H: Harness>(h: &mut H) -> Outcome {
+    let mut s = unix_socket(h, Type::Stream)?;
+    fails!(
+        s.set(ReusePort, true),
+        ErrorKind::Unsupported,
+        "SO_REUSEPORT is an Internet socket's (EOPNOTSUPP)"
+    );
+    ensure!(
+        !must!(s.get(ReusePort), "get ReusePort"),
+        "though it reads, as off"
+    );
+    must!(s.set(ReusePort, false), "and turning it off is no error");
     Ok(())
 }

@@ -5,39 +5,18 @@ use crate::Endpoint as _;
 use core::time::Duration;
 
 use crate::embedded_io::{Read, ReadReady, Write, WriteReady};
-use crate::opt::SendBufferSize;
 use crate::{
-    Datagram, ErrorKind, Interest, Listener, PollFd, Pollable, Readiness, Shutdown, SockOpt, Stack,
-    Stream, Type,
+    Datagram, ErrorKind, Interest, Listener, PollFd, Pollable, Readiness, Shutdown, Stack, Stream,
+    Type,
 };
 
 use super::{
-    recv_exact, recv_some, send_all, stream_socketpair, tcp_pair, udp_pair, wait, Case, Failure,
-    Harness, Outcome, StreamOf,
+    recv_exact, recv_some, send_all, stream_socketpair, tcp_pair, udp_pair, wait, Failure, Harness,
+    Outcome, Stop, StreamOf, UnixHarness,
 };
 
-pub(super) fn cases<H: Harness>() -> [Case<H>; 15] {
-    case_list![H:
-        a_fresh_stream_is_writable_and_not_readable,
-        a_stream_is_readable_once_data_arrives_and_until_it_is_read,
-        end_of_stream_is_readable_and_read_returns_zero,
-        tcp_hangup_is_reported_once_both_directions_are_closed,
-        a_unix_stream_whose_peer_closed_is_hung_up,
-        a_listener_is_readable_when_a_connection_is_pending,
-        poll_with_nothing_ready_times_out_with_zero,
-        poll_of_no_sockets_times_out_with_zero,
-        the_clock_runs_forward_through_a_poll_timeout,
-        poll_reports_exactly_the_ready_sockets,
-        a_udp_socket_is_writable_at_once,
-        an_empty_datagram_makes_a_socket_readable,
-        after_the_peer_closes_a_write_fails_and_poll_reports_it,
-        a_full_stream_is_not_writable_until_the_peer_reads,
-        read_ready_and_write_ready_agree_with_poll,
-    ]
-}
-
 /// Polls one socket for `interest` without waiting: what it is ready for right now.
-fn now<H: Harness, P>(h: &H, socket: &P, interest: Interest) -> Result<Readiness, Failure>
+fn now<H: Harness, P>(h: &H, socket: &P, interest: Interest) -> Result<Readiness, Stop>
 where
     P: Pollable<Handle = <H::Stack as Stack>::Handle>,
 {
@@ -50,38 +29,38 @@ where
     Ok(fds[0].ready())
 }
 
-/// Makes `s` non-blocking with a small send buffer and writes to it until it is full (the peer
-/// reads nothing). Returns how many bytes it took.
-pub(super) fn fill<H: Harness>(s: &mut StreamOf<H>) -> Result<usize, Failure> {
-    must!(s.set(SendBufferSize, 4096), "set SendBufferSize");
+/// Makes `s` non-blocking and writes to it until it is full (the peer reads nothing). Returns
+/// how many bytes it took.
+pub(super) fn fill<H: Harness>(s: &mut StreamOf<H>) -> Result<usize, Stop> {
     must!(s.set_nonblocking(true), "set_nonblocking");
     let chunk = [0x33u8; 1024];
     let mut sent = 0;
-    // A bound, so that a stream that never fills fails the case instead of looping forever.
-    for _ in 0..4096 {
+    // A bound (16 MiB, beyond any default buffer), so that a stream that never fills fails the
+    // case instead of looping for ever.
+    for _ in 0..16 * 1024 {
         match s.write(&chunk) {
             Ok(n) => sent += n,
             Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(sent),
             Err(e) => {
-                return Err(Failure {
+                return Err(Stop::Failed(Failure {
                     line: line!(),
                     what: "write to a stream nobody reads",
                     error: Some(e),
-                })
+                }))
             }
         }
     }
-    Err(Failure {
+    Err(Stop::Failed(Failure {
         line: line!(),
         what: "a stream nobody reads fills up",
         error: None,
-    })
+    }))
 }
 
 /// A short wait, for cases that expect nothing to happen.
 const A_MOMENT: Duration = Duration::from_millis(10);
 
-fn a_fresh_stream_is_writable_and_not_readable<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_fresh_stream_is_writable_and_not_readable<H: Harness>(h: &mut H) -> Outcome {
     let (client, _server) = tcp_pair(h)?;
     let mut fds = [PollFd::new(client.handle(), Interest::READABLE)];
     let n = must!(h.stack().poll(&mut fds, Some(Duration::ZERO)), "poll");
@@ -97,7 +76,9 @@ fn a_fresh_stream_is_writable_and_not_readable<H: Harness>(h: &mut H) -> Outcome
     Ok(())
 }
 
-fn a_stream_is_readable_once_data_arrives_and_until_it_is_read<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_stream_is_readable_once_data_arrives_and_until_it_is_read<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     send_all(h, &mut client, b"knock")?;
     let ready = wait(h, &server, Interest::BOTH)?;
@@ -120,7 +101,7 @@ fn a_stream_is_readable_once_data_arrives_and_until_it_is_read<H: Harness>(h: &m
     Ok(())
 }
 
-fn end_of_stream_is_readable_and_read_returns_zero<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn end_of_stream_is_readable_and_read_returns_zero<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     must!(client.shutdown(Shutdown::Write), "shutdown(Write)");
     let ready = wait(h, &server, Interest::READABLE)?;
@@ -140,7 +121,9 @@ fn end_of_stream_is_readable_and_read_returns_zero<H: Harness>(h: &mut H) -> Out
     Ok(())
 }
 
-fn tcp_hangup_is_reported_once_both_directions_are_closed<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn tcp_hangup_is_reported_once_both_directions_are_closed<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     must!(client.shutdown(Shutdown::Write), "shutdown(Write)");
     let ready = wait(h, &server, Interest::READABLE)?;
@@ -162,7 +145,7 @@ fn tcp_hangup_is_reported_once_both_directions_are_closed<H: Harness>(h: &mut H)
     Ok(())
 }
 
-fn a_unix_stream_whose_peer_closed_is_hung_up<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_unix_stream_whose_peer_closed_is_hung_up<H: UnixHarness>(h: &mut H) -> Outcome {
     // Unlike TCP, closing one end of a Unix stream closes both directions of the other at once:
     // it reports a hangup, reads end of stream, and writing is a broken pipe (no first write
     // is accepted as on TCP).
@@ -186,7 +169,9 @@ fn a_unix_stream_whose_peer_closed_is_hung_up<H: Harness>(h: &mut H) -> Outcome 
     Ok(())
 }
 
-fn a_listener_is_readable_when_a_connection_is_pending<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_listener_is_readable_when_a_connection_is_pending<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     ensure!(
         now(h, &listener, Interest::READABLE)?.is_empty(),
@@ -207,7 +192,7 @@ fn a_listener_is_readable_when_a_connection_is_pending<H: Harness>(h: &mut H) ->
     Ok(())
 }
 
-fn poll_with_nothing_ready_times_out_with_zero<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn poll_with_nothing_ready_times_out_with_zero<H: Harness>(h: &mut H) -> Outcome {
     let (a, _b) = udp_pair(h)?;
     let mut fds = [PollFd::new(a.handle(), Interest::READABLE)];
     let n = must!(h.stack().poll(&mut fds, Some(A_MOMENT)), "poll");
@@ -226,7 +211,7 @@ fn poll_with_nothing_ready_times_out_with_zero<H: Harness>(h: &mut H) -> Outcome
     Ok(())
 }
 
-fn poll_of_no_sockets_times_out_with_zero<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn poll_of_no_sockets_times_out_with_zero<H: Harness>(h: &mut H) -> Outcome {
     let n = must!(
         h.stack().poll(&mut [], Some(A_MOMENT)),
         "poll of an empty set"
@@ -235,7 +220,7 @@ fn poll_of_no_sockets_times_out_with_zero<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn the_clock_runs_forward_through_a_poll_timeout<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn the_clock_runs_forward_through_a_poll_timeout<H: Harness>(h: &mut H) -> Outcome {
     let before = must!(h.stack().now(), "now");
     let n = must!(h.stack().poll(&mut [], Some(A_MOMENT)), "poll");
     ensure!(n == 0, "poll of no sockets returns 0 at its timeout");
@@ -248,7 +233,7 @@ fn the_clock_runs_forward_through_a_poll_timeout<H: Harness>(h: &mut H) -> Outco
     Ok(())
 }
 
-fn poll_reports_exactly_the_ready_sockets<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn poll_reports_exactly_the_ready_sockets<H: Harness>(h: &mut H) -> Outcome {
     let (mut sender, first) = udp_pair(h)?;
     let second = must!(h.stack().bind(&h.ipv4()), "bind");
     let third = must!(h.stack().bind(&h.ipv4()), "bind");
@@ -278,7 +263,7 @@ fn poll_reports_exactly_the_ready_sockets<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn a_udp_socket_is_writable_at_once<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_udp_socket_is_writable_at_once<H: Harness>(h: &mut H) -> Outcome {
     let (a, _b) = udp_pair(h)?;
     let ready = now(h, &a, Interest::BOTH)?;
     ensure!(ready.is_writable(), "a fresh UDP socket is writable");
@@ -286,7 +271,7 @@ fn a_udp_socket_is_writable_at_once<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn an_empty_datagram_makes_a_socket_readable<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn an_empty_datagram_makes_a_socket_readable<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = udp_pair(h)?;
     must!(
         a.send_to(&[], &must!(b.local_addr(), "local_addr")),
@@ -303,7 +288,9 @@ fn an_empty_datagram_makes_a_socket_readable<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn after_the_peer_closes_a_write_fails_and_poll_reports_it<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn after_the_peer_closes_a_write_fails_and_poll_reports_it<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let (mut client, server) = tcp_pair(h)?;
     drop(server);
     let mut buf = [0u8; 4];
@@ -334,7 +321,7 @@ fn after_the_peer_closes_a_write_fails_and_poll_reports_it<H: Harness>(h: &mut H
     Ok(())
 }
 
-fn a_full_stream_is_not_writable_until_the_peer_reads<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_full_stream_is_not_writable_until_the_peer_reads<H: Harness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = stream_socketpair(h, Type::Stream)?;
     let mut sent = fill::<H>(&mut a)?;
     ensure!(
@@ -351,7 +338,7 @@ fn a_full_stream_is_not_writable_until_the_peer_reads<H: Harness>(h: &mut H) -> 
     Ok(())
 }
 
-fn read_ready_and_write_ready_agree_with_poll<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn read_ready_and_write_ready_agree_with_poll<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     ensure!(
         !must!(server.read_ready(), "read_ready"),
@@ -378,6 +365,21 @@ fn read_ready_and_write_ready_agree_with_poll<H: Harness>(h: &mut H) -> Outcome 
     ensure!(
         must!(server.read_ready(), "read_ready"),
         "read_ready is true at end of stream: read returns at once"
+    );
+    Ok(())
+}
+
+pub(super) fn a_hangup_is_reported_without_interest<H: Harness>(h: &mut H) -> Outcome {
+    let (a, b) = stream_socketpair(h, Type::Stream)?;
+    ensure!(
+        now(h, &b, Interest::NONE)?.is_empty(),
+        "nothing to report before the peer closes"
+    );
+    drop(a);
+    let ready = wait(h, &b, Interest::NONE)?;
+    ensure!(
+        ready.is_hangup(),
+        "the peer's close is a hang-up, though nothing was asked for"
     );
     Ok(())
 }

@@ -12,23 +12,9 @@ use crate::{Datagram, ErrorKind, Interest, Listener, Pollable, Shutdown, Stack, 
 
 use super::poll::fill;
 use super::{
-    recv_exact, recv_some, send_all, stream_socketpair, tcp_pair, udp_pair, wait, Case, Failure,
-    Harness, Outcome,
+    recv_exact, recv_some, send_all, stream_socketpair, tcp_pair, udp_pair, wait, Harness, Outcome,
+    SelectorHarness, Stop,
 };
-
-pub(super) fn cases<H: Harness>() -> [Case<H>; 9] {
-    case_list![H:
-        a_selector_reports_data_under_the_registered_token,
-        a_selector_reports_end_of_stream_as_readable,
-        a_selector_reports_a_pending_connection_as_readable,
-        a_selector_reports_writable_when_buffer_space_frees,
-        a_selector_reports_errors_and_hangups_whatever_the_interest,
-        an_edge_triggered_socket_is_reported_once_per_change,
-        deregistered_and_closed_sockets_report_nothing,
-        a_small_events_buffer_gets_every_ready_socket_in_turn,
-        a_selector_wait_with_nothing_ready_times_out_with_zero,
-    ]
-}
 
 /// The stack's selector type, for a harness.
 type SelectorOf<H> = <<H as Harness>::Stack as ScalableReadiness>::Selector;
@@ -55,12 +41,12 @@ impl Found {
 }
 
 /// A new selector of the stack.
-fn selector<H: Harness>(h: &H) -> Result<SelectorOf<H>, Failure> {
+fn selector<H: SelectorHarness>(h: &H) -> Result<SelectorOf<H>, Stop> {
     Ok(must!(h.stack().selector(), "selector"))
 }
 
 /// Registers `socket` under `token`.
-fn register<H: Harness, P>(
+fn register<H: SelectorHarness, P>(
     sel: &mut SelectorOf<H>,
     socket: &P,
     token: u64,
@@ -78,14 +64,16 @@ where
 }
 
 /// Waits at most `timeout` and returns what was found.
-fn select<H: Harness>(sel: &mut SelectorOf<H>, timeout: Duration) -> Result<Found, Failure> {
+fn select<H: SelectorHarness>(sel: &mut SelectorOf<H>, timeout: Duration) -> Result<Found, Stop> {
     let mut events = [Event::EMPTY; 8];
     let n = must!(sel.wait(&mut events, Some(timeout)), "wait");
     ensure!(n <= events.len(), "wait fills no more entries than it has");
     Ok(Found { events, n })
 }
 
-fn a_selector_reports_data_under_the_registered_token<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_selector_reports_data_under_the_registered_token<H: SelectorHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     let (_idle_client, idle_server) = tcp_pair(h)?;
     let mut sel = selector(h)?;
@@ -124,7 +112,9 @@ fn a_selector_reports_data_under_the_registered_token<H: Harness>(h: &mut H) -> 
     Ok(())
 }
 
-fn a_selector_reports_end_of_stream_as_readable<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_selector_reports_end_of_stream_as_readable<H: SelectorHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     let mut sel = selector(h)?;
     register::<H, _>(&mut sel, &server, 3, Interest::READABLE, Trigger::Level)?;
@@ -147,7 +137,9 @@ fn a_selector_reports_end_of_stream_as_readable<H: Harness>(h: &mut H) -> Outcom
     Ok(())
 }
 
-fn a_selector_reports_a_pending_connection_as_readable<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_selector_reports_a_pending_connection_as_readable<H: SelectorHarness>(
+    h: &mut H,
+) -> Outcome {
     let mut listener = must!(h.stack().listen(&h.ipv4(), 4), "listen");
     let mut sel = selector(h)?;
     register::<H, _>(&mut sel, &listener, 0, Interest::READABLE, Trigger::Level)?;
@@ -171,7 +163,9 @@ fn a_selector_reports_a_pending_connection_as_readable<H: Harness>(h: &mut H) ->
     Ok(())
 }
 
-fn a_selector_reports_writable_when_buffer_space_frees<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_selector_reports_writable_when_buffer_space_frees<H: SelectorHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = stream_socketpair(h, Type::Stream)?;
     let mut sel = selector(h)?;
     register::<H, _>(&mut sel, &a, 5, Interest::WRITABLE, Trigger::Level)?;
@@ -208,7 +202,9 @@ fn a_selector_reports_writable_when_buffer_space_frees<H: Harness>(h: &mut H) ->
     Ok(())
 }
 
-fn a_selector_reports_errors_and_hangups_whatever_the_interest<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_selector_reports_errors_and_hangups_whatever_the_interest<H: SelectorHarness>(
+    h: &mut H,
+) -> Outcome {
     // A Unix stream whose peer closed is hung up; no interest is needed to hear of it.
     let (a, b) = stream_socketpair(h, Type::Stream)?;
     let mut sel = selector(h)?;
@@ -247,7 +243,9 @@ fn a_selector_reports_errors_and_hangups_whatever_the_interest<H: Harness>(h: &m
     Ok(())
 }
 
-fn an_edge_triggered_socket_is_reported_once_per_change<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn an_edge_triggered_socket_is_reported_once_per_change<H: SelectorHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = stream_socketpair(h, Type::Stream)?;
     must!(b.set_nonblocking(true), "set_nonblocking");
     let mut sel = selector(h)?;
@@ -312,7 +310,9 @@ fn an_edge_triggered_socket_is_reported_once_per_change<H: Harness>(h: &mut H) -
     Ok(())
 }
 
-fn deregistered_and_closed_sockets_report_nothing<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn deregistered_and_closed_sockets_report_nothing<H: SelectorHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, b) = tcp_pair(h)?;
     let (mut c, d) = tcp_pair(h)?;
     let mut sel = selector(h)?;
@@ -358,7 +358,9 @@ fn deregistered_and_closed_sockets_report_nothing<H: Harness>(h: &mut H) -> Outc
     Ok(())
 }
 
-fn a_small_events_buffer_gets_every_ready_socket_in_turn<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_small_events_buffer_gets_every_ready_socket_in_turn<H: SelectorHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut sender, first) = udp_pair(h)?;
     let (second, third) = udp_pair(h)?;
     let mut sel = selector(h)?;
@@ -388,7 +390,9 @@ fn a_small_events_buffer_gets_every_ready_socket_in_turn<H: Harness>(h: &mut H) 
     Ok(())
 }
 
-fn a_selector_wait_with_nothing_ready_times_out_with_zero<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_selector_wait_with_nothing_ready_times_out_with_zero<H: SelectorHarness>(
+    h: &mut H,
+) -> Outcome {
     let mut sel = selector(h)?;
     ensure!(
         select::<H>(&mut sel, A_MOMENT)?.n == 0,
@@ -403,6 +407,33 @@ fn a_selector_wait_with_nothing_ready_times_out_with_zero<H: Harness>(h: &mut H)
     ensure!(
         select::<H>(&mut sel, Duration::ZERO)?.n == 0,
         "a wait of zero only looks"
+    );
+    Ok(())
+}
+
+pub(super) fn selector_mistakes_are_errors<H: SelectorHarness>(h: &mut H) -> Outcome {
+    let (_a, b) = tcp_pair(h)?;
+    let mut sel = selector(h)?;
+    fails!(
+        sel.deregister(b.handle()),
+        ErrorKind::NotFound,
+        "deregistering a socket never registered"
+    );
+    fails!(
+        sel.modify(b.handle(), Token(1), Interest::READABLE, Trigger::Level),
+        ErrorKind::NotFound,
+        "modifying a socket never registered"
+    );
+    register::<H, _>(&mut sel, &b, 1, Interest::READABLE, Trigger::Level)?;
+    fails!(
+        sel.register(b.handle(), Token(1), Interest::READABLE, Trigger::Level),
+        ErrorKind::InvalidInput,
+        "registering a socket twice"
+    );
+    fails!(
+        sel.wait(&mut [], Some(A_MOMENT)),
+        ErrorKind::InvalidInput,
+        "waiting with no room for events"
     );
     Ok(())
 }

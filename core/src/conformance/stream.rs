@@ -7,40 +7,14 @@ use core::time::Duration;
 use crate::embedded_io::{Read, Write, WriteReady};
 use crate::opt::Linger;
 use crate::{
-    ErrorKind, Interest, MsgFlags, PollFd, Pollable, Shutdown, SockOpt, SocketAddr, Stack, Stream,
-    Type, UnixAddr,
+    Domain, ErrorKind, Interest, IoVec, IoVecMut, MsgFlags, MsgIo, PollFd, Pollable, RecvMsg,
+    SendMsg, Shutdown, SockOpt, Socket, SocketAddr, Stack, Stream, Type, UnixAddr,
 };
 
 use super::{
     fill_pattern, pattern, recv_exact, recv_some, send_all, stream_socketpair, tcp_pair, unix_pair,
-    wait, Case, Failure, Harness, Outcome, StreamOf,
+    wait, Failure, Harness, Outcome, Quirk, Stop, StreamOf, UnixHarness,
 };
-
-pub(super) fn cases<H: Harness>() -> [Case<H>; 21] {
-    case_list![H:
-        tcp_bytes_arrive_whole_and_in_order,
-        unix_bytes_arrive_whole_and_in_order,
-        shutdown_write_gives_the_peer_end_of_stream_after_the_data,
-        writing_after_shutdown_write_is_broken_pipe,
-        shutdown_read_makes_reads_return_end_of_stream,
-        shutdown_both_ends_both_directions,
-        reading_after_the_peer_closed_is_end_of_stream,
-        peek_leaves_the_bytes_queued,
-        waitall_fills_the_whole_buffer,
-        dontwait_on_an_empty_stream_would_block,
-        nonblocking_read_on_an_empty_stream_would_block,
-        empty_buffers_return_zero_at_once,
-        sending_nothing_answers_as_writing_nothing,
-        writing_to_a_closed_unix_peer_is_broken_pipe,
-        writing_to_a_closed_tcp_peer_fails_soon,
-        closing_with_unread_data_resets_the_peer,
-        linger_zero_resets_the_peer,
-        a_full_buffer_takes_a_partial_write_then_would_block,
-        seqpacket_keeps_message_boundaries,
-        seqpacket_read_into_a_short_buffer_is_message_too_long,
-        socketpair_ends_are_unnamed_and_connected,
-    ]
-}
 
 /// Moves `total` pattern bytes from `a` to `b` in one thread, writing while there is room and
 /// reading what arrived, and checks every byte.
@@ -63,11 +37,11 @@ fn transfer<H: Harness>(h: &H, a: &mut StreamOf<H>, b: &mut StreamOf<H>, total: 
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {}
                 Err(e) => {
-                    return Err(Failure {
+                    return Err(Stop::Failed(Failure {
                         line: line!(),
                         what: "write",
                         error: Some(e),
-                    })
+                    }))
                 }
             }
         }
@@ -96,18 +70,20 @@ fn transfer<H: Harness>(h: &H, a: &mut StreamOf<H>, b: &mut StreamOf<H>, total: 
     Ok(())
 }
 
-fn tcp_bytes_arrive_whole_and_in_order<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn tcp_bytes_arrive_whole_and_in_order<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     transfer(h, &mut client, &mut server, 200_000)?;
     transfer(h, &mut server, &mut client, 50_000)
 }
 
-fn unix_bytes_arrive_whole_and_in_order<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn unix_bytes_arrive_whole_and_in_order<H: UnixHarness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = unix_pair(h)?;
     transfer(h, &mut client, &mut server, 200_000)
 }
 
-fn shutdown_write_gives_the_peer_end_of_stream_after_the_data<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn shutdown_write_gives_the_peer_end_of_stream_after_the_data<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     send_all(h, &mut client, b"last words")?;
     must!(client.shutdown(Shutdown::Write), "shutdown(Write)");
@@ -129,7 +105,7 @@ fn shutdown_write_gives_the_peer_end_of_stream_after_the_data<H: Harness>(h: &mu
     Ok(())
 }
 
-fn writing_after_shutdown_write_is_broken_pipe<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn writing_after_shutdown_write_is_broken_pipe<H: UnixHarness>(h: &mut H) -> Outcome {
     let (mut client, _server) = unix_pair(h)?;
     must!(client.shutdown(Shutdown::Write), "shutdown(Write)");
     fails!(
@@ -140,20 +116,30 @@ fn writing_after_shutdown_write_is_broken_pipe<H: Harness>(h: &mut H) -> Outcome
     Ok(())
 }
 
-fn shutdown_read_makes_reads_return_end_of_stream<H: Harness>(h: &mut H) -> Outcome {
-    for unix in [false, true] {
-        let (mut client, _server) = if unix { unix_pair(h)? } else { tcp_pair(h)? };
-        must!(client.shutdown(Shutdown::Read), "shutdown(Read)");
-        let mut buf = [0u8; 4];
-        ensure!(
-            must!(client.read(&mut buf), "read") == 0,
-            "a read after shutdown(Read) is end of stream"
-        );
-    }
+/// After `shutdown(Read)`, reads are end of stream.
+fn reads_end_after_shutdown_read<H: Harness>(client: &mut StreamOf<H>) -> Outcome {
+    must!(client.shutdown(Shutdown::Read), "shutdown(Read)");
+    let mut buf = [0u8; 4];
+    ensure!(
+        must!(client.read(&mut buf), "read") == 0,
+        "a read after shutdown(Read) is end of stream"
+    );
     Ok(())
 }
 
-fn shutdown_both_ends_both_directions<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn shutdown_read_makes_reads_return_end_of_stream<H: Harness>(h: &mut H) -> Outcome {
+    let (mut client, _server) = tcp_pair(h)?;
+    reads_end_after_shutdown_read::<H>(&mut client)
+}
+
+pub(super) fn shutdown_read_makes_unix_reads_return_end_of_stream<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let (mut client, _server) = unix_pair(h)?;
+    reads_end_after_shutdown_read::<H>(&mut client)
+}
+
+pub(super) fn shutdown_both_ends_both_directions<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     must!(client.shutdown(Shutdown::Both), "shutdown(Both)");
     let mut buf = [0u8; 4];
@@ -166,7 +152,7 @@ fn shutdown_both_ends_both_directions<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn reading_after_the_peer_closed_is_end_of_stream<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn reading_after_the_peer_closed_is_end_of_stream<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     send_all(h, &mut server, b"bye")?;
     drop(server);
@@ -184,7 +170,7 @@ fn reading_after_the_peer_closed_is_end_of_stream<H: Harness>(h: &mut H) -> Outc
     Ok(())
 }
 
-fn peek_leaves_the_bytes_queued<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn peek_leaves_the_bytes_queued<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     send_all(h, &mut client, b"peekaboo")?;
     wait(h, &server, Interest::READABLE)?;
@@ -200,7 +186,7 @@ fn peek_leaves_the_bytes_queued<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn waitall_fills_the_whole_buffer<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn waitall_fills_the_whole_buffer<H: UnixHarness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = unix_pair(h)?;
     send_all(h, &mut client, b"one,")?;
     send_all(h, &mut client, b"two")?;
@@ -214,7 +200,7 @@ fn waitall_fills_the_whole_buffer<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn dontwait_on_an_empty_stream_would_block<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn dontwait_on_an_empty_stream_would_block<H: Harness>(h: &mut H) -> Outcome {
     let (_client, mut server) = tcp_pair(h)?;
     let mut buf = [0u8; 4];
     fails!(
@@ -225,7 +211,9 @@ fn dontwait_on_an_empty_stream_would_block<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn nonblocking_read_on_an_empty_stream_would_block<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn nonblocking_read_on_an_empty_stream_would_block<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     let (_client, mut server) = unix_pair(h)?;
     must!(server.set_nonblocking(true), "set_nonblocking");
     let mut buf = [0u8; 4];
@@ -237,7 +225,7 @@ fn nonblocking_read_on_an_empty_stream_would_block<H: Harness>(h: &mut H) -> Out
     Ok(())
 }
 
-fn empty_buffers_return_zero_at_once<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn empty_buffers_return_zero_at_once<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     // Blocking, and nothing to read: an empty buffer must still return at once.
     ensure!(
@@ -254,7 +242,7 @@ fn empty_buffers_return_zero_at_once<H: Harness>(h: &mut H) -> Outcome {
 /// `send(&[], flags)` answers as `write(&[])` does: `Ok(0)` at once, whatever the connection's
 /// state (shut down for writing, the peer gone), once the flags are a send's. (`send(fd, "",
 /// 0, 0)` on Linux would report `EPIPE` there, where `write` of nothing never reaches it.)
-fn sending_nothing_answers_as_writing_nothing<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn sending_nothing_answers_as_writing_nothing<H: UnixHarness>(h: &mut H) -> Outcome {
     let (tcp, _tcp_peer) = tcp_pair(h)?;
     let (unix, _unix_peer) = unix_pair(h)?;
     for mut s in [tcp, unix] {
@@ -296,7 +284,7 @@ fn sending_nothing_answers_as_writing_nothing<H: Harness>(h: &mut H) -> Outcome 
     Ok(())
 }
 
-fn writing_to_a_closed_unix_peer_is_broken_pipe<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn writing_to_a_closed_unix_peer_is_broken_pipe<H: UnixHarness>(h: &mut H) -> Outcome {
     let (mut client, server) = unix_pair(h)?;
     drop(server);
     fails!(
@@ -307,7 +295,7 @@ fn writing_to_a_closed_unix_peer_is_broken_pipe<H: Harness>(h: &mut H) -> Outcom
     Ok(())
 }
 
-fn writing_to_a_closed_tcp_peer_fails_soon<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn writing_to_a_closed_tcp_peer_fails_soon<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, server) = tcp_pair(h)?;
     drop(server);
     // TCP takes the first write (the peer answers it with a reset); later ones fail.
@@ -324,39 +312,53 @@ fn writing_to_a_closed_tcp_peer_fails_soon<H: Harness>(h: &mut H) -> Outcome {
                 return Ok(())
             }
             Err(e) => {
-                return Err(Failure {
+                return Err(Stop::Failed(Failure {
                     line: line!(),
                     what: "write to a closed TCP peer",
                     error: Some(e),
-                })
+                }))
             }
         }
     }
-    Err(Failure {
+    Err(Stop::Failed(Failure {
         line: line!(),
         what: "writes to a closed TCP peer kept succeeding",
         error: None,
-    })
+    }))
 }
 
-fn closing_with_unread_data_resets_the_peer<H: Harness>(h: &mut H) -> Outcome {
-    for unix in [false, true] {
-        let (mut client, server) = if unix { unix_pair(h)? } else { tcp_pair(h)? };
-        send_all(h, &mut client, b"unread")?;
-        wait(h, &server, Interest::READABLE)?;
-        drop(server);
-        wait(h, &client, Interest::READABLE)?;
-        let mut buf = [0u8; 4];
-        fails!(
-            client.read(&mut buf),
-            ErrorKind::ConnectionReset,
-            "the peer closed with unread data"
-        );
-    }
+/// The server closes with the client's bytes unread: the client reads a reset.
+fn close_with_unread_data<H: Harness>(
+    h: &H,
+    mut client: StreamOf<H>,
+    server: StreamOf<H>,
+) -> Outcome {
+    send_all(h, &mut client, b"unread")?;
+    wait(h, &server, Interest::READABLE)?;
+    drop(server);
+    wait(h, &client, Interest::READABLE)?;
+    let mut buf = [0u8; 4];
+    fails!(
+        client.read(&mut buf),
+        ErrorKind::ConnectionReset,
+        "the peer closed with unread data"
+    );
     Ok(())
 }
 
-fn linger_zero_resets_the_peer<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn closing_with_unread_data_resets_the_peer<H: Harness>(h: &mut H) -> Outcome {
+    let (client, server) = tcp_pair(h)?;
+    close_with_unread_data(h, client, server)
+}
+
+pub(super) fn closing_a_unix_stream_with_unread_data_resets_the_peer<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let (client, server) = unix_pair(h)?;
+    close_with_unread_data(h, client, server)
+}
+
+pub(super) fn linger_zero_resets_the_peer<H: Harness>(h: &mut H) -> Outcome {
     let (mut client, mut server) = tcp_pair(h)?;
     must!(server.set(Linger, Some(Duration::ZERO)), "SO_LINGER 0");
     drop(server);
@@ -370,7 +372,9 @@ fn linger_zero_resets_the_peer<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn a_full_buffer_takes_a_partial_write_then_would_block<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn a_full_buffer_takes_a_partial_write_then_would_block<H: Harness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = stream_socketpair(h, Type::Stream)?;
     must!(a.set_nonblocking(true), "set_nonblocking");
     let mut chunk = [0u8; 8192];
@@ -385,11 +389,11 @@ fn a_full_buffer_takes_a_partial_write_then_would_block<H: Harness>(h: &mut H) -
             }
             Err(e) if e.kind() == ErrorKind::WouldBlock => break,
             Err(e) => {
-                return Err(Failure {
+                return Err(Stop::Failed(Failure {
                     line: line!(),
                     what: "write",
                     error: Some(e),
-                })
+                }))
             }
         }
     }
@@ -415,7 +419,7 @@ fn a_full_buffer_takes_a_partial_write_then_would_block<H: Harness>(h: &mut H) -
     Ok(())
 }
 
-fn seqpacket_keeps_message_boundaries<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn seqpacket_keeps_message_boundaries<H: UnixHarness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = stream_socketpair(h, Type::SeqPacket)?;
     for msg in [&b"first"[..], b"2", b"the third one"] {
         send_all(h, &mut a, msg)?;
@@ -428,7 +432,9 @@ fn seqpacket_keeps_message_boundaries<H: Harness>(h: &mut H) -> Outcome {
     Ok(())
 }
 
-fn seqpacket_read_into_a_short_buffer_is_message_too_long<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn seqpacket_read_into_a_short_buffer_is_message_too_long<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
     let (mut a, mut b) = stream_socketpair(h, Type::SeqPacket)?;
     send_all(h, &mut a, b"too long for four")?;
     send_all(h, &mut a, b"next")?;
@@ -450,7 +456,7 @@ fn seqpacket_read_into_a_short_buffer_is_message_too_long<H: Harness>(h: &mut H)
     Ok(())
 }
 
-fn socketpair_ends_are_unnamed_and_connected<H: Harness>(h: &mut H) -> Outcome {
+pub(super) fn socketpair_ends_are_unnamed_and_connected<H: UnixHarness>(h: &mut H) -> Outcome {
     let (mut a, mut b) = stream_socketpair(h, Type::Stream)?;
     let unnamed = SocketAddr::Unix(UnixAddr::unnamed());
     ensure!(
@@ -465,5 +471,94 @@ fn socketpair_ends_are_unnamed_and_connected<H: Harness>(h: &mut H) -> Outcome {
     let mut buf = [0u8; 4];
     recv_exact(h, &mut a, &mut buf)?;
     ensure!(&buf == b"pair", "the pair is connected");
+    Ok(())
+}
+
+pub(super) fn sends_of_nothing_return_zero_in_every_state<H: Harness>(h: &mut H) -> Outcome {
+    let unconnected = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    let mut unconnected = must!(unconnected.into_stream(), "into_stream");
+    let (mut client, _server) = tcp_pair(h)?;
+    must!(client.shutdown(Shutdown::Write), "shutdown(Write)");
+    for s in [&mut unconnected, &mut client] {
+        ensure!(
+            must!(s.write(&[]), "write([])") == 0,
+            "write of nothing is Ok(0)"
+        );
+        ensure!(
+            must!(s.send(&[], MsgFlags::NONE), "send([])") == 0,
+            "send of nothing is Ok(0), as write"
+        );
+        let iov = must!(IoVec::<1>::from_slices(&[&[]]), "iovec");
+        ensure!(
+            must!(s.send_msg(&SendMsg::new(iov)), "send_msg([])") == 0,
+            "send_msg of nothing is Ok(0), as write"
+        );
+        fails!(
+            s.send(&[], MsgFlags::PEEK),
+            ErrorKind::InvalidInput,
+            "the flags are still checked"
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn receives_into_nothing_return_zero_in_every_state<H: Harness>(h: &mut H) -> Outcome {
+    let unconnected = must!(h.stack().socket(Domain::Inet, Type::Stream), "socket");
+    let mut unconnected = must!(unconnected.into_stream(), "into_stream");
+    let (_client, mut server) = tcp_pair(h)?;
+    for s in [&mut unconnected, &mut server] {
+        ensure!(
+            must!(s.read(&mut []), "read([])") == 0,
+            "read into nothing is Ok(0)"
+        );
+        ensure!(
+            must!(s.recv(&mut [], MsgFlags::NONE), "recv([])") == 0,
+            "recv into nothing is Ok(0)"
+        );
+        let mut msg = RecvMsg::new(IoVecMut::<1>::new());
+        ensure!(
+            must!(s.recv_msg(&mut msg), "recv_msg([])").len == 0,
+            "recv_msg into nothing is Ok(0)"
+        );
+        fails!(
+            s.recv(&mut [], MsgFlags::EOR),
+            ErrorKind::InvalidInput,
+            "the flags are still checked"
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn oob_is_urgent_data_on_tcp<H: Harness>(h: &mut H) -> Outcome {
+    let (mut client, mut server) = tcp_pair(h)?;
+    let mut buf = [0u8; 4];
+    if h.quirk(Quirk::NoOutOfBand) {
+        // The documented difference: no urgent data, said so.
+        fails!(
+            client.send(b"a!", MsgFlags::OOB),
+            ErrorKind::Unsupported,
+            "send(OOB) without out-of-band data is Unsupported"
+        );
+        fails!(
+            server.recv(&mut buf, MsgFlags::OOB),
+            ErrorKind::Unsupported,
+            "recv(OOB) without out-of-band data is Unsupported"
+        );
+        return Ok(());
+    }
+    // The last byte of a send with MSG_OOB is the urgent one; the others are ordinary data.
+    ensure!(
+        must!(client.send(b"a!", MsgFlags::OOB), "send(OOB)") == 2,
+        "send(OOB) takes the whole buffer"
+    );
+    wait(h, &server, Interest::READABLE)?;
+    ensure!(
+        must!(server.recv(&mut buf, MsgFlags::OOB), "recv(OOB)") == 1 && buf[0] == b'!',
+        "recv(OOB) gets the urgent byte"
+    );
+    ensure!(
+        must!(server.read(&mut buf), "read") == 1 && buf[0] == b'a',
+        "the rest is ordinary data"
+    );
     Ok(())
 }

@@ -15,8 +15,13 @@ use crate::kernel::table::sock::Sock;
 pub(crate) enum Key<'a> {
     /// An Internet socket's port on its host, for its transport.
     Port { host: usize, ty: Type, port: u16 },
-    /// A Unix socket's abstract name on its host.
-    Abstract { host: usize, name: &'a [u8] },
+    /// A Unix socket's abstract name on its host, for its type (Linux keeps the names of
+    /// each type apart).
+    Abstract {
+        host: usize,
+        ty: Type,
+        name: &'a [u8],
+    },
 }
 
 impl Key<'_> {
@@ -25,30 +30,37 @@ impl Key<'_> {
     pub(crate) fn of<'a>(host: usize, ty: Type, local: &'a SocketAddr) -> Option<Key<'a>> {
         match local {
             SocketAddr::Unix(u) => match u.kind() {
-                UnixAddrKind::Abstract(name) => Some(Key::Abstract { host, name }),
+                UnixAddrKind::Abstract(name) => Some(Key::Abstract { host, ty, name }),
                 UnixAddrKind::Pathname(_) | UnixAddrKind::Unnamed => None,
             },
             inet => inet.port().map(|port| Key::Port { host, ty, port }),
         }
     }
 
-    /// The key of socket `s`, if it is indexed.
+    /// The key of socket `s`, if it is indexed: not once it gave its port back (a TCP
+    /// connection that ended, its port not bound explicitly), though its address still shows
+    /// the port.
     pub(crate) fn of_sock<const B: usize, const Q: usize>(s: &Sock<B, Q>) -> Option<Key<'_>> {
+        if !s.holds_port {
+            return None;
+        }
         Key::of(s.host, s.ty, s.local.as_ref()?)
     }
 
     /// The hash the index files the key under.
     pub(crate) fn hash(&self) -> u64 {
+        let ty = |ty: Type| match ty {
+            Type::Stream => 1u64,
+            Type::Datagram => 2,
+            _ => 3,
+        };
         match *self {
-            Key::Port { host, ty, port } => {
-                let ty = match ty {
-                    Type::Stream => 1u64,
-                    Type::Datagram => 2,
-                    _ => 3,
-                };
-                mix(((host as u64) << 24) ^ (ty << 16) ^ u64::from(port))
+            Key::Port { host, ty: t, port } => {
+                mix(((host as u64) << 24) ^ (ty(t) << 16) ^ u64::from(port))
             }
-            Key::Abstract { host, name } => bytes(mix(host as u64 ^ 0xab57_ac70), name),
+            Key::Abstract { host, ty: t, name } => {
+                bytes(mix(host as u64 ^ 0xab57_ac70 ^ (ty(t) << 40)), name)
+            }
         }
     }
 }

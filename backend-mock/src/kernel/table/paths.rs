@@ -62,6 +62,11 @@ impl Paths {
             })
     }
 
+    /// Whether a file exists at `path` on `host`.
+    pub(crate) fn exists(&self, host: usize, path: &UnixAddr) -> bool {
+        self.find(host, path).is_some()
+    }
+
     /// Creates the file for `owner`; `EADDRINUSE` if the file exists, whoever made it. The
     /// entry's number, for [`Paths::release`].
     pub(crate) fn create(&mut self, host: usize, path: &UnixAddr, owner: Handle) -> Result<u32> {

@@ -67,6 +67,11 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
         })
     }
 
+    /// How many sockets the table holds.
+    pub(crate) fn capacity(&self) -> usize {
+        self.socks.len()
+    }
+
     /// How many sockets are open.
     pub(crate) fn open(&self) -> usize {
         self.open
@@ -111,25 +116,6 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
             self.socks.get_mut(h.index())?,
             self.bulk.get_mut(h.index())?,
         ))
-    }
-
-    /// Sockets `a` and `b` (two different ones), and `b`'s bytes and records: the two ends
-    /// of a write.
-    pub(crate) fn pair_mut(
-        &mut self,
-        a: Handle,
-        b: Handle,
-    ) -> Option<(&mut Sock<B, Q>, &mut Sock<B, Q>, &mut Bulk<B, Q>)> {
-        if !self.names(a) || !self.names(b) || a.index == b.index {
-            return None;
-        }
-        let (i, j) = (a.index(), b.index());
-        let (low, high) = self.socks.split_at_mut(i.max(j));
-        let (x, y) = match i < j {
-            true => (low.get_mut(i)?, high.first_mut()?),
-            false => (high.first_mut()?, low.get_mut(j)?),
-        };
-        Some((x, y, self.bulk.get_mut(j)?))
     }
 
     /// The handle of the socket in slot `index`, if one is open there.

@@ -9,7 +9,13 @@ use crate::base::handle::Handle;
 use crate::base::list::List;
 use crate::base::queue::{Queue, Records};
 use crate::base::ring::{Bytes, BytesRef, Ring, FRONT};
+use crate::base::wakers::Wakers;
 use crate::trace::ConnId;
+
+/// The most futures that may wait on one socket at once: its readers (and acceptors, and a
+/// connect), and the writers waiting for room in its queue. One more fails with
+/// [`anysock_core::ErrorKind::OutOfMemory`]; no waiter is ever forgotten.
+pub const MAX_WAITERS: usize = 4;
 
 /// Linux's floor for `SO_RCVBUF` as reported (`SOCK_MIN_RCVBUF`, 2304 bytes).
 pub(crate) const MIN_RCVBUF_REPORTED: usize = 2304;
@@ -43,15 +49,18 @@ pub(crate) struct Retry {
 }
 
 /// The options `setsockopt` stores. Buffer sizes are kept as Linux reports them (doubled).
-/// What every read or write looks at comes first: the buffer sizes, then the timeouts (see
-/// [`Sock`]).
+/// What every read or write looks at comes first: the buffer sizes and whether they were set,
+/// then the flags, the timeouts and the rest (see [`Sock`]).
 #[derive(Clone, Copy, Debug)]
 #[repr(C)]
 pub(crate) struct Opts {
     pub(crate) rcvbuf: usize,
     pub(crate) sndbuf: usize,
-    pub(crate) recv_timeout: Option<Duration>,
-    pub(crate) send_timeout: Option<Duration>,
+    /// `SO_RCVBUF` was set (Linux's `SOCK_RCVBUF_LOCK`): the receive queue follows it. Left
+    /// alone, Linux tunes the buffer to the traffic, and the mock's queue is its `BUF`.
+    pub(crate) rcvbuf_set: bool,
+    /// `SO_SNDBUF` was set (`SOCK_SNDBUF_LOCK`), likewise.
+    pub(crate) sndbuf_set: bool,
     /// `SO_PASSCRED`: attach the sender's credentials to each message received.
     pub(crate) pass_cred: bool,
     pub(crate) reuse_addr: bool,
@@ -66,12 +75,23 @@ pub(crate) struct Opts {
     pub(crate) recv_pktinfo: bool,
     pub(crate) ttl: u32,
     pub(crate) hops: u32,
+    pub(crate) recv_timeout: Option<Duration>,
+    pub(crate) send_timeout: Option<Duration>,
     pub(crate) linger: Option<Duration>,
 }
 
+/// Linux's default buffer sizes as `SO_RCVBUF`/`SO_SNDBUF` report them: `tcp_rmem[1]` and
+/// `tcp_wmem[1]` for TCP, `rmem_default`/`wmem_default` for UDP and Unix sockets.
+const fn default_buffers(domain: Domain, ty: Type) -> (usize, usize) {
+    match (domain, ty) {
+        (Domain::Inet | Domain::Inet6, Type::Stream) => (131_072, 16_384),
+        _ => (212_992, 212_992),
+    }
+}
+
 impl Opts {
-    pub(crate) const fn new(buf: usize) -> Self {
-        let doubled = buf.saturating_mul(2);
+    pub(crate) const fn new(domain: Domain, ty: Type) -> Self {
+        let (rcvbuf, sndbuf) = default_buffers(domain, ty);
         Opts {
             reuse_addr: false,
             reuse_port: false,
@@ -82,8 +102,10 @@ impl Opts {
             linger: None,
             recv_timeout: None,
             send_timeout: None,
-            rcvbuf: doubled,
-            sndbuf: doubled,
+            rcvbuf,
+            sndbuf,
+            rcvbuf_set: false,
+            sndbuf_set: false,
             ttl: DEFAULT_TTL,
             hops: DEFAULT_TTL,
             pass_cred: false,
@@ -116,6 +138,19 @@ pub(crate) struct Stream {
     /// A blocking `connect` on a shared network waits for room in the listener's queue;
     /// its retries ask how it went instead of connecting again.
     pub(crate) connect_waiting: bool,
+    /// `shutdown` came while a non-blocking `connect` was unreported on a connection that
+    /// failed or never finished (Linux's `SS_DISCONNECTING`): `connect` is `EINVAL` now.
+    pub(crate) disconnecting: bool,
+}
+
+/// What an explicit `bind` pinned (Linux's `SOCK_BINDADDR_LOCK`, `SOCK_BINDPORT_LOCK`): a
+/// TCP socket whose connection ends keeps these, and gives up the rest.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Locks {
+    /// Bound to a specific address (not the wildcard).
+    pub(crate) addr: bool,
+    /// Bound to a specific port (not port 0).
+    pub(crate) port: bool,
 }
 
 impl Stream {
@@ -129,6 +164,7 @@ impl Stream {
         closed: false,
         connect_unreported: false,
         connect_waiting: false,
+        disconnecting: false,
     };
 }
 
@@ -138,12 +174,12 @@ impl Stream {
 /// `align(64)` starts each socket on a cache line): the first two lines hold all a stream
 /// read or write looks at in the common case (the state, the counts of its receive ring and
 /// of its bytes in flight, the peer, the buffer sizes), the third the rest of the options,
-/// the fourth the first bytes of the receive ring; then comes what only the other calls,
-/// tracing, setup and teardown use. The other bytes, the records and the chunks in flight
-/// are in the socket's [`Bulk`], in another table. A network of a thousand hosts keeps its
-/// sockets out of the processor's caches, and this is what keeps a message from costing
-/// more there: a short message touches a few neighbouring lines of each end and nothing
-/// else.
+/// the fourth the first bytes of the receive ring, the fifth who waits on it; then comes what
+/// only the other calls, tracing, setup and teardown use. The other bytes, the records and
+/// the chunks in flight are in the socket's [`Bulk`], in another table. A network of a
+/// thousand hosts keeps its sockets out of the processor's caches, and this is what keeps a
+/// message from costing more there: a short message touches a few neighbouring lines of each
+/// end and nothing else.
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub(crate) struct Sock<const B: usize, const Q: usize> {
@@ -154,6 +190,11 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) nonblocking: bool,
     pub(crate) domain: Domain,
     pub(crate) ty: Type,
+    /// Listed among the sockets the current call changed (see `State::sock_mut`).
+    pub(crate) touched: bool,
+    /// Changed by time during the current call (bytes arrived, a `connect` timed out): its
+    /// waiters are woken at the end of the call whatever it looks like.
+    pub(crate) due: bool,
     /// Bytes this end has written on its connection.
     pub(crate) sent: u64,
     /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
@@ -161,17 +202,23 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) rx_head: u64,
     /// Bytes the connection may carry, both ways together, before the network resets it.
     pub(crate) reset_after: Option<u64>,
-    /// Bytes received and not yet read (their counts; the bytes are in the [`Bulk`]).
+    /// Bytes received and not yet read (their counts; the bytes are in `front` and the
+    /// [`Bulk`]).
     pub(crate) rx: Ring<B>,
     /// For streams: the bytes at the end of `rx` that have not arrived yet (their count; the
     /// chunks are in the [`Bulk`]).
     pub(crate) flights: Flights,
     /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
     pub(crate) peer: Option<Handle>,
-    /// Its buffer sizes end the second cache line, its timeouts begin the third.
+    /// Its buffer sizes end the second cache line; the rest fills the third.
     pub(crate) opts: Opts,
-    /// The first bytes of `rx` (see [`FRONT`]): the fourth cache line.
+    /// The first bytes of `rx` (see [`FRONT`]).
     pub(crate) front: [u8; FRONT],
+    /// Futures waiting for this socket to change: to read from it, accept on it, see its
+    /// connect end, or write into its queue.
+    pub(crate) waiters: Wakers<MAX_WAITERS>,
+    /// A connection waiting in this listener's accept queue.
+    pub(crate) parent: Option<Handle>,
     pub(crate) host: usize,
     /// The host at the other end of a connected stream (whose fault plan applies).
     pub(crate) peer_host: usize,
@@ -184,10 +231,20 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) retry: Retry,
     /// `getsockname`, once bound (explicitly or by an implicit bind).
     pub(crate) local: Option<SocketAddr>,
+    /// Whether `local`'s port is this socket's in the port table (Linux's `inet_num`). A TCP
+    /// socket whose connection ended gives up a port it did not bind explicitly, and
+    /// `getsockname` still shows it, as Linux's does.
+    pub(crate) holds_port: bool,
+    /// What an explicit `bind` pinned.
+    pub(crate) locks: Locks,
+    /// A TCP `connect` of this socket failed (or was taken apart): Linux then refuses to
+    /// let it `listen` (`EINVAL`), though it may connect again.
+    pub(crate) connect_failed: bool,
+    /// An IPv6 TCP socket that connected (or tried) to an IPv4-mapped address: Linux keeps
+    /// IPv4's operations for it, and its later IPv6 `SYN`s go nowhere.
+    pub(crate) ipv4_ops: bool,
     /// `getpeername`: the connected peer's address.
     pub(crate) remote: Option<SocketAddr>,
-    /// A connection waiting in this listener's accept queue.
-    pub(crate) parent: Option<Handle>,
     /// Arrival order, for the accept queue and for `SYN`s waiting for room (FIFO).
     pub(crate) seq: u64,
     /// Handles open on this socket: the objects that own it (a connection waiting in an
@@ -204,6 +261,21 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) path: Option<u32>,
     /// Scratch for finding the sockets no owner can reach (see `rights.rs`).
     pub(crate) reached: bool,
+}
+
+/// What a waiter on a socket can see, in a few numbers: a call that leaves them as they were
+/// changed nothing a waiter waits for (a read that found nothing, an option read back), so
+/// nobody is woken for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Signature {
+    /// Grows with every byte or record that becomes readable.
+    arrived: u64,
+    /// Grows with every byte or record read: room for writers.
+    taken: u64,
+    /// The receive queue's size (`SO_RCVBUF` changes the room).
+    limit: usize,
+    /// The phase and the connection's flags.
+    state: u16,
 }
 
 /// What a socket holds in bulk, in a table of its own: the bytes of its receive ring (whose
@@ -245,39 +317,90 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
 
     pub(crate) const fn new(host: usize, domain: Domain, ty: Type) -> Self {
         Sock {
-            host,
-            domain,
-            ty,
-            nonblocking: false,
-            local: None,
-            remote: None,
-            peer: None,
             phase: Phase::Idle,
-            parent: None,
-            seq: 0,
             stream: Stream::CLEAN,
             so_error: None,
-            opts: Opts::new(B),
-            front: [0; FRONT],
+            nonblocking: false,
+            domain,
+            ty,
+            touched: false,
+            due: false,
+            sent: 0,
+            rx_head: 0,
+            reset_after: None,
             rx: Ring::new(),
-            dgrams: Queue::new(),
             flights: Flights::new(),
+            peer: None,
+            opts: Opts::new(domain, ty),
+            front: [0; FRONT],
+            waiters: Wakers::new(),
+            parent: None,
+            host,
+            peer_host: host,
+            dgrams: Queue::new(),
             conn: None,
             retry: Retry {
                 listener: None,
                 host,
                 deadline: Duration::ZERO,
             },
-            peer_host: host,
-            sent: 0,
-            reset_after: None,
+            local: None,
+            holds_port: true,
+            locks: Locks {
+                addr: false,
+                port: false,
+            },
+            connect_failed: false,
+            ipv4_ops: false,
+            remote: None,
+            seq: 0,
             owners: 1,
             inflight: 0,
-            rx_head: 0,
             accepts: List::EMPTY,
             syns: List::EMPTY,
             path: None,
             reached: false,
+        }
+    }
+
+    /// What its waiters can see at `now` (see [`Signature`]; `bulk`: the socket's).
+    pub(crate) fn signature(&self, bulk: &Bulk<B, Q>, now: Duration) -> Signature {
+        let visible = match self.dgrams.len() {
+            0 => 0,
+            _ => self
+                .dgrams
+                .iter(&bulk.records)
+                .filter(|r| r.at <= now)
+                .count() as u64,
+        };
+        let records = self.dgrams.popped();
+        let st = self.stream;
+        let phase: u16 = match self.phase {
+            Phase::Idle => 0,
+            Phase::Listening { .. } => 1,
+            Phase::SynSent => 2,
+            Phase::Connected => 3,
+        };
+        let flag = |f: bool, bit: u16| u16::from(f) << bit;
+        let state = phase << 9
+            | flag(st.fin, 0)
+            | flag(st.closed, 1)
+            | flag(st.peer_gone, 2)
+            | flag(st.rd_shut, 3)
+            | flag(st.wr_shut, 4)
+            | flag(st.peer_rd_shut, 5)
+            | flag(self.so_error.is_some(), 6)
+            | flag(self.peer.is_some(), 7)
+            | flag(self.parent.is_some(), 8);
+        Signature {
+            arrived: self
+                .rx_head
+                .wrapping_add(self.readable(bulk, now) as u64)
+                .wrapping_add(records)
+                .wrapping_add(visible),
+            taken: self.rx_head.wrapping_add(records),
+            limit: self.rx_limit(),
+            state,
         }
     }
 
@@ -328,14 +451,29 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
 
     /// How many bytes may wait in this socket's receive queue: the receive buffer it was given
     /// (half the reported `SO_RCVBUF`, as Linux counts its bookkeeping in the other half),
-    /// never more than the array.
+    /// never more than the array; the whole array when the size was never set.
     pub(crate) fn rx_limit(&self) -> usize {
-        (self.opts.rcvbuf / 2).min(B)
+        if self.opts.rcvbuf_set {
+            (self.opts.rcvbuf / 2).min(B)
+        } else {
+            B
+        }
     }
 
-    /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF`.
+    /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF` once
+    /// set, else as many as the array holds.
     pub(crate) fn tx_limit(&self) -> usize {
-        (self.opts.sndbuf / 2).min(B)
+        if self.opts.sndbuf_set {
+            (self.opts.sndbuf / 2).min(B)
+        } else {
+            B
+        }
+    }
+
+    /// The local address, if the socket holds its port (bound, explicitly or implicitly, and
+    /// not given up since).
+    pub(crate) fn bound(&self) -> Option<SocketAddr> {
+        self.local.filter(|_| self.holds_port)
     }
 
     /// Takes the pending error (`SO_ERROR` is read-and-clear).

@@ -1,0 +1,170 @@
+//! Which divergences a declared [`Quirk`] explains: the kernel's answer on one side, the
+//! backend's documented answer on the other.
+
+use anysock_core::conformance::Quirk;
+use anysock_core::{Domain, ErrorKind, MsgFlags, Type};
+
+use crate::call::{Addr, Call, GetOpt, Port};
+use crate::compare::Divergence;
+use crate::exec::Step;
+use crate::outcome::Outcome;
+
+/// Every quirk the tester knows how to recognise.
+pub const KNOWN: &[Quirk] = &[
+    Quirk::SequentialPorts,
+    Quirk::NoOutOfBand,
+    Quirk::NoDirectories,
+    Quirk::FixedSendBuffer,
+    Quirk::NoNagle,
+    Quirk::SynRetriedAtOnce,
+    Quirk::NoTimeWait,
+];
+
+/// The flags a call passes, if it passes any.
+fn flags(call: &Call) -> MsgFlags {
+    match *call {
+        Call::Send { flags, .. }
+        | Call::Recv { flags, .. }
+        | Call::SendMsg { flags, .. }
+        | Call::RecvMsg { flags, .. } => flags,
+        _ => MsgFlags::NONE,
+    }
+}
+
+/// Whether `quirk` explains divergence `d` of `calls`, whose run on the reference stack gave
+/// `reference`.
+pub fn explains(quirk: Quirk, calls: &[Call], reference: &[Step], d: &Divergence) -> bool {
+    let call = &calls[d.step];
+    let sock = d.reference.sock.or(d.subject.sock);
+    let subject = &d.subject.outcome;
+    match quirk {
+        // Ports are compared by the part they play, never by number: nothing to explain.
+        Quirk::SequentialPorts => false,
+        Quirk::NoOutOfBand => {
+            // TCP and Unix stream sockets: the ones with out-of-band data on Linux.
+            flags(call).contains(MsgFlags::OOB)
+                && matches!(sock, Some((_, Type::Stream)))
+                && *subject == Outcome::Err(ErrorKind::Unsupported)
+        }
+        Quirk::NoDirectories => {
+            matches!(
+                call,
+                Call::Bind {
+                    addr: Addr::MissingDir,
+                    ..
+                }
+            ) && d.reference.outcome == Outcome::Err(ErrorKind::NotFound)
+        }
+        Quirk::FixedSendBuffer => {
+            matches!(
+                call,
+                Call::Get {
+                    opt: GetOpt::SendBufferSize,
+                    ..
+                }
+            ) && matches!(sock, Some((Domain::Inet | Domain::Inet6, Type::Stream)))
+                && matches!(
+                    (&d.reference.outcome, subject),
+                    (Outcome::Value(_), Outcome::Value(_))
+                )
+        }
+        Quirk::NoNagle => match (call, &d.reference.outcome, subject) {
+            (Call::Poll { .. }, Outcome::Ready(a), Outcome::Ready(b)) => {
+                a.iter().zip(b).all(|(&(sa, ra), &(sb, rb))| {
+                    sa == sb && (ra == rb || (rb & !ra == 0x1 && self_connected(calls, d.step, sa)))
+                })
+            }
+            (_, reference, subject) => {
+                matches!(sock, Some((Domain::Inet | Domain::Inet6, Type::Stream)))
+                    && call
+                        .slot()
+                        .is_some_and(|s| self_connected(calls, d.step, s))
+                    && received_less(reference, subject)
+            }
+        },
+        // A connection the mock let in at once, which Linux has not yet: whatever is asked of
+        // its client (or of the listener's queue) first shows it.
+        Quirk::SynRetriedAtOnce => {
+            let admitted_early = |slot: u8| {
+                let last_connect = (0..d.step).rev().find(|&i| {
+                    matches!(calls[i], Call::Connect { slot: s, .. } if s == slot)
+                        || matches!(calls[i], Call::Socket { slot: s, .. } if s == slot)
+                });
+                last_connect.is_some_and(|i| {
+                    matches!(calls[i], Call::Connect { .. })
+                        && reference[i].outcome == Outcome::Err(ErrorKind::InProgress)
+                        && calls[i..d.step]
+                            .iter()
+                            .any(|c| matches!(c, Call::Accept { .. }))
+                })
+            };
+            match call {
+                Call::Accept { .. } => {
+                    d.reference.outcome == Outcome::Err(ErrorKind::WouldBlock)
+                        && matches!(subject, Outcome::Accepted(_))
+                        && (0..d.step).any(|i| {
+                            matches!(calls[i], Call::Connect { .. })
+                                && reference[i].outcome == Outcome::Err(ErrorKind::InProgress)
+                        })
+                }
+                _ => call.slot().is_some_and(admitted_early),
+            }
+        }
+        // A port the mock gave back when the connection ended, which Linux keeps in TIME_WAIT.
+        Quirk::NoTimeWait => {
+            matches!(call, Call::Bind { .. })
+                && d.reference.outcome == Outcome::Err(ErrorKind::AddrInUse)
+                && *subject == Outcome::Done
+                && calls[..d.step]
+                    .iter()
+                    .any(|c| matches!(c, Call::Shutdown { .. } | Call::Close { .. }))
+        }
+        _ => false,
+    }
+}
+
+/// Whether the reference received a strict part of what the subject did (or nothing yet):
+/// bytes held back on one side.
+fn received_less(reference: &Outcome, subject: &Outcome) -> bool {
+    let bytes = |o: &Outcome| match o {
+        Outcome::Bytes(b) | Outcome::Msg { bytes: b, .. } => Some(b.clone()),
+        _ => None,
+    };
+    match (reference, bytes(subject)) {
+        (Outcome::Err(ErrorKind::WouldBlock), Some(b)) => !b.is_empty(),
+        (r, Some(b)) => bytes(r).is_some_and(|a| a.len() < b.len() && b.starts_with(&a)),
+        _ => false,
+    }
+}
+
+/// Whether the TCP socket in `slot`, as of step `upto`, connected to itself: its last
+/// `connect` named its own address, port or fixed port.
+fn self_connected(calls: &[Call], upto: usize, slot: u8) -> bool {
+    let bound_to = |k: u8| {
+        calls[..upto].iter().any(|c| {
+            matches!(c, Call::Bind { slot: s, addr: Addr::Loopback { port: Port::Fresh(f), .. } }
+                if *s == slot && *f == k)
+        })
+    };
+    calls[..upto]
+        .iter()
+        .rev()
+        .find_map(|c| match *c {
+            Call::Connect { slot: s, addr } if s == slot => Some(match addr {
+                Addr::Of(o) => o == slot,
+                Addr::Loopback {
+                    port: Port::Of(o), ..
+                }
+                | Addr::Mapped(Port::Of(o)) => o == slot,
+                Addr::Loopback {
+                    port: Port::Fresh(k),
+                    ..
+                }
+                | Addr::Mapped(Port::Fresh(k)) => bound_to(k),
+                _ => false,
+            }),
+            Call::Socket { slot: s, .. } if s == slot => Some(false),
+            _ => None,
+        })
+        .unwrap_or(false)
+}
