@@ -185,7 +185,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         let (h, flags) = (self.inner.handle, msg.flags);
         let iov = &mut msg.iov;
         let got = Io::new(self.inner.net, |st| {
-            st.stream_read(h, iov.as_mut_slices(), flags, &mut ctl)
+            st.stream_recv(h, iov.as_mut_slices(), flags, &mut ctl)
         })
         .await;
         let meta = got.map(|got| self.inner.meta(&got, &ctl));

@@ -23,16 +23,21 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         waker: &Waker,
         ticket: Option<Ticket>,
     ) -> Result<Ticket> {
-        self.sock_untracked(at.on)?
-            .waiters
-            .park(waker, ticket)
-            .ok_or(Error::new(ErrorKind::OutOfMemory))
+        let waiters = &mut self.sock_untracked(at.on)?.waiters;
+        let before = waiters.len();
+        let parked = waiters.park(waker, ticket);
+        let after = waiters.len();
+        self.parked = (self.parked + after).saturating_sub(before);
+        parked.ok_or(Error::new(ErrorKind::OutOfMemory))
     }
 
     /// Takes back the entry of a future that stopped waiting on `on` before it was woken.
     pub(crate) fn unpark(&mut self, on: Handle, ticket: Ticket) {
         if let Ok(s) = self.sock_untracked(on) {
+            let before = s.waiters.len();
             s.waiters.unpark(ticket);
+            let after = s.waiters.len();
+            self.parked = (self.parked + after).saturating_sub(before);
         }
     }
 

@@ -92,7 +92,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         Some(Read {
             len,
             truncated: false,
-            from: if unix { self.sender_name(h) } else { None },
+            named: unix,
         })
     }
 }

@@ -69,6 +69,9 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize, const H:
     pub(crate) touched_overflow: bool,
     /// Wakers woken so far: a driver that sees it move knows some future can progress.
     pub(crate) wakes: u64,
+    /// Wakers parked on sockets now, all sockets together: while there are none, a change
+    /// has nobody to wake and is not listed (see [`State::touch`]).
+    pub(crate) parked: usize,
     /// The timers of sleeping futures.
     pub(crate) sleepers: Sleepers,
     /// Where the last call that would block waits (set by [`State::wait_on`]).
@@ -104,6 +107,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             touched: Touched::try_new(cap.sockets)?,
             touched_overflow: false,
             wakes: 0,
+            parked: 0,
             sleepers: Sleepers::new(),
             waiting: None,
             last_wait: None,
@@ -142,7 +146,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     /// Notes that the call changes `h` (see [`State::sock_mut`]); every way of changing a
     /// socket goes through here.
+    ///
+    /// While no waker is parked anywhere nobody can be woken, so nothing is listed: a call
+    /// that parks a waker has seen what changed before, and a change after it is listed.
     pub(crate) fn touch(&mut self, h: Handle) {
+        if self.parked == 0 {
+            return;
+        }
         let now = self.clock.now();
         let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
             return;
@@ -192,7 +202,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// woken at the end of the call, whatever it looks like.
     pub(crate) fn changed_by_time(&mut self, h: Handle) {
         if let Ok(s) = self.sock_mut(h) {
-            s.due = true;
+            // Only a listed socket is looked at when the call ends.
+            s.due = s.touched;
         }
     }
 
@@ -243,9 +254,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let parent = s.parent;
         let woken = s.waiters.wake_all();
         self.wakes = self.wakes.wrapping_add(u64::from(woken));
+        self.parked = self.parked.saturating_sub(woken as usize);
         if let Some(l) = parent.and_then(|p| self.sock_untracked(p).ok()) {
             let woken = l.waiters.wake_all();
             self.wakes = self.wakes.wrapping_add(u64::from(woken));
+            self.parked = self.parked.saturating_sub(woken as usize);
         }
     }
 

@@ -21,7 +21,9 @@ use crate::trace::{EventKind, Fault};
 pub(crate) struct Read {
     pub(crate) len: usize,
     pub(crate) truncated: bool,
-    pub(crate) from: Option<SocketAddr>,
+    /// Whether `recvmsg` names the sender (a Unix stream or seqpacket read that took bytes:
+    /// see [`State::sender_name`] and [`State::stream_recv`]).
+    pub(crate) named: bool,
 }
 
 impl Read {
@@ -29,8 +31,14 @@ impl Read {
     const NOTHING: Read = Read {
         len: 0,
         truncated: false,
-        from: None,
+        named: false,
     };
+}
+
+/// What `recvmsg` on a stream got: the read, and the sender's name it reports.
+pub(crate) struct Received {
+    pub(crate) read: Read,
+    pub(crate) from: Option<SocketAddr>,
 }
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
@@ -323,6 +331,24 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         Err(self.wait_on(h, Wait::Data, blocking, timeout))
     }
 
+    /// `recvmsg` on a stream: as [`State::stream_read`], and the sender's name as it is when
+    /// the bytes are read (Unix only).
+    pub(crate) fn stream_recv(
+        &mut self,
+        h: Handle,
+        bufs: &mut [&mut [u8]],
+        flags: MsgFlags,
+        ctl: &mut Ctl<'_>,
+    ) -> Result<Received> {
+        let read = self.stream_read(h, bufs, flags, ctl)?;
+        let from = if read.named {
+            self.sender_name(h)
+        } else {
+            None
+        };
+        Ok(Received { read, from })
+    }
+
     /// A stream read at the current time; `None` when it would have to wait. Ancillary data
     /// goes to `ctl`: a read that reaches bytes sent with descriptors takes them, and ends
     /// with those bytes, as Linux's `unix_stream_read_generic` does.
@@ -381,7 +407,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Ok(Some(Read {
                 len,
                 truncated: len < rec.len,
-                from: self.sender_name(h),
+                named: true,
             }));
         }
         let readable = if s.dgrams.len() > 0 {
@@ -430,7 +456,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Ok(Some(Read {
                 len,
                 truncated: false,
-                from: if len > 0 { self.sender_name(h) } else { None },
+                named: len > 0,
             }));
         }
         if s.flights.pending(&bulk.chunks, now) > 0 || s.dgrams.len() > 0 {

@@ -194,18 +194,18 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         let bufs = msg.iov.as_mut_slices();
         let got = self
             .net
-            .blocking(|st| st.stream_read(h, bufs, flags, ctl), gave_up)?;
+            .blocking(|st| st.stream_recv(h, bufs, flags, ctl), gave_up)?;
         Ok(self.meta(&got, ctl))
     }
 
     /// What `recvmsg` reports for a read that got `got`, its ancillary data in `ctl`.
-    pub(crate) fn meta(&self, got: &crate::kernel::stream::Read, ctl: &Ctl<'_>) -> RecvMeta {
+    pub(crate) fn meta(&self, got: &crate::kernel::stream::Received, ctl: &Ctl<'_>) -> RecvMeta {
         let mut flags = ctl.flags();
-        if got.truncated {
+        if got.read.truncated {
             flags |= MsgFlags::TRUNC;
         }
         RecvMeta {
-            len: got.len,
+            len: got.read.len,
             addr: got.from,
             control_len: ctl.len,
             flags,
