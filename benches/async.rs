@@ -12,11 +12,17 @@
 //! - `async-io`: raw `async_io::Async<std::net::TcpStream>` (`read_with`/`write_with`), under
 //!   `async_io::block_on`.
 //!
+//! Then the simulators, the same 64-byte ping-pong between two simulated hosts: the mock
+//! network's async stack (`anysock::mock::asynch`, both tasks joined under `Net::run`) against
+//! turmoil's (its `TcpStream`s in a `Sim`), without latency and with 20 ms each way. The mock's
+//! clock jumps to the next arrival; turmoil steps through every 1 ms tick.
+//!
 //! A shared machine is noisy, so the round trips are split into rounds and the contenders run
-//! interleaved (each round runs all of them, the order rotating), after a warm-up; the table
-//! shows the median round-trip time over the rounds, and the best round's. The last line is
-//! `async ratio anysock/tokio=X.XX anysock/async-io=W.WW`: anysock's median round trip over
-//! its reactor's own socket's.
+//! interleaved (each round runs all of them, the order rotating), after a warm-up; the tables
+//! show the median round-trip time over the rounds, and the best round's. The last line is
+//! `async ratio anysock/tokio=X.XX anysock/async-io=W.WW mock/turmoil=Y mock/turmoil@20ms=Z`:
+//! anysock's median round trip over its reactor's own socket's, then how many times faster
+//! the mock's round trip is than turmoil's, without and with latency.
 //!
 //! Environment:
 //! - `ANYSOCK_BENCH_QUICK=1`: 1/50 of the default sizes, for a smoke test.
@@ -26,12 +32,17 @@
 //!   for `benches/callgrind.sh async`, which counts instructions instead of timing.
 
 mod common;
+// The modules live in a subfolder so that Cargo does not take them for benches of their own.
+#[path = "mock/on_mock_async.rs"]
+mod on_mock_async;
+#[path = "mock/on_turmoil.rs"]
+mod on_turmoil;
 
 use std::future::Future;
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::process::exit;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anysock::asynch::{Endpoint as _, Listener as _, Stack as _};
 use anysock::embedded_io_async::{Read as _, Write as _};
@@ -44,6 +55,65 @@ use embassy_futures::join::join;
 const MSG: usize = 64;
 /// Round trips per round, per contender.
 const TRIPS: usize = 20_000;
+
+/// The latency of the second pair of simulator rows, each way: turmoil's default draws
+/// 0..100 ms with a mean of 20 ms; both simulators get exactly this.
+const LATENCY: Duration = Duration::from_millis(20);
+
+/// The simulators' ping-pongs: the mock's async stack under its driver against turmoil's (a
+/// tokio-based simulator, async by nature), without latency and with [`LATENCY`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Simulator {
+    Mock,
+    Turmoil,
+    MockLatency,
+    TurmoilLatency,
+}
+
+impl Simulator {
+    const ALL: [Simulator; 4] = [
+        Simulator::Mock,
+        Simulator::Turmoil,
+        Simulator::MockLatency,
+        Simulator::TurmoilLatency,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Simulator::Mock => "mock async",
+            Simulator::Turmoil => "turmoil",
+            Simulator::MockLatency => "mock async, 20 ms latency",
+            Simulator::TurmoilLatency => "turmoil, 20 ms latency",
+        }
+    }
+
+    /// Round trips per round, so that each takes a fraction of a second here (turmoil steps
+    /// through every 1 ms tick of a 20 ms latency; the mock jumps to the arrival).
+    fn trips(self) -> usize {
+        match self {
+            Simulator::Mock | Simulator::MockLatency => 200_000,
+            Simulator::Turmoil => 20_000,
+            Simulator::TurmoilLatency => 500,
+        }
+    }
+
+    /// Microseconds per round trip over `trips` of them.
+    fn run(self, trips: usize) -> f64 {
+        let took = match self {
+            Simulator::Mock => on_mock_async::ping_pong(trips, Duration::ZERO)
+                .unwrap_or_else(|e| panic!("mock: {e}")),
+            Simulator::MockLatency => {
+                on_mock_async::ping_pong(trips, LATENCY).unwrap_or_else(|e| panic!("mock: {e}"))
+            }
+            Simulator::Turmoil => on_turmoil::ping_pong(trips as u64, Duration::ZERO)
+                .unwrap_or_else(|e| panic!("{e}")),
+            Simulator::TurmoilLatency => {
+                on_turmoil::ping_pong(trips as u64, LATENCY).unwrap_or_else(|e| panic!("{e}"))
+            }
+        };
+        took.as_secs_f64() * 1e6 / trips as f64
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Contender {
@@ -251,12 +321,38 @@ fn main() {
         );
     }
 
-    // ---- mock vs turmoil (async) -------------------------------------------------------
-    // The mock's async driver against turmoil goes here: its rows, and its two ratios
-    // (`mock/turmoil=Y mock/turmoil@20ms=Z`) appended to the last line below.
-    // ---------------------------------------------------------------------------------------
+    let quick = |trips: usize| if common::quick() { trips / 50 } else { trips }.max(1);
+    println!(
+        "simulated async ping-pong: {MSG}-byte TCP round trips between two simulated hosts, \
+         client and server tasks in one thread; {rounds} rounds, median (and best) microseconds \
+         per round trip"
+    );
+    for s in Simulator::ALL {
+        s.run(quick(s.trips()) / 10 + 1); // warm-up
+    }
+    let mut sim: Vec<Vec<f64>> = vec![Vec::new(); Simulator::ALL.len()];
+    for k in common::interleaved(rounds, Simulator::ALL.len()) {
+        let s = Simulator::ALL[k];
+        sim[k].push(s.run(quick(s.trips())));
+    }
+    let sim_median = |s: Simulator| common::median(&sim[s as usize]);
+    for s in Simulator::ALL {
+        println!(
+            "{:<28} {:>8.2} us  (best {:.2})",
+            s.name(),
+            sim_median(s),
+            common::min(&sim[s as usize])
+        );
+    }
 
     let tokio_ratio = median(Contender::AnysockTokio) / median(Contender::Tokio);
     let async_io_ratio = median(Contender::AnysockAsyncIo) / median(Contender::AsyncIo);
-    println!("async ratio anysock/tokio={tokio_ratio:.2} anysock/async-io={async_io_ratio:.2}");
+    // How many times faster the mock's round trip is than turmoil's.
+    let mock_ratio = sim_median(Simulator::Turmoil) / sim_median(Simulator::Mock);
+    let mock_latency_ratio =
+        sim_median(Simulator::TurmoilLatency) / sim_median(Simulator::MockLatency);
+    println!(
+        "async ratio anysock/tokio={tokio_ratio:.2} anysock/async-io={async_io_ratio:.2} \
+         mock/turmoil={mock_ratio:.0} mock/turmoil@20ms={mock_latency_ratio:.0}"
+    );
 }

@@ -12,19 +12,21 @@
 //! installs both) that is a failure.
 
 mod common;
+mod protocol_clients;
 mod reactors;
 
-use core::num::NonZero;
 use core::time::Duration;
 use std::fs;
 use std::path::Path;
 
 use anysock::asynch::{timeout, Stack};
-use anysock::nal_async::embedded_nal_async::TcpConnect as _;
 use anysock::nal_async::Nal;
 use anysock::posix::asynch::{AsyncIo, Posix};
 
 use common::{free_port, Daemon, TempDir};
+use protocol_clients::{connect_and_subscribe, fetch, publish_and_receive, Mqtt};
+use rust_mqtt::buffer::AllocBuffer;
+use rust_mqtt::client::Client;
 
 /// Whether `program` is installed; when not, the test says why it does nothing — except in
 /// CI (`CI` set), which installs it, where its absence is a failure.
@@ -47,24 +49,6 @@ fn installed(program: &str) -> bool {
 // reqwless against python3 -m http.server
 
 const PAGE: &str = "<html><body>anysock async: fetched through embedded-nal-async</body></html>\n";
-
-/// `GET url` with reqwless through the adapter: the status and the body.
-async fn fetch<S>(stack: &S, url: &str) -> (u16, Vec<u8>)
-where
-    S: Stack + anysock::asynch::Resolve + Copy,
-{
-    let nal = Nal::new(*stack);
-    let mut client = reqwless::client::HttpClient::new(&nal, &nal);
-    let mut rx = [0u8; 4096];
-    let mut request = client
-        .request(reqwless::request::Method::GET, url)
-        .await
-        .unwrap_or_else(|e| panic!("connect to {url}: {e:?}"));
-    let response = request.send(&mut rx).await.expect("a response");
-    let status = response.status.0;
-    let body = response.body().read_to_end().await.expect("the body");
-    (status, body.to_vec())
-}
 
 async fn reqwless_fetches_a_page<S>(stack: &S, port: u16)
 where
@@ -116,17 +100,6 @@ fn a_name_that_does_not_exist_is_a_typed_error_through_dns() {
 // ---------------------------------------------------------------------------------------
 // rust-mqtt against mosquitto
 
-use rust_mqtt::buffer::AllocBuffer;
-use rust_mqtt::client::event::Event;
-use rust_mqtt::client::options::{
-    ConnectOptions, PublicationOptions, SubscriptionOptions, TopicReference,
-};
-use rust_mqtt::client::Client;
-use rust_mqtt::config::{KeepAlive, SessionExpiryInterval};
-use rust_mqtt::types::{MqttString, TopicFilter, TopicName};
-
-const TOPIC: &str = "anysock/async/test";
-
 /// A mosquitto broker of its own: anonymous, on loopback, on `port`, in `dir`, logging only
 /// its errors and warnings.
 fn broker(dir: &Path, port: u16) -> Daemon {
@@ -142,67 +115,6 @@ fn broker(dir: &Path, port: u16) -> Daemon {
     Daemon::spawn("mosquitto", &["-c", conf.to_str().unwrap()], dir, port)
 }
 
-type Mqtt<'c, S> = Client<'static, 'c, <S as Stack>::Stream, AllocBuffer, 1, 1, 1, 1, 16, 0, 1>;
-
-/// Connects (through the adapter's `TcpConnect`), retrying with backoff while the broker is
-/// not there, then says hello and subscribes to [`TOPIC`].
-async fn connect_and_subscribe<S: Stack + Copy>(stack: &S, client: &mut Mqtt<'_, S>, port: u16) {
-    let nal = Nal::new(*stack);
-    let addr = core::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let mut backoff = Duration::from_millis(10);
-    let conn = loop {
-        match nal.connect(addr).await {
-            Ok(conn) => break conn,
-            Err(e) if e.kind() == anysock::ErrorKind::ConnectionRefused => {
-                stack.sleep(backoff).await.unwrap();
-                backoff = (backoff * 2).min(Duration::from_millis(200));
-            }
-            Err(e) => panic!("connect to the broker: {e}"),
-        }
-    };
-    let options = ConnectOptions::new()
-        .clean_start()
-        .session_expiry_interval(SessionExpiryInterval::EndOnDisconnect)
-        .keep_alive(KeepAlive::Seconds(NonZero::new(30).unwrap()));
-    let id = MqttString::try_from("anysock-async-test").unwrap();
-    client
-        .connect(conn, &options, Some(id))
-        .await
-        .expect("CONNACK");
-    let topic = MqttString::try_from(TOPIC).unwrap();
-    let filter = TopicFilter::new(topic).unwrap();
-    client
-        .subscribe(filter, &SubscriptionOptions::new().at_least_once())
-        .await
-        .expect("SUBSCRIBE sent");
-    match client.poll().await.expect("SUBACK") {
-        Event::Suback(_) => {}
-        other => panic!("expected SUBACK, got {other:?}"),
-    }
-}
-
-/// Publishes `message` at QoS 1 and waits until it has come back through the subscription
-/// (and the broker acknowledged it).
-async fn publish_and_receive<S: Stack>(client: &mut Mqtt<'_, S>, message: &str) {
-    let topic = TopicName::new(MqttString::try_from(TOPIC).unwrap()).unwrap();
-    let options = PublicationOptions::new(TopicReference::Name(topic)).at_least_once();
-    client
-        .publish(&options, message.as_bytes().into())
-        .await
-        .expect("PUBLISH sent");
-    let (mut acked, mut received) = (false, false);
-    while !(acked && received) {
-        match client.poll().await.expect("an event") {
-            Event::PublishAcknowledged(_) => acked = true,
-            Event::Publish(p) => {
-                assert_eq!(&*p.message, message.as_bytes());
-                received = true;
-            }
-            _ => {}
-        }
-    }
-}
-
 async fn mqtt_survives_a_broker_restart<S: Stack + Copy>(stack: &S, dir: &Path) {
     let port = free_port();
     let mut buffer = AllocBuffer;
@@ -210,8 +122,8 @@ async fn mqtt_survives_a_broker_restart<S: Stack + Copy>(stack: &S, dir: &Path) 
     let first = broker(dir, port);
 
     timeout(stack, Duration::from_secs(10), async {
-        connect_and_subscribe(stack, &mut client, port).await;
-        publish_and_receive::<S>(&mut client, "before the restart").await;
+        connect_and_subscribe(stack, &mut client, ([127, 0, 0, 1], port).into()).await;
+        publish_and_receive::<S>(&mut client, "before the restart", true).await;
     })
     .await
     .expect("the first session in time");
@@ -226,8 +138,8 @@ async fn mqtt_survives_a_broker_restart<S: Stack + Copy>(stack: &S, dir: &Path) 
 
     let _second = broker(dir, port);
     timeout(stack, Duration::from_secs(10), async {
-        connect_and_subscribe(stack, &mut client, port).await;
-        publish_and_receive::<S>(&mut client, "after the restart").await;
+        connect_and_subscribe(stack, &mut client, ([127, 0, 0, 1], port).into()).await;
+        publish_and_receive::<S>(&mut client, "after the restart", true).await;
     })
     .await
     .expect("the recovered session in time");

@@ -1,7 +1,8 @@
 //! `anysock::nal_async`: embedded-nal-async 0.9's `TcpConnect`, `UdpStack` (connected and
 //! unconnected sockets; multicast joined, delivered and left, in a network namespace of the
 //! test's own) and `Dns` over the async POSIX stack, on both reactors, with the choices the
-//! adapter documents (a datagram cut short is an error, a foreign local address is refused).
+//! adapter documents (a datagram cut short is an error, a foreign local address is refused); and
+//! the same stories, but multicast, on the mock network.
 
 mod common;
 mod netns;
@@ -55,11 +56,7 @@ fn tcp_connect_talks_on_both_reactors() {
 
 /// A connected and a bound socket exchange datagrams; addresses come back as the system
 /// completed them; a datagram too long for the buffer is `MessageTooLong`.
-async fn udp_connected_and_unconnected<S>(stack: &S)
-where
-    S: Stack + Copy,
-    S::Datagram: anysock::SockOpt<JoinMulticastV4> + anysock::SockOpt<LeaveMulticastV4>,
-{
+async fn udp_connected_and_unconnected<S: Stack + Copy>(stack: &S) {
     let nal = Nal::new(*stack);
     let (server_addr, mut server) = nal
         .bind_single("127.0.0.1:0".parse().unwrap())
@@ -97,7 +94,16 @@ where
     let foreign = SocketAddr::from(([127, 0, 0, 2], server_addr.port()));
     let refused = UnconnectedUdp::send(&mut server, foreign, client_addr, b"x").await;
     assert_eq!(refused.unwrap_err().kind(), ErrorKind::InvalidInput);
+}
 
+/// A socket bound for several senders joins and leaves a multicast group, once each (where
+/// the stack has the membership options).
+async fn udp_multicast_membership<S>(stack: &S)
+where
+    S: Stack + Copy,
+    S::Datagram: anysock::SockOpt<JoinMulticastV4> + anysock::SockOpt<LeaveMulticastV4>,
+{
+    let nal = Nal::new(*stack);
     let mut multi = nal
         .bind_multiple("0.0.0.0:0".parse().unwrap())
         .await
@@ -116,10 +122,11 @@ where
 fn udp_connected_and_unconnected_on_both_reactors() {
     let _fds = checked();
     on_both_reactors!(udp_connected_and_unconnected);
+    on_both_reactors!(udp_multicast_membership);
 }
 
-/// `Dns` resolves through the system: a name, a literal, the reverse of loopback, and a name
-/// that does not exist as `HostNotFound`.
+/// `Dns` resolves through the stack's resolver (the system's, or the mock's table): a name, a
+/// literal, the reverse of loopback, and a name that does not exist as `HostNotFound`.
 async fn dns_resolves<S: Stack + anysock::asynch::Resolve + Copy>(stack: &S) {
     use anysock::nal_async::embedded_nal_async::AddrType;
     let nal = Nal::new(*stack);
@@ -144,6 +151,20 @@ async fn dns_resolves<S: Stack + anysock::asynch::Resolve + Copy>(stack: &S) {
         .get_host_by_address(Ipv4Addr::LOCALHOST.into(), &mut [0u8; 1])
         .await;
     assert_eq!(small.unwrap_err().kind(), ErrorKind::InvalidInput);
+}
+
+#[test]
+fn the_stories_without_multicast_run_on_the_mock_too() {
+    use anysock::mock::Net;
+    let net: Net = Net::new();
+    let host = net
+        .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
+        .unwrap()
+        .asynch();
+    net.run(tcp_connect_talks(&host)).unwrap();
+    net.run(udp_connected_and_unconnected(&host)).unwrap();
+    net.run(dns_resolves(&host)).unwrap();
+    assert_eq!(net.open_sockets(), 0);
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! The README's section "Testing without a network: the mock" and its generic echo server,
-//! compiled and run: keep them in step (the code between each pair of markers is the README's
+//! The README's section "Testing without a network: the mock", its generic echo server and its
+//! async example, compiled and run: keep them in step (the code between each pair of markers is the README's
 //! snippet, line for line).
 
 // README snippet begins
@@ -91,6 +91,51 @@ mod generic {
     }
 }
 
+/// The README's async example, run.
+mod asynch {
+    // README async snippet begins
+    use anysock::asynch::{timeout, Listener as _, Stack as _};
+    use anysock::embedded_io_async::{Read as _, Write as _};
+    use anysock::mock::{FaultPlan, Net};
+    use core::time::Duration;
+
+    #[test]
+    fn an_echo_over_latency_on_the_virtual_clock() -> anysock::Result<()> {
+        let net: Net = Net::with_seed(7);
+        net.set_faults(
+            FaultPlan::new().latency(Duration::from_millis(5)..Duration::from_millis(30)),
+        );
+        let server = net
+            .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?
+            .asynch();
+        let client = net
+            .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?
+            .asynch();
+        net.name("server.test", server)?; // for getaddrinfo, and embedded-nal-async's Dns
+        let mut listener = server.listen(&"10.0.0.1:80".parse()?, 4)?;
+        let serve = async {
+            let (mut conn, _) = listener.accept().await?;
+            let mut buf = [0u8; 4];
+            conn.read_exact(&mut buf).await?;
+            conn.write_all(&buf).await
+        };
+        let ask = async {
+            let mut conn = client.connect(&"10.0.0.1:80".parse()?).await?;
+            conn.write_all(b"ping").await?;
+            let mut buf = [0u8; 4];
+            timeout(&client, Duration::from_secs(1), conn.read_exact(&mut buf)).await??;
+            Ok::<_, anysock::Error>(buf)
+        };
+        let (served, answer) = net.run(embassy_futures::join::join(serve, ask))?;
+        served?;
+        assert_eq!(&answer?, b"ping");
+        let stuck = net.run(listener.accept()).map(drop).unwrap_err(); // nobody else will connect
+        assert_eq!(stuck.waiting_for(), Some(anysock::Wait::Connection));
+        Ok(())
+    }
+    // README async snippet ends
+}
+
 /// The code between `// README <name> begins` and `// README <name> ends` in this file.
 fn snippet(name: &str) -> String {
     let this = include_str!("readme_mock.rs");
@@ -112,7 +157,7 @@ fn snippet(name: &str) -> String {
 #[test]
 fn the_readme_shows_this_code() {
     let readme = include_str!("../README.md");
-    for name in ["snippet", "generic snippet"] {
+    for name in ["snippet", "generic snippet", "async snippet"] {
         let code = snippet(name);
         assert!(
             readme.contains(&code),

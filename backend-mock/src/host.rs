@@ -1,10 +1,12 @@
 //! [`Host`]: one machine of the simulated network, the [`Stack`] its code runs on.
 
 use core::fmt;
-use core::net::{Ipv4Addr, Ipv6Addr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use core::time::Duration;
 
-use anysock_core::{Domain, Error, ErrorKind, Instant, PollFd, Result, Stack, Type, UnixAddr};
+use anysock_core::{
+    Domain, Error, ErrorKind, Family, Instant, PollFd, Resolve, Result, Stack, Type, UnixAddr,
+};
 
 use crate::base::handle::Handle;
 use crate::kernel::table::hosts::HostInfo;
@@ -156,6 +158,32 @@ impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, 
                 None => gave_up(last, why),
             },
         )
+    }
+}
+
+/// Names from the network's table ([`Net::name`]), as a name server would answer them; every
+/// host sees the same names.
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Resolve
+    for Host<'_, S, B, Q, T, K, H>
+{
+    /// `getaddrinfo(host)`: an address literal answers itself; `localhost` is `127.0.0.1` and
+    /// `::1`; a declared name its host's IPv4 address, then its IPv6 one (each kept if of
+    /// `family`). Never waits.
+    ///
+    /// Errors: [`ErrorKind::HostNotFound`] for a name nobody declared, or with no address of
+    /// `family`; [`ErrorKind::InvalidInput`] for an empty `out`, an empty name, a NUL byte, or
+    /// more than 253 bytes.
+    fn resolve(&self, host: &str, family: Family, out: &mut [IpAddr]) -> Result<usize> {
+        self.net.state().resolve(host, family, out)
+    }
+
+    /// `getnameinfo(addr, NI_NAMEREQD)`: `localhost` for a loopback address, else the first
+    /// name declared for the host owning `addr`.
+    ///
+    /// Errors: [`ErrorKind::HostNotFound`] when it has none; [`ErrorKind::InvalidInput`] when
+    /// the name does not fit in `name`.
+    fn reverse(&self, addr: IpAddr, name: &mut [u8]) -> Result<usize> {
+        self.net.state().reverse(addr, name)
     }
 }
 

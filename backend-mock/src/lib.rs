@@ -345,6 +345,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod asynch;
 mod base;
 mod host;
 mod kernel;
@@ -361,8 +362,11 @@ pub use host::Host;
 pub use kernel::datagram::{MAX_UDP_V4, MAX_UDP_V6};
 pub use kernel::table::faults::MAX_SCRIPTS;
 pub use kernel::table::hosts::{FIRST_EPHEMERAL_PORT, MAX_HOSTS};
+pub use kernel::table::names::MAX_NAMES;
 pub use kernel::table::paths::MAX_PATHS;
+pub use kernel::table::sock::MAX_WAITERS;
 pub use kernel::table::wait::DEFAULT_MAX_WAIT;
+pub use kernel::table::wake::MAX_TIMERS;
 #[cfg(feature = "alloc")]
 pub use net::builder::Builder;
 #[cfg(feature = "std")]

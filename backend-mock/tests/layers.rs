@@ -21,7 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("kernel state", &["kernel/state.rs"]),
     ("kernel calls", &["kernel/"]),
     ("net", &["net/"]),
-    ("public types", &["socket/", "*.rs"]),
+    ("public types", &["socket/", "asynch/", "*.rs"]),
 ];
 
 #[test]
@@ -154,7 +154,7 @@ fn layer_of(file: &str) -> Option<usize> {
                 (file == *p).then_some(p.len())
             };
             if let Some(len) = len {
-                if best.map_or(true, |(_, l)| len > l) {
+                if best.is_none_or(|(_, l)| len > l) {
                     best = Some((i, len));
                 }
             }

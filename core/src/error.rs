@@ -144,7 +144,51 @@ pub enum Wait {
     Task,
 }
 
+impl ErrorKind {
+    /// Every kind, in declaration order: an [`Error`] keeps a kind as its index here.
+    const ALL: [ErrorKind; 28] = [
+        ErrorKind::WouldBlock,
+        ErrorKind::InProgress,
+        ErrorKind::AlreadyInProgress,
+        ErrorKind::Interrupted,
+        ErrorKind::ConnectionRefused,
+        ErrorKind::ConnectionReset,
+        ErrorKind::ConnectionAborted,
+        ErrorKind::NotConnected,
+        ErrorKind::AlreadyConnected,
+        ErrorKind::AddrInUse,
+        ErrorKind::AddrNotAvailable,
+        ErrorKind::NetworkUnreachable,
+        ErrorKind::HostUnreachable,
+        ErrorKind::NetworkDown,
+        ErrorKind::TimedOut,
+        ErrorKind::BrokenPipe,
+        ErrorKind::InvalidInput,
+        ErrorKind::MessageTooLong,
+        ErrorKind::Unsupported,
+        ErrorKind::PermissionDenied,
+        ErrorKind::NotFound,
+        ErrorKind::HostNotFound,
+        ErrorKind::OutOfMemory,
+        ErrorKind::TooManyOpenFiles,
+        ErrorKind::BadDescriptor,
+        ErrorKind::UnexpectedEof,
+        ErrorKind::Deadlock,
+        ErrorKind::Other,
+    ];
+}
+
 impl Wait {
+    /// Every wait, in declaration order: an [`Error`] keeps a wait as its index here, plus one.
+    const ALL: [Wait; 6] = [
+        Wait::Connection,
+        Wait::Connect,
+        Wait::Data,
+        Wait::Room,
+        Wait::Readiness,
+        Wait::Task,
+    ];
+
     /// What the call waited for, in words (used by `Display`).
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -217,30 +261,36 @@ impl fmt::Display for ErrorKind {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[doc(alias = "errno")]
 pub struct Error {
-    kind: ErrorKind,
-    /// For [`ErrorKind::Deadlock`], what the call waited for (fits in the padding).
-    wait: Option<Wait>,
-    /// The `errno` value; 0 when the error did not come from the operating system.
-    code: i32,
+    /// One machine word: the `errno` value in the low 32 bits (0 when the error did not come
+    /// from the operating system), the kind's index in [`ErrorKind::ALL`] in the next 8, and
+    /// for [`ErrorKind::Deadlock`] what the call waited for (its index in [`Wait::ALL`] plus
+    /// one; 0 for nothing) in the 8 above. A single scalar, `Result<usize, Error>` is a pair
+    /// of them, which calls pass and return in registers.
+    bits: u64,
 }
+
+const KIND_SHIFT: u32 = 32;
+const WAIT_SHIFT: u32 = 40;
 
 impl Error {
     /// An error of `kind` that did not come from the operating system (found by anysock itself,
     /// or by a simulated backend).
     pub const fn new(kind: ErrorKind) -> Self {
-        Error {
-            kind,
-            wait: None,
-            code: 0,
-        }
+        Error::pack(kind, None, 0)
     }
 
     /// An error the operating system reported as `errno` value `code`, classified as `kind`.
     pub const fn from_os(kind: ErrorKind, code: i32) -> Self {
+        Error::pack(kind, None, code)
+    }
+
+    const fn pack(kind: ErrorKind, wait: Option<Wait>, code: i32) -> Self {
+        let wait = match wait {
+            None => 0,
+            Some(w) => w as u64 + 1,
+        };
         Error {
-            kind,
-            wait: None,
-            code,
+            bits: (code as u32 as u64) | ((kind as u64) << KIND_SHIFT) | (wait << WAIT_SHIFT),
         }
     }
 
@@ -258,35 +308,39 @@ impl Error {
     /// );
     /// ```
     pub const fn deadlock(what: Wait) -> Self {
-        Error {
-            kind: ErrorKind::Deadlock,
-            wait: Some(what),
-            code: 0,
-        }
+        Error::pack(ErrorKind::Deadlock, Some(what), 0)
     }
 
     /// What a [`ErrorKind::Deadlock`] call was waiting for.
     pub const fn waiting_for(&self) -> Option<Wait> {
-        self.wait
+        let index = ((self.bits >> WAIT_SHIFT) & 0xff) as usize;
+        if index == 0 || index > Wait::ALL.len() {
+            return None;
+        }
+        Some(Wait::ALL[index - 1])
     }
 
     /// What went wrong.
     pub const fn kind(&self) -> ErrorKind {
-        self.kind
+        let index = ((self.bits >> KIND_SHIFT) & 0xff) as usize;
+        if index < ErrorKind::ALL.len() {
+            ErrorKind::ALL[index]
+        } else {
+            ErrorKind::Other
+        }
     }
 
     /// The raw `errno` value, when the operating system reported the error.
     pub const fn raw_os_error(&self) -> Option<i32> {
-        if self.code == 0 {
-            None
-        } else {
-            Some(self.code)
+        match self.bits as u32 as i32 {
+            0 => None,
+            code => Some(code),
         }
     }
 
     /// Whether retrying later may succeed without changing anything: [`ErrorKind::WouldBlock`].
     pub const fn is_would_block(&self) -> bool {
-        matches!(self.kind, ErrorKind::WouldBlock)
+        matches!(self.kind(), ErrorKind::WouldBlock)
     }
 }
 
@@ -299,11 +353,11 @@ impl From<ErrorKind> for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
-        d.field("kind", &self.kind);
+        d.field("kind", &self.kind());
         if let Some(code) = self.raw_os_error() {
             d.field("os_error", &code);
         }
-        if let Some(wait) = self.wait {
+        if let Some(wait) = self.waiting_for() {
             d.field("waiting_for", &wait);
         }
         d.finish()
@@ -312,15 +366,15 @@ impl fmt::Debug for Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.raw_os_error(), self.wait) {
-            (Some(code), _) => write!(f, "{} (os error {})", self.kind, code),
+        match (self.raw_os_error(), self.waiting_for()) {
+            (Some(code), _) => write!(f, "{} (os error {})", self.kind(), code),
             (None, Some(wait)) => write!(
                 f,
                 "{}: waits for {}, and nothing else can run",
-                self.kind,
+                self.kind(),
                 wait.as_str()
             ),
-            (None, None) => f.write_str(self.kind.as_str()),
+            (None, None) => f.write_str(self.kind().as_str()),
         }
     }
 }
@@ -341,7 +395,7 @@ impl From<embedded_io::ReadExactError<Error>> for Error {
 impl embedded_io::Error for Error {
     fn kind(&self) -> embedded_io::ErrorKind {
         use embedded_io::ErrorKind as E;
-        match self.kind {
+        match self.kind() {
             ErrorKind::Interrupted => E::Interrupted,
             ErrorKind::ConnectionRefused => E::ConnectionRefused,
             ErrorKind::ConnectionReset => E::ConnectionReset,
@@ -382,7 +436,7 @@ impl From<Error> for std::io::Error {
         if let Some(code) = e.raw_os_error() {
             return std::io::Error::from_raw_os_error(code);
         }
-        let kind = match e.kind {
+        let kind = match e.kind() {
             ErrorKind::WouldBlock => K::WouldBlock,
             ErrorKind::Interrupted => K::Interrupted,
             ErrorKind::ConnectionRefused => K::ConnectionRefused,
@@ -416,6 +470,31 @@ mod tests {
     fn error_is_two_words_with_usize() {
         assert_eq!(core::mem::size_of::<Error>(), 8);
         assert!(core::mem::size_of::<Result<usize>>() <= 16);
+    }
+
+    #[test]
+    fn every_kind_wait_and_code_comes_back_out_of_the_word() {
+        for kind in ErrorKind::ALL {
+            for code in [0, 1, 111, i32::MAX, -1, i32::MIN] {
+                let e = Error::from_os(kind, code);
+                assert_eq!(e.kind(), kind);
+                assert_eq!(e.raw_os_error(), (code != 0).then_some(code));
+                assert_eq!(e.waiting_for(), None);
+            }
+        }
+        for wait in Wait::ALL {
+            let e = Error::deadlock(wait);
+            assert_eq!(
+                (e.kind(), e.waiting_for()),
+                (ErrorKind::Deadlock, Some(wait))
+            );
+            assert_eq!(e.raw_os_error(), None);
+        }
+        assert_ne!(
+            Error::new(ErrorKind::Other),
+            Error::from_os(ErrorKind::Other, 5)
+        );
+        assert_ne!(Error::deadlock(Wait::Data), Error::deadlock(Wait::Room));
     }
 
     #[test]

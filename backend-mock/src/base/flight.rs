@@ -38,11 +38,17 @@ impl Flights {
 
     /// Bytes at the end of the queue that have not arrived by `now`.
     pub(crate) fn pending(&self, now: Duration) -> usize {
+        if self.len == 0 {
+            return 0;
+        }
         self.live().iter().filter(|c| c.1 > now).map(|c| c.0).sum()
     }
 
     /// Notes `bytes` just queued, arriving at `at` (or with the chunk before, if later).
     pub(crate) fn add(&mut self, now: Duration, bytes: usize, at: Duration) {
+        if at <= now && self.len == 0 {
+            return; // here already, and nothing before it still on its way
+        }
         self.settle(now);
         if at <= now && self.len == 0 {
             return;

@@ -68,7 +68,7 @@ impl List {
     /// Puts item `i` before item `at` (`None`: at the end); `i` must be in no list of this
     /// kind and `at` in this one (else nothing happens).
     pub(crate) fn insert_before(&mut self, links: &mut [Link], at: Option<u32>, i: u32) {
-        if links.get(i as usize).map_or(true, Link::is_linked) {
+        if links.get(i as usize).is_none_or(Link::is_linked) {
             return;
         }
         let prev = match at {

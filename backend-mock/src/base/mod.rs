@@ -1,6 +1,7 @@
 // The base layer: plain structures that know nothing of sockets or hosts: the byte ring and the
 // record queue, the virtual clock, the seeded generator, bytes in flight, address helpers, the
-// encoding of control messages, and `Handle`, the name of a socket.
+// encoding of control messages, `Handle`, the name of a socket, parked wakers, and the tables,
+// lists, heap and hash the kernel builds on.
 //
 // May import: nothing of the crate.
 
@@ -16,3 +17,4 @@ pub(crate) mod queue;
 pub(crate) mod ring;
 pub(crate) mod rng;
 pub(crate) mod table;
+pub(crate) mod wakers;

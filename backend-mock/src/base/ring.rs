@@ -36,11 +36,15 @@ impl<const B: usize> Ring<B> {
     /// Appends as much of `src` as fits under `limit`; returns how much that was.
     pub(crate) fn push(&mut self, src: &[u8], limit: usize) -> usize {
         let n = src.len().min(self.room(limit));
-        for (i, &b) in src.iter().take(n).enumerate() {
-            let at = self.wrap(self.len + i);
-            if let Some(slot) = self.bytes.get_mut(at) {
-                *slot = b;
-            }
+        let start = self.wrap(self.len);
+        // At most two runs: up to the end of the array, then from its start.
+        let first = n.min(B - start);
+        let (a, b) = src.split_at(first.min(src.len()));
+        if let Some(dst) = self.bytes.get_mut(start..start + a.len()) {
+            dst.copy_from_slice(a);
+        }
+        if let Some(dst) = self.bytes.get_mut(..n - a.len()) {
+            dst.copy_from_slice(b.get(..n - a.len()).unwrap_or_default());
         }
         self.len += n;
         n
@@ -75,12 +79,18 @@ impl<const B: usize> Ring<B> {
     pub(crate) fn peek_at(&self, offset: usize, dst: &mut [u8]) -> usize {
         let avail = self.len.saturating_sub(offset);
         let n = dst.len().min(avail);
-        for (i, d) in dst.iter_mut().take(n).enumerate() {
-            *d = self
-                .bytes
-                .get(self.wrap(offset + i))
-                .copied()
-                .unwrap_or_default();
+        if n == 0 {
+            return 0;
+        }
+        let start = self.wrap(offset);
+        // At most two runs: up to the end of the array, then from its start.
+        let first = n.min(B - start);
+        let (a, b) = dst.split_at_mut(first);
+        if let Some(src) = self.bytes.get(start..start + first) {
+            a.copy_from_slice(src);
+        }
+        if let (Some(b), Some(src)) = (b.get_mut(..n - first), self.bytes.get(..n - first)) {
+            b.copy_from_slice(src);
         }
         n
     }

@@ -247,14 +247,15 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         creds: bool,
     ) {
         let Ok(s) = self.sock(h) else { return };
-        let (domain, opts, host) = (s.domain, s.opts, s.host);
-        if creds && domain == Domain::Unix && opts.pass_cred {
+        let (domain, opts, host) = (s.domain, &s.opts, s.host);
+        let (pass_cred, recv_pktinfo, pktinfo) = (opts.pass_cred, opts.recv_pktinfo, opts.pktinfo);
+        if creds && domain == Domain::Unix && pass_cred {
             let c = credentials_bytes(host_credentials(host));
             ctl.put(SOL_SOCKET, SCM_CREDENTIALS, &c);
         }
         match tag {
             Tag::None => {}
-            Tag::To(ip) => put_pktinfo(ctl, domain, opts.recv_pktinfo, opts.pktinfo, ip),
+            Tag::To(ip) => put_pktinfo(ctl, domain, recv_pktinfo, pktinfo, ip),
             Tag::Rights(id) => self.put_rights(id, ctl, peek),
         }
     }

@@ -13,6 +13,7 @@ use crate::kernel::state::State;
 use crate::kernel::table::addrs::Key;
 use crate::kernel::table::sock::Phase;
 use crate::kernel::table::wait::{gave_up, Expiry};
+use crate::kernel::table::wake::WaitOn;
 use crate::trace::EventKind;
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
@@ -132,9 +133,16 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         match s.phase {
             Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
             Phase::SynSent { .. } if s.stream.connect_waiting => {
-                return Err(self.would_block(true, timeout, Wait::Connect));
+                return Err(self.wait_on(h, Wait::Connect, true, timeout));
             }
-            Phase::SynSent { .. } => return Err(Error::new(ErrorKind::AlreadyInProgress)),
+            Phase::SynSent { .. } => {
+                // Still retrying its SYN: an async caller waits for the outcome here.
+                self.waiting = Some(WaitOn {
+                    on: h,
+                    what: Wait::Connect,
+                });
+                return Err(Error::new(ErrorKind::AlreadyInProgress));
+            }
             Phase::Connected if s.stream.connect_waiting => {
                 // The wait is over: room was made (or the connection failed meanwhile).
                 s.stream.connect_waiting = false;
@@ -296,7 +304,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 // Another thread's `accept` may make room: wait for it (see
                 // `connect_gave_up` for when it does not come).
                 self.sock_mut(h)?.stream.connect_waiting = true;
-                return Err(self.would_block(true, timeout, Wait::Connect));
+                return Err(self.wait_on(h, Wait::Connect, true, timeout));
             }
             return match timeout {
                 // SO_SNDTIMEO bounds a blocking connect; Linux then says EINPROGRESS and
@@ -409,7 +417,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 Some(c) if c.covers(ip) => &mut wildcard,
                 _ => continue,
             };
-            if best.map_or(true, |b| h.index < b.index) {
+            if best.is_none_or(|b| h.index < b.index) {
                 *best = Some(h);
             }
         }
@@ -484,7 +492,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         let (waits, timeout, domain) = (!l.nonblocking, l.opts.recv_timeout, l.domain);
         let Some(child) = self.waiting(h).next() else {
-            return Err(self.would_block(waits, timeout, Wait::Connection));
+            return Err(self.wait_on(h, Wait::Connection, waits, timeout));
         };
         self.unqueue(child, h);
         let c = self.sock_mut(child)?;

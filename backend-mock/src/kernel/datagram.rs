@@ -87,7 +87,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             .sock(h)?
             .local
             .and_then(|l| l.as_inet())
-            .map_or(true, |l| l.ip().is_unspecified());
+            .is_none_or(|l| l.ip().is_unspecified());
         if unset {
             self.set_local(h, Some(source));
         }
@@ -304,7 +304,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
         if t.dgrams.is_full() || t.rx.room(t.rx_limit()) < total {
-            return Err(self.would_block(blocking, timeout, Wait::Room));
+            return Err(self.wait_on(target, Wait::Room, blocking, timeout));
         }
         let to = t.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
         self.emit_bytes(datagram(from, to), bufs, total);
@@ -341,9 +341,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 score += 1;
             }
             // The best score; the lowest slot among equals.
-            let better = best.map_or(true, |(b, bh)| {
-                score > b || (score == b && h.index < bh.index)
-            });
+            let better = best.is_none_or(|(b, bh)| score > b || (score == b && h.index < bh.index));
             if better {
                 best = Some((score, h));
             }
@@ -470,9 +468,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             // Nothing yet: a blocking call waits for the next datagram on its way.
             None if self.wait_arrival(h, blocking, timeout) => match arrived(self) {
                 Some(rec) => rec,
-                None => return Err(self.would_block(blocking, timeout, Wait::Data)),
+                None => return Err(self.wait_on(h, Wait::Data, blocking, timeout)),
             },
-            None => return Err(self.would_block(blocking, timeout, Wait::Data)),
+            None => return Err(self.wait_on(h, Wait::Data, blocking, timeout)),
         };
         let s = self.sock_mut(h)?;
         let len = scatter(&s.rx, 0, rec.len, bufs);

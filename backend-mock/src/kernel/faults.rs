@@ -6,6 +6,7 @@ use core::time::Duration;
 use anysock_core::SocketAddr;
 
 use crate::base::flight::HELD;
+use crate::base::handle::Handle;
 use crate::kernel::state::State;
 use crate::kernel::table::faults::Fate;
 use crate::trace::plan::{FaultPlan, Script};
@@ -69,20 +70,25 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         self.clock.now().saturating_add(delay)
     }
 
-    /// When stream bytes written now from host `from` to host `to` arrive: held ([`HELD`])
-    /// across a partition, else after the plan's latency (TCP only: `plan` is empty for Unix).
+    /// When stream bytes written now on `h` from host `from` to host `to` arrive: held
+    /// ([`HELD`]) across a partition, else after the plan's latency (TCP only: `plan` is empty
+    /// for Unix). The connection's ends are looked up only for a fault to trace.
     pub(crate) fn stream_arrival(
         &mut self,
+        h: Handle,
         from: usize,
         to: usize,
         plan: &FaultPlan,
-        src: SocketAddr,
-        dst: SocketAddr,
     ) -> Duration {
         if self.faults.is_cut(from, to) {
+            let (src, dst) = self.ends(h);
             self.emit_fault(Fault::Partition, src, dst);
             return HELD;
         }
+        if !plan.has_latency() {
+            return self.clock.now();
+        }
+        let (src, dst) = self.ends(h);
         self.arrival(plan, None, src, dst)
     }
 }

@@ -22,8 +22,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     }
 
     /// Empties the slot of `h`, taking it out of every list first (the socket's state is
-    /// gone; see `close` for what peers see).
+    /// gone; see `close` for what peers see). Futures still waiting on it are woken: they find
+    /// it closed, or what its closing did to their own socket.
     pub(crate) fn free(&mut self, h: Handle) {
+        self.wake(h);
         let Ok(s) = self.sock(h) else { return };
         let (host, parent, path) = (s.host, s.parent, s.path);
         self.set_phase(h, Phase::Idle);
@@ -42,8 +44,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 .queue(h, which)
                 .and_then(|(l, links)| l.pop_front(links))
             {
-                if let Some(c) = self.slots.handle_at(i).and_then(|c| self.slots.get_mut(c)) {
-                    c.parent = None;
+                if let Some(c) = self.slots.handle_at(i) {
+                    if let Ok(c) = self.sock_mut(c) {
+                        c.parent = None;
+                    }
                 }
             }
         }
@@ -113,7 +117,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     /// Puts `child`, a new connection, last in `listener`'s accept queue.
     pub(crate) fn enqueue(&mut self, child: Handle, listener: Handle) {
-        let Some(c) = self.slots.get_mut(child) else {
+        let Ok(c) = self.sock_mut(child) else {
             return;
         };
         c.parent = Some(listener);
@@ -124,7 +128,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     /// Takes `child` out of the accept queue of `listener` (it was accepted, or is gone).
     pub(crate) fn unqueue(&mut self, child: Handle, listener: Handle) {
-        if let Some(c) = self.slots.get_mut(child) {
+        if let Ok(c) = self.sock_mut(child) {
             c.parent = None;
         }
         if let Some((list, links)) = self.slots.queue(listener, accepts) {
@@ -156,7 +160,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// host's, for a partition healing; their listener's, for room made) and the socket's
     /// timer true.
     pub(crate) fn set_phase(&mut self, h: Handle, phase: Phase) {
-        let Some(s) = self.slots.get_mut(h) else {
+        let Ok(s) = self.sock_mut(h) else {
             return;
         };
         let old = core::mem::replace(&mut s.phase, phase);

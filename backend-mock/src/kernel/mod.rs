@@ -2,7 +2,7 @@
 // the bottom: `table/` (the data), `state.rs` (`State`, which owns the tables, the socket slots
 // and the clock), then the calls: each other file is an `impl State` for one concern (routes,
 // ports, bind, connect and accept, stream and datagram I/O, ancillary data and passed sockets,
-// close, poll, faults, partitions and crashes).
+// close, poll, faults, partitions and crashes, async waiting, name resolution).
 //
 // May import: `state.rs` from `table/` and below; a call from `state.rs`, other calls, `table/`,
 // `trace/`, `base/`.
@@ -16,12 +16,14 @@ mod faults;
 pub(crate) mod flags;
 mod index;
 mod outage;
+mod park;
 mod paths;
 pub(crate) mod poll;
 mod ports;
+mod resolve;
 mod rights;
 pub(crate) mod route;
 pub(crate) mod state;
-mod stream;
+pub(crate) mod stream;
 pub(crate) mod table;
 mod timers;

@@ -24,10 +24,14 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 let Some(h) = self.slots.handle_at(i) else {
                     continue;
                 };
-                let Some(s) = self.slots.get_mut(h) else {
+                let held = self
+                    .sock(h)
+                    .is_ok_and(|s| across(s.host, s.peer_host) && s.flights.is_held());
+                if !held {
                     continue;
-                };
-                if across(s.host, s.peer_host) && s.flights.is_held() {
+                }
+                // Through `sock_mut`: the bytes become readable, and their reader is woken.
+                if let Ok(s) = self.sock_mut(h) {
                     s.flights.release(now);
                     self.unhold(h);
                     self.rearm(h);

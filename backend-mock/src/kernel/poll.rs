@@ -35,7 +35,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let peer_room = s
                 .peer
                 .and_then(|p| self.sock(p).ok())
-                .map_or(true, |p| !p.dgrams.is_full() && p.rx.room(p.rx_limit()) > 0);
+                .is_none_or(|p| !p.dgrams.is_full() && p.rx.room(p.rx_limit()) > 0);
             if !s.is_unix() || peer_room {
                 r |= Readiness::WRITABLE;
             }

@@ -14,11 +14,13 @@ use crate::base::table::NoMemory;
 use crate::kernel::table::addrs::Addrs;
 use crate::kernel::table::faults::Faults;
 use crate::kernel::table::hosts::Hosts;
+use crate::kernel::table::names::Names;
 use crate::kernel::table::paths::Paths;
 use crate::kernel::table::rights::{InFlight, Landed};
 use crate::kernel::table::slots::Slots;
 use crate::kernel::table::sock::Sock;
 use crate::kernel::table::wait::{Blocked, DEFAULT_MAX_WAIT};
+use crate::kernel::table::wake::{Before, Sleepers, Touched, WaitOn};
 use crate::trace::outbox::Outbox;
 use crate::trace::{ConnId, EventKind, Fault};
 
@@ -61,6 +63,21 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize, const H:
     pub(crate) rights: InFlight,
     /// Where the last message sent landed, so ancillary data can be attached to it.
     pub(crate) landed: Option<Landed>,
+    /// The sockets the current call changed, whose waiters are woken when it ends.
+    pub(crate) touched: Touched<S>,
+    /// A socket changed that `touched` had no room for: the end of the call looks for it.
+    pub(crate) touched_overflow: bool,
+    /// Wakers woken so far: a driver that sees it move knows some future can progress.
+    pub(crate) wakes: u64,
+    /// The timers of sleeping futures.
+    pub(crate) sleepers: Sleepers,
+    /// Where the last call that would block waits (set by [`State::wait_on`]).
+    pub(crate) waiting: Option<WaitOn>,
+    /// What the last future to park waited for: what a driver names when nothing is left
+    /// that could wake anyone.
+    pub(crate) last_wait: Option<Wait>,
+    /// The host names the test declared.
+    pub(crate) names: Names,
 }
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
@@ -84,6 +101,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             max_wait: DEFAULT_MAX_WAIT,
             rights: InFlight::new(),
             landed: None,
+            touched: Touched::try_new(cap.sockets)?,
+            touched_overflow: false,
+            wakes: 0,
+            sleepers: Sleepers::new(),
+            waiting: None,
+            last_wait: None,
+            names: Names::new(),
         })
     }
 
@@ -96,6 +120,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             + self.timers.heap_bytes()
             + self.faults.heap_bytes()
             + self.outbox.heap_bytes()
+            + self.touched.heap_bytes()
     }
 
     pub(crate) fn sock(&self, h: Handle) -> Result<&Sock<B, Q>> {
@@ -104,10 +129,98 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             .ok_or(Error::new(ErrorKind::BadDescriptor))
     }
 
+    /// The socket, for a change. This is the one way the calls change a socket (but the
+    /// scratch flag of reaping), so it is where changes are noticed: the socket is listed
+    /// (once per call) with what its waiters could see, and when the call ends
+    /// [`State::settle`] wakes them if that looks different.
     pub(crate) fn sock_mut(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
+        let now = self.clock;
+        let s = self
+            .slots
+            .get_mut(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))?;
+        if !s.touched {
+            s.touched = true;
+            // Nobody waits on it and it is in no accept queue: nobody to wake, so no need
+            // to look at it.
+            let before = if s.waiters.len() > 0 || s.parent.is_some() {
+                Before::Seen(s.signature(now.now()))
+            } else {
+                Before::Unwatched
+            };
+            if !self.touched.push(h, before) {
+                self.touched_overflow = true;
+            }
+        }
+        Ok(s)
+    }
+
+    /// The socket, to park or unpark a waiter: not a change anyone waits for.
+    pub(crate) fn sock_untracked(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
         self.slots
             .get_mut(h)
             .ok_or(Error::new(ErrorKind::BadDescriptor))
+    }
+
+    /// Notes that time changed `h` (bytes arrived, a `connect` gave up): its waiters are
+    /// woken at the end of the call, whatever it looks like.
+    pub(crate) fn changed_by_time(&mut self, h: Handle) {
+        if let Ok(s) = self.sock_mut(h) {
+            s.due = true;
+        }
+    }
+
+    /// The end of a call: wakes the waiters of every socket it changed (and, for a connection
+    /// waiting to be accepted, its listener's), then forgets the list.
+    pub(crate) fn settle(&mut self) {
+        if self.touched.is_empty() && !self.touched_overflow {
+            return;
+        }
+        let now = self.clock.now();
+        while let Some((h, before)) = self.touched.pop() {
+            let Ok(s) = self.sock_untracked(h) else {
+                continue; // closed during the call: its waiters were woken then
+            };
+            s.touched = false;
+            let due = core::mem::take(&mut s.due);
+            let changed = match before {
+                Before::Seen(sig) => due || s.signature(now) != sig,
+                Before::Unwatched => due || s.parent.is_some(),
+            };
+            if changed {
+                self.wake(h);
+            }
+        }
+        if core::mem::take(&mut self.touched_overflow) {
+            // More sockets changed than the list holds (a slot closed and reused within the
+            // call): look at each open one.
+            for i in 0..u32::try_from(self.slots.items.len()).unwrap_or(u32::MAX) {
+                let Some(h) = self.slots.handle_at(i) else {
+                    continue;
+                };
+                if let Ok(s) = self.sock_untracked(h) {
+                    if core::mem::take(&mut s.touched) {
+                        s.due = false;
+                        self.wake(h);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Wakes the futures waiting on `h`, and those waiting to accept on its listener if it is
+    /// a connection in an accept queue.
+    pub(crate) fn wake(&mut self, h: Handle) {
+        let Ok(s) = self.sock_untracked(h) else {
+            return;
+        };
+        let parent = s.parent;
+        let woken = s.waiters.wake_all();
+        self.wakes = self.wakes.wrapping_add(u64::from(woken));
+        if let Some(l) = parent.and_then(|p| self.sock_untracked(p).ok()) {
+            let woken = l.waiters.wake_all();
+            self.wakes = self.wakes.wrapping_add(u64::from(woken));
+        }
     }
 
     pub(crate) fn next_seq(&mut self) -> u64 {
@@ -129,6 +242,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     /// Records a fault applied to traffic from `from` to `to`.
     pub(crate) fn emit_fault(&mut self, fault: Fault, from: SocketAddr, to: SocketAddr) {
+        if !self.outbox.on {
+            return;
+        }
         self.emit(EventKind::Fault {
             fault,
             from: wire(from),
@@ -143,9 +259,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         conn
     }
 
-    /// A connected socket's two ends as they appear on the wire: (this end, the peer).
+    /// A connected socket's two ends as they appear on the wire, for the events of the trace:
+    /// (this end, the peer). Without a tracer they would be thrown away: both unnamed then.
     pub(crate) fn ends(&self, h: Handle) -> (SocketAddr, SocketAddr) {
         let unnamed = SocketAddr::Unix(UnixAddr::unnamed());
+        if !self.outbox.on {
+            return (unnamed, unnamed);
+        }
         match self.sock(h) {
             Ok(s) => (
                 wire(s.local.unwrap_or(unnamed)),
@@ -153,6 +273,19 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             ),
             Err(_) => (unnamed, unnamed),
         }
+    }
+
+    /// As [`State::would_block`], for a call that waits for `what` on socket `on` (its own, or
+    /// the peer whose queue is full): an async caller parks its waker there.
+    pub(crate) fn wait_on(
+        &mut self,
+        on: Handle,
+        what: Wait,
+        blocking: bool,
+        timeout: Option<Duration>,
+    ) -> Error {
+        self.waiting = Some(WaitOn { on, what });
+        self.would_block(blocking, timeout, what)
     }
 
     /// The answer of a call that cannot finish now, `wait` saying what it waits for. A

@@ -76,7 +76,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     // The connect's outcome is in: write as that left the stream.
                     return self.stream_write(h, bufs, flags);
                 }
-                return Err(self.would_block(blocking, timeout, Wait::Connect));
+                return Err(self.wait_on(h, Wait::Connect, blocking, timeout));
             }
             Phase::Connected => {}
         }
@@ -170,7 +170,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Err(Error::new(ErrorKind::MessageTooLong));
             }
             if p.dgrams.is_full() || p.rx.room(limit) < total {
-                return Err(self.would_block(blocking, timeout, Wait::Room));
+                return Err(self.wait_on(peer, Wait::Room, blocking, timeout));
             }
             for buf in bufs {
                 p.rx.push(buf, limit);
@@ -188,7 +188,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             total
         } else {
             if p.rx.room(limit) == 0 {
-                return Err(self.would_block(blocking, timeout, Wait::Room));
+                return Err(self.wait_on(peer, Wait::Room, blocking, timeout));
             }
             let cap = plan
                 .chunk()
@@ -210,8 +210,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             done
         };
         self.landed = Some(landed);
-        let (local, remote) = self.ends(h);
-        if let Some(conn) = conn {
+        if let Some(conn) = conn.filter(|_| self.outbox.on) {
+            let (local, remote) = self.ends(h);
             let data = EventKind::Data {
                 conn,
                 from: local,
@@ -221,9 +221,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             self.emit_bytes(data, bufs, done);
         }
         if total > done && done == plan.chunk() {
+            let (local, remote) = self.ends(h);
             self.emit_fault(Fault::ShortIo, local, remote);
         }
-        let at = self.stream_arrival(host, peer_host, &plan, local, remote);
+        let at = self.stream_arrival(h, host, peer_host, &plan);
         let p = self.sock_mut(peer)?;
         p.flights.add(now, done, at);
         if at == HELD {
@@ -312,7 +313,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Ok(got);
             }
         }
-        Err(self.would_block(blocking, timeout, Wait::Data))
+        Err(self.wait_on(h, Wait::Data, blocking, timeout))
     }
 
     /// A stream read at the current time; `None` when it would have to wait. Ancillary data
@@ -327,12 +328,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     ) -> Result<Option<Read>> {
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock(h)?;
-        let tcp = s.is_tcp();
-        let cap = if tcp {
-            self.faults.plan(s.peer_host, s.host).chunk()
-        } else {
-            usize::MAX
-        };
+        let (tcp, host, peer_host) = (s.is_tcp(), s.host, s.peer_host);
         let now = self.clock.now();
         let s = self.sock_mut(h)?;
         match s.phase {
@@ -388,6 +384,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         };
         if readable > 0 {
             let head = s.rx_head;
+            // A plan's short reads (only TCP is faulted).
+            let cap = if tcp {
+                self.faults.plan(peer_host, host).chunk()
+            } else {
+                usize::MAX
+            };
             let want = readable.min(cap).min(total);
             let end = head.saturating_add(want as u64);
             // Bytes sent with descriptors end the read that reaches them.

@@ -34,30 +34,35 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     }
 
     /// Each socket whose event fell due: a `connect` whose `SYN`s went unanswered for
-    /// [`crate::SYN_TIMEOUT`] fails with `ETIMEDOUT`, reported through `SO_ERROR`; then the
-    /// socket is filed under its next event.
+    /// [`crate::SYN_TIMEOUT`] fails with `ETIMEDOUT`, reported through `SO_ERROR`; bytes on
+    /// their way arrive; then the socket is filed under its next event, and the futures
+    /// waiting on it are woken at the end of the call. Sleeping futures whose deadline came
+    /// are woken too.
     fn fire_timers(&mut self) {
         let now = self.clock.now();
         while let Some((at, i)) = self.timers.peek() {
             if at > now {
-                return;
+                break;
             }
             self.timers.remove(i);
             let Some(h) = self.slots.handle_at(i) else {
                 continue;
             };
+            self.changed_by_time(h);
             let expired = self.slots.get(h).is_some_and(
                 |s| matches!(s.phase, Phase::SynSent { deadline, .. } if deadline <= now),
             );
             if expired {
                 self.set_phase(h, Phase::Connected);
                 self.tcp_closed(h);
-                if let Some(s) = self.slots.get_mut(h) {
+                if let Ok(s) = self.sock_mut(h) {
                     s.so_error = Some(ErrorKind::TimedOut);
                 }
             }
             self.rearm(h);
         }
+        let woken = self.sleepers.fire(now);
+        self.wakes = self.wakes.wrapping_add(u64::from(woken));
     }
 
     /// A blocking call found nothing to read on `h` (or `h` still connecting): if bytes are on
@@ -71,6 +76,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         blocking: bool,
         timeout: Option<Duration>,
     ) -> bool {
+        if !blocking {
+            return false;
+        }
         let now = self.clock.now();
         let Ok(s) = self.sock(h) else {
             return false;

@@ -12,8 +12,9 @@ use crate::net::Net;
 use crate::trace::outbox::event;
 use crate::trace::Tracer;
 
-/// The state, locked for a change. When dropped, the events the change made go to the tracer
-/// and, in a shared network, waiting threads are woken. Fields drop in order.
+/// The state, locked for a change. When dropped, the futures waiting on what the change touched
+/// are woken, the events it made go to the tracer and, in a shared network, waiting threads are
+/// woken. Fields drop in order.
 pub(crate) struct StateMut<
     'a,
     const S: usize,
@@ -46,6 +47,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     for Locked<'_, S, B, Q, T, K, H>
 {
     fn drop(&mut self) {
+        // The call is over: the futures waiting on what it changed are woken.
+        self.st.settle();
         if K::THREADS {
             self.net.drain(&mut self.st);
             K::changed(&self.net.signal);
@@ -71,7 +74,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     for Flush<'_, S, B, Q, T, K, H>
 {
     fn drop(&mut self) {
-        if !K::THREADS {
+        if !K::THREADS && self.net.tracing {
             self.net.flush();
         }
     }
@@ -106,6 +109,12 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
             },
             _flush: Flush { net: self },
         }
+    }
+
+    /// The state for a look, or a note that changes no socket (what a driver waits for): no
+    /// waking, no tracer, and no other thread told of a change.
+    pub(crate) fn state_unwatched(&self) -> K::Guard<'_, State<S, B, Q, H>> {
+        K::lock(&self.state)
     }
 
     /// Hands the waiting events to the tracer. Single-threaded: one at a time with the state

@@ -1,6 +1,6 @@
 // The net layer: `Net`, the kernel's state behind a lock that is `Local` (a `RefCell`) or
 // `Shared` (a `Mutex`, feature `std`); the guard that hands events to the tracer and makes a
-// blocking call of a shared network wait; the calls that set faults up.
+// blocking call of a shared network wait; the calls that set faults up and declare names.
 //
 // May import: `kernel/`, `trace/`, `base/`.
 
@@ -20,6 +20,7 @@ use crate::trace::Tracer;
 pub(crate) mod builder;
 mod faults;
 mod guard;
+mod names;
 #[cfg(feature = "std")]
 pub(crate) mod shared;
 pub(crate) mod sharing;

@@ -11,7 +11,7 @@ pub mod cmsg;
 pub(crate) mod datagram;
 pub(crate) mod fresh;
 pub(crate) mod listener;
-mod passed;
+pub(crate) mod passed;
 mod sockopt;
 pub(crate) mod stream;
 

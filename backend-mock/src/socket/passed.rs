@@ -315,17 +315,22 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         let got = self
             .net
             .blocking(|st| st.datagram_recv(h, bufs, flags, ctl), gave_up)?;
-        let mut flags = ctl.flags();
-        if got.truncated {
-            flags |= anysock_core::MsgFlags::TRUNC;
-        }
-        // An unbound Unix sender has no name: Linux leaves `msg_name` empty.
-        let unnamed = got.from.as_unix().is_some_and(|u| u.is_unnamed());
-        Ok(RecvMeta {
-            len: got.len,
-            addr: (!unnamed).then_some(got.from),
-            control_len: ctl.len,
-            flags,
-        })
+        Ok(datagram_meta(&got, ctl))
+    }
+}
+
+/// What `recvmsg` reports for a datagram received as `got`, its ancillary data in `ctl`.
+pub(crate) fn datagram_meta(got: &crate::kernel::datagram::Got, ctl: &Ctl<'_>) -> RecvMeta {
+    let mut flags = ctl.flags();
+    if got.truncated {
+        flags |= anysock_core::MsgFlags::TRUNC;
+    }
+    // An unbound Unix sender has no name: Linux leaves `msg_name` empty.
+    let unnamed = got.from.as_unix().is_some_and(|u| u.is_unnamed());
+    RecvMeta {
+        len: got.len,
+        addr: (!unnamed).then_some(got.from),
+        control_len: ctl.len,
+        flags,
     }
 }

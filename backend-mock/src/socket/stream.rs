@@ -195,15 +195,20 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         let got = self
             .net
             .blocking(|st| st.stream_read(h, bufs, flags, ctl), gave_up)?;
+        Ok(self.meta(&got, ctl))
+    }
+
+    /// What `recvmsg` reports for a read that got `got`, its ancillary data in `ctl`.
+    pub(crate) fn meta(&self, got: &crate::kernel::stream::Read, ctl: &Ctl<'_>) -> RecvMeta {
         let mut flags = ctl.flags();
         if got.truncated {
             flags |= MsgFlags::TRUNC;
         }
-        Ok(RecvMeta {
+        RecvMeta {
             len: got.len,
             addr: got.from,
             control_len: ctl.len,
             flags,
-        })
+        }
     }
 }

@@ -55,7 +55,7 @@ pub(crate) const MAX_FDS: usize = 253;
 /// The payload bytes a typed message takes.
 pub(crate) const fn payload_len(msg: &Cmsg<'_, &[c_int]>) -> usize {
     match msg {
-        Cmsg::Rights(fds) => fds.len() * size_of::<c_int>(),
+        Cmsg::Rights(fds) => core::mem::size_of_val(*fds),
         Cmsg::Credentials(_) => CREDENTIALS_LEN,
         Cmsg::PktInfo(PktInfo {
             addr: IpAddr::V4(_),

@@ -98,7 +98,7 @@ impl Gen {
         let fits: Vec<Slot> = live
             .iter()
             .copied()
-            .filter(|&o| o != s && stage.map_or(true, |st| self.model(o).stage == st))
+            .filter(|&o| o != s && stage.is_none_or(|st| self.model(o).stage == st))
             .collect();
         if !fits.is_empty() {
             return self.rng.pick(&fits);

@@ -9,7 +9,13 @@ use crate::base::handle::Handle;
 use crate::base::list::List;
 use crate::base::queue::Queue;
 use crate::base::ring::Ring;
+use crate::base::wakers::Wakers;
 use crate::trace::ConnId;
+
+/// The most futures that may wait on one socket at once: its readers (and acceptors, and a
+/// connect), and the writers waiting for room in its queue. One more fails with
+/// [`anysock_core::ErrorKind::OutOfMemory`]; no waiter is ever forgotten.
+pub const MAX_WAITERS: usize = 4;
 
 /// Linux's floor for `SO_RCVBUF` as reported (`SOCK_MIN_RCVBUF`, 2304 bytes).
 pub(crate) const MIN_RCVBUF_REPORTED: usize = 2304;
@@ -204,6 +210,29 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) path: Option<u32>,
     /// Scratch for finding the sockets no owner can reach (see `rights.rs`).
     pub(crate) reached: bool,
+    /// Futures waiting for this socket to change: to read from it, accept on it, see its
+    /// connect end, or write into its queue.
+    pub(crate) waiters: Wakers<MAX_WAITERS>,
+    /// Listed among the sockets the current call changed (see `State::sock_mut`).
+    pub(crate) touched: bool,
+    /// Changed by time during the current call (bytes arrived, a `connect` timed out): its
+    /// waiters are woken at the end of the call whatever it looks like.
+    pub(crate) due: bool,
+}
+
+/// What a waiter on a socket can see, in a few numbers: a call that leaves them as they were
+/// changed nothing a waiter waits for (a read that found nothing, an option read back), so
+/// nobody is woken for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Signature {
+    /// Grows with every byte or record that becomes readable.
+    arrived: u64,
+    /// Grows with every byte or record read: room for writers.
+    taken: u64,
+    /// The receive queue's size (`SO_RCVBUF` changes the room).
+    limit: usize,
+    /// The phase and the connection's flags.
+    state: u16,
 }
 
 impl<const B: usize, const Q: usize> Sock<B, Q> {
@@ -253,6 +282,46 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             syns: List::EMPTY,
             path: None,
             reached: false,
+            waiters: Wakers::new(),
+            touched: false,
+            due: false,
+        }
+    }
+
+    /// What its waiters can see at `now` (see [`Signature`]).
+    pub(crate) fn signature(&self, now: Duration) -> Signature {
+        let visible = match self.dgrams.len() {
+            0 => 0,
+            _ => self.dgrams.iter().filter(|r| r.at <= now).count() as u64,
+        };
+        let records = self.dgrams.popped();
+        let st = self.stream;
+        let phase: u16 = match self.phase {
+            Phase::Idle => 0,
+            Phase::Listening { .. } => 1,
+            Phase::SynSent { .. } => 2,
+            Phase::Connected => 3,
+        };
+        let flag = |f: bool, bit: u16| u16::from(f) << bit;
+        let state = phase << 9
+            | flag(st.fin, 0)
+            | flag(st.closed, 1)
+            | flag(st.peer_gone, 2)
+            | flag(st.rd_shut, 3)
+            | flag(st.wr_shut, 4)
+            | flag(st.peer_rd_shut, 5)
+            | flag(self.so_error.is_some(), 6)
+            | flag(self.peer.is_some(), 7)
+            | flag(self.parent.is_some(), 8);
+        Signature {
+            arrived: self
+                .rx_head
+                .wrapping_add(self.readable(now) as u64)
+                .wrapping_add(records)
+                .wrapping_add(visible),
+            taken: self.rx_head.wrapping_add(records),
+            limit: self.rx_limit(),
+            state,
         }
     }
 
