@@ -48,11 +48,15 @@ pub fn socket_kind(sock: Option<(Domain, Type)>) -> &'static str {
 /// The group of a divergence: the call, the kind of socket, and the shapes of both outcomes
 /// (`connect on TCP/IPv4: Err(ConnectionRefused) vs Ok`). Sequences that diverge the same way
 /// for the same reason share it.
+/// A call on no one socket (`poll`) is named alone.
 pub fn category(calls: &[Call], d: &Divergence) -> String {
+    let on = match d.reference.sock.or(d.subject.sock) {
+        None => String::new(),
+        sock => format!(" on {}", socket_kind(sock)),
+    };
     format!(
-        "{} on {}: {} vs {}",
+        "{}{on}: {} vs {}",
         calls[d.step].name(),
-        socket_kind(d.reference.sock.or(d.subject.sock)),
         d.reference.outcome.shape(),
         d.subject.outcome.shape()
     )

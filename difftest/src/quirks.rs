@@ -20,6 +20,9 @@ pub const KNOWN: &[Quirk] = &[
     Quirk::NoTimeWait,
 ];
 
+/// `POLLIN` in a [`Outcome::Ready`].
+const POLLIN: i16 = 0x1;
+
 /// The flags a call passes, if it passes any.
 fn flags(call: &Call) -> MsgFlags {
     match *call {
@@ -71,7 +74,8 @@ pub fn explains(quirk: Quirk, calls: &[Call], reference: &[Step], d: &Divergence
         Quirk::NoNagle => match (call, &d.reference.outcome, subject) {
             (Call::Poll { .. }, Outcome::Ready(a), Outcome::Ready(b)) => {
                 a.iter().zip(b).all(|(&(sa, ra), &(sb, rb))| {
-                    sa == sb && (ra == rb || (rb & !ra == 0x1 && self_connected(calls, d.step, sa)))
+                    sa == sb
+                        && (ra == rb || (rb & !ra == POLLIN && self_connected(calls, d.step, sa)))
                 })
             }
             (_, reference, subject) => {
@@ -98,15 +102,34 @@ pub fn explains(quirk: Quirk, calls: &[Call], reference: &[Step], d: &Divergence
                             .any(|c| matches!(c, Call::Accept { .. }))
                 })
             };
+            // A connect left waiting, and an accept since that made room for it.
+            let queued_early = || {
+                (0..d.step).any(|i| {
+                    matches!(calls[i], Call::Connect { .. })
+                        && reference[i].outcome == Outcome::Err(ErrorKind::InProgress)
+                        && calls[i..d.step]
+                            .iter()
+                            .any(|c| matches!(c, Call::Accept { .. }))
+                })
+            };
             match call {
                 Call::Accept { .. } => {
                     d.reference.outcome == Outcome::Err(ErrorKind::WouldBlock)
                         && matches!(subject, Outcome::Accepted(_))
-                        && (0..d.step).any(|i| {
-                            matches!(calls[i], Call::Connect { .. })
-                                && reference[i].outcome == Outcome::Err(ErrorKind::InProgress)
-                        })
+                        && queued_early()
                 }
+                // Each socket polled differently is such a client, or a listener the mock
+                // shows readable with that connection queued.
+                Call::Poll { .. } => match (&d.reference.outcome, subject) {
+                    (Outcome::Ready(kernel), Outcome::Ready(mock))
+                        if kernel.len() == mock.len() =>
+                    {
+                        kernel.iter().zip(mock).all(|(&(slot, k), &(_, m))| {
+                            k == m || admitted_early(slot) || (m & !k == POLLIN && queued_early())
+                        })
+                    }
+                    _ => false,
+                },
                 _ => call.slot().is_some_and(admitted_early),
             }
         }

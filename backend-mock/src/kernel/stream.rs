@@ -57,12 +57,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
+        // (`write`, `send` and `sendmsg` of nothing at all are answered above, without a call
+        // here, as the POSIX backend answers them without a syscall. What comes here with no
+        // bytes named an address or carried control data, and gets the kernel's answer: the
+        // state's errors, then nothing sent on a stream and an empty record on seqpacket.)
         let seqpacket = s.ty == Type::SeqPacket;
-        // Nothing to send is sent at once, whatever the connection's state, as the POSIX
-        // backend answers `write` and `send` of nothing without a syscall.
-        if total == 0 {
-            return Ok(0);
-        }
         if seqpacket {
             // unix_seqpacket_sendmsg reports a pending error (a reset) before anything else.
             if let Some(e) = s.take_error() {
@@ -101,6 +100,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             }
             if s.stream.wr_shut || s.stream.closed {
                 return Err(Error::new(ErrorKind::BrokenPipe));
+            }
+            if total == 0 {
+                // tcp_sendmsg: no segment, so nothing for a peer to answer.
+                return Ok(0);
             }
             let (gone, peer) = (s.stream.peer_gone, s.peer);
             let aborts = peer.is_some_and(|p| self.aborts_on_data(p));
@@ -143,6 +146,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             }
         } else if s.stream.wr_shut || s.stream.peer_rd_shut || s.stream.peer_gone {
             return Err(Error::new(ErrorKind::BrokenPipe));
+        } else if total == 0 && !seqpacket {
+            return Ok(0);
         }
         let s = self.sock_mut(h)?;
         let Some(peer) = s.peer else {

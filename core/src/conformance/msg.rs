@@ -1,9 +1,10 @@
 //! `send_msg` and `recv_msg`: gather and scatter over iovecs, addresses, flags in and out.
 
+use crate::embedded_io::Write;
 use crate::Endpoint as _;
 use crate::{
     Datagram, ErrorKind, Interest, IoVec, IoVecMut, MsgFlags, MsgIo, RecvMsg, SendMsg, Shutdown,
-    SocketAddr, Stack, Stream, Type,
+    Socket, SocketAddr, Stack, Stream, Type,
 };
 
 use super::{
@@ -273,6 +274,63 @@ pub(super) fn send_msg_of_no_bytes_sends_an_empty_datagram<H: Harness>(h: &mut H
     ensure!(
         meta.addr == Some(must!(a.local_addr(), "local_addr")),
         "an empty datagram reports its sender"
+    );
+    Ok(())
+}
+
+/// A stream `send_msg` of no bytes that names an address is a real `sendmsg` (the POSIX
+/// backend answers only a message of nothing at all without a syscall): TCP ignores the
+/// address and answers as the connection's state says, sending nothing.
+pub(super) fn an_empty_tcp_send_msg_with_an_address_answers_by_state<H: Harness>(
+    h: &mut H,
+) -> Outcome {
+    let (_listener, mut client, _server) = super::connected(h, &h.ipv4())?;
+    let to = must!(client.peer_addr(), "peer_addr");
+    let empty = || SendMsg::new(IoVec::<1>::new()).to(&to);
+    let mut fresh = must!(
+        must!(h.stack().socket(to.domain(), Type::Stream), "socket").into_stream(),
+        "into_stream"
+    );
+    fails!(
+        fresh.send_msg(&empty()),
+        ErrorKind::BrokenPipe,
+        "unconnected: EPIPE, as for bytes"
+    );
+    ensure!(
+        must!(client.send_msg(&empty()), "connected") == 0,
+        "connected: nothing sent"
+    );
+    must!(client.shutdown(Shutdown::Write), "shutdown(Write)");
+    fails!(
+        client.send_msg(&empty()),
+        ErrorKind::BrokenPipe,
+        "after shutdown(Write): EPIPE"
+    );
+    Ok(())
+}
+
+/// On seqpacket a `send_msg` of no bytes that names an address (which seqpacket ignores)
+/// sends an empty record, which the peer receives as one.
+pub(super) fn an_empty_seqpacket_send_msg_with_an_address_sends_an_empty_record<H: UnixHarness>(
+    h: &mut H,
+) -> Outcome {
+    let (mut a, mut b) = stream_socketpair(h, Type::SeqPacket)?;
+    let to = SocketAddr::Unix(h.unix_path());
+    let n = must!(
+        a.send_msg(&SendMsg::new(IoVec::<1>::new()).to(&to)),
+        "send_msg of nothing, with an address"
+    );
+    ensure!(n == 0, "no bytes sent");
+    must!(a.write(b"next"), "a record after it");
+    let mut buf = [0u8; 8];
+    wait(h, &b, Interest::READABLE)?;
+    ensure!(
+        must!(b.recv(&mut buf, MsgFlags::NONE), "recv") == 0,
+        "the empty record comes first"
+    );
+    ensure!(
+        must!(b.recv(&mut buf, MsgFlags::NONE), "recv") == 4,
+        "then the next"
     );
     Ok(())
 }
