@@ -33,10 +33,16 @@ impl Flights {
         chunks.get(..self.len).unwrap_or_default()
     }
 
-    /// Forgets the chunks that have arrived by `now`.
-    fn settle(&mut self, chunks: &mut Chunks, now: Duration) {
-        let arrived = self.live(chunks).iter().take_while(|c| c.1 <= now).count();
-        chunks.rotate_left(arrived.min(CHUNKS));
+    /// Forgets the chunks that have arrived by `now` (they count as queued bytes like any
+    /// other: nothing else changes).
+    pub(crate) fn settle(&mut self, chunks: &mut Chunks, now: Duration) {
+        let mut arrived = 0;
+        while arrived < self.len && chunks.get(arrived).is_some_and(|c| c.1 <= now) {
+            arrived += 1;
+        }
+        if arrived > 0 && arrived < self.len {
+            chunks.rotate_left(arrived.min(CHUNKS));
+        }
         self.len -= arrived;
     }
 
@@ -62,7 +68,12 @@ impl Flights {
         if self.len > 0 {
             self.settle(chunks, now);
         }
-        if at <= now && self.len == 0 {
+        if self.len == 0 {
+            // The first on its way, if it is.
+            if let Some(first) = chunks.first_mut().filter(|_| at > now) {
+                *first = (bytes, at);
+                self.len = 1;
+            }
             return;
         }
         let last = self.live(chunks).last().copied();

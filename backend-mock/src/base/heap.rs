@@ -53,6 +53,14 @@ impl<K: Ord + Copy, const N: usize> Heap<K, N> {
         Some((*self.keys.get(i as usize)?, i))
     }
 
+    /// The key of item `i`, if it is in.
+    pub(crate) fn key(&self, i: u32) -> Option<K> {
+        match self.pos.get(i as usize) {
+            Some(&at) if at != ABSENT => self.keys.get(i as usize).copied(),
+            _ => None,
+        }
+    }
+
     /// Takes out the smallest item.
     pub(crate) fn pop(&mut self) -> Option<(K, u32)> {
         let top = self.peek()?;

@@ -124,8 +124,23 @@ impl<const B: usize> Ring<B> {
 
     /// Appends as much of `src` as fits under `limit` to `bytes`; returns how much that was.
     #[inline]
-    pub(crate) fn push(&mut self, mut bytes: Bytes<'_, B>, src: &[u8], limit: usize) -> usize {
+    pub(crate) fn push(&mut self, bytes: Bytes<'_, B>, src: &[u8], limit: usize) -> usize {
         let n = src.len().min(self.room(limit));
+        let start = self.head + self.len;
+        if start + n <= FRONT.min(B) {
+            // All in the front, before the ring wraps: one copy.
+            if let (Some(d), Some(x)) = (bytes.front.get_mut(start..start + n), src.get(..n)) {
+                d.copy_from_slice(x);
+                self.len += n;
+                return n;
+            }
+        }
+        self.push_runs(bytes, src, n)
+    }
+
+    /// [`Ring::push`] of `n` bytes beyond the front, or wrapping.
+    #[inline(never)]
+    fn push_runs(&mut self, mut bytes: Bytes<'_, B>, src: &[u8], n: usize) -> usize {
         let ((a, an), (b, bn)) = self.runs(self.len, n);
         let (x, y) = src.split_at(an.min(src.len()));
         bytes.write(a, x);
@@ -169,6 +184,20 @@ impl<const B: usize> Ring<B> {
     pub(crate) fn peek_at(&self, bytes: BytesRef<'_, B>, offset: usize, dst: &mut [u8]) -> usize {
         let avail = self.len.saturating_sub(offset);
         let n = dst.len().min(avail);
+        let start = self.head.saturating_add(offset);
+        if start.saturating_add(n) <= FRONT.min(B) {
+            // All in the front, before the ring wraps: one copy.
+            if let (Some(s), Some(d)) = (bytes.front.get(start..start + n), dst.get_mut(..n)) {
+                d.copy_from_slice(s);
+                return n;
+            }
+        }
+        self.peek_runs(bytes, offset, dst, n)
+    }
+
+    /// [`Ring::peek_at`] of `n` bytes beyond the front, or wrapping.
+    #[inline(never)]
+    fn peek_runs(&self, bytes: BytesRef<'_, B>, offset: usize, dst: &mut [u8], n: usize) -> usize {
         let ((a, an), (b, bn)) = self.runs(offset, n);
         let (x, y) = dst.split_at_mut(an.min(n));
         bytes.read(a, x);

@@ -88,7 +88,18 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         if !plan.has_latency() {
             return self.clock.now();
         }
-        let (src, dst) = self.ends(h);
-        self.arrival(plan, None, src, dst)
+        self.stream_delay(h, plan.latency_min, plan.latency_max)
+    }
+
+    /// When stream bytes written now on `h` arrive with a latency in `min..max` (a plan's):
+    /// the delay is drawn, as [`State::stream_arrival`] draws it for a link not cut. The ends
+    /// are looked up only for a tracer.
+    pub(crate) fn stream_delay(&mut self, h: Handle, min: Duration, max: Duration) -> Duration {
+        let delay = self.faults.draw_between(min, max);
+        if !delay.is_zero() && self.outbox.on {
+            let (src, dst) = self.ends(h);
+            self.emit_fault(Fault::Latency(delay), src, dst);
+        }
+        self.clock.now().saturating_add(delay)
     }
 }

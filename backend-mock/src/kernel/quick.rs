@@ -1,17 +1,20 @@
 //! The common case of a stream write and read, recognised in one look at the two sockets:
-//! a connection both ends still use both ways, no fault plan or cut link anywhere, no tracer,
-//! nothing in flight, no ancillary data, and room for the whole write. Then the general calls
-//! (`stream.rs`) would do exactly this, past many checks that all come out the same way; here
-//! the bytes move at once. Anything else answers `None` and takes the general path, having
-//! changed nothing.
+//! a connection both ends still use both ways, no link cut anywhere and no fault plan on it
+//! but a latency, no tracer, no ancillary data, and room for the whole write. Then the
+//! general calls (`stream.rs`) would do exactly this, past many checks that all come out the
+//! same way; here the bytes move at once (and, with a latency, are noted on their way, as the
+//! general write notes them). Anything else answers "not the common case" and takes the
+//! general path, having changed nothing.
+
+use core::time::Duration;
 
 use anysock_core::{Domain, MsgFlags, Type};
 
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
-use crate::kernel::stream::Read;
+use crate::kernel::table::faults::Faults;
 use crate::kernel::table::rights::Landed;
-use crate::kernel::table::sock::{Phase, Sock, Stream};
+use crate::kernel::table::sock::{Bulk, Phase, Sock, Stream};
 
 /// Whether socket `s` is a byte stream in the common case: connected, nothing shut, reset
 /// or pending on it, no reset armed.
@@ -23,10 +26,131 @@ fn clean<const B: usize, const Q: usize>(s: &Sock<B, Q>) -> bool {
         && s.reset_after.is_none()
 }
 
+/// What a stream read got, here in the common case or in `stream.rs`: bytes copied, for a
+/// seqpacket record whether it was cut, and whether `recvmsg` names the sender.
+pub(crate) struct Read {
+    pub(crate) len: usize,
+    pub(crate) truncated: bool,
+    /// Whether `recvmsg` names the sender (a Unix stream or seqpacket read that took bytes:
+    /// see [`State::sender_name`] and [`State::stream_recv`]).
+    pub(crate) named: bool,
+}
+
+impl Read {
+    /// Nothing read: end of stream, or an empty buffer.
+    pub(crate) const NOTHING: Read = Read {
+        len: 0,
+        truncated: false,
+        named: false,
+    };
+}
+
+/// What a read in the common case found.
+pub(crate) enum Quick {
+    /// Bytes read.
+    Got(Read),
+    /// Nothing to read yet, but bytes on their way and nothing else to report: a blocking
+    /// call waits for them (see [`State::wait_next_event`]), within its timeout; a
+    /// nonblocking one would block.
+    OnItsWay {
+        blocking: bool,
+        timeout: Option<Duration>,
+    },
+    /// Not the common case: nothing done, the general path answers.
+    No,
+}
+
+/// A stream's latency, `min..max` (both zero: none).
+#[derive(Clone, Copy)]
+struct Latency {
+    min: Duration,
+    max: Duration,
+}
+
+impl Latency {
+    const NONE: Latency = Latency {
+        min: Duration::ZERO,
+        max: Duration::ZERO,
+    };
+
+    fn is_some(self) -> bool {
+        self.max > self.min || !self.min.is_zero()
+    }
+
+    /// The latency of a stream from host `from` to host `to` when nothing else can touch its
+    /// bytes (no cut link anywhere, no cap on a read or write): `None` otherwise. Unix
+    /// streams (`tcp` false) are never faulted.
+    fn only<const H: usize>(faults: &Faults<H>, tcp: bool, from: usize, to: usize) -> Option<Self> {
+        if faults.quiet() {
+            return Some(Latency::NONE);
+        }
+        if !faults.uncut() {
+            return None;
+        }
+        if !tcp {
+            return Some(Latency::NONE);
+        }
+        let plan = faults.plan(from, to);
+        plan.max_chunk.is_none().then_some(Latency {
+            min: plan.latency_min,
+            max: plan.latency_max,
+        })
+    }
+}
+
+/// Whether a write of `len` bytes from `s` to its peer `p` is the common case: the latency
+/// its bytes take if so.
+fn writes_quick<const B: usize, const Q: usize, const H: usize>(
+    faults: &Faults<H>,
+    s: &Sock<B, Q>,
+    p: &Sock<B, Q>,
+    len: usize,
+) -> Option<Latency> {
+    if !clean(s) || (p.stream.rd_shut && p.stream.wr_shut) {
+        return None;
+    }
+    let limit = p.rx_limit().min(s.tx_limit());
+    if p.rx.room(limit) < len {
+        return None;
+    }
+    Latency::only(faults, s.is_tcp(), s.host, s.peer_host)
+}
+
+/// How many bytes a read on `s` in the common case finds at `now` (more than none), else
+/// [`Quick::OnItsWay`] or [`Quick::No`].
+fn reads_quick<const B: usize, const Q: usize, const H: usize>(
+    faults: &Faults<H>,
+    s: &Sock<B, Q>,
+    bulk: &Bulk<B, Q>,
+    now: Duration,
+) -> Result<usize, Quick> {
+    let unix = s.domain == Domain::Unix;
+    if !clean(s) || (unix && s.opts.pass_cred) || s.rx.is_empty() {
+        return Err(Quick::No);
+    }
+    // Reads are cut short by no plan (a latency only delays the bytes).
+    if Latency::only(faults, s.is_tcp(), s.peer_host, s.host).is_none() {
+        return Err(Quick::No);
+    }
+    let readable = if s.flights.is_empty() {
+        s.rx.len()
+    } else {
+        s.readable(bulk, now)
+    };
+    if readable == 0 {
+        return Err(Quick::OnItsWay {
+            blocking: !s.nonblocking,
+            timeout: s.opts.recv_timeout,
+        });
+    }
+    Ok(readable)
+}
+
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// `write(h, buf)` in the common case (see the module docs): all of `buf` fits in the
     /// peer's queue, and the peer has not shut down both ways (new data would make it abort
     /// the connection). `None`: not the common case, nothing done.
+    #[inline]
     pub(crate) fn write_quick(
         &mut self,
         h: Handle,
@@ -34,65 +158,104 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         flags: MsgFlags,
     ) -> Option<usize> {
         let [buf] = bufs else { return None };
-        if flags != MsgFlags::NONE || buf.is_empty() || self.outbox.on || !self.faults.quiet() {
+        if flags != MsgFlags::NONE || buf.is_empty() || self.outbox.on {
             return None;
         }
-        let s = self.slots.get(h).filter(|s| clean(s))?;
-        let (peer, tx_limit) = (s.peer?, s.tx_limit());
-        let p = self.slots.get(peer)?;
-        let limit = p.rx_limit().min(tx_limit);
-        let aborts = p.stream.rd_shut && p.stream.wr_shut;
-        if aborts || !p.flights.is_empty() || p.rx.room(limit) < buf.len() {
-            return None;
+        if self.parked != 0 {
+            // Both ends change, as the general path's would: their waiters see it (once it
+            // is sure the write happens here).
+            let (s, p, _) = self.slots.with_peer_mut(h)?;
+            writes_quick(&self.faults, s, p, buf.len())?;
+            let peer = s.peer?;
+            self.touch(h);
+            self.touch(peer);
         }
-        // Both ends change, as the general path's would: their waiters see it.
-        self.touch(h);
-        self.touch(peer);
-        let (p, bulk) = self.slots.with_bulk_mut(peer)?;
+        let (s, p, bulk) = self.slots.with_peer_mut(h)?;
+        let latency = writes_quick(&self.faults, s, p, buf.len())?;
+        let peer = s.peer?;
         // Where these bytes start in the peer's stream, for descriptors passed with them.
         let pos = p.rx_head.saturating_add(p.rx.len() as u64);
+        let limit = p.rx_limit().min(s.tx_limit());
         let done = p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
-        let s = self.slots.get_mut(h)?;
         s.sent = s.sent.saturating_add(done as u64);
+        let later = latency.is_some() || !p.flights.is_empty();
         self.landed = Some(Landed::Bytes {
             holder: peer,
             pos,
             len: done,
         });
+        if later {
+            self.on_their_way(h, peer, latency, done);
+        }
         Some(done)
     }
 
-    /// `read(h, buf)` in the common case (see the module docs), with bytes to read and no
-    /// control data to give (no sockets passed anywhere, no credentials asked for), so a
-    /// control buffer, if any, stays empty. `None`: not the common case, nothing done.
-    pub(crate) fn read_quick(
-        &mut self,
-        h: Handle,
-        buf: &mut [u8],
-        flags: MsgFlags,
-    ) -> Option<Read> {
-        if flags != MsgFlags::NONE
-            || buf.is_empty()
-            || !self.faults.quiet()
-            || !self.rights.is_empty()
-        {
-            return None;
+    /// The `done` bytes [`State::write_quick`] just queued at `peer` arrive after `latency`
+    /// (drawn now), or after the bytes before them still on their way.
+    #[inline(never)]
+    fn on_their_way(&mut self, h: Handle, peer: Handle, latency: Latency, done: usize) {
+        let now = self.clock.now();
+        let at = if latency.is_some() {
+            self.stream_delay(h, latency.min, latency.max)
+        } else {
+            now
+        };
+        let Some((p, bulk)) = self.slots.with_bulk_mut(peer) else {
+            return;
+        };
+        p.flights.add(&mut bulk.chunks, now, done, at);
+        if at > now {
+            // The peer's next event: these bytes, unless earlier ones arrive first (filed
+            // already, as a stream's bytes arrive in order). Nothing filed: nothing else
+            // comes to a connected stream by itself.
+            let connected = p.phase == Phase::Connected;
+            match self.timers.key(peer.index) {
+                Some(next) if next <= at => {}
+                None if connected => self.timers.set(peer.index, at),
+                _ => self.rearm(peer),
+            }
         }
-        let s = self.slots.get(h)?;
-        let unix = s.domain == Domain::Unix;
-        if !clean(s) || (unix && s.opts.pass_cred) || !s.flights.is_empty() || s.rx.is_empty() {
-            return None;
+    }
+
+    /// `read(h, buf)` in the common case (see the module docs), with no control data to give
+    /// (no sockets passed anywhere, no credentials asked for), so a control buffer, if any,
+    /// stays empty: the bytes that have arrived, or [`Quick::OnItsWay`] when all of them are
+    /// still on their way.
+    #[inline]
+    pub(crate) fn read_quick(&mut self, h: Handle, buf: &mut [u8], flags: MsgFlags) -> Quick {
+        if flags != MsgFlags::NONE || buf.is_empty() || !self.rights.is_empty() {
+            return Quick::No;
         }
-        self.touch(h);
-        let (s, bulk) = self.slots.with_bulk_mut(h)?;
-        let n = s.rx.len().min(buf.len());
-        let len = s.rx.peek_at(s.bytes_ref(bulk), 0, buf.get_mut(..n)?);
+        let now = self.clock.now();
+        if self.parked != 0 {
+            // It changes, as the general path would change it: its waiters see it (once it
+            // is sure the read happens here).
+            let Some((s, bulk)) = self.slots.with_bulk(h) else {
+                return Quick::No;
+            };
+            if let Err(other) = reads_quick(&self.faults, s, bulk, now) {
+                return other;
+            }
+            self.touch(h);
+        }
+        let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
+            return Quick::No;
+        };
+        let readable = match reads_quick(&self.faults, s, bulk, now) {
+            Ok(readable) => readable,
+            Err(other) => return other,
+        };
+        let n = readable.min(buf.len());
+        let Some(into) = buf.get_mut(..n) else {
+            return Quick::No;
+        };
+        let len = s.rx.peek_at(s.bytes_ref(bulk), 0, into);
         s.rx.consume(len);
         s.rx_head = s.rx_head.saturating_add(len as u64);
-        Some(Read {
+        Quick::Got(Read {
             len,
             truncated: false,
-            named: unix,
+            named: s.domain == Domain::Unix,
         })
     }
 }

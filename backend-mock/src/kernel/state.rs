@@ -149,10 +149,16 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     ///
     /// While no waker is parked anywhere nobody can be woken, so nothing is listed: a call
     /// that parks a waker has seen what changed before, and a change after it is listed.
+    #[inline]
     pub(crate) fn touch(&mut self, h: Handle) {
-        if self.parked == 0 {
-            return;
+        if self.parked != 0 {
+            self.list(h);
         }
+    }
+
+    /// [`State::touch`] while some waker is parked: lists `h`, once per call.
+    #[inline(never)]
+    fn list(&mut self, h: Handle) {
         let now = self.clock.now();
         let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
             return;
@@ -198,21 +204,18 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             .ok_or(Error::new(ErrorKind::BadDescriptor))
     }
 
-    /// Notes that time changed `h` (bytes arrived, a `connect` gave up): its waiters are
-    /// woken at the end of the call, whatever it looks like.
-    pub(crate) fn changed_by_time(&mut self, h: Handle) {
-        if let Ok(s) = self.sock_mut(h) {
-            // Only a listed socket is looked at when the call ends.
-            s.due = s.touched;
+    /// The end of a call: wakes the waiters of every socket it changed (and, for a connection
+    /// waiting to be accepted, its listener's), then forgets the list.
+    #[inline]
+    pub(crate) fn settle(&mut self) {
+        if !self.touched.is_empty() || self.touched_overflow {
+            self.wake_listed();
         }
     }
 
-    /// The end of a call: wakes the waiters of every socket it changed (and, for a connection
-    /// waiting to be accepted, its listener's), then forgets the list.
-    pub(crate) fn settle(&mut self) {
-        if self.touched.is_empty() && !self.touched_overflow {
-            return;
-        }
+    /// [`State::settle`] when the call listed some socket.
+    #[inline(never)]
+    fn wake_listed(&mut self) {
         let now = self.clock.now();
         while let Some((h, before)) = self.touched.pop() {
             let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {

@@ -10,30 +10,12 @@ use crate::base::handle::Handle;
 use crate::base::queue::{Record, Tag};
 use crate::kernel::ancillary::Ctl;
 use crate::kernel::flags::{check_recv, check_send, refuse_oob, scatter};
+use crate::kernel::quick::{Quick, Read};
 use crate::kernel::state::State;
 use crate::kernel::table::rights::Landed;
 use crate::kernel::table::sock::{Phase, Sock};
 use crate::trace::plan::FaultPlan;
 use crate::trace::{EventKind, Fault};
-
-/// What a stream read got: bytes copied, for a seqpacket record whether it was cut, and the
-/// sender's name `recvmsg` reports (Unix only: see [`State::sender_name`]).
-pub(crate) struct Read {
-    pub(crate) len: usize,
-    pub(crate) truncated: bool,
-    /// Whether `recvmsg` names the sender (a Unix stream or seqpacket read that took bytes:
-    /// see [`State::sender_name`] and [`State::stream_recv`]).
-    pub(crate) named: bool,
-}
-
-impl Read {
-    /// Nothing read: end of stream, or an empty buffer.
-    const NOTHING: Read = Read {
-        len: 0,
-        truncated: false,
-        named: false,
-    };
-}
 
 /// What `recvmsg` on a stream got: the read, and the sender's name it reports.
 pub(crate) struct Received {
@@ -45,6 +27,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// `send`/`write`/`sendmsg` on a stream: takes what fits in the path to the peer (see
     /// `path_limit`), all of `bufs` in order as one call, less when a fault plan caps the
     /// chunk or the connection is to be reset after a number of bytes.
+    #[inline]
     pub(crate) fn stream_write(
         &mut self,
         h: Handle,
@@ -54,6 +37,17 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         if let Some(done) = self.write_quick(h, bufs, flags) {
             return Ok(done);
         }
+        self.stream_write_general(h, bufs, flags)
+    }
+
+    /// [`State::stream_write`] past the common case.
+    #[inline(never)]
+    fn stream_write_general(
+        &mut self,
+        h: Handle,
+        bufs: &[&[u8]],
+        flags: MsgFlags,
+    ) -> Result<usize> {
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
@@ -303,6 +297,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// state says (end of stream, a pending error, or waiting). A blocking call waits for
     /// bytes on their way (moving the clock to their arrival) when they arrive within its
     /// timeout.
+    #[inline]
     pub(crate) fn stream_read(
         &mut self,
         h: Handle,
@@ -310,9 +305,43 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         flags: MsgFlags,
         ctl: &mut Ctl<'_>,
     ) -> Result<Read> {
+        let quick = match bufs {
+            [buf] => self.read_quick(h, buf, flags),
+            _ => Quick::No,
+        };
+        match quick {
+            Quick::Got(got) => Ok(got),
+            other => self.stream_read_general(h, bufs, flags, ctl, other),
+        }
+    }
+
+    /// [`State::stream_read`] past the common case: bytes on their way (`quick` says so), or
+    /// not the common case at all.
+    #[inline(never)]
+    fn stream_read_general(
+        &mut self,
+        h: Handle,
+        bufs: &mut [&mut [u8]],
+        flags: MsgFlags,
+        ctl: &mut Ctl<'_>,
+        quick: Quick,
+    ) -> Result<Read> {
         if let [buf] = bufs {
-            if let Some(got) = self.read_quick(h, buf, flags) {
-                return Ok(got);
+            match quick {
+                Quick::Got(got) => return Ok(got),
+                Quick::OnItsWay { blocking, timeout } => {
+                    // As below, where the first look finds nothing yet.
+                    if self.wait_next_event(h, blocking, timeout) {
+                        if let Quick::Got(got) = self.read_quick(h, buf, flags) {
+                            return Ok(got);
+                        }
+                        if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
+                            return Ok(got);
+                        }
+                    }
+                    return Err(self.wait_on(h, Wait::Data, blocking, timeout));
+                }
+                Quick::No => {}
             }
         }
         check_recv(flags)?;

@@ -45,26 +45,57 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             if at > now {
                 break;
             }
-            self.timers.remove(i);
             let Some(h) = self.slots.handle_at(i) else {
+                self.timers.remove(i);
                 continue;
             };
-            self.changed_by_time(h);
-            let expired = self
-                .slots
-                .get(h)
-                .is_some_and(|s| s.phase == Phase::SynSent && s.retry.deadline <= now);
-            if expired {
+            // Time changed it (bytes arrived, a `connect` gave up): its waiters are woken at
+            // the end of the call, whatever it looks like (a listed socket, that is: only
+            // those are looked at).
+            self.touch(h);
+            let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
+                self.timers.remove(i);
+                continue;
+            };
+            s.due = s.touched;
+            if s.phase == Phase::SynSent && s.retry.deadline <= now {
+                self.timers.remove(i);
                 self.set_phase(h, Phase::Connected);
                 self.tcp_closed(h);
                 if let Ok(s) = self.sock_mut(h) {
                     s.so_error = Some(ErrorKind::TimedOut);
                 }
+                self.rearm(h);
+                continue;
             }
-            self.rearm(h);
+            // The bytes that arrived are queued bytes like any others from now on.
+            s.flights.settle(&mut bulk.chunks, now);
+            match s.next_event(bulk, now) {
+                Some(at) => self.timers.set(i, at),
+                None => self.timers.remove(i),
+            }
         }
         let woken = self.sleepers.fire(now);
         self.wakes = self.wakes.wrapping_add(u64::from(woken));
+    }
+
+    /// As [`State::wait_arrival`], for a connected stream `h` with bytes on their way: its
+    /// next event, as filed, is their arrival.
+    pub(crate) fn wait_next_event(
+        &mut self,
+        h: Handle,
+        blocking: bool,
+        timeout: Option<Duration>,
+    ) -> bool {
+        let Some(at) = self.timers.key(h.index).filter(|_| blocking) else {
+            return false;
+        };
+        let wait = at.saturating_sub(self.clock.now());
+        if timeout.is_some_and(|t| wait > t) {
+            return false;
+        }
+        self.advance(wait);
+        true
     }
 
     /// A blocking call found nothing to read on `h` (or `h` still connecting): if bytes are on

@@ -46,6 +46,7 @@ struct Locked<
 impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Drop
     for Locked<'_, S, B, Q, T, K, H>
 {
+    #[inline]
     fn drop(&mut self) {
         // The call is over: the futures waiting on what it changed are woken.
         self.st.settle();
@@ -73,6 +74,7 @@ struct Flush<
 impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Drop
     for Flush<'_, S, B, Q, T, K, H>
 {
+    #[inline]
     fn drop(&mut self) {
         // Checked here, where it inlines: most networks have no tracer.
         if !K::THREADS && self.net.tracing {

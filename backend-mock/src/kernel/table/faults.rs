@@ -137,6 +137,11 @@ impl<const H: usize> Faults<H> {
         self.settle();
     }
 
+    /// Whether no link is cut anywhere.
+    pub(crate) fn uncut(&self) -> bool {
+        self.cuts == 0
+    }
+
     pub(crate) fn is_cut(&self, a: usize, b: usize) -> bool {
         self.cuts > 0 && self.pair(a, b).is_some_and(|p| p.cut)
     }
@@ -200,9 +205,19 @@ impl<const H: usize> Faults<H> {
 
     /// A delay drawn from the plan's latency range.
     pub(crate) fn draw_latency(&mut self, plan: &FaultPlan) -> Duration {
-        let span = plan.latency_max.saturating_sub(plan.latency_min);
+        self.draw_between(plan.latency_min, plan.latency_max)
+    }
+
+    /// A delay drawn from `min..max` (`min` when the range is empty).
+    pub(crate) fn draw_between(&mut self, min: Duration, max: Duration) -> Duration {
+        let span = max.saturating_sub(min);
+        if span.is_zero() {
+            // The draw is made all the same (it is 0), so the sequence of draws does not
+            // depend on the range.
+            self.rng.next_u64();
+            return min;
+        }
         let nanos = u64::try_from(span.as_nanos()).unwrap_or(u64::MAX);
-        plan.latency_min
-            .saturating_add(Duration::from_nanos(self.rng.below(nanos)))
+        min.saturating_add(Duration::from_nanos(self.rng.below(nanos)))
     }
 }

@@ -118,6 +118,30 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
         ))
     }
 
+    /// The socket `h` names and its peer at once, to change both, with the peer's bytes and
+    /// records (a write moving bytes from `h` to its peer).
+    pub(crate) fn with_peer_mut(
+        &mut self,
+        h: Handle,
+    ) -> Option<(&mut Sock<B, Q>, &mut Sock<B, Q>, &mut Bulk<B, Q>)> {
+        if !self.names(h) {
+            return None;
+        }
+        let peer = self.socks.get(h.index())?.peer?;
+        if !self.names(peer) {
+            return None;
+        }
+        let (i, j) = (h.index(), peer.index());
+        let (x, y) = if i < j {
+            let (lo, hi) = self.socks.split_at_mut_checked(j)?;
+            (lo.get_mut(i)?, hi.first_mut()?)
+        } else {
+            let (lo, hi) = self.socks.split_at_mut_checked(i)?;
+            (hi.first_mut()?, lo.get_mut(j)?)
+        };
+        Some((x, y, self.bulk.get_mut(j)?))
+    }
+
     /// The handle of the socket in slot `index`, if one is open there.
     pub(crate) fn handle_at(&self, index: u32) -> Option<Handle> {
         let generation = *self.generations.get(index as usize)?;

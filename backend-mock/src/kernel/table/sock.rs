@@ -407,13 +407,23 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
     /// The next time queued bytes arrive after `now`, if any are on their way (`bulk`: the
     /// socket's).
     pub(crate) fn next_arrival(&self, bulk: &Bulk<B, Q>, now: Duration) -> Option<Duration> {
-        let dgram = self
-            .dgrams
-            .iter(&bulk.records)
-            .map(|r| r.at)
-            .find(|&at| at > now);
-        let stream = self.flights.next_arrival(&bulk.chunks, now);
-        dgram.into_iter().chain(stream).min()
+        let dgram = if self.dgrams.len() == 0 {
+            None
+        } else {
+            self.dgrams
+                .iter(&bulk.records)
+                .map(|r| r.at)
+                .find(|&at| at > now)
+        };
+        let stream = if self.flights.is_empty() {
+            None
+        } else {
+            self.flights.next_arrival(&bulk.chunks, now)
+        };
+        match (dgram, stream) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The next time this socket changes by itself after `now`: bytes or a datagram arrive,
