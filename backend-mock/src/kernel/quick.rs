@@ -77,19 +77,29 @@ impl Latency {
         self.max > self.min || !self.min.is_zero()
     }
 
-    /// The latency of a stream from host `from` to host `to` when nothing else can touch its
-    /// bytes (no cut link anywhere, no cap on a read or write): `None` otherwise. Unix
-    /// streams (`tcp` false) are never faulted.
-    fn only<const H: usize>(faults: &Faults<H>, tcp: bool, from: usize, to: usize) -> Option<Self> {
+    /// The latency of the bytes `s` sends (or, `incoming`, receives) when nothing else can
+    /// touch them (no cut link anywhere, no cap on a read or write): `None` otherwise. Unix
+    /// streams are never faulted. (The hosts are looked up only when some plan is set: they
+    /// live in another cache line.)
+    fn only<const B: usize, const Q: usize, const H: usize>(
+        faults: &Faults<H>,
+        s: &Sock<B, Q>,
+        incoming: bool,
+    ) -> Option<Self> {
         if faults.quiet() {
             return Some(Latency::NONE);
         }
         if !faults.uncut() {
             return None;
         }
-        if !tcp {
+        if !s.is_tcp() {
             return Some(Latency::NONE);
         }
+        let (from, to) = if incoming {
+            (s.peer_host, s.host)
+        } else {
+            (s.host, s.peer_host)
+        };
         let plan = faults.plan(from, to);
         plan.max_chunk.is_none().then_some(Latency {
             min: plan.latency_min,
@@ -113,7 +123,7 @@ fn writes_quick<const B: usize, const Q: usize, const H: usize>(
     if p.rx.room(limit) < len {
         return None;
     }
-    Latency::only(faults, s.is_tcp(), s.host, s.peer_host)
+    Latency::only(faults, s, false)
 }
 
 /// How many bytes a read on `s` in the common case finds at `now` (more than none), else
@@ -129,7 +139,7 @@ fn reads_quick<const B: usize, const Q: usize, const H: usize>(
         return Err(Quick::No);
     }
     // Reads are cut short by no plan (a latency only delays the bytes).
-    if Latency::only(faults, s.is_tcp(), s.peer_host, s.host).is_none() {
+    if Latency::only(faults, s, true).is_none() {
         return Err(Quick::No);
     }
     let readable = if s.flights.is_empty() {
