@@ -78,19 +78,35 @@ impl Ring {
     }
 }
 
-/// Hop `h` of the schedule, the message being at host `at`: which of `at`'s connections it
-/// takes, and the host it reaches.
-pub fn hop(ring: Ring, h: u64, at: usize) -> (usize, usize) {
-    let k = (h % ring.k as u64) as usize;
-    let next = at + k + 1;
-    (
-        k,
-        if next >= ring.hosts {
-            next - ring.hosts
+/// The schedule, hop after hop: hop `h` leaves the host holding the message on its
+/// `h mod k`-th connection. Kept as a count that wraps, not a division per hop, so the loop
+/// around the simulator costs next to nothing.
+pub struct Schedule {
+    ring: Ring,
+    k: usize,
+    at: usize,
+}
+
+impl Schedule {
+    /// The message starts at host 0.
+    pub fn new(ring: Ring) -> Self {
+        Schedule { ring, k: 0, at: 0 }
+    }
+
+    /// The next hop: the host holding the message, which of its connections it takes, and
+    /// the host it reaches.
+    pub fn hop(&mut self) -> (usize, usize, usize) {
+        let (at, k) = (self.at, self.k);
+        let next = at + k + 1;
+        let next = if next >= self.ring.hosts {
+            next - self.ring.hosts
         } else {
             next
-        },
-    )
+        };
+        self.k = if k + 1 == self.ring.k { 0 } else { k + 1 };
+        self.at = next;
+        (at, k, next)
+    }
 }
 
 /// The system allocator, counting the bytes in use (for turmoil's memory).

@@ -9,7 +9,7 @@ use anysock::embedded_io::{Read, Write};
 use anysock::mock::{Net, Stream};
 use anysock::{Error, ErrorKind, Listener as _, SocketAddr, Stack as _};
 
-use crate::{hop, Ring, MSG, PORT};
+use crate::{Ring, Schedule, MSG, PORT};
 
 /// What one run measured.
 pub struct Measured {
@@ -60,14 +60,13 @@ pub fn ring(ring: Ring, messages: u64) -> Result<Measured, Error> {
     let bytes = net.memory();
     let mut msg = [0x5a; MSG];
     let mut got = [0; MSG];
-    let mut at = 0;
+    let mut schedule = Schedule::new(ring);
     let start = Instant::now();
     for h in 0..messages {
-        let (k, next) = hop(ring, h, at);
+        let (at, k, next) = schedule.hop();
         msg[..8].copy_from_slice(&h.to_le_bytes());
         out[at * ring.k + k].write_all(black_box(&msg))?;
         inn[next * ring.k + k].read_exact(&mut got)?;
-        at = next;
     }
     let elapsed = start.elapsed();
     // A loop that moved nothing would be fast and wrong.

@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use turmoil::net::{TcpListener, TcpStream};
 use turmoil::Builder;
 
-use crate::{hop, Ring, MSG, PORT};
+use crate::{Ring, Schedule, MSG, PORT};
 
 /// What one run measured.
 pub struct Measured {
@@ -114,9 +114,9 @@ async fn node(
     }
     let mut msg = [0x5a; MSG];
     let mut got = [0; MSG];
-    let mut at = 0;
+    let mut schedule = Schedule::new(ring);
     for h in 0..messages {
-        let (k, next) = hop(ring, h, at);
+        let (at, k, next) = schedule.hop();
         if at == i {
             msg[..8].copy_from_slice(&h.to_le_bytes());
             out[k].write_all(&msg).await?;
@@ -131,7 +131,6 @@ async fn node(
                 shared.end.set(Some(Instant::now()));
             }
         }
-        at = next;
     }
     Ok(())
 }
