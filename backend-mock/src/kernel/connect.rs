@@ -194,7 +194,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         match s.phase {
             Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
-            Phase::Listening { .. } | Phase::SynSent { .. } => {
+            Phase::Listening { .. } | Phase::SynSent => {
                 return Err(Error::new(ErrorKind::InvalidInput))
             }
             Phase::Idle => {}
