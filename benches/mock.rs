@@ -13,7 +13,8 @@
 //! - `mock datagram`: `send_to` from one UDP socket and `recv_from` on another, on one `Net`.
 //!   One operation = one datagram sent and received.
 //!
-//! Then the size of a default `Net`: all its memory, as it allocates nothing.
+//! Then the memory of a default `Net`: the `Net` and its tables (`Net::memory`); nothing is
+//! allocated after it is made.
 //!
 //! A shared machine is noisy, so the iterations are split into rounds and the workloads run
 //! interleaved (each round runs all of them, the order rotating), after a warm-up; the table
@@ -24,6 +25,9 @@
 //! Environment:
 //! - `ANYSOCK_BENCH_QUICK=1`: 1/50 of the default sizes, for a smoke test.
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 10).
+//! - `ANYSOCK_BENCH_ONLY=W`: workload `W` alone (its number in the table, from 1), one round
+//!   of its iterations and no warm-up, for a profiler:
+//!   `ANYSOCK_BENCH_ONLY=1 valgrind --tool=callgrind target/release/deps/mock-…`.
 
 // The modules live in subfolders so that Cargo does not take them for benches of their own.
 mod common;
@@ -125,6 +129,21 @@ impl Plan {
     }
 }
 
+/// The workload `ANYSOCK_BENCH_ONLY` names, if it names one.
+fn only() -> Result<Option<Workload>, String> {
+    let Some(n) = common::positive("ANYSOCK_BENCH_ONLY")? else {
+        return Ok(None);
+    };
+    let i = usize::try_from(n).unwrap_or(usize::MAX) - 1;
+    match Workload::ALL.get(i) {
+        Some(&w) => Ok(Some(w)),
+        None => Err(format!(
+            "ANYSOCK_BENCH_ONLY={n}: expected 1 to {}",
+            Workload::ALL.len()
+        )),
+    }
+}
+
 /// Operations per second of each round.
 struct Rates(Vec<f64>);
 
@@ -165,6 +184,29 @@ fn main() {
             exit(2);
         }
     };
+    match only() {
+        Ok(Some(workload)) => {
+            let iters = plan.iters_per_round(workload);
+            match workload.run(iters) {
+                Ok(t) => println!(
+                    "{}: {iters} in {:.3} s, {:.1} ns/op",
+                    workload.title(),
+                    t.as_secs_f64(),
+                    t.as_nanos() as f64 / iters as f64
+                ),
+                Err(e) => {
+                    eprintln!("mock bench: {e}");
+                    exit(1);
+                }
+            }
+            return;
+        }
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("mock bench: {e}");
+            exit(2);
+        }
+    }
     println!(
         "anysock mock vs turmoil: 64-byte messages, {} interleaved rounds after a warm-up; \
          median (and slowest round) per workload",
@@ -188,9 +230,11 @@ fn main() {
             r.slowest()
         );
     }
+    let default_net: Net = Net::new();
     println!(
-        "size of a default Net: {} bytes (Net<32 sockets, 4096-byte buffers, queues of 8>)",
-        core::mem::size_of::<Net>()
+        "memory of a default Net: {} bytes (Net<32 sockets, 4096-byte buffers, queues of 8, \
+         8 hosts>: the Net and its tables, Net::memory)",
+        default_net.memory()
     );
     let ratio = |mock: Workload, turmoil: Workload| {
         let at = |w| {

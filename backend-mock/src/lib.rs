@@ -333,7 +333,7 @@
 //! - Sockets kept open only by messages queued at unreachable sockets are closed as soon as
 //!   the last owner's handle is dropped (Linux's garbage collector runs later).
 //! - Port numbers below 1024 need no privilege.
-//! - `Handle` generations wrap after 2^32 openings of one slot.
+//! - `Handle` generations come back after 2^31 openings of one slot.
 //! - Under latency, bytes in flight already take room in the receiver's queue (Linux counts
 //!   them in the sender's buffer); when more than a few stream writes are in flight at
 //!   once, the later ones arrive with the last one tracked.

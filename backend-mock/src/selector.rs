@@ -217,7 +217,7 @@ impl<const S: usize> Table<S> {
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// The counters an edge-triggered registration of `h` compares, with what `poll` reports.
     fn snapshot(&self, h: Handle, ready: Readiness) -> Snapshot {
-        let Ok(s) = self.sock(h) else {
+        let Ok((s, bulk)) = self.sock_bulk(h) else {
             return Snapshot::NOTHING;
         };
         let now = self.clock.now();
@@ -229,9 +229,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 .and_then(|c| self.sock(c).ok())
                 .map_or(0, |c| c.seq)
         } else if s.ty == Type::Stream {
-            s.rx_head.wrapping_add(s.readable(now) as u64)
+            s.rx_head.wrapping_add(s.readable(bulk, now) as u64)
         } else {
-            let here = s.dgrams.iter().filter(|r| r.at <= now).count();
+            let here = s.dgrams.iter(&bulk.records).filter(|r| r.at <= now).count();
             s.dgrams.popped().wrapping_add(here as u64)
         };
         let freed = s

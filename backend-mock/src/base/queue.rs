@@ -29,10 +29,14 @@ pub(crate) struct Record {
     pub(crate) tag: Tag,
 }
 
-/// At most `Q` datagram records, in arrival order (ties in sending order).
-#[derive(Debug)]
+/// The records a queue holds, kept apart from its counts (see [`Queue`]).
+pub(crate) type Records<const Q: usize> = [Option<Record>; Q];
+
+/// At most `Q` datagram records, in arrival order (ties in sending order): the counts of a
+/// queue whose records live apart (each method that needs them takes them), so a socket
+/// keeps its counts with its other state.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Queue<const Q: usize> {
-    records: [Option<Record>; Q],
     head: usize,
     len: usize,
     /// Records taken out so far: with the ones queued, how many ever arrived, which tells an
@@ -43,7 +47,6 @@ pub(crate) struct Queue<const Q: usize> {
 impl<const Q: usize> Queue<Q> {
     pub(crate) const fn new() -> Self {
         Queue {
-            records: [None; Q],
             head: 0,
             len: 0,
             popped: 0,
@@ -63,20 +66,20 @@ impl<const Q: usize> Queue<Q> {
         self.len >= Q
     }
 
-    pub(crate) fn front(&self) -> Option<Record> {
+    pub(crate) fn front(&self, records: &Records<Q>) -> Option<Record> {
         if self.len == 0 {
             return None;
         }
-        self.records.get(self.head).copied().flatten()
+        records.get(self.head).copied().flatten()
     }
 
     /// Appends a record; `false` (nothing changed) when full.
-    pub(crate) fn push(&mut self, record: Record) -> bool {
+    pub(crate) fn push(&mut self, records: &mut Records<Q>, record: Record) -> bool {
         if self.is_full() {
             return false;
         }
         let at = self.wrap(self.len);
-        match self.records.get_mut(at) {
+        match records.get_mut(at) {
             Some(slot) => {
                 *slot = Some(record);
                 self.len += 1;
@@ -87,20 +90,25 @@ impl<const Q: usize> Queue<Q> {
     }
 
     /// The records, oldest first.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = Record> + '_ {
-        (0..self.len).filter_map(|i| self.records.get(self.wrap(i)).copied().flatten())
+    pub(crate) fn iter<'a>(&'a self, records: &'a Records<Q>) -> impl Iterator<Item = Record> + 'a {
+        (0..self.len).filter_map(move |i| records.get(self.wrap(i)).copied().flatten())
     }
 
     /// Puts `record` at position `index` (0 = the front), moving the later ones back;
     /// `false` (nothing changed) when full or past the end.
-    pub(crate) fn insert(&mut self, index: usize, record: Record) -> bool {
+    pub(crate) fn insert(
+        &mut self,
+        records: &mut Records<Q>,
+        index: usize,
+        record: Record,
+    ) -> bool {
         if self.is_full() || index > self.len {
             return false;
         }
         let mut carry = Some(record);
         for i in index..=self.len {
             let at = self.wrap(i);
-            if let Some(slot) = self.records.get_mut(at) {
+            if let Some(slot) = records.get_mut(at) {
                 carry = core::mem::replace(slot, carry);
             }
         }
@@ -109,17 +117,21 @@ impl<const Q: usize> Queue<Q> {
     }
 
     /// The record at position `index` (0 = the front), to tag it.
-    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut Record> {
+    pub(crate) fn get_mut<'a>(
+        &self,
+        records: &'a mut Records<Q>,
+        index: usize,
+    ) -> Option<&'a mut Record> {
         if index >= self.len {
             return None;
         }
         let at = self.wrap(index);
-        self.records.get_mut(at)?.as_mut()
+        records.get_mut(at)?.as_mut()
     }
 
-    pub(crate) fn pop(&mut self) -> Option<Record> {
-        let front = self.front()?;
-        if let Some(slot) = self.records.get_mut(self.head) {
+    pub(crate) fn pop(&mut self, records: &mut Records<Q>) -> Option<Record> {
+        let front = self.front(records)?;
+        if let Some(slot) = records.get_mut(self.head) {
             *slot = None;
         }
         self.head = self.wrap(1);
@@ -150,32 +162,32 @@ mod tests {
 
     #[test]
     fn insert_in_the_middle() {
-        let mut q = Queue::<4>::new();
-        assert!(q.push(rec(1)));
-        assert!(q.push(rec(2)));
-        q.pop();
-        assert!(q.push(rec(3)));
-        assert!(q.insert(1, rec(9)));
-        assert!(q.insert(0, rec(0)));
-        let lens: [usize; 4] = core::array::from_fn(|i| q.iter().nth(i).map_or(99, |r| r.len));
+        let (mut q, mut r) = (Queue::<4>::new(), [None; 4]);
+        assert!(q.push(&mut r, rec(1)));
+        assert!(q.push(&mut r, rec(2)));
+        q.pop(&mut r);
+        assert!(q.push(&mut r, rec(3)));
+        assert!(q.insert(&mut r, 1, rec(9)));
+        assert!(q.insert(&mut r, 0, rec(0)));
+        let lens: [usize; 4] = core::array::from_fn(|i| q.iter(&r).nth(i).map_or(99, |r| r.len));
         assert_eq!(lens, [0, 2, 9, 3]);
-        assert!(!q.insert(0, rec(5)), "full");
-        assert!(!Queue::<4>::new().insert(1, rec(5)), "past the end");
+        assert!(!q.insert(&mut r, 0, rec(5)), "full");
+        assert!(!Queue::<4>::new().insert(&mut r, 1, rec(5)), "past the end");
     }
 
     #[test]
     fn fifo_and_bounded() {
-        let mut q = Queue::<2>::new();
-        assert!(q.push(Record { len: 1, ..rec(0) }));
-        assert!(q.push(Record { len: 2, ..rec(0) }));
-        assert!(!q.push(Record { len: 3, ..rec(0) }));
-        assert_eq!(q.pop().map(|r| r.len), Some(1));
-        assert!(q.push(Record { len: 4, ..rec(0) }));
-        assert_eq!(q.pop().map(|r| r.len), Some(2));
-        assert_eq!(q.pop().map(|r| r.len), Some(4));
-        assert!(q.pop().is_none());
-        let mut z = Queue::<0>::new();
-        assert!(!z.push(rec(1)));
-        assert!(z.pop().is_none());
+        let (mut q, mut r) = (Queue::<2>::new(), [None; 2]);
+        assert!(q.push(&mut r, Record { len: 1, ..rec(0) }));
+        assert!(q.push(&mut r, Record { len: 2, ..rec(0) }));
+        assert!(!q.push(&mut r, Record { len: 3, ..rec(0) }));
+        assert_eq!(q.pop(&mut r).map(|r| r.len), Some(1));
+        assert!(q.push(&mut r, Record { len: 4, ..rec(0) }));
+        assert_eq!(q.pop(&mut r).map(|r| r.len), Some(2));
+        assert_eq!(q.pop(&mut r).map(|r| r.len), Some(4));
+        assert!(q.pop(&mut r).is_none());
+        let (mut z, mut none) = (Queue::<0>::new(), []);
+        assert!(!z.push(&mut none, rec(1)));
+        assert!(z.pop(&mut none).is_none());
     }
 }

@@ -1,23 +1,104 @@
 //! A fixed-capacity byte ring: the bytes queued at a receiver, for streams and datagrams alike.
 
-/// Bytes waiting to be read, oldest first, in an inline array of `B` bytes.
+/// How many of a ring's bytes live with its counts (the socket keeps them in the cache line
+/// after its state): a message of that size or less, written to an empty ring and read
+/// back, touches nothing else.
+pub(crate) const FRONT: usize = 64;
+
+/// Where a ring's `B` bytes are: positions below [`FRONT`] in `front`, the others at the same
+/// position in `rest` (whose first [`FRONT`] bytes go unused).
+#[derive(Debug)]
+pub(crate) struct Bytes<'a, const B: usize> {
+    pub(crate) front: &'a mut [u8; FRONT],
+    pub(crate) rest: &'a mut [u8; B],
+}
+
+/// [`Bytes`], to read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BytesRef<'a, const B: usize> {
+    pub(crate) front: &'a [u8; FRONT],
+    pub(crate) rest: &'a [u8; B],
+}
+
+impl<'a, const B: usize> Bytes<'a, B> {
+    /// The same bytes, to read.
+    pub(crate) fn as_ref(&self) -> BytesRef<'_, B> {
+        BytesRef {
+            front: self.front,
+            rest: self.rest,
+        }
+    }
+
+    /// Writes `src` at positions `at..` (one run: no wrap).
+    fn write(&mut self, at: usize, src: &[u8]) {
+        let split = FRONT.saturating_sub(at).min(src.len());
+        let (x, y) = src.split_at(split);
+        if !x.is_empty() {
+            if let Some(d) = self.front.get_mut(at..at + split) {
+                d.copy_from_slice(x);
+            }
+        }
+        if !y.is_empty() {
+            if let Some(d) = self.rest.get_mut(at + split..at + src.len()) {
+                d.copy_from_slice(y);
+            }
+        }
+    }
+
+    fn set(&mut self, at: usize, b: u8) {
+        let slot = match at < FRONT {
+            true => self.front.get_mut(at),
+            false => self.rest.get_mut(at),
+        };
+        if let Some(slot) = slot {
+            *slot = b;
+        }
+    }
+}
+
+impl<const B: usize> BytesRef<'_, B> {
+    /// Copies positions `at..at + dst.len()` (one run: no wrap) into `dst`.
+    fn read(&self, at: usize, dst: &mut [u8]) {
+        let n = dst.len();
+        let split = FRONT.saturating_sub(at).min(n);
+        let (x, y) = dst.split_at_mut(split);
+        if !x.is_empty() {
+            if let Some(s) = self.front.get(at..at + split) {
+                x.copy_from_slice(s);
+            }
+        }
+        if !y.is_empty() {
+            if let Some(s) = self.rest.get(at + split..at + n) {
+                y.copy_from_slice(s);
+            }
+        }
+    }
+
+    fn get(&self, at: usize) -> u8 {
+        let b = match at < FRONT {
+            true => self.front.get(at),
+            false => self.rest.get(at),
+        };
+        b.copied().unwrap_or_default()
+    }
+}
+
+/// Bytes waiting to be read, oldest first: the counts of a ring whose `B` bytes live apart
+/// ([`Bytes`]; each method that needs them takes them), so a socket keeps its counts, and
+/// its first bytes, with its other state, and a read or write of a few bytes touches few
+/// cache lines.
 ///
 /// `limit` is how many of the `B` bytes may be used right now: the receive buffer size set with
 /// `SO_RCVBUF`/`SO_SNDBUF` can be smaller than the array.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Ring<const B: usize> {
-    bytes: [u8; B],
     head: usize,
     len: usize,
 }
 
 impl<const B: usize> Ring<B> {
     pub(crate) const fn new() -> Self {
-        Ring {
-            bytes: [0; B],
-            head: 0,
-            len: 0,
-        }
+        Ring { head: 0, len: 0 }
     }
 
     pub(crate) const fn len(&self) -> usize {
@@ -33,18 +114,23 @@ impl<const B: usize> Ring<B> {
         limit.min(B).saturating_sub(self.len)
     }
 
-    /// Appends as much of `src` as fits under `limit`; returns how much that was.
-    pub(crate) fn push(&mut self, src: &[u8], limit: usize) -> usize {
+    /// The array's two runs holding the `n` bytes that start `offset` bytes after the oldest
+    /// (the second is empty unless they wrap), as (start, length) pairs.
+    fn runs(&self, offset: usize, n: usize) -> ((usize, usize), (usize, usize)) {
+        let start = self.wrap(offset);
+        let first = n.min(B - start.min(B));
+        ((start, first), (0, n - first))
+    }
+
+    /// Appends as much of `src` as fits under `limit` to `bytes`; returns how much that was.
+    #[inline]
+    pub(crate) fn push(&mut self, mut bytes: Bytes<'_, B>, src: &[u8], limit: usize) -> usize {
         let n = src.len().min(self.room(limit));
-        let start = self.wrap(self.len);
-        // At most two runs: up to the end of the array, then from its start.
-        let first = n.min(B - start);
-        let (a, b) = src.split_at(first.min(src.len()));
-        if let Some(dst) = self.bytes.get_mut(start..start + a.len()) {
-            dst.copy_from_slice(a);
-        }
-        if let Some(dst) = self.bytes.get_mut(..n - a.len()) {
-            dst.copy_from_slice(b.get(..n - a.len()).unwrap_or_default());
+        let ((a, an), (b, bn)) = self.runs(self.len, n);
+        let (x, y) = src.split_at(an.min(src.len()));
+        bytes.write(a, x);
+        if let Some(y) = y.get(..bn).filter(|y| !y.is_empty()) {
+            bytes.write(b, y);
         }
         self.len += n;
         n
@@ -52,45 +138,42 @@ impl<const B: usize> Ring<B> {
 
     /// Puts `src` `offset` bytes after the oldest, moving the later bytes back: all of it or
     /// nothing (`false` when it does not fit under `limit`, or `offset` is past the end).
-    pub(crate) fn insert(&mut self, offset: usize, src: &[u8], limit: usize) -> bool {
+    pub(crate) fn insert(
+        &mut self,
+        mut bytes: Bytes<'_, B>,
+        offset: usize,
+        src: &[u8],
+        limit: usize,
+    ) -> bool {
         let n = src.len();
         if offset > self.len || n > self.room(limit) {
             return false;
         }
+        if offset == self.len {
+            return self.push(bytes, src, limit) == n;
+        }
         for i in (offset..self.len).rev() {
-            let b = self.bytes.get(self.wrap(i)).copied().unwrap_or_default();
-            let to = self.wrap(i + n);
-            if let Some(slot) = self.bytes.get_mut(to) {
-                *slot = b;
-            }
+            let b = bytes.as_ref().get(self.wrap(i));
+            bytes.set(self.wrap(i + n), b);
         }
         for (i, &b) in src.iter().enumerate() {
-            let to = self.wrap(offset + i);
-            if let Some(slot) = self.bytes.get_mut(to) {
-                *slot = b;
-            }
+            bytes.set(self.wrap(offset + i), b);
         }
         self.len += n;
         true
     }
 
-    /// Copies bytes starting `offset` bytes after the oldest into `dst`, without removing
+    /// Copies the bytes starting `offset` bytes after the oldest into `dst`, without removing
     /// them; returns how many were copied.
-    pub(crate) fn peek_at(&self, offset: usize, dst: &mut [u8]) -> usize {
+    #[inline]
+    pub(crate) fn peek_at(&self, bytes: BytesRef<'_, B>, offset: usize, dst: &mut [u8]) -> usize {
         let avail = self.len.saturating_sub(offset);
         let n = dst.len().min(avail);
-        if n == 0 {
-            return 0;
-        }
-        let start = self.wrap(offset);
-        // At most two runs: up to the end of the array, then from its start.
-        let first = n.min(B - start);
-        let (a, b) = dst.split_at_mut(first);
-        if let Some(src) = self.bytes.get(start..start + first) {
-            a.copy_from_slice(src);
-        }
-        if let (Some(b), Some(src)) = (b.get_mut(..n - first), self.bytes.get(..n - first)) {
-            b.copy_from_slice(src);
+        let ((a, an), (b, bn)) = self.runs(offset, n);
+        let (x, y) = dst.split_at_mut(an.min(n));
+        bytes.read(a, x);
+        if let Some(y) = y.get_mut(..bn).filter(|y| !y.is_empty()) {
+            bytes.read(b, y);
         }
         n
     }
@@ -101,7 +184,7 @@ impl<const B: usize> Ring<B> {
         self.head = self.wrap(n);
         self.len -= n;
         if self.len == 0 {
-            // Keeps later writes contiguous; nothing depends on it but it is free.
+            // Writes start again at the ring's start, which lives with its counts.
             self.head = 0;
         }
     }
@@ -115,39 +198,93 @@ impl<const B: usize> Ring<B> {
 
 #[cfg(test)]
 mod tests {
-    use super::Ring;
+    use super::*;
+
+    /// A ring's bytes for a test: a front and a rest.
+    struct Store<const B: usize>([u8; FRONT], [u8; B]);
+
+    impl<const B: usize> Store<B> {
+        fn new() -> Self {
+            Store([0; FRONT], [0; B])
+        }
+        fn mutable(&mut self) -> Bytes<'_, B> {
+            Bytes {
+                front: &mut self.0,
+                rest: &mut self.1,
+            }
+        }
+        fn shared(&self) -> BytesRef<'_, B> {
+            BytesRef {
+                front: &self.0,
+                rest: &self.1,
+            }
+        }
+    }
+
+    #[test]
+    fn spans_the_front_and_the_rest() {
+        let (mut r, mut b) = (Ring::<100>::new(), Store::<100>::new());
+        let src: [u8; 90] = core::array::from_fn(|i| i as u8);
+        assert_eq!(r.push(b.mutable(), &src[..50], 100), 50);
+        assert_eq!(
+            r.push(b.mutable(), &src[50..], 100),
+            40,
+            "crosses from front to rest"
+        );
+        let mut out = [0u8; 90];
+        assert_eq!(r.peek_at(b.shared(), 0, &mut out), 90);
+        assert_eq!(out, src);
+        r.consume(80);
+        assert_eq!(
+            r.push(b.mutable(), &src[..30], 100),
+            30,
+            "wraps into the front"
+        );
+        let mut out = [0u8; 40];
+        assert_eq!(r.peek_at(b.shared(), 0, &mut out), 40);
+        assert_eq!(&out[..10], &src[80..90]);
+        assert_eq!(&out[10..], &src[..30]);
+        assert!(r.insert(b.mutable(), 5, b"xy", 100));
+        let mut out = [0u8; 8];
+        assert_eq!(r.peek_at(b.shared(), 3, &mut out), 8);
+        assert_eq!(&out[..4], &[83, 84, b'x', b'y']);
+    }
 
     #[test]
     fn wraps_and_respects_the_limit() {
-        let mut r = Ring::<8>::new();
-        assert_eq!(r.push(b"abcdef", 8), 6);
+        let (mut r, mut b) = (Ring::<8>::new(), Store::<8>::new());
+        assert_eq!(r.push(b.mutable(), b"abcdef", 8), 6);
         let mut out = [0u8; 4];
-        assert_eq!(r.peek_at(0, &mut out), 4);
+        assert_eq!(r.peek_at(b.shared(), 0, &mut out), 4);
         assert_eq!(&out, b"abcd");
         r.consume(4);
-        assert_eq!(r.push(b"ghijklmn", 8), 6, "only 6 bytes of room");
+        assert_eq!(
+            r.push(b.mutable(), b"ghijklmn", 8),
+            6,
+            "only 6 bytes of room"
+        );
         let mut all = [0u8; 16];
-        assert_eq!(r.peek_at(0, &mut all), 8);
+        assert_eq!(r.peek_at(b.shared(), 0, &mut all), 8);
         assert_eq!(&all[..8], b"efghijkl");
-        assert_eq!(r.peek_at(6, &mut all), 2);
+        assert_eq!(r.peek_at(b.shared(), 6, &mut all), 2);
         assert_eq!(&all[..2], b"kl");
         assert_eq!(r.room(4), 0);
         r.consume(100);
         assert!(r.is_empty());
-        assert_eq!(r.push(b"xyz", 2), 2);
+        assert_eq!(r.push(b.mutable(), b"xyz", 2), 2);
     }
 
     #[test]
     fn insert_moves_the_rest_back() {
-        let mut r = Ring::<8>::new();
-        r.push(b"abcdef", 8);
+        let (mut r, mut b) = (Ring::<8>::new(), Store::<8>::new());
+        r.push(b.mutable(), b"abcdef", 8);
         r.consume(4);
-        r.push(b"gh", 8); // wraps: "efgh"
-        assert!(r.insert(1, b"XYZ", 8));
+        r.push(b.mutable(), b"gh", 8); // wraps: "efgh"
+        assert!(r.insert(b.mutable(), 1, b"XYZ", 8));
         let mut all = [0u8; 8];
-        assert_eq!(r.peek_at(0, &mut all), 7);
+        assert_eq!(r.peek_at(b.shared(), 0, &mut all), 7);
         assert_eq!(&all[..7], b"eXYZfgh");
-        assert!(!r.insert(0, b"12", 8), "no room");
-        assert!(!r.insert(9, b"1", 9), "past the end");
+        assert!(!r.insert(b.mutable(), 0, b"12", 8), "no room");
+        assert!(!r.insert(b.mutable(), 9, b"1", 9), "past the end");
     }
 }

@@ -14,11 +14,14 @@ pub(crate) struct Ticket {
 /// At most `N` (at most 256) parked wakers. Each waiting future holds the [`Ticket`] of its
 /// own entry: parking again updates it in place, [`Wakers::unpark`] frees it, and waking
 /// frees it too (the woken future parks anew if it still has to wait).
+/// `repr(C)`, the count first: a socket's state looks at it on every change (see the
+/// kernel's `Sock`).
 #[derive(Debug)]
+#[repr(C)]
 pub(crate) struct Wakers<const N: usize> {
-    entries: [Option<Waker>; N],
-    generations: [u32; N],
     parked: u16,
+    generations: [u32; N],
+    entries: [Option<Waker>; N],
 }
 
 impl<const N: usize> Wakers<N> {

@@ -247,8 +247,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         creds: bool,
     ) {
         let Ok(s) = self.sock(h) else { return };
-        let (domain, opts, host) = (s.domain, &s.opts, s.host);
-        let (pass_cred, recv_pktinfo, pktinfo) = (opts.pass_cred, opts.recv_pktinfo, opts.pktinfo);
+        let (domain, host) = (s.domain, s.host);
+        let (pass_cred, recv_pktinfo, pktinfo) =
+            (s.opts.pass_cred, s.opts.recv_pktinfo, s.opts.pktinfo);
         if creds && domain == Domain::Unix && pass_cred {
             let c = credentials_bytes(host_credentials(host));
             ctl.put(SOL_SOCKET, SCM_CREDENTIALS, &c);

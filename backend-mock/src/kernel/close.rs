@@ -71,7 +71,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     self.end_peer(peer, tcp, reset);
                 }
             }
-            Phase::Idle | Phase::SynSent { .. } => {}
+            Phase::Idle | Phase::SynSent => {}
         }
         self.free(h);
     }

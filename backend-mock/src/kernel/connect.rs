@@ -11,7 +11,7 @@ use crate::kernel::ports::Cover;
 use crate::kernel::route::{check_family, destination};
 use crate::kernel::state::State;
 use crate::kernel::table::addrs::Key;
-use crate::kernel::table::sock::Phase;
+use crate::kernel::table::sock::{Phase, Retry};
 use crate::kernel::table::wait::{gave_up, Expiry};
 use crate::kernel::table::wake::WaitOn;
 use crate::trace::EventKind;
@@ -132,10 +132,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let timeout = s.opts.send_timeout;
         match s.phase {
             Phase::Listening { .. } => return Err(Error::new(ErrorKind::AlreadyConnected)),
-            Phase::SynSent { .. } if s.stream.connect_waiting => {
+            Phase::SynSent if s.stream.connect_waiting => {
                 return Err(self.wait_on(h, Wait::Connect, true, timeout));
             }
-            Phase::SynSent { .. } => {
+            Phase::SynSent => {
                 // Still retrying its SYN: an async caller waits for the outcome here.
                 self.waiting = Some(WaitOn {
                     on: h,
@@ -194,7 +194,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         match s.phase {
             Phase::Connected => return Err(Error::new(ErrorKind::AlreadyConnected)),
-            Phase::Listening { .. } | Phase::SynSent { .. } => {
+            Phase::Listening { .. } | Phase::SynSent => {
                 return Err(Error::new(ErrorKind::InvalidInput))
             }
             Phase::Idle => {}
@@ -291,12 +291,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             // Linux drops the SYN and retries until SYN_TIMEOUT; room made meanwhile (an
             // `accept`) lets the connection in, as a retry would.
             self.sock_mut(h)?.seq = seq;
-            let phase = Phase::SynSent {
+            let retry = Retry {
                 listener: (listener != h).then_some(listener),
                 host: dst_host,
                 deadline: now.saturating_add(SYN_TIMEOUT),
             };
-            self.set_phase(h, phase);
+            self.set_retry(h, retry);
             if nonblocking {
                 return Err(Error::new(ErrorKind::InProgress));
             }
@@ -510,7 +510,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         while !self.queue_full(listener).unwrap_or(true) {
             let next = self.knocking(listener).find(|&c| {
                 self.sock(c).is_ok_and(|s| match s.phase {
-                    Phase::SynSent { host, .. } => !self.faults.is_cut(s.host, host),
+                    Phase::SynSent => !self.faults.is_cut(s.host, s.retry.host),
                     _ => false,
                 })
             });
@@ -555,12 +555,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     pub(crate) fn arm_reset(&mut self, conn: crate::trace::ConnId, after: u64) -> bool {
         let mut found = false;
         // A setup call, made once per script: it looks at every socket.
-        for slot in self.slots.items.iter_mut() {
-            if let Some(s) = slot.sock.as_mut() {
-                if s.conn == Some(conn) {
-                    s.reset_after = Some(after);
-                    found = true;
-                }
+        for s in self.slots.open_socks_mut() {
+            if s.conn == Some(conn) {
+                s.reset_after = Some(after);
+                found = true;
             }
         }
         found

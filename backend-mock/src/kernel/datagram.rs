@@ -15,6 +15,7 @@ use crate::kernel::state::State;
 use crate::kernel::table::addrs::Key;
 use crate::kernel::table::faults::Fate;
 use crate::kernel::table::rights::Landed;
+use crate::kernel::table::sock::Sock;
 use crate::trace::{EventKind, Fault};
 
 /// The largest UDP payload over IPv4 (65535 less the IPv4 and UDP headers); Linux refuses
@@ -103,7 +104,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         if self.sock(h).map_or(true, |s| s.dgrams.len() == 0) {
             return;
         }
-        while let Some(rec) = self.sock_mut(h).ok().and_then(|s| s.dgrams.pop()) {
+        while let Some(rec) = self
+            .sock_bulk_mut(h)
+            .ok()
+            .and_then(|(s, bulk)| s.dgrams.pop(&mut bulk.records))
+        {
             if let Ok(s) = self.sock_mut(h) {
                 s.rx.consume(rec.len);
             }
@@ -386,7 +391,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         reorder: bool,
         tag: Tag,
     ) -> bool {
-        let Ok(t) = self.sock_mut(target) else {
+        let Ok((t, bulk)) = self.sock_bulk_mut(target) else {
             return false;
         };
         let limit = t.rx_limit();
@@ -397,13 +402,17 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             Some(a) => present(canonical(a.ip()), a.port(), t.domain),
             None => *from,
         };
-        let mut index = t.dgrams.iter().take_while(|r| r.at <= at).count();
+        let mut index = t
+            .dgrams
+            .iter(&bulk.records)
+            .take_while(|r| r.at <= at)
+            .count();
         let mut at = at;
         let mut overtook = false;
         if reorder {
             let last = t
                 .dgrams
-                .iter()
+                .iter(&bulk.records)
                 .take(index)
                 .enumerate()
                 .filter(|(_, r)| r.from == from)
@@ -412,13 +421,19 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 (index, at, overtook) = (i, r.at, true);
             }
         }
-        let offset: usize = t.dgrams.iter().take(index).map(|r| r.len).sum();
+        let offset: usize = t
+            .dgrams
+            .iter(&bulk.records)
+            .take(index)
+            .map(|r| r.len)
+            .sum();
         let mut done = 0;
         for buf in bufs {
-            t.rx.insert(offset + done, buf, limit);
+            t.rx.insert(Sock::bytes(&mut t.front, bulk), offset + done, buf, limit);
             done += buf.len();
         }
         t.dgrams.insert(
+            &mut bulk.records,
             index,
             Record {
                 len: total,
@@ -458,9 +473,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Err(Error::new(e));
         }
         let arrived = |st: &Self| {
-            st.sock(h)
+            st.sock_bulk(h)
                 .ok()
-                .and_then(|s| s.dgrams.front())
+                .and_then(|(s, bulk)| s.dgrams.front(&bulk.records))
                 .filter(|r| r.at <= st.clock.now())
         };
         let rec = match arrived(self) {
@@ -472,12 +487,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             },
             None => return Err(self.wait_on(h, Wait::Data, blocking, timeout)),
         };
-        let s = self.sock_mut(h)?;
-        let len = scatter(&s.rx, 0, rec.len, bufs);
+        let (s, bulk) = self.sock_bulk_mut(h)?;
+        let len = scatter(&s.rx, s.bytes_ref(bulk), 0, rec.len, bufs);
         let peek = flags.contains(MsgFlags::PEEK);
         if !peek {
             s.rx.consume(rec.len);
-            s.dgrams.pop();
+            s.dgrams.pop(&mut bulk.records);
         }
         self.put_control(h, rec.tag, ctl, peek);
         Ok(Got {

@@ -27,7 +27,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             self.emit_fault(Fault::Partition, src, dst);
             return None;
         }
-        let plan = self.faults.plan(from, to);
+        let plan = *self.faults.plan(from, to);
         let script = self.faults.take_datagram(from, to, nth);
         if matches!(script, Some(Script::Lose { .. })) || self.faults.rng.chance(plan.loss) {
             self.emit_fault(Fault::Loss, src, dst);

@@ -35,20 +35,29 @@ pub(crate) fn nothing_to_receive(flags: MsgFlags) -> Result<usize> {
     check_recv(flags).map(|()| 0)
 }
 
-/// Copies queued bytes starting at `offset` into `bufs` in order; returns how many.
+/// Copies queued bytes of `ring` (whose bytes are `bytes`) starting at `offset` into `bufs` in
+/// order; returns how many.
 pub(crate) fn scatter<const B: usize>(
     ring: &crate::base::ring::Ring<B>,
+    bytes: crate::base::ring::BytesRef<'_, B>,
     offset: usize,
     len: usize,
     bufs: &mut [&mut [u8]],
 ) -> usize {
+    if let [buf] = bufs {
+        // One buffer, the usual read.
+        let want = buf.len().min(len);
+        return buf
+            .get_mut(..want)
+            .map_or(0, |dst| ring.peek_at(bytes, offset, dst));
+    }
     let mut done = 0;
     for buf in bufs.iter_mut() {
         let want = buf.len().min(len.saturating_sub(done));
         let Some(dst) = buf.get_mut(..want) else {
             break;
         };
-        done += ring.peek_at(offset.saturating_add(done), dst);
+        done += ring.peek_at(bytes, offset.saturating_add(done), dst);
         if done >= len {
             break;
         }

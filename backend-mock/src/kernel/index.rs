@@ -9,7 +9,7 @@ use crate::base::handle::Handle;
 use crate::base::list::{prev, List};
 use crate::kernel::state::State;
 use crate::kernel::table::addrs::Key;
-use crate::kernel::table::sock::{Phase, Sock};
+use crate::kernel::table::sock::{Phase, Retry, Sock};
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
     /// Opens a socket of `host` in the lowest free slot (`EMFILE` when none is left).
@@ -156,20 +156,32 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             .filter_map(|i| self.slots.handle_at(i))
     }
 
-    /// Moves `h` to `phase`, keeping the lists of `connect`s retrying their `SYN` (their
-    /// host's, for a partition healing; their listener's, for room made) and the socket's
-    /// timer true.
+    /// Moves `h` to `phase` (any but [`Phase::SynSent`], which [`State::set_retry`]
+    /// enters), keeping the lists of `connect`s retrying their `SYN` (their host's, for a
+    /// partition healing; their listener's, for room made) and the socket's timer true.
     pub(crate) fn set_phase(&mut self, h: Handle, phase: Phase) {
+        self.move_to(h, phase, None);
+    }
+
+    /// Makes `h` a `connect` retrying its `SYN` as `retry` says (or changes the listener it
+    /// waits for).
+    pub(crate) fn set_retry(&mut self, h: Handle, retry: Retry) {
+        self.move_to(h, Phase::SynSent, Some(retry));
+    }
+
+    fn move_to(&mut self, h: Handle, phase: Phase, retry: Option<Retry>) {
         let Ok(s) = self.sock_mut(h) else {
             return;
         };
-        let old = core::mem::replace(&mut s.phase, phase);
+        let was = (s.phase == Phase::SynSent).then_some(s.retry.listener);
+        let now = retry
+            .filter(|_| phase == Phase::SynSent)
+            .map(|r| r.listener);
+        s.phase = phase;
+        if let Some(r) = retry {
+            s.retry = r;
+        }
         let (host, seq) = (s.host, s.seq);
-        let retrying = |p: Phase| match p {
-            Phase::SynSent { listener, .. } => Some(listener),
-            _ => None,
-        };
-        let (was, now) = (retrying(old), retrying(phase));
         if was == now {
             return;
         }
@@ -228,7 +240,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// `h` has no bytes held any more.
     pub(crate) fn unhold(&mut self, h: Handle) {
         let Ok(s) = self.sock(h) else { return };
-        if matches!(s.phase, Phase::SynSent { .. }) {
+        if s.phase == Phase::SynSent {
             return; // its pending link is in the list of retries
         }
         if let Some(info) = self.hosts.get_mut(s.host) {

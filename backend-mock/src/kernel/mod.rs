@@ -20,6 +20,7 @@ mod park;
 mod paths;
 pub(crate) mod poll;
 mod ports;
+mod quick;
 mod resolve;
 mod rights;
 pub(crate) mod route;

@@ -6,7 +6,7 @@ use anysock_core::SocketAddr;
 
 use crate::base::list::next;
 use crate::kernel::state::State;
-use crate::kernel::table::sock::Phase;
+use crate::kernel::table::sock::{Phase, Retry};
 use crate::trace::Fault;
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
@@ -24,15 +24,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 let Some(h) = self.slots.handle_at(i) else {
                     continue;
                 };
-                let held = self
-                    .sock(h)
-                    .is_ok_and(|s| across(s.host, s.peer_host) && s.flights.is_held());
-                if !held {
+                // Through `sock_bulk_mut`: the bytes become readable, and their reader is
+                // woken.
+                let Ok((s, bulk)) = self.sock_bulk_mut(h) else {
                     continue;
-                }
-                // Through `sock_mut`: the bytes become readable, and their reader is woken.
-                if let Ok(s) = self.sock_mut(h) {
-                    s.flights.release(now);
+                };
+                if across(s.host, s.peer_host) && s.flights.is_held(&bulk.chunks) {
+                    s.flights.release(&mut bulk.chunks, now);
                     self.unhold(h);
                     self.rearm(h);
                 }
@@ -58,15 +56,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let Some(s) = self.slots.get(client) else {
                 continue;
             };
-            let (
-                Phase::SynSent {
-                    host: to, deadline, ..
-                },
-                Some(remote),
-            ) = (s.phase, s.remote)
-            else {
+            let (Phase::SynSent, Some(remote)) = (s.phase, s.remote) else {
                 continue;
             };
+            let (to, deadline) = (s.retry.host, s.retry.deadline);
             let Some(dst) = remote.as_inet() else {
                 continue;
             };
@@ -76,12 +69,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let ip = crate::base::addr::canonical(dst.ip());
             match self.find_listener(to, ip, dst.port()) {
                 Some(l) => {
-                    let phase = Phase::SynSent {
+                    let retry = Retry {
                         listener: Some(l),
                         host: to,
                         deadline,
                     };
-                    self.set_phase(client, phase);
+                    self.set_retry(client, retry);
                 }
                 None => self.refuse(client),
             }
@@ -94,14 +87,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let Some(s) = self.slots.handle_at(i).and_then(|c| self.slots.get(c)) else {
                 continue;
             };
-            let Phase::SynSent {
-                listener: Some(l),
-                host: to,
-                ..
-            } = s.phase
-            else {
+            let (Phase::SynSent, Some(l)) = (s.phase, s.retry.listener) else {
                 continue;
             };
+            let to = s.retry.host;
             if to != other {
                 continue;
             }

@@ -12,21 +12,21 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// What `poll` reports for `h`, with Linux's rules (`tcp_poll`, `unix_poll`,
     /// `datagram_poll`), all interests included.
     pub(crate) fn readiness(&self, h: Handle) -> Readiness {
-        let Ok(s) = self.sock(h) else {
+        let Ok((s, bulk)) = self.sock_bulk(h) else {
             return Readiness::INVALID;
         };
         let now = self.clock.now();
         // Bytes on their way are not there yet; what the peer did after sending them (its
         // FIN, a reset) is seen only once they have arrived.
-        let on_the_way = s.flights.pending(now) > 0;
+        let on_the_way = s.flights.pending(&bulk.chunks, now) > 0;
         let mut r = if s.so_error.is_some() && !on_the_way {
             Readiness::ERROR
         } else {
             Readiness::NONE
         };
-        let has_data = match s.dgrams.front() {
+        let has_data = match s.dgrams.front(&bulk.records) {
             Some(rec) => rec.at <= now,
-            None => s.readable(now) > 0,
+            None => s.readable(bulk, now) > 0,
         };
         if has_data {
             r |= Readiness::READABLE;
@@ -56,7 +56,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     r |= Readiness::READABLE;
                 }
             }
-            Phase::SynSent { .. } => {}
+            Phase::SynSent => {}
             Phase::Connected => {
                 let (rcv_shut, snd_shut) = if s.is_tcp() {
                     (st.fin || st.rd_shut || st.closed, st.wr_shut || st.closed)

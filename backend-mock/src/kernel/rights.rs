@@ -30,8 +30,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let id = self.rights.next_id;
         let (holder, at) = match landed {
             Landed::Record { holder, index } => {
-                let Ok(s) = self.sock_mut(holder) else { return };
-                let Some(record) = s.dgrams.get_mut(index) else {
+                let Ok((s, bulk)) = self.sock_bulk_mut(holder) else {
+                    return;
+                };
+                let Some(record) = s.dgrams.get_mut(&mut bulk.records, index) else {
                     return;
                 };
                 record.tag = Tag::Rights(id);

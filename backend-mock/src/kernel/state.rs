@@ -18,7 +18,7 @@ use crate::kernel::table::names::Names;
 use crate::kernel::table::paths::Paths;
 use crate::kernel::table::rights::{InFlight, Landed};
 use crate::kernel::table::slots::Slots;
-use crate::kernel::table::sock::Sock;
+use crate::kernel::table::sock::{Bulk, Sock};
 use crate::kernel::table::wait::{Blocked, DEFAULT_MAX_WAIT};
 use crate::kernel::table::wake::{Before, Sleepers, Touched, WaitOn};
 use crate::trace::outbox::Outbox;
@@ -134,17 +134,25 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// (once per call) with what its waiters could see, and when the call ends
     /// [`State::settle`] wakes them if that looks different.
     pub(crate) fn sock_mut(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
-        let now = self.clock;
-        let s = self
-            .slots
+        self.touch(h);
+        self.slots
             .get_mut(h)
-            .ok_or(Error::new(ErrorKind::BadDescriptor))?;
+            .ok_or(Error::new(ErrorKind::BadDescriptor))
+    }
+
+    /// Notes that the call changes `h` (see [`State::sock_mut`]); every way of changing a
+    /// socket goes through here.
+    pub(crate) fn touch(&mut self, h: Handle) {
+        let now = self.clock.now();
+        let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
+            return;
+        };
         if !s.touched {
             s.touched = true;
             // Nobody waits on it and it is in no accept queue: nobody to wake, so no need
             // to look at it.
             let before = if s.waiters.len() > 0 || s.parent.is_some() {
-                Before::Seen(s.signature(now.now()))
+                Before::Seen(s.signature(bulk, now))
             } else {
                 Before::Unwatched
             };
@@ -152,13 +160,31 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 self.touched_overflow = true;
             }
         }
-        Ok(s)
     }
 
     /// The socket, to park or unpark a waiter: not a change anyone waits for.
     pub(crate) fn sock_untracked(&mut self, h: Handle) -> Result<&mut Sock<B, Q>> {
         self.slots
             .get_mut(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))
+    }
+
+    /// Socket `h` with its bytes and records.
+    pub(crate) fn sock_bulk(&self, h: Handle) -> Result<(&Sock<B, Q>, &Bulk<B, Q>)> {
+        self.slots
+            .with_bulk(h)
+            .ok_or(Error::new(ErrorKind::BadDescriptor))
+    }
+
+    /// Socket `h` with its bytes and records, to change them (a change, as by
+    /// [`State::sock_mut`]).
+    pub(crate) fn sock_bulk_mut(
+        &mut self,
+        h: Handle,
+    ) -> Result<(&mut Sock<B, Q>, &mut Bulk<B, Q>)> {
+        self.touch(h);
+        self.slots
+            .with_bulk_mut(h)
             .ok_or(Error::new(ErrorKind::BadDescriptor))
     }
 
@@ -178,13 +204,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         let now = self.clock.now();
         while let Some((h, before)) = self.touched.pop() {
-            let Ok(s) = self.sock_untracked(h) else {
+            let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
                 continue; // closed during the call: its waiters were woken then
             };
             s.touched = false;
             let due = core::mem::take(&mut s.due);
             let changed = match before {
-                Before::Seen(sig) => due || s.signature(now) != sig,
+                Before::Seen(sig) => due || s.signature(bulk, now) != sig,
                 Before::Unwatched => due || s.parent.is_some(),
             };
             if changed {
@@ -194,7 +220,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         if core::mem::take(&mut self.touched_overflow) {
             // More sockets changed than the list holds (a slot closed and reused within the
             // call): look at each open one.
-            for i in 0..u32::try_from(self.slots.items.len()).unwrap_or(u32::MAX) {
+            for i in 0..u32::try_from(self.slots.capacity()).unwrap_or(u32::MAX) {
                 let Some(h) = self.slots.handle_at(i) else {
                     continue;
                 };

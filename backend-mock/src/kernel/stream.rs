@@ -12,7 +12,7 @@ use crate::kernel::ancillary::Ctl;
 use crate::kernel::flags::{check_recv, check_send, refuse_oob, scatter};
 use crate::kernel::state::State;
 use crate::kernel::table::rights::Landed;
-use crate::kernel::table::sock::Phase;
+use crate::kernel::table::sock::{Phase, Sock};
 use crate::trace::plan::FaultPlan;
 use crate::trace::{EventKind, Fault};
 
@@ -43,6 +43,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         bufs: &[&[u8]],
         flags: MsgFlags,
     ) -> Result<usize> {
+        if let Some(done) = self.write_quick(h, bufs, flags) {
+            return Ok(done);
+        }
         check_send(flags)?;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let s = self.sock_mut(h)?;
@@ -71,7 +74,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::NotConnected))
             }
-            Phase::SynSent { .. } => {
+            Phase::SynSent => {
                 if self.wait_arrival(h, blocking, timeout) {
                     // The connect's outcome is in: write as that left the stream.
                     return self.stream_write(h, bufs, flags);
@@ -147,12 +150,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let (host, peer_host, conn, sent, reset_after) =
             (s.host, s.peer_host, s.conn, s.sent, s.reset_after);
         let plan = if tcp {
-            self.faults.plan(host, peer_host)
+            *self.faults.plan(host, peer_host)
         } else {
             FaultPlan::NONE
         };
         let now = self.clock.now();
-        let p = self.sock_mut(peer)?;
+        let (p, bulk) = self.sock_bulk_mut(peer)?;
         let carried = sent.saturating_add(p.sent);
         let allowance = reset_after.map(|n| n.saturating_sub(carried));
         if allowance == Some(0) {
@@ -173,14 +176,17 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Err(self.wait_on(peer, Wait::Room, blocking, timeout));
             }
             for buf in bufs {
-                p.rx.push(buf, limit);
+                p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
             }
-            p.dgrams.push(Record {
-                len: total,
-                from,
-                at: now,
-                tag: Tag::None,
-            });
+            p.dgrams.push(
+                &mut bulk.records,
+                Record {
+                    len: total,
+                    from,
+                    at: now,
+                    tag: Tag::None,
+                },
+            );
             landed = Landed::Record {
                 holder: peer,
                 index: p.dgrams.len().saturating_sub(1),
@@ -196,7 +202,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let mut done = 0;
             for buf in bufs {
                 let want = buf.len().min(cap - done);
-                let n = p.rx.push(buf.get(..want).unwrap_or_default(), limit);
+                let bytes = Sock::bytes(&mut p.front, bulk);
+                let n = p.rx.push(bytes, buf.get(..want).unwrap_or_default(), limit);
                 done += n;
                 if n < buf.len() {
                     break;
@@ -225,8 +232,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             self.emit_fault(Fault::ShortIo, local, remote);
         }
         let at = self.stream_arrival(h, host, peer_host, &plan);
-        let p = self.sock_mut(peer)?;
-        p.flights.add(now, done, at);
+        let (p, bulk) = self.sock_bulk_mut(peer)?;
+        p.flights.add(&mut bulk.chunks, now, done, at);
         if at == HELD {
             self.hold(peer);
         } else if at > now {
@@ -295,6 +302,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         flags: MsgFlags,
         ctl: &mut Ctl<'_>,
     ) -> Result<Read> {
+        if let [buf] = bufs {
+            if let Some(got) = self.read_quick(h, buf, flags) {
+                return Ok(got);
+            }
+        }
         check_recv(flags)?;
         let s = self.sock(h)?;
         if s.ty == Type::SeqPacket && matches!(s.phase, Phase::Idle | Phase::Listening { .. }) {
@@ -330,7 +342,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let s = self.sock(h)?;
         let (tcp, host, peer_host) = (s.is_tcp(), s.host, s.peer_host);
         let now = self.clock.now();
-        let s = self.sock_mut(h)?;
+        let (s, bulk) = self.sock_bulk_mut(h)?;
         match s.phase {
             // Linux's `tcp_recvmsg` on a socket that never connected (or whose failed connect
             // was taken apart): a pending error, else end of stream after `shutdown(Read)`,
@@ -348,7 +360,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             Phase::Idle | Phase::Listening { .. } => {
                 return Err(Error::new(ErrorKind::InvalidInput))
             }
-            Phase::SynSent { .. } => return Ok(None),
+            Phase::SynSent => return Ok(None),
             Phase::Connected => {}
         }
         let nothing = Read::NOTHING;
@@ -363,12 +375,12 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 return Err(Error::new(e));
             }
         }
-        if let Some(rec) = s.dgrams.front().filter(|r| r.at <= now) {
+        if let Some(rec) = s.dgrams.front(&bulk.records).filter(|r| r.at <= now) {
             // Seqpacket: one record per read; a cut one loses its rest, as a datagram does.
-            let len = scatter(&s.rx, 0, rec.len, bufs);
+            let len = scatter(&s.rx, s.bytes_ref(bulk), 0, rec.len, bufs);
             if !peek {
                 s.rx.consume(rec.len);
-                s.dgrams.pop();
+                s.dgrams.pop(&mut bulk.records);
             }
             self.put_control(h, rec.tag, ctl, peek);
             return Ok(Some(Read {
@@ -380,7 +392,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let readable = if s.dgrams.len() > 0 {
             0
         } else {
-            s.readable(now)
+            s.readable(bulk, now)
         };
         if readable > 0 {
             let head = s.rx_head;
@@ -402,8 +414,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 let stop = pos.saturating_add(n as u64).saturating_sub(head);
                 want.min(usize::try_from(stop).unwrap_or(usize::MAX))
             });
-            let s = self.sock_mut(h)?;
-            let len = scatter(&s.rx, 0, upto, bufs);
+            let (s, bulk) = self.sock_bulk_mut(h)?;
+            let len = scatter(&s.rx, s.bytes_ref(bulk), 0, upto, bufs);
             if !peek {
                 s.rx.consume(len);
                 s.rx_head = s.rx_head.saturating_add(len as u64);
@@ -426,7 +438,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 from: if len > 0 { self.sender_name(h) } else { None },
             }));
         }
-        if s.flights.pending(now) > 0 || s.dgrams.len() > 0 {
+        if s.flights.pending(&bulk.chunks, now) > 0 || s.dgrams.len() > 0 {
             // More is on its way, and end of stream or an error only come after it.
             return Ok(None);
         }
@@ -462,7 +474,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let tcp = s.is_tcp();
         let read = matches!(how, Shutdown::Read | Shutdown::Both);
         let write = matches!(how, Shutdown::Write | Shutdown::Both);
-        if tcp && matches!(s.phase, Phase::SynSent { .. }) {
+        if tcp && s.phase == Phase::SynSent {
             // inet_shutdown on a connect under way takes it apart; the connect reports a reset.
             self.disconnect(h);
             self.sock_mut(h)?.so_error = Some(ErrorKind::ConnectionReset);

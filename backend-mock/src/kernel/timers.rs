@@ -15,7 +15,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// after every change that adds or removes an event of the socket.
     pub(crate) fn rearm(&mut self, h: Handle) {
         let now = self.clock.now();
-        match self.slots.get(h).and_then(|s| s.next_event(now)) {
+        let next = self.slots.with_bulk(h);
+        match next.and_then(|(s, bulk)| s.next_event(bulk, now)) {
             Some(at) => self.timers.set(h.index, at),
             None => self.timers.remove(h.index),
         }
@@ -49,9 +50,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 continue;
             };
             self.changed_by_time(h);
-            let expired = self.slots.get(h).is_some_and(
-                |s| matches!(s.phase, Phase::SynSent { deadline, .. } if deadline <= now),
-            );
+            let expired = self
+                .slots
+                .get(h)
+                .is_some_and(|s| s.phase == Phase::SynSent && s.retry.deadline <= now);
             if expired {
                 self.set_phase(h, Phase::Connected);
                 self.tcp_closed(h);
@@ -80,14 +82,15 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return false;
         }
         let now = self.clock.now();
-        let Ok(s) = self.sock(h) else {
+        let Ok((s, bulk)) = self.sock_bulk(h) else {
             return false;
         };
         let connect_ends = match s.phase {
-            Phase::SynSent { deadline, .. } if !self.threads => Some(deadline),
+            Phase::SynSent if !self.threads => Some(s.retry.deadline),
             _ => None,
         };
-        let Some(at) = s.next_arrival(now).into_iter().chain(connect_ends).min() else {
+        let arrival = s.next_arrival(bulk, now);
+        let Some(at) = arrival.into_iter().chain(connect_ends).min() else {
             return false;
         };
         let wait = at.saturating_sub(now);

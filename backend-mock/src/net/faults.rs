@@ -21,7 +21,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     /// Applies `plan` to traffic between any two different hosts (a pair's own plan, from
     /// [`Net::set_faults_between`], takes precedence). [`FaultPlan::NONE`] turns it off.
     pub fn set_faults(&self, plan: FaultPlan) {
-        self.state_mut().faults.everywhere = plan;
+        self.state_mut().faults.set_everywhere(plan);
     }
 
     /// Applies `plan` to traffic between `a` and `b`, both ways, instead of the network's
@@ -48,7 +48,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     /// Removes every plan (the network's and the pairs'), scripts and partitions stay.
     pub fn clear_faults(&self) {
         let mut st = self.state_mut();
-        st.faults.everywhere = FaultPlan::NONE;
+        st.faults.set_everywhere(FaultPlan::NONE);
         st.faults.clear_plans();
     }
 

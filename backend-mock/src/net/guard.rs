@@ -74,6 +74,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     for Flush<'_, S, B, Q, T, K, H>
 {
     fn drop(&mut self) {
+        // Checked here, where it inlines: most networks have no tracer.
         if !K::THREADS && self.net.tracing {
             self.net.flush();
         }
@@ -182,11 +183,12 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         give_up: impl FnOnce(&mut State<S, B, Q, H>, Result<R>, Expiry) -> Result<R>,
     ) -> Result<R> {
         let mut st = self.state_mut();
+        if !K::THREADS {
+            // One thread never waits: nothing can have left a wait behind.
+            return call(&mut st);
+        }
         st.blocked = None;
         let mut last = call(&mut st);
-        if !K::THREADS {
-            return last;
-        }
         let Some(first) = st.blocked.take() else {
             return last;
         };

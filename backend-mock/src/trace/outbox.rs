@@ -4,7 +4,7 @@
 
 use core::time::Duration;
 
-use crate::base::ring::Ring;
+use crate::base::ring::{Bytes, BytesRef, Ring, FRONT};
 use crate::base::table::{NoMemory, Table};
 use crate::trace::{Event, EventKind};
 
@@ -33,7 +33,10 @@ pub(crate) struct Outbox<const S: usize, const B: usize> {
     extra: [Option<Pending>; EXTRA],
     head: usize,
     len: usize,
-    bytes: Ring<B>,
+    /// The payloads, one after another.
+    ring: Ring<B>,
+    front: [u8; FRONT],
+    bytes: [u8; B],
 }
 
 impl<const S: usize, const B: usize> Outbox<S, B> {
@@ -45,7 +48,9 @@ impl<const S: usize, const B: usize> Outbox<S, B> {
             extra: [None; EXTRA],
             head: 0,
             len: 0,
-            bytes: Ring::new(),
+            ring: Ring::new(),
+            front: [0; FRONT],
+            bytes: [0; B],
         })
     }
 
@@ -81,7 +86,13 @@ impl<const S: usize, const B: usize> Outbox<S, B> {
         if matches!(kind, EventKind::Data { .. } | EventKind::Datagram { .. }) {
             for buf in bufs {
                 let want = buf.len().min(len.saturating_sub(payload));
-                let n = self.bytes.push(buf.get(..want).unwrap_or_default(), B);
+                let bytes = Bytes {
+                    front: &mut self.front,
+                    rest: &mut self.bytes,
+                };
+                let n = self
+                    .ring
+                    .push(bytes, buf.get(..want).unwrap_or_default(), B);
                 payload += n;
                 if n < want || payload >= len {
                     break;
@@ -112,10 +123,16 @@ impl<const S: usize, const B: usize> Outbox<S, B> {
         let pending = self.slot(head).and_then(Option::take)?;
         self.head = (head + 1).checked_rem(self.capacity()).unwrap_or(0);
         self.len -= 1;
-        let n = self
-            .bytes
-            .peek_at(0, spill.get_mut(..pending.payload).unwrap_or_default());
-        self.bytes.consume(pending.payload);
+        let bytes = BytesRef {
+            front: &self.front,
+            rest: &self.bytes,
+        };
+        let n = self.ring.peek_at(
+            bytes,
+            0,
+            spill.get_mut(..pending.payload).unwrap_or_default(),
+        );
+        self.ring.consume(pending.payload);
         Some((pending.time, pending.kind, n))
     }
 }

@@ -28,13 +28,16 @@ pub(crate) struct Pair {
 #[derive(Debug)]
 pub(crate) struct Faults<const H: usize> {
     pub(crate) rng: Rng,
-    pub(crate) everywhere: FaultPlan,
+    /// The network's plan.
+    everywhere: FaultPlan,
     /// By sending host, then receiving host.
     pairs: Table<Row<Pair, H>, H>,
     /// Pairs with a plan of their own, and pairs cut (each direction counts): while none
     /// is, a write asks nothing more of this table.
     plans: usize,
     cuts: usize,
+    /// No plan anywhere and no link cut (see [`Faults::quiet`]), kept as the others change.
+    quiet: bool,
     pub(crate) scripts: [Option<Script>; MAX_SCRIPTS],
 }
 
@@ -60,6 +63,7 @@ impl<const H: usize> Faults<H> {
             pairs: Table::try_from_fn(hosts, |_| Row::try_with_room(room))?,
             plans: 0,
             cuts: 0,
+            quiet: true,
             scripts: [None; MAX_SCRIPTS],
         })
     }
@@ -74,17 +78,34 @@ impl<const H: usize> Faults<H> {
 
     /// The plan for traffic from host `from` to host `to`: the pair's own, else the
     /// network's (which does not apply to a host's traffic with itself).
-    pub(crate) fn plan(&self, from: usize, to: usize) -> FaultPlan {
+    pub(crate) fn plan(&self, from: usize, to: usize) -> &FaultPlan {
         let own = if self.plans == 0 {
             None
         } else {
-            self.pair(from, to).and_then(|p| p.plan)
+            self.pair(from, to).and_then(|p| p.plan.as_ref())
         };
         match own {
             Some(p) => p,
-            None if from != to => self.everywhere,
-            None => FaultPlan::NONE,
+            None if from != to => &self.everywhere,
+            None => &FaultPlan::NONE,
         }
+    }
+
+    /// Applies `plan` to traffic between any two different hosts without a plan of their own.
+    pub(crate) fn set_everywhere(&mut self, plan: FaultPlan) {
+        self.everywhere = plan;
+        self.settle();
+    }
+
+    /// Whether no fault can touch any traffic: no plan anywhere and no link cut (scripts
+    /// aside). Then a stream write or read needs nothing from this table.
+    pub(crate) fn quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// Notes whether the injector is quiet now.
+    fn settle(&mut self) {
+        self.quiet = self.plans == 0 && self.cuts == 0 && self.everywhere == FaultPlan::NONE;
     }
 
     /// Gives traffic from `from` to `to` a plan of its own (`None`: the network's again).
@@ -99,6 +120,7 @@ impl<const H: usize> Faults<H> {
             (true, false) => self.plans -= 1,
             _ => {}
         }
+        self.settle();
     }
 
     /// Removes every pair's own plan.
@@ -112,6 +134,7 @@ impl<const H: usize> Faults<H> {
             }
         }
         self.plans = 0;
+        self.settle();
     }
 
     pub(crate) fn is_cut(&self, a: usize, b: usize) -> bool {
@@ -134,6 +157,7 @@ impl<const H: usize> Faults<H> {
                 _ => {}
             }
         }
+        self.settle();
     }
 
     /// Counts one more datagram from `from` to `to`; returns its ordinal (from 1).

@@ -10,14 +10,7 @@ use crate::base::handle::Handle;
 use crate::base::heap::Heap;
 use crate::base::list::{Link, List};
 use crate::base::table::{NoMemory, Table};
-use crate::kernel::table::sock::Sock;
-
-/// One slot of the table.
-#[derive(Debug)]
-pub(crate) struct Slot<const B: usize, const Q: usize> {
-    pub(crate) generation: u32,
-    pub(crate) sock: Option<Sock<B, Q>>,
-}
+use crate::kernel::table::sock::{Bulk, Sock};
 
 /// Each slot's place in each kind of list (see the module docs), one table per kind.
 #[derive(Debug)]
@@ -38,7 +31,14 @@ pub(crate) struct Links<const S: usize> {
 
 /// The socket table.
 pub(crate) struct Slots<const S: usize, const B: usize, const Q: usize> {
-    pub(crate) items: Table<Slot<B, Q>, S>,
+    /// Each slot's socket; a free slot keeps its last socket's state until the next opens.
+    socks: Table<Sock<B, Q>, S>,
+    /// Each slot's bytes and records, apart from its state (see [`Sock`]).
+    bulk: Table<Bulk<B, Q>, S>,
+    /// Each slot's generation, odd while a socket is open in it: a handle names the socket
+    /// whose generation it carries, and no other (a free slot's is even, a handle's odd).
+    /// Kept apart from the sockets, so checking a handle touches a small, warm table.
+    generations: Table<u32, S>,
     /// Free slots, lowest first.
     free: Heap<(), S>,
     /// Sockets open.
@@ -52,10 +52,9 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
         let len = len.min(u32::MAX as usize - 2);
         let links = || Table::try_new(len, |_| Link::OFF);
         Ok(Slots {
-            items: Table::try_new(len, |_| Slot {
-                generation: 0,
-                sock: None,
-            })?,
+            socks: Table::try_new(len, |_| Sock::new(0, Domain::Inet, Type::Stream))?,
+            bulk: Table::try_new(len, |_| Bulk::new())?,
+            generations: Table::try_new(len, |_| 0)?,
             free: Heap::try_full(len, ())?,
             open: 0,
             links: Links {
@@ -68,39 +67,70 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
         })
     }
 
+    /// How many sockets the table holds.
+    pub(crate) fn capacity(&self) -> usize {
+        self.socks.len()
+    }
+
     /// How many sockets are open.
     pub(crate) fn open(&self) -> usize {
         self.open
     }
 
+    /// Whether `h` names the socket open in its slot.
+    fn names(&self, h: Handle) -> bool {
+        h.generation & 1 == 1 && self.generations.get(h.index()) == Some(&h.generation)
+    }
+
     pub(crate) fn get(&self, h: Handle) -> Option<&Sock<B, Q>> {
-        match self.items.get(h.index()) {
-            Some(Slot {
-                generation,
-                sock: Some(s),
-            }) if *generation == h.generation => Some(s),
-            _ => None,
+        if !self.names(h) {
+            return None;
         }
+        self.socks.get(h.index())
     }
 
     pub(crate) fn get_mut(&mut self, h: Handle) -> Option<&mut Sock<B, Q>> {
-        match self.items.get_mut(h.index()) {
-            Some(Slot {
-                generation,
-                sock: Some(s),
-            }) if *generation == h.generation => Some(s),
-            _ => None,
+        if !self.names(h) {
+            return None;
         }
+        self.socks.get_mut(h.index())
+    }
+
+    /// The socket `h` names, with its bytes and records.
+    pub(crate) fn with_bulk(&self, h: Handle) -> Option<(&Sock<B, Q>, &Bulk<B, Q>)> {
+        if !self.names(h) {
+            return None;
+        }
+        Some((self.socks.get(h.index())?, self.bulk.get(h.index())?))
+    }
+
+    /// As [`Slots::with_bulk`], to change them.
+    pub(crate) fn with_bulk_mut(
+        &mut self,
+        h: Handle,
+    ) -> Option<(&mut Sock<B, Q>, &mut Bulk<B, Q>)> {
+        if !self.names(h) {
+            return None;
+        }
+        Some((
+            self.socks.get_mut(h.index())?,
+            self.bulk.get_mut(h.index())?,
+        ))
     }
 
     /// The handle of the socket in slot `index`, if one is open there.
     pub(crate) fn handle_at(&self, index: u32) -> Option<Handle> {
-        let slot = self.items.get(index as usize)?;
-        slot.sock.as_ref()?;
-        Some(Handle {
-            index,
-            generation: slot.generation,
-        })
+        let generation = *self.generations.get(index as usize)?;
+        (generation & 1 == 1).then_some(Handle { index, generation })
+    }
+
+    /// Every open socket, in slot order.
+    pub(crate) fn open_socks_mut(&mut self) -> impl Iterator<Item = &mut Sock<B, Q>> + '_ {
+        self.socks
+            .iter_mut()
+            .zip(self.generations.iter())
+            .filter(|(_, g)| *g & 1 == 1)
+            .map(|(s, _)| s)
     }
 
     /// Opens a socket in the lowest free slot: `EMFILE` when none is left.
@@ -109,28 +139,33 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
             .free
             .pop()
             .ok_or(Error::new(ErrorKind::TooManyOpenFiles))?;
-        let Some(slot) = self.items.get_mut(index as usize) else {
+        let (Some(generation), Some(sock)) = (
+            self.generations.get_mut(index as usize),
+            self.socks.get_mut(index as usize),
+        ) else {
             return Err(Error::new(ErrorKind::TooManyOpenFiles));
         };
-        // A new generation per opening keeps old handles from naming the new socket; it wraps
-        // only after 2^32 openings of one slot.
-        slot.generation = slot.generation.wrapping_add(1);
-        slot.sock = Some(Sock::new(host, domain, ty));
+        // A new generation per opening keeps old handles from naming the new socket; a
+        // generation comes back only after 2^31 openings of one slot.
+        *generation = generation.wrapping_add(1);
+        *sock = Sock::new(host, domain, ty);
         self.open += 1;
         Ok(Handle {
             index,
-            generation: slot.generation,
+            generation: *generation,
         })
     }
 
-    /// Empties the slot of `h` and gives it back (the caller took the socket out of every
+    /// Closes the slot of `h` and gives it back (the caller took the socket out of every
     /// list first).
     pub(crate) fn release(&mut self, h: Handle) {
-        if let Some(slot) = self.items.get_mut(h.index()) {
-            if slot.generation == h.generation && slot.sock.take().is_some() {
-                self.open -= 1;
-                self.free.set(h.index, ());
-            }
+        if !self.names(h) {
+            return;
+        }
+        if let Some(generation) = self.generations.get_mut(h.index()) {
+            *generation = generation.wrapping_add(1);
+            self.open -= 1;
+            self.free.set(h.index, ());
         }
     }
 
@@ -140,19 +175,20 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
         owner: Handle,
         which: fn(&mut Sock<B, Q>) -> &mut List,
     ) -> Option<(&mut List, &mut [Link])> {
-        let Slots { items, links, .. } = self;
-        let slot = items.get_mut(owner.index())?;
-        if slot.generation != owner.generation {
+        if !self.names(owner) {
             return None;
         }
-        let list = which(slot.sock.as_mut()?);
+        let Slots { socks, links, .. } = self;
+        let list = which(socks.get_mut(owner.index())?);
         Some((list, &mut links.queue[..]))
     }
 
     /// Bytes held outside the owner.
     pub(crate) fn heap_bytes(&self) -> usize {
         let l = &self.links;
-        self.items.heap_bytes()
+        self.socks.heap_bytes()
+            + self.bulk.heap_bytes()
+            + self.generations.heap_bytes()
             + self.free.heap_bytes()
             + l.host.heap_bytes()
             + l.queue.heap_bytes()
@@ -164,6 +200,6 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
 
 impl<const S: usize, const B: usize, const Q: usize> core::fmt::Debug for Slots<S, B, Q> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Slots({} of {} open)", self.open, self.items.len())
+        write!(f, "Slots({} of {} open)", self.open, self.socks.len())
     }
 }

@@ -4,11 +4,11 @@ use core::time::Duration;
 
 use anysock_core::{Domain, ErrorKind, SocketAddr, Type};
 
-use crate::base::flight::Flights;
+use crate::base::flight::{Chunks, Flights, NO_CHUNKS};
 use crate::base::handle::Handle;
 use crate::base::list::List;
-use crate::base::queue::Queue;
-use crate::base::ring::Ring;
+use crate::base::queue::{Queue, Records};
+use crate::base::ring::{Bytes, BytesRef, Ring, FRONT};
 use crate::base::wakers::Wakers;
 use crate::trace::ConnId;
 
@@ -31,30 +31,29 @@ pub(crate) enum Phase {
     Idle,
     /// Accepting connections; `backlog` is already clamped to the queue capacity.
     Listening { backlog: usize },
-    /// A TCP `SYN` went unanswered: the listener's queue was full, or the link to `host`
-    /// is cut (then `listener` may be `None`: nobody listened when the `SYN` left); the
-    /// kernel retries until `deadline`.
-    SynSent {
-        listener: Option<Handle>,
-        host: usize,
-        deadline: Duration,
-    },
+    /// A TCP `SYN` went unanswered, and the kernel retries it (see [`Retry`]).
+    SynSent,
     /// A stream with a peer (which may since have gone: see [`Stream`]).
     Connected,
 }
 
+/// A `connect` retrying its `SYN`: the listener's queue was full, or the link to `host` is
+/// cut (then `listener` may be `None`: nobody listened when the `SYN` left); the kernel
+/// retries until `deadline`. Kept beside the socket's [`Phase`], which only says
+/// [`Phase::SynSent`], so the phase takes little room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Retry {
+    pub(crate) listener: Option<Handle>,
+    pub(crate) host: usize,
+    pub(crate) deadline: Duration,
+}
+
 /// The options `setsockopt` stores. Buffer sizes are kept as Linux reports them (doubled).
+/// What every read or write looks at comes first: the buffer sizes and whether they were set,
+/// then the flags, the timeouts and the rest (see [`Sock`]).
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 pub(crate) struct Opts {
-    pub(crate) reuse_addr: bool,
-    pub(crate) reuse_port: bool,
-    pub(crate) keepalive: bool,
-    pub(crate) broadcast: bool,
-    pub(crate) nodelay: bool,
-    pub(crate) v6only: bool,
-    pub(crate) linger: Option<Duration>,
-    pub(crate) recv_timeout: Option<Duration>,
-    pub(crate) send_timeout: Option<Duration>,
     pub(crate) rcvbuf: usize,
     pub(crate) sndbuf: usize,
     /// `SO_RCVBUF` was set (Linux's `SOCK_RCVBUF_LOCK`): the receive queue follows it. Left
@@ -62,14 +61,23 @@ pub(crate) struct Opts {
     pub(crate) rcvbuf_set: bool,
     /// `SO_SNDBUF` was set (`SOCK_SNDBUF_LOCK`), likewise.
     pub(crate) sndbuf_set: bool,
-    pub(crate) ttl: u32,
-    pub(crate) hops: u32,
     /// `SO_PASSCRED`: attach the sender's credentials to each message received.
     pub(crate) pass_cred: bool,
+    pub(crate) reuse_addr: bool,
+    pub(crate) reuse_port: bool,
+    pub(crate) keepalive: bool,
+    pub(crate) broadcast: bool,
+    pub(crate) nodelay: bool,
+    pub(crate) v6only: bool,
     /// `IP_PKTINFO`: attach an IPv4 datagram's destination and interface.
     pub(crate) pktinfo: bool,
     /// `IPV6_RECVPKTINFO`: attach a datagram's destination and interface, as IPv6.
     pub(crate) recv_pktinfo: bool,
+    pub(crate) ttl: u32,
+    pub(crate) hops: u32,
+    pub(crate) recv_timeout: Option<Duration>,
+    pub(crate) send_timeout: Option<Duration>,
+    pub(crate) linger: Option<Duration>,
 }
 
 /// Linux's default buffer sizes as `SO_RCVBUF`/`SO_SNDBUF` report them: `tcp_rmem[1]` and
@@ -109,7 +117,7 @@ impl Opts {
 
 /// What happened to a connected stream, as flags the peer's actions set on this side, so a
 /// socket knows its state even after its peer's slot is gone.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Stream {
     /// This side did `shutdown(SHUT_RD)`.
     pub(crate) rd_shut: bool,
@@ -145,13 +153,82 @@ pub(crate) struct Locks {
     pub(crate) port: bool,
 }
 
+impl Stream {
+    /// Nothing happened: a connection both ends still use both ways.
+    pub(crate) const CLEAN: Stream = Stream {
+        rd_shut: false,
+        wr_shut: false,
+        fin: false,
+        peer_rd_shut: false,
+        peer_gone: false,
+        closed: false,
+        connect_unreported: false,
+        connect_waiting: false,
+        disconnecting: false,
+    };
+}
+
 /// One simulated socket.
+///
+/// The fields are in the order a read or a write touches them (`repr(C)` keeps that order,
+/// `align(64)` starts each socket on a cache line): the first two lines hold all a stream
+/// read or write looks at in the common case (the state, the counts of its receive ring and
+/// of its bytes in flight, the peer, the buffer sizes), the third the rest of the options,
+/// the fourth the first bytes of the receive ring, the fifth who waits on it; then comes what
+/// only the other calls, tracing, setup and teardown use. The other bytes, the records and
+/// the chunks in flight are in the socket's [`Bulk`], in another table. A network of a
+/// thousand hosts keeps its sockets out of the processor's caches, and this is what keeps a
+/// message from costing more there: a short message touches a few neighbouring lines of each
+/// end and nothing else.
 #[derive(Debug)]
+#[repr(C, align(64))]
 pub(crate) struct Sock<const B: usize, const Q: usize> {
-    pub(crate) host: usize,
+    pub(crate) phase: Phase,
+    pub(crate) stream: Stream,
+    /// `SO_ERROR`: reported once, by the next call that looks at it.
+    pub(crate) so_error: Option<ErrorKind>,
+    pub(crate) nonblocking: bool,
     pub(crate) domain: Domain,
     pub(crate) ty: Type,
-    pub(crate) nonblocking: bool,
+    /// Listed among the sockets the current call changed (see `State::sock_mut`).
+    pub(crate) touched: bool,
+    /// Changed by time during the current call (bytes arrived, a `connect` timed out): its
+    /// waiters are woken at the end of the call whatever it looks like.
+    pub(crate) due: bool,
+    /// Bytes this end has written on its connection.
+    pub(crate) sent: u64,
+    /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
+    /// descriptors passed with a write are found again.
+    pub(crate) rx_head: u64,
+    /// Bytes the connection may carry, both ways together, before the network resets it.
+    pub(crate) reset_after: Option<u64>,
+    /// Bytes received and not yet read (their counts; the bytes are in `front` and the
+    /// [`Bulk`]).
+    pub(crate) rx: Ring<B>,
+    /// For streams: the bytes at the end of `rx` that have not arrived yet (their count; the
+    /// chunks are in the [`Bulk`]).
+    pub(crate) flights: Flights,
+    /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
+    pub(crate) peer: Option<Handle>,
+    /// Its buffer sizes end the second cache line; the rest fills the third.
+    pub(crate) opts: Opts,
+    /// The first bytes of `rx` (see [`FRONT`]).
+    pub(crate) front: [u8; FRONT],
+    /// Futures waiting for this socket to change: to read from it, accept on it, see its
+    /// connect end, or write into its queue.
+    pub(crate) waiters: Wakers<MAX_WAITERS>,
+    /// A connection waiting in this listener's accept queue.
+    pub(crate) parent: Option<Handle>,
+    pub(crate) host: usize,
+    /// The host at the other end of a connected stream (whose fault plan applies).
+    pub(crate) peer_host: usize,
+    /// For datagram and seqpacket sockets: where each record in `rx` starts and who sent it
+    /// (its counts; the records are in the [`Bulk`]).
+    pub(crate) dgrams: Queue<Q>,
+    /// A connected stream's number in the trace.
+    pub(crate) conn: Option<ConnId>,
+    /// While [`Phase::SynSent`]: the `connect` retrying its `SYN`.
+    pub(crate) retry: Retry,
     /// `getsockname`, once bound (explicitly or by an implicit bind).
     pub(crate) local: Option<SocketAddr>,
     /// Whether `local`'s port is this socket's in the port table (Linux's `inet_num`). A TCP
@@ -168,40 +245,14 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) ipv4_ops: bool,
     /// `getpeername`: the connected peer's address.
     pub(crate) remote: Option<SocketAddr>,
-    /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
-    pub(crate) peer: Option<Handle>,
-    pub(crate) phase: Phase,
-    /// A connection waiting in this listener's accept queue.
-    pub(crate) parent: Option<Handle>,
     /// Arrival order, for the accept queue and for `SYN`s waiting for room (FIFO).
     pub(crate) seq: u64,
-    pub(crate) stream: Stream,
-    /// `SO_ERROR`: reported once, by the next call that looks at it.
-    pub(crate) so_error: Option<ErrorKind>,
-    pub(crate) opts: Opts,
-    /// Bytes received and not yet read.
-    pub(crate) rx: Ring<B>,
-    /// For datagram sockets: where each datagram in `rx` starts and who sent it.
-    pub(crate) dgrams: Queue<Q>,
-    /// For streams: the bytes at the end of `rx` that have not arrived yet.
-    pub(crate) flights: Flights,
-    /// A connected stream's number in the trace.
-    pub(crate) conn: Option<ConnId>,
-    /// The host at the other end of a connected stream (whose fault plan applies).
-    pub(crate) peer_host: usize,
-    /// Bytes this end has written on its connection.
-    pub(crate) sent: u64,
-    /// Bytes the connection may carry, both ways together, before the network resets it.
-    pub(crate) reset_after: Option<u64>,
     /// Handles open on this socket: the objects that own it (a connection waiting in an
     /// accept queue counts its listener's hold as one). The socket closes when the last one
     /// is dropped and no message in flight carries it (see `rights.rs`).
     pub(crate) owners: u32,
     /// Messages not yet received that carry this socket (`SCM_RIGHTS` in flight).
     pub(crate) inflight: u32,
-    /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
-    /// descriptors passed with a write are found again.
-    pub(crate) rx_head: u64,
     /// A listener's connections waiting to be accepted, oldest first (links: `queue`).
     pub(crate) accepts: List,
     /// A listener's `connect`s waiting for room in its queue, oldest first (links: `queue`).
@@ -210,14 +261,6 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) path: Option<u32>,
     /// Scratch for finding the sockets no owner can reach (see `rights.rs`).
     pub(crate) reached: bool,
-    /// Futures waiting for this socket to change: to read from it, accept on it, see its
-    /// connect end, or write into its queue.
-    pub(crate) waiters: Wakers<MAX_WAITERS>,
-    /// Listed among the sockets the current call changed (see `State::sock_mut`).
-    pub(crate) touched: bool,
-    /// Changed by time during the current call (bytes arrived, a `connect` timed out): its
-    /// waiters are woken at the end of the call whatever it looks like.
-    pub(crate) due: bool,
 }
 
 /// What a waiter on a socket can see, in a few numbers: a call that leaves them as they were
@@ -235,71 +278,107 @@ pub(crate) struct Signature {
     state: u16,
 }
 
+/// What a socket holds in bulk, in a table of its own: the bytes of its receive ring (whose
+/// first cache line is all a short message touches), the chunks of its bytes in flight and
+/// the records of its datagram queue.
+#[derive(Debug)]
+pub(crate) struct Bulk<const B: usize, const Q: usize> {
+    pub(crate) bytes: [u8; B],
+    pub(crate) chunks: Chunks,
+    pub(crate) records: Records<Q>,
+}
+
+impl<const B: usize, const Q: usize> Bulk<B, Q> {
+    pub(crate) const fn new() -> Self {
+        Bulk {
+            bytes: [0; B],
+            chunks: NO_CHUNKS,
+            records: [None; Q],
+        }
+    }
+}
+
 impl<const B: usize, const Q: usize> Sock<B, Q> {
+    /// The receive ring's bytes: its first ones, here, and the rest, in `bulk`.
+    pub(crate) fn bytes<'a>(front: &'a mut [u8; FRONT], bulk: &'a mut Bulk<B, Q>) -> Bytes<'a, B> {
+        Bytes {
+            front,
+            rest: &mut bulk.bytes,
+        }
+    }
+
+    /// [`Sock::bytes`], to read.
+    pub(crate) fn bytes_ref<'a>(&'a self, bulk: &'a Bulk<B, Q>) -> BytesRef<'a, B> {
+        BytesRef {
+            front: &self.front,
+            rest: &bulk.bytes,
+        }
+    }
+
     pub(crate) const fn new(host: usize, domain: Domain, ty: Type) -> Self {
         Sock {
-            host,
+            phase: Phase::Idle,
+            stream: Stream::CLEAN,
+            so_error: None,
+            nonblocking: false,
             domain,
             ty,
-            nonblocking: false,
+            touched: false,
+            due: false,
+            sent: 0,
+            rx_head: 0,
+            reset_after: None,
+            rx: Ring::new(),
+            flights: Flights::new(),
+            peer: None,
+            opts: Opts::new(domain, ty),
+            front: [0; FRONT],
+            waiters: Wakers::new(),
+            parent: None,
+            host,
+            peer_host: host,
+            dgrams: Queue::new(),
+            conn: None,
+            retry: Retry {
+                listener: None,
+                host,
+                deadline: Duration::ZERO,
+            },
             local: None,
             holds_port: true,
-            connect_failed: false,
-            ipv4_ops: false,
             locks: Locks {
                 addr: false,
                 port: false,
             },
+            connect_failed: false,
+            ipv4_ops: false,
             remote: None,
-            peer: None,
-            phase: Phase::Idle,
-            parent: None,
             seq: 0,
-            stream: Stream {
-                rd_shut: false,
-                wr_shut: false,
-                fin: false,
-                peer_rd_shut: false,
-                peer_gone: false,
-                closed: false,
-                connect_unreported: false,
-                connect_waiting: false,
-                disconnecting: false,
-            },
-            so_error: None,
-            opts: Opts::new(domain, ty),
-            rx: Ring::new(),
-            dgrams: Queue::new(),
-            flights: Flights::new(),
-            conn: None,
-            peer_host: host,
-            sent: 0,
-            reset_after: None,
             owners: 1,
             inflight: 0,
-            rx_head: 0,
             accepts: List::EMPTY,
             syns: List::EMPTY,
             path: None,
             reached: false,
-            waiters: Wakers::new(),
-            touched: false,
-            due: false,
         }
     }
 
-    /// What its waiters can see at `now` (see [`Signature`]).
-    pub(crate) fn signature(&self, now: Duration) -> Signature {
+    /// What its waiters can see at `now` (see [`Signature`]; `bulk`: the socket's).
+    pub(crate) fn signature(&self, bulk: &Bulk<B, Q>, now: Duration) -> Signature {
         let visible = match self.dgrams.len() {
             0 => 0,
-            _ => self.dgrams.iter().filter(|r| r.at <= now).count() as u64,
+            _ => self
+                .dgrams
+                .iter(&bulk.records)
+                .filter(|r| r.at <= now)
+                .count() as u64,
         };
         let records = self.dgrams.popped();
         let st = self.stream;
         let phase: u16 = match self.phase {
             Phase::Idle => 0,
             Phase::Listening { .. } => 1,
-            Phase::SynSent { .. } => 2,
+            Phase::SynSent => 2,
             Phase::Connected => 3,
         };
         let flag = |f: bool, bit: u16| u16::from(f) << bit;
@@ -316,7 +395,7 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
         Signature {
             arrived: self
                 .rx_head
-                .wrapping_add(self.readable(now) as u64)
+                .wrapping_add(self.readable(bulk, now) as u64)
                 .wrapping_add(records)
                 .wrapping_add(visible),
             taken: self.rx_head.wrapping_add(records),
@@ -325,29 +404,37 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
         }
     }
 
-    /// The next time queued bytes arrive after `now`, if any are on their way.
-    pub(crate) fn next_arrival(&self, now: Duration) -> Option<Duration> {
-        let dgram = self.dgrams.iter().map(|r| r.at).find(|&at| at > now);
-        let stream = self.flights.next_arrival(now);
+    /// The next time queued bytes arrive after `now`, if any are on their way (`bulk`: the
+    /// socket's).
+    pub(crate) fn next_arrival(&self, bulk: &Bulk<B, Q>, now: Duration) -> Option<Duration> {
+        let dgram = self
+            .dgrams
+            .iter(&bulk.records)
+            .map(|r| r.at)
+            .find(|&at| at > now);
+        let stream = self.flights.next_arrival(&bulk.chunks, now);
         dgram.into_iter().chain(stream).min()
     }
 
     /// The next time this socket changes by itself after `now`: bytes or a datagram arrive,
     /// or a `connect` retrying its `SYN` gives up.
-    pub(crate) fn next_event(&self, now: Duration) -> Option<Duration> {
+    pub(crate) fn next_event(&self, bulk: &Bulk<B, Q>, now: Duration) -> Option<Duration> {
         let timer = match self.phase {
-            Phase::SynSent { deadline, .. } => Some(deadline),
+            Phase::SynSent => Some(self.retry.deadline),
             _ => None,
         };
-        match (timer, self.next_arrival(now)) {
+        match (timer, self.next_arrival(bulk, now)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
     }
 
-    /// Stream bytes that can be read at `now` (the rest are on their way).
-    pub(crate) fn readable(&self, now: Duration) -> usize {
-        self.rx.len().saturating_sub(self.flights.pending(now))
+    /// Stream bytes that can be read at `now` (the rest are on their way; `bulk`: the
+    /// socket's).
+    pub(crate) fn readable(&self, bulk: &Bulk<B, Q>, now: Duration) -> usize {
+        self.rx
+            .len()
+            .saturating_sub(self.flights.pending(&bulk.chunks, now))
     }
 
     pub(crate) fn is_tcp(&self) -> bool {
