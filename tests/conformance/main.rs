@@ -1,13 +1,24 @@
-//! The conformance suite of `anysock_core::conformance`, on every backend: the kernel (here, on
-//! loopback) is the reference each simulated behaviour is pinned to, and the mock network must
-//! pass the same cases (or declare the documented `Quirk` a case allows).
+//! The mock pinned to the kernel: the conformance suite of `anysock_core::conformance` on every
+//! backend, with the kernel (here, on loopback) as the reference each simulated behaviour is
+//! pinned to; the mock network must pass the same cases (or declare the documented `Quirk` a
+//! case allows).
 //!
 //! Each case is a test of its own on each backend — `posix::NAME`, `mock::NAME`,
 //! `shared_mock::NAME` — so `cargo test --test conformance NAME` runs one case everywhere.
 //! Each backend's `whole_suite` test runs every case once more and prints how many passed,
 //! failed and were skipped, and why each skip happened: a skip is never a pass.
+//!
+//! Beside the suite, stories that hold both backends to the same transcript (`parity`) and
+//! the same thread-per-connection server on loopback and on the shared mock (`threads`).
+//! Every test that touches the kernel holds `common::fd_check`, the binary's lock.
 
+#[path = "../common/mod.rs"]
 mod common;
+
+/// The same stories on the kernel and on the mock, call by call, with equal transcripts.
+mod parity;
+/// The thread-safe mock: one echo server over `Stack`, on loopback and on `SharedNet`.
+mod threads;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,5 +1,8 @@
 //! The same stories on the kernel (POSIX backend, loopback) and on the mock: each records what
 //! every call returned, and both transcripts must be equal. This pins the mock to Linux.
+//!
+//! The kernel stories hold `fd_check`, the lock of the conformance binary, whose POSIX cases
+//! count descriptors.
 
 use anysock::Endpoint as _;
 use std::fmt::Debug;
@@ -9,6 +12,7 @@ use anysock::embedded_io::{Read, Write};
 use anysock::mock::Net;
 use anysock::opt::{Linger, SocketError};
 use anysock::posix::Posix;
+use crate::common::fd_check;
 use anysock::{
     Datagram as _, Domain, Listener as _, Result, Shutdown, SockOpt, Socket as _, SocketAddr,
     Stack, Stream as _, Type,
@@ -178,6 +182,7 @@ fn mock_net() -> Net {
 
 #[test]
 fn streams_behave_alike() {
+    let _fds = fd_check();
     let kernel = stream_stories(&Posix, settle_kernel);
     let net = mock_net();
     let host = net
@@ -189,6 +194,7 @@ fn streams_behave_alike() {
 
 #[test]
 fn datagrams_behave_alike() {
+    let _fds = fd_check();
     let kernel = datagram_stories(&Posix, settle_kernel);
     let net = mock_net();
     let host = net

@@ -3,7 +3,7 @@
 //! the kernel's loopback and on the shared mock alike; blocking calls wait for the other
 //! threads, and give up after a bound instead of hanging; the conformance suite passes on it.
 
-mod common;
+use crate::common;
 
 use anysock::Endpoint as _;
 use std::thread;
