@@ -434,6 +434,26 @@ impl Drop for Daemon {
     }
 }
 
+/// The name libtest gives the test `test` of the module `module` (pass `module_path!()`): its
+/// path below the binary's root, which `--exact` must match.
+pub fn test_path(module: &str, test: &str) -> String {
+    match module.split_once("::") {
+        Some((_, below_root)) => format!("{below_root}::{test}"),
+        None => test.to_string(),
+    }
+}
+
+/// This test binary, set to run its test `test` of the module `module` (pass `module_path!()`)
+/// again, alone and on one thread, with its output not captured: for a story whose other half
+/// runs in a process of its own.
+pub fn rerun(module: &str, test: &str) -> Command {
+    let mut command = Command::new(std::env::current_exe().expect("the test binary"));
+    command
+        .arg(test_path(module, test))
+        .args(["--exact", "--nocapture", "--test-threads=1"]);
+    command
+}
+
 /// A loopback TCP port nobody listens on right now (the system's pick for port 0), for a
 /// server program that must be told its port.
 pub fn free_port() -> u16 {

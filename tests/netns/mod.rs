@@ -68,9 +68,9 @@ impl NetNs {
         command
     }
 
-    /// Runs the test `test` of this very binary inside the namespace, with `var` set in its
-    /// environment so it knows it is the inner part, and returns what it printed. Killed after
-    /// [`INNER_LIMIT`].
+    /// Runs the test `test` (its whole path, as libtest names it) of this very binary inside
+    /// the namespace, with `var` set in its environment so it knows it is the inner part, and
+    /// returns what it printed. Killed after [`INNER_LIMIT`].
     pub fn run_test(&self, test: &str, var: &str) -> Output {
         let exe = env::current_exe().expect("the test binary's path");
         let mut child = Command::new("ip")

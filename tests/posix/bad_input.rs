@@ -2,7 +2,7 @@
 //! it, the exact `errno`), and nothing panics. The table names each row in its failure message;
 //! the stories after it cover the unhappy paths that are not errors (`Ok(0)`).
 
-mod common;
+use crate::common;
 
 use anysock::Endpoint as _;
 use std::os::fd::{AsFd, OwnedFd};

@@ -3,7 +3,7 @@
 //! of them in turn. (What a selector reports, socket by socket, is the conformance suite's
 //! `selector` group, run on every backend.)
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! and flags; partial batches reported as counts; the default one-message-at-a-time methods of
 //! `MsgIo` keeping the same contract; and the bad-input table of batches and control data.
 
-mod common;
+use crate::common;
 
 use anysock::cmsg::{Ancillary, Cmsg};
 use anysock::opt::{self, SendBufferSize};

@@ -2,7 +2,7 @@
 //! datagrams at a path and at an abstract name. `sendto`/`recvfrom`, `connect` + `send`/`recv`,
 //! message boundaries, empty and truncated datagrams, blocking and non-blocking.
 
-mod common;
+use crate::common;
 
 use anysock::opt::{AcceptConn, SocketType};
 use anysock::posix::{self, Posix};

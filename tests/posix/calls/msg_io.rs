@@ -2,7 +2,7 @@
 //! the buffers in order, the sender's address, `MSG_TRUNC` for a datagram bigger than the
 //! buffers, flags, and partial stream sends resumed with `IoVec::advance`.
 
-mod common;
+use crate::common;
 
 use anysock::Endpoint as _;
 use std::thread;

@@ -3,7 +3,7 @@
 //! non-blocking `socket`, `bind`, `listen`, `accept`, `connect`, `read`/`write`, `send`/`recv`
 //! with flags, `shutdown`, and the addresses each end reports.
 
-mod common;
+use crate::common;
 
 use anysock::Endpoint as _;
 use std::thread;

@@ -1,7 +1,7 @@
 //! What only the Unix domain has: `socketpair` of every type, unnamed addresses, socket files
 //! in the filesystem, and abstract names that vanish with their socket.
 
-mod common;
+use crate::common;
 
 use anysock::Endpoint as _;
 use std::os::unix::fs::FileTypeExt;

@@ -3,10 +3,9 @@
 //! descriptor count staying flat whatever the receiver does — takes them, ignores them, lets
 //! `MSG_CTRUNC` cut them, or receives them through the raw `recv_msg` or a batch.
 
-mod common;
+use crate::common;
 
 use anysock::Endpoint as _;
-use std::process::Command;
 
 use anysock::cmsg::{Ancillary, Cmsg};
 use anysock::embedded_io::{Read, Write};
@@ -84,14 +83,11 @@ fn a_listening_socket_passed_to_a_child_process_accepts_there() {
         .expect("listen on TCP");
     let tcp_addr = tcp.local_addr().unwrap();
 
-    let mut child_proc = Command::new(std::env::current_exe().expect("the test binary"))
-        .args([
-            "a_listening_socket_passed_to_a_child_process_accepts_there",
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD, &name)
+    let mut child_proc = common::rerun(
+        module_path!(),
+        "a_listening_socket_passed_to_a_child_process_accepts_there",
+    )
+    .env(CHILD, &name)
         .spawn()
         .expect("spawn the child");
     let (mut to_child, _) = control.accept().expect("the child connects");

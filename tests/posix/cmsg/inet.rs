@@ -4,7 +4,7 @@
 //! socket, and UDP segmentation offload on both sides (`UDP_SEGMENT`, `UDP_GRO`).
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 
 use anysock::Endpoint as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

@@ -3,8 +3,8 @@
 //! against what they must say, group memberships joined and left, the bad inputs each refused
 //! with its exact kind, and multicast delivered inside a network namespace of the test's own.
 
-mod common;
-mod netns;
+use crate::common;
+use crate::netns;
 
 use anysock::Endpoint as _;
 use std::env;
@@ -437,7 +437,10 @@ fn multicast_is_delivered_inside_a_namespace_of_its_own() {
     // the interface with IP_MULTICAST_IF would do without the route; a test should not lean on
     // that fallback.)
     ns.ip(&["route", "add", "239.0.0.0/8", "dev", "lo"]);
-    let out = ns.run_test("multicast_inside_the_namespace", INSIDE);
+    let out = ns.run_test(
+        &common::test_path(module_path!(), "multicast_inside_the_namespace"),
+        INSIDE,
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -2,7 +2,7 @@
 //! type for: it sees what the typed options write, and they see what it writes. (The typed
 //! options themselves are the conformance suite's option groups, run on every backend.)
 
-mod common;
+use crate::common;
 
 use anysock::opt::{KeepAlive, Ttl};
 use anysock::{Domain, ErrorKind, SockOpt, Type};

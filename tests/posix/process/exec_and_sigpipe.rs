@@ -1,7 +1,7 @@
 //! What sockets do to the process around them: every descriptor anysock opens is
 //! close-on-exec, and writing to a vanished peer is an error, never a deadly `SIGPIPE`.
 
-mod common;
+use crate::common;
 
 use anysock::Endpoint as _;
 use std::os::fd::{AsRawFd, RawFd};
@@ -83,8 +83,7 @@ const SURVIVED: &str = "sigpipe child survived";
 
 /// Runs the test `name` of this binary again, alone, in a child process with `CHILD=mode`.
 fn run_child(name: &str, mode: &str) -> Output {
-    Command::new(std::env::current_exe().expect("the test binary"))
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+    common::rerun(module_path!(), name)
         .env(CHILD, mode)
         .output()
         .expect("run the child")

@@ -3,7 +3,7 @@
 //! the count before it, so a leak names the round and the step; `fd_check` holds the binary's
 //! lock, so no other test opens or closes descriptors meanwhile.
 
-mod common;
+use crate::common;
 
 use anysock::embedded_io::{Read, Write};
 use anysock::posix::{self, Posix};

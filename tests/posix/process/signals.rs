@@ -2,7 +2,7 @@
 //! interrupt blocking calls over and over, and no call may fail with `Interrupted`, lose a
 //! byte, duplicate one, or cut a timeout short.
 
-mod common;
+use crate::common;
 
 use anysock::Endpoint as _;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
