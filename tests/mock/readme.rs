@@ -138,7 +138,7 @@ mod asynch {
 
 /// The code between `// README <name> begins` and `// README <name> ends` in this file.
 fn snippet(name: &str) -> String {
-    let this = include_str!("readme_mock.rs");
+    let this = include_str!("readme.rs");
     let code = this
         .split_once(&format!("// README {name} begins\n"))
         .and_then(|(_, rest)| rest.split_once(&format!("// README {name} ends")))
@@ -156,12 +156,12 @@ fn snippet(name: &str) -> String {
 /// The README shows the snippets above, unchanged.
 #[test]
 fn the_readme_shows_this_code() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     for name in ["snippet", "generic snippet", "async snippet"] {
         let code = snippet(name);
         assert!(
             readme.contains(&code),
-            "README.md differs from tests/readme_mock.rs's {name}:\n{code}"
+            "README.md differs from tests/mock/readme.rs's {name}:\n{code}"
         );
     }
 }

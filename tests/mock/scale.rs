@@ -3,8 +3,7 @@
 //! program exactly as a small network does: the same trace and the same capture, byte for
 //! byte, whatever else the network holds.
 
-#[path = "mock_common/mod.rs"]
-mod mock_common;
+use crate::mock_common;
 
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};

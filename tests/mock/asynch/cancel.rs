@@ -3,7 +3,7 @@
 //! cancelled midway keeps its handshake; two readers of one stream are both woken; one waiter
 //! too many is a typed error; every socket closes when its objects are gone.
 
-mod mock_common;
+use crate::mock_common;
 
 use core::future::Future;
 use core::pin::pin;

@@ -4,7 +4,7 @@
 //! latency make the same trace for the same seed; and on a `SharedNet` another thread's change
 //! wakes a future wherever it runs.
 
-mod mock_common;
+use crate::mock_common;
 
 use core::future::Future;
 use core::pin::pin;

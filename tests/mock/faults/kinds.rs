@@ -1,7 +1,7 @@
 //! Faults on the mock network, one kind at a time: what each does to the traffic it hits, on
 //! the virtual clock, from a seed or at an exact point.
 
-mod mock_common;
+use crate::mock_common;
 
 use anysock::Endpoint as _;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! their simulated values, the checks made before anything is sent, and the control decoder
 //! fed garbage.
 
-mod mock_common;
+use crate::mock_common;
 
 use anysock::cmsg::{Ancillary, Cmsg, Credentials, PktInfo};
 use anysock::embedded_io::{Read, Write};

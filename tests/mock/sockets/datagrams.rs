@@ -1,7 +1,7 @@
 //! Stories of datagrams on the mock network: boundaries, truncation, full queues, refusals,
 //! connected and unconnected forms, UDP and Unix.
 
-mod mock_common;
+use crate::mock_common;
 
 use std::time::Duration;
 

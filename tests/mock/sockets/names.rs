@@ -2,7 +2,7 @@
 //! them (blocking and async `Resolve`), the reverse lookup finds them, and every mistake is a
 //! typed error.
 
-mod mock_common;
+use crate::mock_common;
 
 use core::net::IpAddr;
 

@@ -1,6 +1,6 @@
 //! Options, bind rules, `poll` and the virtual clock on the mock network.
 
-mod mock_common;
+use crate::mock_common;
 
 use anysock::Endpoint as _;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! shared network, for another thread), sockets that close or belong to another host, and a
 //! table as large as the network.
 
-mod mock_common;
+use crate::mock_common;
 
 use std::time::Duration;
 

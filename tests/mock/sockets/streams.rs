@@ -1,7 +1,7 @@
 //! Stories of connections on the mock network: connect, accept, bounded buffers, half-close,
 //! resets and the listen queue, each as Linux tells it.
 
-mod mock_common;
+use crate::mock_common;
 
 use anysock::Endpoint as _;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The trace of the mock network: every connection, byte, datagram, end and reset, in order
 //! and on the virtual clock, as a tracer sees it.
 
-mod mock_common;
+use crate::mock_common;
 
 use std::fmt::Write as _;
 use std::time::Duration;

@@ -5,7 +5,7 @@
 //! tshark comes from Debian's `tshark` package. Without it the tshark checks print why they
 //! are skipped, unless `CI` is set: there a missing tshark fails the test.
 
-mod mock_common;
+use crate::mock_common;
 
 use std::time::Duration;
 
