@@ -5,7 +5,8 @@
 //!
 //! The counts are per thread: the allocator counts only on a thread that asked it to, inside
 //! the measured section, so the test harness's own threads (and tests running in parallel)
-//! cannot disturb a count.
+//! cannot disturb a count. A binary of its own all the same: a global allocator is one per
+//! binary, and this one would serve every test it shared a process with.
 
 use anysock::Endpoint as _;
 use std::alloc::{GlobalAlloc, Layout, System};
