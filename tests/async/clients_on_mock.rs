@@ -1,12 +1,11 @@
 //! Acceptance on the mock network: the real async protocol crates the POSIX acceptance tests run
 //! against real servers — reqwless 0.14 through `anysock::nal_async`, rust-mqtt 0.6 on the
 //! async streams — here against servers written on anysock's async traits
-//! (`tests/async_servers`), with the same client code (`tests/protocol_clients`), under faults
+//! (`tests/async/servers`), with the same client code (`tests/protocol_clients`), under faults
 //! (short reads and writes, latency), names from the mock's table, and the virtual clock.
 
-mod async_servers;
-mod mock_common;
-mod protocol_clients;
+use crate::mock_common;
+use crate::protocol_clients;
 
 use core::cell::Cell;
 use core::time::Duration;
@@ -23,7 +22,7 @@ use rust_mqtt::buffer::AllocBuffer;
 use rust_mqtt::client::options::DisconnectOptions;
 use rust_mqtt::client::Client;
 
-use async_servers::{http, mqtt};
+use crate::servers::{http, mqtt};
 use mock_common::addr;
 use protocol_clients::{connect_and_subscribe, fetch, ping, publish_and_receive, Mqtt};
 

@@ -3,7 +3,7 @@
 //! the virtual clock: on the single-threaded network and on the thread-safe one. Every case
 //! leaves no socket open.
 
-mod common;
+use crate::common;
 
 use core::future::Future;
 

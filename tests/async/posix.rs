@@ -4,8 +4,8 @@
 //! readers of one `&Stream`, the system's resolver, `Send` futures for tokio, and errors instead
 //! of panics outside a runtime. Each test checks that it left no descriptor open.
 
-mod common;
-mod reactors;
+use crate::common;
+use crate::{on_both_reactors, reactors};
 
 use core::time::Duration;
 
