@@ -1,6 +1,7 @@
 //! embedded-nal code on anysock (`anysock::nal`, feature `nal`): functions written only against
 //! embedded-nal's traits, run on the operating system's sockets (loopback) and on the mock
-//! network, single-threaded and with threads.
+//! network, single-threaded and with threads. The kernel's stories hold `fd_check`, the
+//! binary's lock, and leave no descriptor open.
 #![cfg(feature = "nal")]
 
 use std::fmt::Debug;
@@ -14,6 +15,8 @@ use anysock::nal::embedded_nal::{
 use anysock::nal::{Nal, TcpSocket};
 use anysock::posix::Posix;
 use anysock::ErrorKind;
+
+use crate::common::fd_check;
 
 /// How many times a step may say `WouldBlock` before a test gives up: every wait is bounded.
 const TRIES: usize = 20_000;
@@ -275,6 +278,7 @@ fn loopback(port: u16) -> SocketAddr {
 
 #[test]
 fn tcp_echo_on_posix_loopback() -> Outcome {
+    let _fds = fd_check();
     let (mut client, mut server) = (Nal::new(Posix), Nal::new(Posix));
     let mut listener = tcp_listen(&mut server, 0).map_err(|e| format!("{e:?}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -333,6 +337,7 @@ fn tcp_echo_on_the_mock() -> Outcome {
 
 #[test]
 fn a_client_reconnects_after_its_server_restarts_on_posix_loopback() -> Outcome {
+    let _fds = fd_check();
     let mut server = Nal::new(Posix).with_local_ip(Ipv4Addr::LOCALHOST.into());
     // A free port, then the story on it.
     let port = {
@@ -353,6 +358,7 @@ fn a_client_reconnects_after_its_server_restarts_on_the_mock() -> Outcome {
 
 #[test]
 fn udp_exchange_on_posix_loopback() -> Outcome {
+    let _fds = fd_check();
     let (mut client, mut server) = (Nal::new(Posix), Nal::new(Posix));
     let mut bound = UdpClientStack::socket(&mut server).map_err(|e| e.to_string())?;
     UdpFullStack::bind(&mut server, &mut bound, 0).map_err(|e| e.to_string())?;
@@ -385,6 +391,7 @@ fn udp_exchange_on_the_mock() -> Outcome {
 /// std::net echo server in a thread answers the generic client.
 #[test]
 fn nb_block_client_against_a_std_server() -> Outcome {
+    let _fds = fd_check();
     let listener = std::net::TcpListener::bind(loopback(0)).map_err(|e| e.to_string())?;
     let to = listener.local_addr().map_err(|e| e.to_string())?;
     let server = std::thread::spawn(move || -> std::io::Result<()> {
@@ -471,6 +478,7 @@ fn refused_connect_is_an_error_and_the_socket_can_retry() -> Outcome {
 
 #[test]
 fn end_of_stream_is_ok_zero_and_a_gone_peer_is_pipe_closed() -> Outcome {
+    let _fds = fd_check();
     let (mut client, mut server) = (Nal::new(Posix), Nal::new(Posix));
     let mut listener = tcp_listen(&mut server, 0).map_err(|e| format!("{e:?}"))?;
     let to = loopback(listener.local_addr().map_err(|e| e.to_string())?.port());
@@ -508,6 +516,7 @@ fn end_of_stream_is_ok_zero_and_a_gone_peer_is_pipe_closed() -> Outcome {
 
 #[test]
 fn calls_in_the_wrong_state_fail_cleanly() -> Outcome {
+    let _fds = fd_check();
     let mut nal = Nal::new(Posix);
     let mut tcp = TcpClientStack::socket(&mut nal).map_err(|e| e.to_string())?;
     let kind = |r: nb::Result<usize, anysock::nal::Error>| match r {
@@ -550,6 +559,7 @@ fn calls_in_the_wrong_state_fail_cleanly() -> Outcome {
 
 #[test]
 fn a_datagram_longer_than_the_buffer_is_reported() -> Outcome {
+    let _fds = fd_check();
     let mut nal = Nal::new(Posix).with_local_ip(Ipv4Addr::LOCALHOST.into());
     let mut server = UdpClientStack::socket(&mut nal).map_err(|e| e.to_string())?;
     UdpFullStack::bind(&mut nal, &mut server, 0).map_err(|e| e.to_string())?;
@@ -578,6 +588,7 @@ fn a_datagram_longer_than_the_buffer_is_reported() -> Outcome {
 
 #[test]
 fn ipv6_sockets_follow_the_remote_and_the_local_ip() -> Outcome {
+    let _fds = fd_check();
     let mut nal = Nal::new(Posix).with_local_ip("::1".parse().unwrap());
     let mut server = UdpClientStack::socket(&mut nal).map_err(|e| e.to_string())?;
     if UdpFullStack::bind(&mut nal, &mut server, 0).is_err() {
@@ -591,6 +602,7 @@ fn ipv6_sockets_follow_the_remote_and_the_local_ip() -> Outcome {
 
 #[test]
 fn dns_resolves_through_the_system_resolver() {
+    let _fds = fd_check();
     use anysock::nal::embedded_nal::{AddrType, Dns};
     let mut nal = Nal::new(Posix);
     let ip = Dns::get_host_by_name(&mut nal, "localhost", AddrType::IPv4).unwrap();

@@ -4,9 +4,9 @@
 //! adapter documents (a datagram cut short is an error, a foreign local address is refused); and
 //! the same stories, but multicast, on the mock network.
 
-mod common;
-mod netns;
-mod reactors;
+use crate::common;
+use crate::netns;
+use crate::{on_both_reactors, reactors};
 
 use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 use core::time::Duration;
@@ -187,7 +187,10 @@ fn multicast_is_delivered_through_the_adapter_in_a_namespace_of_its_own() {
     // `lo` has no multicast flag and no route to the groups until it is given them.
     ns.ip(&["link", "set", "lo", "multicast", "on"]);
     ns.ip(&["route", "add", "239.0.0.0/8", "dev", "lo"]);
-    let out = ns.run_test("multicast_inside_the_namespace", INSIDE);
+    let out = ns.run_test(
+        &common::test_path(module_path!(), "multicast_inside_the_namespace"),
+        INSIDE,
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -3,7 +3,8 @@
 //! `std::os::unix::net` both ways, and `std::io::Read`/`Write` on streams.
 //!
 //! No `unsafe` here: `FromRawFd` and `IntoRawFd` are exercised through the `OwnedFd`
-//! conversions, which are built on them, and their presence is checked at compile time.
+//! conversions, which are built on them, and their presence is checked at compile time. Each
+//! test holds `fd_check`, the binary's lock, and leaves no descriptor open.
 
 use anysock::Endpoint as _;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -14,6 +15,8 @@ use std::path::PathBuf;
 
 use anysock::posix::{Datagram, Listener, Posix, Socket, Stream};
 use anysock::{Datagram as _, Domain, Listener as _, Socket as _, Stack, Stream as _, Type};
+
+use crate::common::fd_check;
 
 type Outcome = Result<(), Box<dyn std::error::Error>>;
 
@@ -26,6 +29,7 @@ where
 
 #[test]
 fn every_socket_type_has_the_descriptor_traits() {
+    let _fds = fd_check();
     has_fd_traits::<Socket>();
     has_fd_traits::<Listener>();
     has_fd_traits::<Stream>();
@@ -35,6 +39,7 @@ fn every_socket_type_has_the_descriptor_traits() {
 /// `AsRawFd` and `AsFd` name the descriptor the socket polls with, still owned by it.
 #[test]
 fn as_fd_borrows_the_same_descriptor() -> Outcome {
+    let _fds = fd_check();
     let socket = Posix.socket(Domain::Inet, Type::Stream)?;
     let listener = Posix.listen(&"127.0.0.1:0".parse()?, 1)?;
     let stream = Posix.connect(&listener.local_addr()?)?;
@@ -74,6 +79,7 @@ fn as_fd_borrows_the_same_descriptor() -> Outcome {
 /// domain and type asked of the kernel again, still working.
 #[test]
 fn owned_fd_round_trips_keep_the_socket() -> Outcome {
+    let _fds = fd_check();
     let mut socket = Posix.socket(Domain::Inet6, Type::Datagram).or_else(|_| {
         // No IPv6 on this machine: the round trip is the same on IPv4.
         Posix.socket(Domain::Inet, Type::Datagram)
@@ -116,6 +122,7 @@ fn owned_fd_round_trips_keep_the_socket() -> Outcome {
 /// A descriptor made elsewhere (by std) is adopted with the domain and type it really has.
 #[test]
 fn adopted_descriptors_are_identified() -> Outcome {
+    let _fds = fd_check();
     let (unix, _peer) = UnixStream::pair()?;
     let s = Socket::from(OwnedFd::from(unix));
     assert_eq!((s.domain(), s.socket_type()), (Domain::Unix, Type::Stream));
@@ -130,6 +137,7 @@ fn adopted_descriptors_are_identified() -> Outcome {
 
 #[test]
 fn tcp_both_ways() -> Outcome {
+    let _fds = fd_check();
     // std listener -> ours; std client -> ours; ours -> std.
     let std_listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     let addr = std_listener.local_addr()?;
@@ -155,6 +163,7 @@ fn tcp_both_ways() -> Outcome {
 
 #[test]
 fn udp_both_ways() -> Outcome {
+    let _fds = fd_check();
     let std_socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
     let to = std_socket.local_addr()?;
     let mut ours = Datagram::from(std_socket);
@@ -192,6 +201,7 @@ impl Drop for TempPath {
 
 #[test]
 fn unix_both_ways() -> Outcome {
+    let _fds = fd_check();
     let path = TempPath::new("interop");
     let mut listener = Listener::from(UnixListener::bind(&path.0)?);
     let mut client = Stream::from(UnixStream::connect(&path.0)?);
@@ -219,6 +229,7 @@ fn unix_both_ways() -> Outcome {
 /// back unchanged.
 #[test]
 fn conversions_to_the_wrong_std_type_give_the_socket_back() -> Outcome {
+    let _fds = fd_check();
     let (a, _b) = Posix.socketpair(Type::Stream)?;
     let unix = a.into_stream()?;
     let fd = unix.as_raw_fd();
@@ -260,6 +271,7 @@ fn conversions_to_the_wrong_std_type_give_the_socket_back() -> Outcome {
 
 #[test]
 fn streams_are_std_readers_and_writers() -> Outcome {
+    let _fds = fd_check();
     let mut listener = Posix.listen(&"127.0.0.1:0".parse()?, 1)?;
     let mut client = Posix.connect(&listener.local_addr()?)?;
     let (mut server, _) = listener.accept()?;
@@ -283,6 +295,7 @@ fn streams_are_std_readers_and_writers() -> Outcome {
 /// Errors cross into `std::io::Error` with their kind and OS code.
 #[test]
 fn errors_become_io_errors() -> Outcome {
+    let _fds = fd_check();
     let (a, _b) = Posix.socketpair(Type::Stream)?;
     let mut a = a.into_stream()?;
     anysock::Endpoint::set_nonblocking(&mut a, true)?;
