@@ -9,11 +9,12 @@
 //!   reconnects with backoff, and goes on.
 //!
 //! Outside CI, a test whose server program is missing says it skipped; in CI (`.ci/run`
-//! installs both) that is a failure.
+//! installs both) that is a failure. Each test holds `reactors::checked`, the binary's
+//! descriptor lock, and leaves no descriptor open.
 
-mod common;
-mod protocol_clients;
-mod reactors;
+use crate::common;
+use crate::protocol_clients;
+use crate::{on_both_reactors, reactors};
 
 use core::time::Duration;
 use std::fs;
@@ -25,6 +26,7 @@ use anysock::posix::asynch::{AsyncIo, Posix};
 
 use common::{free_port, Daemon, TempDir};
 use protocol_clients::{connect_and_subscribe, fetch, publish_and_receive, Mqtt};
+use reactors::checked;
 use rust_mqtt::buffer::AllocBuffer;
 use rust_mqtt::client::Client;
 
@@ -69,6 +71,7 @@ where
 
 #[test]
 fn reqwless_fetches_a_page_from_python_http_server_on_both_reactors() {
+    let _fds = checked();
     let dir = TempDir::new();
     fs::write(dir.path().join("index.html"), PAGE).unwrap();
     let port = free_port();
@@ -85,6 +88,7 @@ fn reqwless_fetches_a_page_from_python_http_server_on_both_reactors() {
 
 #[test]
 fn a_name_that_does_not_exist_is_a_typed_error_through_dns() {
+    let _fds = checked();
     use anysock::nal_async::embedded_nal_async::{AddrType, Dns as _};
     let nal = Nal::new(Posix::<AsyncIo>::new());
     let missing =
@@ -147,6 +151,7 @@ async fn mqtt_survives_a_broker_restart<S: Stack + Copy>(stack: &S, dir: &Path) 
 
 #[test]
 fn rust_mqtt_publishes_receives_and_survives_a_broker_restart_on_both_reactors() {
+    let _fds = checked();
     if !installed("mosquitto") {
         return;
     }

@@ -5,7 +5,7 @@
 //! Streams carry 64 KiB of patterned bytes each way, more than one read or write moves at once,
 //! so partial reads and writes on both sides are exercised; both sides compare every byte.
 
-mod common;
+use crate::common;
 
 use anysock::embedded_io::Write;
 use anysock::posix::Posix;
