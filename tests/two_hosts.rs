@@ -10,6 +10,7 @@
 //! when it fails.
 
 mod firmware_node;
+#[path = "support/netns.rs"]
 mod netns;
 
 use std::env;

@@ -7,13 +7,13 @@
 //! `cargo test --features nal --test adapters nal::` runs the embedded-nal stories;
 //! `--features nal-async,async-io,tokio` adds the async ones.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 #[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio", feature = "mock"))]
-#[path = "../netns/mod.rs"]
+#[path = "../support/netns.rs"]
 mod netns;
 #[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio", feature = "mock"))]
-#[path = "../reactors/mod.rs"]
+#[path = "../support/reactors.rs"]
 mod reactors;
 
 /// embedded-nal 0.9's blocking stacks, on loopback and on the mock.

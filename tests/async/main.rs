@@ -8,16 +8,16 @@
 //! no descriptor. `cargo test --features async-io,tokio,nal-async --test async` runs them all;
 //! with the default features, only the mock's suite.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 #[cfg(feature = "nal-async")]
-#[path = "../mock_common/mod.rs"]
+#[path = "../support/mock_common.rs"]
 mod mock_common;
 #[cfg(feature = "nal-async")]
-#[path = "../protocol_clients/mod.rs"]
+#[path = "../support/protocol_clients.rs"]
 mod protocol_clients;
 #[cfg(all(feature = "async-io", feature = "tokio"))]
-#[path = "../reactors/mod.rs"]
+#[path = "../support/reactors.rs"]
 mod reactors;
 
 /// The async suite on the kernel, on both reactors, and the POSIX stack's own stories.

@@ -12,7 +12,7 @@
 //! the same thread-per-connection server on loopback and on the shared mock (`threads`).
 //! Every test that touches the kernel holds `common::fd_check`, the binary's lock.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 
 /// The same stories on the kernel and on the mock, call by call, with equal transcripts.

@@ -7,16 +7,16 @@
 //! Outside CI a missing program skips its test with a message; in CI (`.ci/run` installs them)
 //! it fails. Every test holds the binary's descriptor lock (`common::fd_check`).
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 #[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio"))]
-#[path = "../protocol_clients/mod.rs"]
+#[path = "../support/protocol_clients.rs"]
 mod protocol_clients;
 #[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio"))]
-#[path = "../reactors/mod.rs"]
+#[path = "../support/reactors.rs"]
 mod reactors;
 
-/// Python's `socket` module (`tests/peers/peer.py`): TCP, UDP, Unix streams and datagrams.
+/// Python's `socket` module (`tests/support/peer.py`): TCP, UDP, Unix streams and datagrams.
 mod python;
 
 /// reqwless against `python3 -m http.server`, rust-mqtt against `mosquitto`, on both reactors.

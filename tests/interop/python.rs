@@ -1,4 +1,4 @@
-//! Interop with a socket stack that is not ours: Python's `socket` module (tests/peers/peer.py)
+//! Interop with a socket stack that is not ours: Python's `socket` module (tests/support/peer.py)
 //! as server for our client and as client for our server, over TCP (v4, v6), UDP (v4, v6), Unix
 //! streams and Unix datagrams.
 //!

@@ -6,7 +6,7 @@
 //! No test here opens a kernel socket, so the tests run in parallel without a lock.
 //! `cargo test --test mock MODULE` runs one group, e.g. `trace::pcap`.
 
-#[path = "../mock_common/mod.rs"]
+#[path = "../support/mock_common.rs"]
 mod mock_common;
 
 /// Sockets on the mock, call by call: connections, datagrams, ancillary data, options, host

@@ -6,9 +6,9 @@
 //! holds `common::fd_check` (the binary's lock) for its whole life, and fails if it left one
 //! open. `cargo test --test posix MODULE` runs one group, e.g. `calls::stream`.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
-#[path = "../netns/mod.rs"]
+#[path = "../support/netns.rs"]
 mod netns;
 
 /// The calls themselves, domain by domain: connections, datagrams, what only the Unix domain

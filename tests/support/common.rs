@@ -304,7 +304,7 @@ pub fn is_nonblocking(fd: RawFd) -> bool {
     flags & libc::O_NONBLOCK != 0
 }
 
-/// A Python process running `tests/peers/peer.py`: a real socket stack that is not ours. Killed
+/// A Python process running `tests/support/peer.py`: a real socket stack that is not ours. Killed
 /// and reaped when dropped, so a failing test leaves no process behind.
 pub struct Peer {
     child: Child,
@@ -313,9 +313,9 @@ pub struct Peer {
 }
 
 impl Peer {
-    /// Starts `python3 tests/peers/peer.py args...`. Its stderr goes to the test's output.
+    /// Starts `python3 tests/support/peer.py args...`. Its stderr goes to the test's output.
     pub fn spawn(args: &[&str]) -> Peer {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/peers/peer.py");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/peer.py");
         let mut child = Command::new("python3")
             .arg(script)
             .args(args)
