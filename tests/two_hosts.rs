@@ -12,6 +12,8 @@
 mod firmware_node;
 #[path = "support/netns.rs"]
 mod netns;
+#[path = "support/processes.rs"]
+mod processes;
 
 use std::env;
 use std::fs;

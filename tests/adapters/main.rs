@@ -9,6 +9,8 @@
 
 #[path = "../support/common.rs"]
 mod common;
+#[path = "../support/processes.rs"]
+mod processes;
 #[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio", feature = "mock"))]
 #[path = "../support/netns.rs"]
 mod netns;

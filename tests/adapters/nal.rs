@@ -602,8 +602,8 @@ fn ipv6_sockets_follow_the_remote_and_the_local_ip() -> Outcome {
 
 #[test]
 fn dns_resolves_through_the_system_resolver() {
-    let _fds = fd_check();
     use anysock::nal::embedded_nal::{AddrType, Dns};
+    let _fds = fd_check();
     let mut nal = Nal::new(Posix);
     let ip = Dns::get_host_by_name(&mut nal, "localhost", AddrType::IPv4).unwrap();
     assert_eq!(ip, std::net::IpAddr::from([127, 0, 0, 1]));

@@ -4,7 +4,7 @@
 //! adapter documents (a datagram cut short is an error, a foreign local address is refused); and
 //! the same stories, but multicast, on the mock network.
 
-use crate::common;
+use crate::processes;
 use crate::netns;
 use crate::{on_both_reactors, reactors};
 
@@ -187,22 +187,8 @@ fn multicast_is_delivered_through_the_adapter_in_a_namespace_of_its_own() {
     // `lo` has no multicast flag and no route to the groups until it is given them.
     ns.ip(&["link", "set", "lo", "multicast", "on"]);
     ns.ip(&["route", "add", "239.0.0.0/8", "dev", "lo"]);
-    let out = ns.run_test(
-        &common::test_path(module_path!(), "multicast_inside_the_namespace"),
-        INSIDE,
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "inside {}:\n{stdout}\n{stderr}",
-        ns.name()
-    );
-    assert!(
-        stdout.contains("multicast: received"),
-        "the inner test did not run:\n{stdout}"
-    );
-    print!("{stdout}");
+    let inside = processes::test_path(module_path!(), "multicast_inside_the_namespace");
+    ns.expect_test(&inside, INSIDE, "multicast: received");
 }
 
 /// The half that runs inside the namespace (a no-op anywhere else), on both reactors: a

@@ -10,6 +10,8 @@
 
 #[path = "../support/common.rs"]
 mod common;
+#[path = "../support/processes.rs"]
+mod processes;
 #[cfg(feature = "nal-async")]
 #[path = "../support/mock_common.rs"]
 mod mock_common;

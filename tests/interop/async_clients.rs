@@ -12,7 +12,7 @@
 //! installs both) that is a failure. Each test holds `reactors::checked`, the binary's
 //! descriptor lock, and leaves no descriptor open.
 
-use crate::common;
+use crate::{common, processes};
 use crate::protocol_clients;
 use crate::{on_both_reactors, reactors};
 
@@ -24,28 +24,12 @@ use anysock::asynch::{timeout, Stack};
 use anysock::nal_async::Nal;
 use anysock::posix::asynch::{AsyncIo, Posix};
 
-use common::{free_port, Daemon, TempDir};
+use common::TempDir;
+use processes::{free_port, have_tool, Daemon};
 use protocol_clients::{connect_and_subscribe, fetch, publish_and_receive, Mqtt};
 use reactors::checked;
 use rust_mqtt::buffer::AllocBuffer;
 use rust_mqtt::client::Client;
-
-/// Whether `program` is installed; when not, the test says why it does nothing — except in
-/// CI (`CI` set), which installs it, where its absence is a failure.
-fn installed(program: &str) -> bool {
-    let found = std::process::Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|out| out.status.success());
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "{program} is not installed"
-    );
-    if !found {
-        eprintln!("{program} is not installed: skipped (.ci/run installs it)");
-    }
-    found
-}
 
 // ---------------------------------------------------------------------------------------
 // reqwless against python3 -m http.server
@@ -88,8 +72,8 @@ fn reqwless_fetches_a_page_from_python_http_server_on_both_reactors() {
 
 #[test]
 fn a_name_that_does_not_exist_is_a_typed_error_through_dns() {
-    let _fds = checked();
     use anysock::nal_async::embedded_nal_async::{AddrType, Dns as _};
+    let _fds = checked();
     let nal = Nal::new(Posix::<AsyncIo>::new());
     let missing =
         async_io::block_on(nal.get_host_by_name("no-such-host.invalid", AddrType::Either));
@@ -152,7 +136,7 @@ async fn mqtt_survives_a_broker_restart<S: Stack + Copy>(stack: &S, dir: &Path) 
 #[test]
 fn rust_mqtt_publishes_receives_and_survives_a_broker_restart_on_both_reactors() {
     let _fds = checked();
-    if !installed("mosquitto") {
+    if !have_tool("mosquitto", "mosquitto") {
         return;
     }
     let dir = TempDir::new();

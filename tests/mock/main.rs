@@ -8,6 +8,8 @@
 
 #[path = "../support/mock_common.rs"]
 mod mock_common;
+#[path = "../support/processes.rs"]
+mod processes;
 
 /// Sockets on the mock, call by call: connections, datagrams, ancillary data, options, host
 /// names and the selector.

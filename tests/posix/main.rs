@@ -8,6 +8,8 @@
 
 #[path = "../support/common.rs"]
 mod common;
+#[path = "../support/processes.rs"]
+mod processes;
 #[path = "../support/netns.rs"]
 mod netns;
 

@@ -3,7 +3,7 @@
 //! of them in turn. (What a selector reports, socket by socket, is the conformance suite's
 //! `selector` group, run on every backend.)
 
-use crate::common;
+use crate::{common, processes};
 
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ use anysock::selector::{Event, ScalableReadiness, Selector as _, Token, Trigger}
 use anysock::{Interest, Pollable, Socket as _, Stack as _, Type};
 
 use common::{fd_check, PATIENCE};
+use processes::raise_nofile;
 
 /// Waits (at most `timeout`) and returns the events found.
 fn wait(selector: &mut Selector, timeout: Duration) -> Vec<Event> {
@@ -27,26 +28,10 @@ fn tokens(events: &[Event]) -> Vec<u64> {
     t
 }
 
-/// Raises the soft descriptor limit to at least `want` (up to the hard limit).
-fn raise_fd_limit(want: u64) -> u64 {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `lim` is a writable `rlimit`.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-    if lim.rlim_cur < want {
-        lim.rlim_cur = want.min(lim.rlim_max);
-        // SAFETY: `lim` is a valid `rlimit`; a soft limit up to the hard one is allowed.
-        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
-    }
-    lim.rlim_cur
-}
-
 #[test]
 fn ten_thousand_registered_sockets() {
     const SOCKETS: usize = 10_000;
-    let limit = raise_fd_limit(SOCKETS as u64 + 256);
+    let limit = raise_nofile(SOCKETS as u64 + 256);
     if limit < SOCKETS as u64 + 256 {
         eprintln!("skipped: RLIMIT_NOFILE allows only {limit} descriptors");
         return;

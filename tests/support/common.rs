@@ -1,8 +1,9 @@
-//! What every integration test shares: the per-binary lock with its descriptor-leak check,
+//! What the tests on the kernel share: the per-binary lock with its descriptor-leak check,
 //! places to bind (loopback, temporary directories, abstract names), patterned data, connected
-//! pairs, and a guard around a Python peer process.
+//! pairs, a guard around a Python peer process, and the report of a conformance suite.
 //!
-//! Each test binary compiles this module on its own and uses only part of it.
+//! Each test binary compiles this module on its own (beside `processes`, which it uses) and
+//! uses only part of it.
 #![allow(dead_code)]
 
 use anysock::Endpoint as _;
@@ -26,6 +27,8 @@ use anysock::{
     Domain, Error, ErrorKind, Listener as _, SockOpt, Socket as _, SocketAddr, Stack as _, Type,
     UnixAddr,
 };
+
+use super::processes::wait_bounded;
 
 /// How long one blocking step may take before the test calls it a hang. Every blocking socket a
 /// test uses gets it as `SO_RCVTIMEO`/`SO_SNDTIMEO`, so a bug ends in an error, not a stuck run.
@@ -357,15 +360,8 @@ impl Peer {
     /// Waits, at most [`PATIENCE`], for the peer to exit, and asserts it succeeded: the peer
     /// exits 0 only if every byte it received was the bytes it expected.
     pub fn expect_success(mut self) {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for python3") {
-                assert!(status.success(), "the Python peer failed: {status}");
-                return;
-            }
-            assert!(Instant::now() < deadline, "the Python peer did not exit");
-            thread::sleep(Duration::from_millis(5));
-        }
+        let status = wait_bounded(&mut self.child, PATIENCE).expect("the Python peer exits");
+        assert!(status.success(), "the Python peer failed: {status}");
     }
 }
 
@@ -378,87 +374,6 @@ impl Drop for Peer {
             let _ = reader.join();
         }
     }
-}
-
-/// A server program the test starts (`python3 -m http.server`, `mosquitto`, ...): killed and
-/// reaped when dropped, so a failing test leaves no process behind.
-pub struct Daemon {
-    child: Child,
-    port: u16,
-}
-
-impl Daemon {
-    /// Starts `program args...` in `dir`, to listen on `127.0.0.1:port`, and waits (at most
-    /// [`PATIENCE`]) until it accepts connections there. Its output goes to the test's.
-    pub fn spawn(program: &str, args: &[&str], dir: &Path, port: u16) -> Daemon {
-        let child = Command::new(program)
-            .args(args)
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {program}: {e}"));
-        let mut daemon = Daemon { child, port };
-        let deadline = Instant::now() + PATIENCE;
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = daemon.child.try_wait().expect("wait for the server") {
-                panic!("{program} exited before listening: {status}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{program} did not listen on {port}"
-            );
-            thread::sleep(Duration::from_millis(10));
-        }
-        daemon
-    }
-
-    /// The port it listens on.
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// Kills it (`SIGKILL`: no goodbye to its clients) and reaps it.
-    pub fn kill(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-/// The name libtest gives the test `test` of the module `module` (pass `module_path!()`): its
-/// path below the binary's root, which `--exact` must match.
-pub fn test_path(module: &str, test: &str) -> String {
-    match module.split_once("::") {
-        Some((_, below_root)) => format!("{below_root}::{test}"),
-        None => test.to_string(),
-    }
-}
-
-/// This test binary, set to run its test `test` of the module `module` (pass `module_path!()`)
-/// again, alone and on one thread, with its output not captured: for a story whose other half
-/// runs in a process of its own.
-pub fn rerun(module: &str, test: &str) -> Command {
-    let mut command = Command::new(std::env::current_exe().expect("the test binary"));
-    command
-        .arg(test_path(module, test))
-        .args(["--exact", "--nocapture", "--test-threads=1"]);
-    command
-}
-
-/// A loopback TCP port nobody listens on right now (the system's pick for port 0), for a
-/// server program that must be told its port.
-pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
-    l.local_addr().expect("local address").port()
 }
 
 /// Runs a conformance suite through `run`, printing each case's outcome as `backend: name ...

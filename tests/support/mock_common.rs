@@ -55,22 +55,6 @@ impl Write for Capture {
     }
 }
 
-/// Whether tshark can run; without it, `false` and a note, or a failure under CI.
-pub fn have_tshark(test: &str) -> bool {
-    let found = Command::new("tshark")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: tshark is not installed, and CI is set (install Debian's `tshark` package)"
-        );
-        println!("{test}: SKIPPED the tshark checks: tshark is not installed (Debian: tshark)");
-    }
-    found
-}
-
 /// A capture file in the temporary directory, removed when the test passes and kept for a
 /// look when it fails.
 pub struct Saved(PathBuf);

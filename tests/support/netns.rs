@@ -8,8 +8,9 @@
 use std::env;
 use std::ffi::OsStr;
 use std::process::{Command, Output, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use super::processes::{have_tool, rerun_args, wait_bounded};
 
 /// How long the part run inside the namespace may take before it is killed.
 const INNER_LIMIT: Duration = Duration::from_secs(60);
@@ -24,9 +25,14 @@ impl NetNs {
     /// namespace cannot be made (not root, no `ip`); where the environment says `CI`, that is a
     /// failure instead: there the test must really run.
     pub fn create(tag: &str) -> Option<NetNs> {
-        if let Some(why) = unavailable() {
+        // SAFETY: `geteuid` reads the process's credentials and cannot fail.
+        if unsafe { libc::geteuid() } != 0 {
+            let why = "creating a network namespace needs root";
             assert!(env::var_os("CI").is_none(), "CI must run this test: {why}");
             println!("skipped: {why}");
+            return None;
+        }
+        if !have_tool("ip", "iproute2") {
             return None;
         }
         let name = format!("anysock-{tag}-{}", std::process::id());
@@ -73,24 +79,34 @@ impl NetNs {
     /// returns what it printed. Killed after [`INNER_LIMIT`].
     pub fn run_test(&self, test: &str, var: &str) -> Output {
         let exe = env::current_exe().expect("the test binary's path");
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", &self.name])
-            .arg(exe)
-            .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        let mut child = self
+            .command(exe)
+            .args(rerun_args(test))
             .env(var, &self.name)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn ip netns exec");
-        let deadline = Instant::now() + INNER_LIMIT;
-        while child.try_wait().expect("wait for the inner test").is_none() {
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                break;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
+        wait_bounded(&mut child, INNER_LIMIT);
         child.wait_with_output().expect("the inner test's output")
+    }
+
+    /// [`NetNs::run_test`], then asserts that the test inside succeeded and printed `mark`
+    /// (so it ran, rather than passing as the no-op it is elsewhere), and prints its output.
+    pub fn expect_test(&self, test: &str, var: &str, mark: &str) {
+        let out = self.run_test(test, var);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "inside {}:\n{stdout}\n{stderr}",
+            self.name
+        );
+        assert!(
+            stdout.contains(mark),
+            "the test inside did not run:\n{stdout}"
+        );
+        print!("{stdout}");
     }
 }
 
@@ -102,18 +118,6 @@ impl Drop for NetNs {
         if !matches!(deleted, Ok(s) if s.success()) {
             eprintln!("could not delete network namespace {}", self.name);
         }
-    }
-}
-
-/// Why namespaces cannot be made here, if they cannot.
-fn unavailable() -> Option<String> {
-    // SAFETY: `geteuid` reads the process's credentials and cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("creating a network namespace needs root".into());
-    }
-    match Command::new("ip").arg("-V").output() {
-        Ok(out) if out.status.success() => None,
-        _ => Some("the `ip` command (iproute2) is missing".into()),
     }
 }
 

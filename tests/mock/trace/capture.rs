@@ -7,6 +7,7 @@
 //! skipped, unless `CI` is set: there a missing tshark fails the test.
 
 use crate::mock_common;
+use crate::processes::have_tool;
 
 use anysock::Endpoint as _;
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use anysock::mock::{FaultPlan, Net};
 use anysock::opt::Linger;
 use anysock::{Datagram, ErrorKind, Listener, Shutdown, SockOpt, Stack, Stream};
 
-use mock_common::{addr, flagged, have_tshark, tshark, two_hosts, Capture, Saved};
+use mock_common::{addr, flagged, tshark, two_hosts, Capture, Saved};
 
 /// Queues of 64 KiB, so one write of more than a 32 KiB segment crosses in one event.
 type CaptureNet = Net<16, 65536, 8, PcapTracer<Capture>>;
@@ -187,7 +188,7 @@ fn frames(file: &Saved) -> Vec<Frame> {
 fn the_capture_holds_the_conversation_byte_for_byte() {
     let (bytes, story) = capture(7);
     assert!(!story.answered.is_empty() && story.answered.len() < story.queries.len());
-    if !have_tshark("the_capture_holds_the_conversation_byte_for_byte") {
+    if !have_tool("tshark", "tshark") {
         return;
     }
     let file = Saved::new("anysock-capture", "conversation", &bytes);

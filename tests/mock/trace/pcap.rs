@@ -6,6 +6,7 @@
 //! are skipped, unless `CI` is set: there a missing tshark fails the test.
 
 use crate::mock_common;
+use crate::processes::have_tool;
 
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use anysock::embedded_io::{self, ErrorType, Write};
 use anysock::mock::pcap::{PcapError, PcapTracer, Stats};
 use anysock::mock::trace::{ConnId, Event, EventKind, Tracer};
 
-use mock_common::{addr, flagged, have_tshark, tshark, Capture, Saved};
+use mock_common::{addr, flagged, tshark, Capture, Saved};
 
 fn at(millis: u64, kind: EventKind<'_>) -> Event<'_> {
     let time = Duration::from_millis(millis);
@@ -177,7 +178,7 @@ fn check_with_tshark(test: &str, events: &[Event<'_>], expected: &[Vec<String>])
     let (bytes, stats) = capture::<64>(events);
     assert!(stats.complete(), "{stats:?}");
     assert_eq!(stats.packets, expected.len() as u64);
-    if !have_tshark(test) {
+    if !have_tool("tshark", "tshark") {
         return;
     }
     let file = save(test, &bytes);
@@ -331,7 +332,7 @@ fn mapped_addresses_are_written_as_ipv4_and_unix_traffic_not_at_all() {
 #[test]
 fn the_checks_catch_a_corrupted_byte() {
     let (mut bytes, _) = capture::<1>(&[datagram(0, "10.0.0.1:1", "10.0.0.2:2", b"intact")]);
-    if !have_tshark("the_checks_catch_a_corrupted_byte") {
+    if !have_tool("tshark", "tshark") {
         return;
     }
     let last = bytes.len() - 1;
@@ -353,7 +354,7 @@ fn a_datagram_longer_than_the_snapshot_length_is_stored_cut_short() {
     assert_eq!((stats.packets, stats.truncated), (1, 1));
     assert!(!stats.complete());
     assert_eq!(bytes.len(), 24 + 16 + 65_535);
-    if !have_tshark("a_datagram_longer_than_the_snapshot_length_is_stored_cut_short") {
+    if !have_tool("tshark", "tshark") {
         return;
     }
     let file = save("truncated", &bytes);
@@ -367,7 +368,7 @@ fn frames_carry_the_virtual_time() {
     let mut event = datagram(0, "10.0.0.1:40000", "10.0.0.2:40001", b"t");
     event.time = Duration::new(1_234, 567_890_000);
     let (bytes, _) = capture::<1>(&[event]);
-    if !have_tshark("frames_carry_the_virtual_time") {
+    if !have_tool("tshark", "tshark") {
         return;
     }
     let file = save("time", &bytes);
@@ -418,7 +419,7 @@ fn a_full_table_skips_and_counts_instead_of_guessing() {
     assert!(!stats.complete());
     // 3 + 1 for connection 0, 3 + 2 for connection 2.
     assert_eq!(stats.packets, 9);
-    if !have_tshark("a_full_table_skips_and_counts_instead_of_guessing") {
+    if !have_tool("tshark", "tshark") {
         return;
     }
     let file = save("full_table", &bytes);
