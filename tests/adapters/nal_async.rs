@@ -4,7 +4,7 @@
 //! adapter documents (a datagram cut short is an error, a foreign local address is refused); and
 //! the same stories, but multicast, on the mock network.
 
-use crate::processes;
+use crate::system;
 use crate::netns;
 use crate::{on_both_reactors, reactors};
 
@@ -187,7 +187,7 @@ fn multicast_is_delivered_through_the_adapter_in_a_namespace_of_its_own() {
     // `lo` has no multicast flag and no route to the groups until it is given them.
     ns.ip(&["link", "set", "lo", "multicast", "on"]);
     ns.ip(&["route", "add", "239.0.0.0/8", "dev", "lo"]);
-    let inside = processes::test_path(module_path!(), "multicast_inside_the_namespace");
+    let inside = system::test_path(module_path!(), "multicast_inside_the_namespace");
     ns.expect_test(&inside, INSIDE, "multicast: received");
 }
 

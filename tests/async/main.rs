@@ -10,8 +10,8 @@
 
 #[path = "../support/common.rs"]
 mod common;
-#[path = "../support/processes.rs"]
-mod processes;
+#[path = "../support/system.rs"]
+mod system;
 #[cfg(feature = "nal-async")]
 #[path = "../support/mock_common.rs"]
 mod mock_common;

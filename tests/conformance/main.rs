@@ -14,8 +14,8 @@
 
 #[path = "../support/common.rs"]
 mod common;
-#[path = "../support/processes.rs"]
-mod processes;
+#[path = "../support/system.rs"]
+mod system;
 
 /// The same stories on the kernel and on the mock, call by call, with equal transcripts.
 mod parity;

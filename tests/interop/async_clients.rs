@@ -12,7 +12,7 @@
 //! installs both) that is a failure. Each test holds `reactors::checked`, the binary's
 //! descriptor lock, and leaves no descriptor open.
 
-use crate::{common, processes};
+use crate::{common, system};
 use crate::protocol_clients;
 use crate::{on_both_reactors, reactors};
 
@@ -25,7 +25,7 @@ use anysock::nal_async::Nal;
 use anysock::posix::asynch::{AsyncIo, Posix};
 
 use common::TempDir;
-use processes::{free_port, have_tool, Daemon};
+use system::{free_port, have_tool, Daemon};
 use protocol_clients::{connect_and_subscribe, fetch, publish_and_receive, Mqtt};
 use reactors::checked;
 use rust_mqtt::buffer::AllocBuffer;

@@ -9,8 +9,8 @@
 
 #[path = "../support/common.rs"]
 mod common;
-#[path = "../support/processes.rs"]
-mod processes;
+#[path = "../support/system.rs"]
+mod system;
 #[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio"))]
 #[path = "../support/protocol_clients.rs"]
 mod protocol_clients;

@@ -8,8 +8,8 @@
 
 #[path = "../support/mock_common.rs"]
 mod mock_common;
-#[path = "../support/processes.rs"]
-mod processes;
+#[path = "../support/system.rs"]
+mod system;
 
 /// Sockets on the mock, call by call: connections, datagrams, ancillary data, options, host
 /// names and the selector.

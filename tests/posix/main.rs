@@ -8,8 +8,8 @@
 
 #[path = "../support/common.rs"]
 mod common;
-#[path = "../support/processes.rs"]
-mod processes;
+#[path = "../support/system.rs"]
+mod system;
 #[path = "../support/netns.rs"]
 mod netns;
 

@@ -3,7 +3,7 @@
 //! of them in turn. (What a selector reports, socket by socket, is the conformance suite's
 //! `selector` group, run on every backend.)
 
-use crate::{common, processes};
+use crate::{common, system};
 
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use anysock::selector::{Event, ScalableReadiness, Selector as _, Token, Trigger}
 use anysock::{Interest, Pollable, Socket as _, Stack as _, Type};
 
 use common::{fd_check, PATIENCE};
-use processes::raise_nofile;
+use system::raise_nofile;
 
 /// Waits (at most `timeout`) and returns the events found.
 fn wait(selector: &mut Selector, timeout: Duration) -> Vec<Event> {

@@ -2,7 +2,7 @@
 //! places to bind (loopback, temporary directories, abstract names), patterned data, connected
 //! pairs, a guard around a Python peer process, and the report of a conformance suite.
 //!
-//! Each test binary compiles this module on its own (beside `processes`, which it uses) and
+//! Each test binary compiles this module on its own (beside `system`, which it uses) and
 //! uses only part of it.
 #![allow(dead_code)]
 
@@ -28,7 +28,7 @@ use anysock::{
     UnixAddr,
 };
 
-use super::processes::wait_bounded;
+use super::system::wait_bounded;
 
 /// How long one blocking step may take before the test calls it a hang. Every blocking socket a
 /// test uses gets it as `SO_RCVTIMEO`/`SO_SNDTIMEO`, so a bug ends in an error, not a stuck run.

@@ -10,7 +10,7 @@ use std::ffi::OsStr;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use super::processes::{have_tool, rerun_args, wait_bounded};
+use super::system::{have_tool, rerun_args, wait_bounded};
 
 /// How long the part run inside the namespace may take before it is killed.
 const INNER_LIMIT: Duration = Duration::from_secs(60);

@@ -1,6 +1,7 @@
-//! Programs a test runs beside itself: the check that an outside tool is there, bounded waits
-//! for a child, a server program killed when dropped (`Daemon`), a free loopback port, the
-//! descriptor limit, and one of this binary's own tests run again in a child process.
+//! What tests use of the system beyond sockets: the check that an outside tool is there,
+//! bounded waits for a child, a server program killed when dropped (`Daemon`), one of this
+//! binary's own tests run again in a child process, a free loopback port, the descriptor limit,
+//! and temporary directories.
 //!
 //! The standard library and libc only, so every test binary can include it whatever its
 //! features (anysock-resp's tests and the Redis benchmark do too). Each compiles it on its own

@@ -7,7 +7,7 @@
 //! skipped, unless `CI` is set: there a missing tshark fails the test.
 
 use crate::mock_common;
-use crate::processes::have_tool;
+use crate::system::have_tool;
 
 use anysock::Endpoint as _;
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@
 //! are skipped, unless `CI` is set: there a missing tshark fails the test.
 
 use crate::mock_common;
-use crate::processes::have_tool;
+use crate::system::have_tool;
 
 use std::time::Duration;
 

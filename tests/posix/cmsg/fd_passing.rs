@@ -3,7 +3,7 @@
 //! descriptor count staying flat whatever the receiver does — takes them, ignores them, lets
 //! `MSG_CTRUNC` cut them, or receives them through the raw `recv_msg` or a batch.
 
-use crate::{common, processes};
+use crate::{common, system};
 
 use anysock::Endpoint as _;
 
@@ -83,7 +83,7 @@ fn a_listening_socket_passed_to_a_child_process_accepts_there() {
         .expect("listen on TCP");
     let tcp_addr = tcp.local_addr().unwrap();
 
-    let mut child_proc = processes::rerun(
+    let mut child_proc = system::rerun(
         module_path!(),
         "a_listening_socket_passed_to_a_child_process_accepts_there",
     )

@@ -3,7 +3,7 @@
 //! against what they must say, group memberships joined and left, the bad inputs each refused
 //! with its exact kind, and multicast delivered inside a network namespace of the test's own.
 
-use crate::{common, processes};
+use crate::{common, system};
 use crate::netns;
 
 use anysock::Endpoint as _;
@@ -437,7 +437,7 @@ fn multicast_is_delivered_inside_a_namespace_of_its_own() {
     // the interface with IP_MULTICAST_IF would do without the route; a test should not lean on
     // that fallback.)
     ns.ip(&["route", "add", "239.0.0.0/8", "dev", "lo"]);
-    let inside = processes::test_path(module_path!(), "multicast_inside_the_namespace");
+    let inside = system::test_path(module_path!(), "multicast_inside_the_namespace");
     ns.expect_test(&inside, INSIDE, "multicast: received");
 }
 

@@ -1,7 +1,7 @@
 //! What sockets do to the process around them: every descriptor anysock opens is
 //! close-on-exec, and writing to a vanished peer is an error, never a deadly `SIGPIPE`.
 
-use crate::{common, processes};
+use crate::{common, system};
 
 use anysock::Endpoint as _;
 use std::os::fd::{AsRawFd, RawFd};
@@ -83,7 +83,7 @@ const SURVIVED: &str = "sigpipe child survived";
 
 /// Runs the test `name` of this binary again, alone, in a child process with `CHILD=mode`.
 fn run_child(name: &str, mode: &str) -> Output {
-    processes::rerun(module_path!(), name)
+    system::rerun(module_path!(), name)
         .env(CHILD, mode)
         .output()
         .expect("run the child")
