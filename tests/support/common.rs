@@ -13,7 +13,6 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::os::fd::RawFd;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex, MutexGuard, PoisonError};
@@ -103,38 +102,14 @@ impl Drop for FdCheck {
     }
 }
 
-/// A fresh directory for socket files, removed with everything in it when dropped.
-pub struct TempDir(PathBuf);
+pub use super::system::TempDir;
 
 impl TempDir {
-    pub fn new() -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        // `sun_path` holds 107 bytes: a long `$TMPDIR` would not leave room for the file names.
-        let mut base = std::env::temp_dir();
-        if base.as_os_str().len() > 48 {
-            base = PathBuf::from("/tmp");
-        }
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = base.join(format!("anysock-{}-{n}", std::process::id()));
-        fs::create_dir(&path).expect("create a temporary directory");
-        TempDir(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
     /// The address of the socket file `name` in this directory.
     pub fn sock(&self, name: &str) -> SocketAddr {
-        let path = self.0.join(name);
+        let path = self.path().join(name);
         let addr = UnixAddr::pathname(path.as_os_str().as_bytes()).expect("path fits sun_path");
         SocketAddr::Unix(addr)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 

@@ -8,9 +8,11 @@
 //! and uses only part of it.
 #![allow(dead_code)]
 
+use std::fs;
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -167,4 +169,33 @@ impl Drop for Daemon {
 /// Whether something accepts TCP connections on `127.0.0.1:port`.
 pub fn accepts(port: u16) -> bool {
     TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+/// A fresh directory of this process's own (for socket files, a broker's configuration, ...),
+/// removed with everything in it when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        // `sun_path` holds 107 bytes: a long `$TMPDIR` would not leave room for the file names.
+        let mut base = std::env::temp_dir();
+        if base.as_os_str().len() > 48 {
+            base = PathBuf::from("/tmp");
+        }
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = base.join(format!("anysock-{}-{n}", std::process::id()));
+        fs::create_dir(&path).expect("create a temporary directory");
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }

@@ -1,17 +1,17 @@
 //! What the tests of the firmware's logic on the mock network share: the node on a host of its
 //! own (10.0.0.1), a host for its clients (10.0.0.2), and steps of its superloop on the
 //! network's virtual clock, which is the node's clock there (`Stack::now`).
-#![allow(dead_code, reason = "each test binary uses a different part")]
 
-#[path = "../../examples/firmware/app/mod.rs"]
+#[path = "../app/mod.rs"]
 pub mod app;
 
 use std::time::Duration;
 
 use anysock::embedded_io::Write;
-use anysock::{Datagram as _, Domain, Endpoint as _, ErrorKind, Socket as _, SocketAddr, Stack};
+use anysock::{Datagram as _, Domain, Endpoint as _, ErrorKind, Socket as _, Stack};
 use anysock::{Stream, Type};
 
+use super::mock_common::{addr, two_hosts};
 use app::args::{Config, DEFAULT_IDLE};
 use app::{Node, Running};
 
@@ -32,9 +32,6 @@ pub type Host<'n> = anysock::mock::Host<'n, SOCKETS, 4096, QUEUE>;
 /// A stream of the client host.
 pub type Conn<'n> = <Host<'n> as Stack>::Stream;
 
-pub fn addr(text: &str) -> SocketAddr {
-    text.parse().expect("address")
-}
 
 /// The node's configuration: telemetry every second, the default idle limit.
 pub fn config() -> Config {
@@ -66,12 +63,7 @@ impl<'n> Bench<'n> {
 
     /// The node with `config`.
     pub fn with(net: &'n Net, config: Config) -> Self {
-        let node_host = net
-            .host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-            .unwrap();
-        let peer = net
-            .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
-            .unwrap();
+        let (node_host, peer) = two_hosts(net);
         let node = Node::start(&node_host, &config).expect("the node starts");
         let ticker = node_host
             .socket(Domain::Unix, Type::Datagram)
@@ -110,18 +102,6 @@ impl<'n> Bench<'n> {
             }
         }
         Running::Yes
-    }
-
-    /// Steps until the virtual clock reads `at` or later (bounded: a node that stops moving
-    /// the clock fails the test).
-    pub fn run_until(&mut self, at: Duration) {
-        for _ in 0..100_000 {
-            if self.net.now() >= at {
-                return;
-            }
-            self.steps(1);
-        }
-        panic!("the clock never reached {at:?}");
     }
 
     /// A client of the service at `to`, connected and accepted (or turned away).

@@ -1,20 +1,21 @@
 //! What the tests of the real firmware binary share: building it (with the default client
 //! table or a larger one), starting it on loopback ports chosen by the kernel, a console
-//! client with timeouts, bounded waits, and the checks for outside tools and descriptor limits.
+//! client with timeouts, its control socket, and the lock that keeps timed tests apart.
 //!
 //! Every wait here is bounded, and a started firmware is killed when its [`Node`] is dropped,
 //! so a failing test never leaves a process behind or hangs the run.
-#![allow(dead_code, reason = "each test binary uses a different part")]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpStream, UdpSocket};
+use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex, MutexGuard, PoisonError};
+use std::sync::{mpsc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use super::system::{wait_bounded, TempDir};
 
 /// How long any one step may take before the test calls it a hang.
 pub const PATIENCE: Duration = Duration::from_secs(10);
@@ -66,69 +67,21 @@ fn build(clients: Option<usize>) -> PathBuf {
     path
 }
 
-/// Waits for `child`, killing it if it runs longer than `limit`.
-pub fn wait_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return Some(status);
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
+/// The tests of the real firmware share one process. Those that time replies or load the
+/// machine take this lock alone ([`serial`]), so a neighbour's burst never shows in their
+/// figures; the others share it ([`shared`]) and run beside one another, never beside those.
+static NODES: RwLock<()> = RwLock::new(());
+
+/// Held for the whole life of a test that times replies or loads the machine: no other test
+/// of the real firmware runs meanwhile.
+pub fn serial() -> RwLockWriteGuard<'static, ()> {
+    NODES.write().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Whether the outside tool `name` can be run. Missing outside CI, the test is skipped with a
-/// message; missing in CI (`CI` set), that is a failure, naming the package to install.
-pub fn have_tool(name: &str, package: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{name} is required in CI (Debian package {package})"
-        );
-        eprintln!("skipped: {name} is not installed (Debian package {package})");
-    }
-    found
-}
-
-/// Serialises the tests of one binary that measure latency or count descriptors, so a
-/// neighbour's burst does not show up in their figures.
-pub fn serial() -> MutexGuard<'static, ()> {
-    static SERIAL: Mutex<()> = Mutex::new(());
-    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Raises this process's soft `RLIMIT_NOFILE` to at least `want` (up to the hard limit);
-/// children inherit it. Returns the soft limit now in force.
-pub fn raise_nofile(want: u64) -> u64 {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `limit` is a writable `rlimit`; getrlimit/setrlimit touch only it and this
-    // process's limits, which is what a load test with a thousand sockets needs.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-            return 0;
-        }
-        if limit.rlim_cur < want {
-            let raised = libc::rlimit {
-                rlim_cur: want.min(limit.rlim_max),
-                rlim_max: limit.rlim_max,
-            };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                limit = raised;
-            }
-        }
-    }
-    limit.rlim_cur
+/// Held for the whole life of any other test that starts the firmware: it runs beside others
+/// of its kind, never beside a [`serial`] one.
+pub fn shared() -> RwLockReadGuard<'static, ()> {
+    NODES.read().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// How to start a firmware process.
@@ -181,8 +134,8 @@ impl Launch {
         let (dir, control) = match &self.control {
             Some(path) => (None, path.clone()),
             None => {
-                let dir = temp_dir();
-                let control = dir.join("node.sock");
+                let dir = TempDir::new();
+                let control = dir.path().join("node.sock");
                 (Some(dir), control)
             }
         };
@@ -216,7 +169,7 @@ impl Launch {
             console: String::new(),
             http: String::new(),
             control,
-            dir,
+            _dir: dir,
         };
         match read_addresses(stdout) {
             Some((console, http)) => {
@@ -228,37 +181,49 @@ impl Launch {
     }
 }
 
-/// A new, empty directory of this test process's own under the system's temporary directory.
-pub fn temp_dir() -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "anysock-fw-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
-}
-
-/// Reads `console ADDR`, `http ADDR` and `ready` from the firmware's output, within
-/// [`PATIENCE`]. The reading happens on a thread of its own, as a pipe read cannot time out.
-fn read_addresses(stdout: ChildStdout) -> Option<(String, String)> {
+/// The lines the firmware prints before `ready` (its addresses), within [`PATIENCE`]; `None`
+/// if it is not ready by then. The reading happens on a thread of its own, as a pipe read
+/// cannot time out.
+pub fn ready_lines(stdout: ChildStdout) -> Option<Vec<String>> {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        let mut addrs = HashMap::new();
+        let mut lines = Vec::new();
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
             if line == "ready" {
-                let _ = tx.send((addrs.remove("console"), addrs.remove("http")));
-                break;
+                let _ = tx.send(lines);
+                return;
             }
-            if let Some((what, addr)) = line.split_once(' ') {
-                addrs.insert(what.to_string(), addr.to_string());
-            }
+            lines.push(line);
         }
     });
-    let (console, http) = rx.recv_timeout(PATIENCE).ok()?;
-    Some((console?, http?))
+    rx.recv_timeout(PATIENCE).ok()
+}
+
+/// The console's and the HTTP server's addresses, from `console ADDR` and `http ADDR` before
+/// `ready` ([`ready_lines`]).
+fn read_addresses(stdout: ChildStdout) -> Option<(String, String)> {
+    let lines = ready_lines(stdout)?;
+    let addr = |what: &str| {
+        lines
+            .iter()
+            .find_map(|line| line.strip_prefix(what)?.strip_prefix(' '))
+            .map(str::to_string)
+    };
+    Some((addr("console")?, addr("http")?))
+}
+
+/// Sends `command` to the control socket at `control` from a socket of its own; the reply, or
+/// `None` when nobody answers within [`PATIENCE`].
+pub fn ask_control(control: &Path, command: &str) -> Option<String> {
+    let dir = TempDir::new();
+    let me = UnixDatagram::bind(dir.path().join("me.sock")).unwrap();
+    me.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut buf = [0u8; 256];
+    me.send_to(command.as_bytes(), control)
+        .and_then(|_| me.recv(&mut buf))
+        .ok()
+        .map(|n| String::from_utf8_lossy(&buf[..n]).into_owned())
 }
 
 /// A running firmware process; killed when dropped, unless it has exited.
@@ -270,8 +235,8 @@ pub struct Node {
     pub http: String,
     /// The control socket's path.
     pub control: PathBuf,
-    /// The directory made for the control socket, removed on drop.
-    dir: Option<PathBuf>,
+    /// The directory made for the control socket, held to be removed with the node.
+    _dir: Option<TempDir>,
 }
 
 impl Node {
@@ -322,9 +287,6 @@ impl Drop for Node {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
     }
 }
 

@@ -5,7 +5,7 @@
 //! Loopback only; the firmware's ports come from port 0 and are read from its output. A test
 //! whose tool is missing is skipped with a message, unless `CI` is set.
 
-mod firmware_node;
+use crate::{node, system};
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -13,7 +13,8 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use firmware_node::{have_tool, wait_bounded, Launch, PATIENCE};
+use node::{shared, Launch, PATIENCE};
+use system::{have_tool, wait_bounded};
 
 /// Runs curl on `url` with a time limit; returns its exit status and what it printed (the
 /// response head and body, as received: `--include`).
@@ -62,6 +63,7 @@ fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
 
 #[test]
 fn curl_fetches_the_status_page() {
+    let _nodes = shared();
     if !have_tool("curl", "curl") {
         return;
     }
@@ -161,6 +163,7 @@ print("ok", flush=True)
 
 #[test]
 fn python_drives_the_console_and_collects_telemetry() {
+    let _nodes = shared();
     if !have_tool("python3", "python3") {
         return;
     }

@@ -4,19 +4,20 @@
 //!
 //! The tests build the binary themselves, with the one command that builds it (`cargo build
 //! --profile firmware --example firmware --no-default-features --features posix`), into a
-//! target directory of their own (see `firmware_node`).
+//! target directory of their own (see `node::firmware`).
 
-mod firmware_node;
+use crate::node;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::unix::net::UnixDatagram;
 use std::process::Command;
 
-use firmware_node::{collector, firmware, Launch, PATIENCE};
+use node::{collector, firmware, shared, Launch, PATIENCE};
 
 #[test]
 fn a_bad_command_line_is_one_line_and_exit_2() {
+    let _nodes = shared();
     let out = Command::new(firmware())
         .args(["--console", "1.2.3"])
         .output()
@@ -32,6 +33,7 @@ fn a_bad_command_line_is_one_line_and_exit_2() {
 
 #[test]
 fn numbers_are_decimal_digits_and_escapes_two_hex_digits() {
+    let _nodes = shared();
     let base = [
         "--console",
         "127.0.0.1:0",
@@ -68,6 +70,7 @@ fn numbers_are_decimal_digits_and_escapes_two_hex_digits() {
 
 #[test]
 fn it_links_no_std() {
+    let _nodes = shared();
     let Ok(out) = Command::new("nm").arg(firmware()).output() else {
         eprintln!("skipped: nm is not installed");
         return;
@@ -81,6 +84,7 @@ fn it_links_no_std() {
 
 #[test]
 fn a_session_over_loopback() {
+    let _nodes = shared();
     let collector = collector();
     let mut launch = Launch::new();
     launch.telemetry = collector.local_addr().unwrap().to_string();

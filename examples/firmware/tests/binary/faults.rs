@@ -3,9 +3,10 @@
 //! half-close, a client sending one byte per 100 ms, 1 MiB without a newline, descriptor
 //! exhaustion, and clients that vanish before their replies are written.
 //!
-//! The tests of this binary run one at a time (`serial`), since some of them time replies.
+//! These tests run alone (`serial`): no other test of the firmware runs beside them, since some
+//! of them time replies.
 
-mod firmware_node;
+use crate::{node, system};
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -17,7 +18,8 @@ use anysock::opt::{Linger, RecvBufferSize};
 use anysock::posix::Posix;
 use anysock::{Domain, SockOpt as _, Socket as _, SocketAddr, Stack as _, Type};
 
-use firmware_node::{have_tool, quantile, serial, Client, Launch, PATIENCE};
+use node::{quantile, serial, Client, Launch, PATIENCE};
+use system::have_tool;
 
 /// Asks `client` `rounds` times and returns the sorted round trips; every reply is checked.
 fn round_trips(client: &mut Client, rounds: usize) -> Vec<Duration> {

@@ -3,10 +3,10 @@
 //! clients that never read, and a full node turning newcomers away. Each time a well-behaved
 //! client is served within the limit plus one second; the tests print how long it took.
 //!
-//! The same stories run on the mock's virtual clock in `firmware_limits.rs`. The tests of this
-//! binary run one at a time (`serial`), since they time replies.
+//! The same stories run on the mock's virtual clock in `on_mock/limits.rs`. These tests run
+//! alone (`serial`): no other test of the firmware runs beside them, since they time replies.
 
-mod firmware_node;
+use crate::node;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -19,7 +19,7 @@ use anysock::opt::RecvBufferSize;
 use anysock::posix::Posix;
 use anysock::{Domain, SockOpt as _, Socket as _, SocketAddr, Stack as _, Type};
 
-use firmware_node::{quantile, serial, Client, Launch, Node, PATIENCE};
+use node::{ask_control, quantile, serial, Client, Launch, Node, PATIENCE};
 
 /// The idle limit of these tests.
 const IDLE: Duration = Duration::from_millis(1000);
@@ -63,22 +63,15 @@ fn slowloris(addr: &str, text: &'static [u8], stop: &Arc<AtomicBool>) -> thread:
 /// Waits until the node has accepted `want` console clients, asking `STATS` on the control
 /// socket (which takes no slot).
 fn await_clients(node: &Node, want: u64) {
-    let dir = firmware_node::temp_dir();
-    let me = std::os::unix::net::UnixDatagram::bind(dir.join("probe.sock")).unwrap();
-    me.set_read_timeout(Some(PATIENCE)).unwrap();
     let deadline = Instant::now() + PATIENCE;
     loop {
-        me.send_to(b"STATS", &node.control).unwrap();
-        let mut buf = [0u8; 256];
-        let n = me.recv(&mut buf).expect("a STATS reply");
-        let stats = String::from_utf8_lossy(&buf[..n]).into_owned();
+        let stats = ask_control(&node.control, "STATS").expect("a STATS reply");
         if stats.contains(&format!(" clients={want} ")) {
             break;
         }
         assert!(Instant::now() < deadline, "never {want} clients: {stats}");
         thread::sleep(Duration::from_millis(10));
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// A well-behaved console client: connects, asks `GET uptime`, and while it is turned away

@@ -3,9 +3,10 @@
 //! caused it; none may be lost or corrupted. Prints throughput and latency percentiles.
 //!
 //! The clients are driven from a few threads, each multiplexing its share of non-blocking
-//! `std` streams with `poll` (through the facade), so the test needs no thread per client.
+//! `std` streams with `poll` (through the facade), so the test needs no thread per client. It
+//! runs alone (`serial`), as it loads the machine.
 
-mod firmware_node;
+use crate::{node, system};
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -17,7 +18,8 @@ use std::time::{Duration, Instant};
 use anysock::posix::Posix;
 use anysock::{Interest, PollFd, Stack as _};
 
-use firmware_node::{firmware_with_clients, quantile, raise_nofile, Launch, PATIENCE};
+use node::{firmware_with_clients, quantile, serial, Launch, PATIENCE};
+use system::raise_nofile;
 
 const SLOTS: usize = 1024;
 const CLIENTS: usize = 1000;
@@ -206,6 +208,7 @@ fn drive(
 
 #[test]
 fn a_thousand_clients_times_a_hundred_exchanges() {
+    let _serial = serial();
     // Each side holds a descriptor per client: this process 1,000 and more, and the node (which
     // inherits the limit) 1,000 and its own few.
     let limit = raise_nofile(4096);

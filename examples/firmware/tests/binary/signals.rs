@@ -5,18 +5,18 @@
 //! the next start removes the socket file left behind — but never a live node's, nor a file
 //! that is not a socket.
 
-mod firmware_node;
+use crate::{node, system};
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::os::unix::net::UnixDatagram;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use firmware_node::{temp_dir, Launch, PATIENCE};
+use node::{ask_control, shared, Launch, PATIENCE};
+use system::TempDir;
 
 /// Whether process `pid` has a handler for `signal` (the `SigCgt` mask of its status).
 fn catches(pid: u32, signal: libc::c_int) -> bool {
@@ -47,6 +47,7 @@ fn storm(pid: u32, stop: Arc<AtomicBool>) -> thread::JoinHandle<usize> {
 
 #[test]
 fn a_storm_of_signals_loses_and_repeats_nothing() {
+    let _nodes = shared();
     let mut node = Launch::new().start();
     assert!(catches(node.pid(), libc::SIGUSR1), "SIGUSR1 has a handler");
     let stop = Arc::new(AtomicBool::new(false));
@@ -110,22 +111,6 @@ fn launch_at(control: &Path) -> Launch {
     launch
 }
 
-/// Asks `command` on the control socket at `control`; the reply, or `None` when nobody
-/// answers.
-fn ask_control(control: &Path, command: &str) -> Option<String> {
-    let dir = temp_dir();
-    let me = UnixDatagram::bind(dir.join("me.sock")).unwrap();
-    me.set_read_timeout(Some(PATIENCE)).unwrap();
-    let mut buf = [0u8; 256];
-    let reply = me
-        .send_to(command.as_bytes(), control)
-        .and_then(|_| me.recv(&mut buf))
-        .ok()
-        .map(|n| String::from_utf8_lossy(&buf[..n]).into_owned());
-    let _ = std::fs::remove_dir_all(dir);
-    reply
-}
-
 /// Starts a node at `control`, checks it answers there, and stops it with `SHUTDOWN`.
 fn starts_and_answers(control: &Path) {
     let mut node = launch_at(control).start();
@@ -137,9 +122,10 @@ fn starts_and_answers(control: &Path) {
 
 #[test]
 fn sigterm_and_sigint_stop_the_node_as_shutdown_does() {
+    let _nodes = shared();
     for signal in [libc::SIGTERM, libc::SIGINT] {
-        let dir = temp_dir();
-        let control = dir.join("node.sock");
+        let dir = TempDir::new();
+        let control = dir.path().join("node.sock");
         let mut node = launch_at(&control).start();
         let mut client = node.client();
         assert!(client.ask("GET uptime").starts_with("OK uptime "));
@@ -159,14 +145,14 @@ fn sigterm_and_sigint_stop_the_node_as_shutdown_does() {
         );
         drop(node);
         starts_and_answers(&control);
-        std::fs::remove_dir_all(dir).unwrap();
     }
 }
 
 #[test]
 fn after_sigkill_the_next_start_removes_the_stale_socket_file() {
-    let dir = temp_dir();
-    let control = dir.join("node.sock");
+    let _nodes = shared();
+    let dir = TempDir::new();
+    let control = dir.path().join("node.sock");
     let mut node = launch_at(&control).start();
     node.signal(libc::SIGKILL);
     let status = node.wait().expect("it dies");
@@ -179,7 +165,6 @@ fn after_sigkill_the_next_start_removes_the_stale_socket_file() {
         "and nobody answers on it"
     );
     starts_and_answers(&control);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// A start at `control` that must fail: exit 1, with `message` on stderr.
@@ -194,8 +179,9 @@ fn refused(control: &Path, message: &str) {
 
 #[test]
 fn a_live_nodes_socket_file_and_a_file_that_is_no_socket_are_left_alone() {
-    let dir = temp_dir();
-    let control = dir.join("node.sock");
+    let _nodes = shared();
+    let dir = TempDir::new();
+    let control = dir.path().join("node.sock");
     let mut first = launch_at(&control).start();
     refused(&control, "firmware: control: address in use");
     let reply = ask_control(&control, "GET uptime").expect("the first node still answers");
@@ -203,9 +189,8 @@ fn a_live_nodes_socket_file_and_a_file_that_is_no_socket_are_left_alone() {
     first.signal(libc::SIGTERM);
     assert_eq!(first.wait().and_then(|s| s.code()), Some(0));
 
-    let notes = dir.join("notes.txt");
+    let notes = dir.path().join("notes.txt");
     std::fs::write(&notes, "not a socket").unwrap();
     refused(&notes, "firmware: control: address in use");
     assert_eq!(std::fs::read_to_string(&notes).unwrap(), "not a socket");
-    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -9,21 +9,16 @@
 //! must run. Both namespaces (and with them the cable) are deleted when the test ends, also
 //! when it fails.
 
-mod firmware_node;
-#[path = "support/netns.rs"]
-mod netns;
-#[path = "support/processes.rs"]
-mod processes;
+use crate::{netns, node, system};
 
 use std::env;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, TcpStream, UdpSocket};
-use std::process::{Child, ChildStdout, Stdio};
-use std::sync::mpsc;
-use std::thread;
+use std::process::{Child, Stdio};
 
-use firmware_node::{firmware, wait_bounded, Client, PATIENCE};
+use node::{firmware, ready_lines, shared, Client, PATIENCE};
+use system::{wait_bounded, TempDir};
 use netns::NetNs;
 
 /// The firmware's end of the cable.
@@ -50,36 +45,9 @@ impl Drop for Running {
     }
 }
 
-/// A directory for the control socket, removed at the end.
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Waits (at most [`PATIENCE`]) for the firmware's `ready` line; returns the lines before it.
-fn ready_lines(stdout: ChildStdout) -> Vec<String> {
-    let (tx, rx) = mpsc::channel();
-    // A pipe read cannot time out: the reading happens on a thread of its own.
-    thread::spawn(move || {
-        let mut lines = Vec::new();
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if line == "ready" {
-                let _ = tx.send(lines);
-                return;
-            }
-            lines.push(line);
-        }
-    });
-    rx.recv_timeout(PATIENCE)
-        .expect("the firmware says it is ready")
-}
-
 #[test]
 fn the_console_works_between_two_hosts() {
+    let _nodes = shared();
     // Declared before the firmware, so they are dropped after it has been killed.
     let Some(server_ns) = NetNs::create("fw-server") else {
         return;
@@ -90,9 +58,8 @@ fn the_console_works_between_two_hosts() {
     server_ns.link(&client_ns, &format!("{SERVER}/24"), &format!("{CLIENT}/24"));
     let binary = firmware();
 
-    let dir = TempDir(env::temp_dir().join(format!("anysock-two-hosts-{}", std::process::id())));
-    fs::create_dir_all(&dir.0).unwrap();
-    let control = dir.0.join("node.sock");
+    let dir = TempDir::new();
+    let control = dir.path().join("node.sock");
     let mut child = server_ns
         .command(&binary)
         .args(["--console", &format!("{SERVER}:{CONSOLE_PORT}")])
@@ -107,25 +74,14 @@ fn the_console_works_between_two_hosts() {
         .expect("start the firmware in its namespace");
     let stdout = child.stdout.take().unwrap();
     let mut node = Running(child);
-    let lines = ready_lines(stdout);
+    let lines = ready_lines(stdout).expect("the firmware says it is ready");
     assert!(
         lines.contains(&format!("console {SERVER}:{CONSOLE_PORT}")),
         "{lines:?}"
     );
 
-    let out = client_ns.run_test("the_client_host_talks_to_the_firmware", INSIDE);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "inside {}:\n{stdout}\n{stderr}",
-        client_ns.name()
-    );
-    assert!(
-        stdout.contains("two hosts: "),
-        "the client did not run:\n{stdout}"
-    );
-    print!("{stdout}");
+    let client = system::test_path(module_path!(), "the_client_host_talks_to_the_firmware");
+    client_ns.expect_test(&client, INSIDE, "two hosts: ");
 
     // The client's last command was `SHUTDOWN`.
     let status = wait_bounded(&mut node.0, PATIENCE).expect("the firmware exits");

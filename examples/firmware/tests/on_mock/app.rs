@@ -2,19 +2,18 @@
 //! commands, the client limit, over-long lines, the HTTP reply, telemetry timing and the
 //! control socket. The same code runs in `examples/firmware` over the kernel's sockets.
 
-mod firmware_mock;
+use crate::{bench, mock_common};
 
 use std::time::Duration;
 
 use anysock::embedded_io::Write;
 use anysock::{Datagram, Endpoint as _, Stack};
 
-use firmware_mock::app;
-use firmware_mock::app::args::{parse, ArgError, Parsed};
-use firmware_mock::app::{Running, CLIENTS, LINE_MAX};
-use firmware_mock::{
-    addr, is_reading, read_all, with_net, Bench, COLLECTOR, CONSOLE, CONTROL, HTTP,
-};
+use bench::app;
+use bench::app::args::{parse, ArgError, Parsed};
+use bench::app::{Running, CLIENTS, LINE_MAX};
+use bench::{is_reading, read_all, with_net, Bench, COLLECTOR, CONSOLE, CONTROL, HTTP};
+use mock_common::addr;
 
 #[test]
 fn console_commands_answer_one_line_each() {

@@ -2,9 +2,9 @@
 //! exact to the millisecond): idle holders and slowloris clients on every slot of both
 //! services, clients that never read, a full node turning newcomers away with their reply and
 //! a clean close, and a stop signal. The real binary meets the same clients in
-//! `firmware_hostile.rs`.
+//! `binary/hostile.rs`.
 
-mod firmware_mock;
+use crate::bench;
 
 use std::time::Duration;
 
@@ -12,10 +12,10 @@ use anysock::embedded_io::{Read, Write};
 
 use anysock::{Datagram, Endpoint as _, ErrorKind, Socket as _, Stack, Type};
 
-use firmware_mock::app::args::Config;
-use firmware_mock::app::conn::LINGER;
-use firmware_mock::app::{Running, CLIENTS, LEAVING, PAGES};
-use firmware_mock::{config, read_all, with_net, Bench, Conn, CONSOLE, HTTP};
+use bench::app::args::Config;
+use bench::app::conn::LINGER;
+use bench::app::{Running, CLIENTS, LEAVING, PAGES};
+use bench::{config, read_all, with_net, Bench, Conn, CONSOLE, HTTP};
 
 /// How long the tests let a connection idle: short, to keep the stories short.
 const IDLE: Duration = Duration::from_secs(1);
