@@ -4,8 +4,7 @@
 //!
 //! Skipped, with a message, when `redis-server` is not installed, unless `CI` is set.
 
-#[path = "resp/redis.rs"]
-mod redis;
+use crate::redis;
 
 use std::time::{Duration, Instant};
 

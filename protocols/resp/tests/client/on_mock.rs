@@ -5,8 +5,7 @@
 //! One thread drives both ends: the client sends its pipeline, the server reads and answers
 //! (`Server::serve`), then the client reads the replies.
 
-#[path = "resp/server.rs"]
-mod server;
+use crate::server;
 
 use std::time::Duration;
 
