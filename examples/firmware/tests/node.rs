@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::system::{wait_bounded, TempDir};
 
@@ -330,13 +330,17 @@ impl Client {
 
     /// The number after `name=` in a `STATS` reply.
     pub fn stat(&mut self, name: &str) -> u64 {
-        let stats = self.ask("STATS");
-        stats
-            .split(' ')
-            .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("no {name} in {stats:?}"))
+        stat(&self.ask("STATS"), name)
     }
+}
+
+/// The number after `name=` in a `STATS` reply.
+pub fn stat(stats: &str, name: &str) -> u64 {
+    stats
+        .split(' ')
+        .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {stats:?}"))
 }
 
 /// A UDP socket on loopback for the telemetry datagrams, with a read timeout.
@@ -344,6 +348,27 @@ pub fn collector() -> UdpSocket {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("bind a collector");
     socket.set_read_timeout(Some(PATIENCE)).unwrap();
     socket
+}
+
+/// Asks `client` `SET interval ...` `rounds` times, `pause` apart, and returns the sorted round
+/// trips; every reply is checked.
+pub fn round_trips(client: &mut Client, rounds: usize, pause: Duration) -> Vec<Duration> {
+    let mut times: Vec<Duration> = (0..rounds)
+        .map(|i| {
+            if !pause.is_zero() {
+                thread::sleep(pause);
+            }
+            let ms = 1000 + i;
+            let began = Instant::now();
+            assert_eq!(
+                client.ask(&format!("SET interval {ms}")),
+                format!("OK interval {ms}")
+            );
+            began.elapsed()
+        })
+        .collect();
+    times.sort();
+    times
 }
 
 /// The `q` quantile (0.0..=1.0) of sorted durations.

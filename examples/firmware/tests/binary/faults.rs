@@ -18,25 +18,8 @@ use anysock::opt::{Linger, RecvBufferSize};
 use anysock::posix::Posix;
 use anysock::{Domain, SockOpt as _, Socket as _, SocketAddr, Stack as _, Type};
 
-use node::{quantile, serial, Client, Launch, PATIENCE};
+use node::{quantile, round_trips, serial, Client, Launch, PATIENCE};
 use system::have_tool;
-
-/// Asks `client` `rounds` times and returns the sorted round trips; every reply is checked.
-fn round_trips(client: &mut Client, rounds: usize) -> Vec<Duration> {
-    let mut times: Vec<Duration> = (0..rounds)
-        .map(|i| {
-            let ms = 1000 + i;
-            let began = Instant::now();
-            assert_eq!(
-                client.ask(&format!("SET interval {ms}")),
-                format!("OK interval {ms}")
-            );
-            began.elapsed()
-        })
-        .collect();
-    times.sort();
-    times
-}
 
 /// Waits until `STATS` counts `want` clients (the asking one included): the node drops a
 /// failed client as soon as it sees the failure, which may be a step after the asking.
@@ -134,7 +117,7 @@ fn a_client_sending_a_byte_per_100ms_slows_nobody_else() {
     let _serial = serial();
     let node = Launch::new().start();
     let mut neighbour = node.client();
-    let alone = round_trips(&mut neighbour, 50);
+    let alone = round_trips(&mut neighbour, 50, Duration::ZERO);
 
     let mut slow = TcpStream::connect(&node.console).unwrap();
     slow.set_read_timeout(Some(PATIENCE)).unwrap();
@@ -153,7 +136,7 @@ fn a_client_sending_a_byte_per_100ms_slows_nobody_else() {
     let began = Instant::now();
     let mut beside = Vec::new();
     while began.elapsed() < Duration::from_millis(1500) {
-        beside.extend(round_trips(&mut neighbour, 10));
+        beside.extend(round_trips(&mut neighbour, 10, Duration::ZERO));
     }
     beside.sort();
     assert_eq!(dribble.join().unwrap(), "OK interval 4321\n");
@@ -188,7 +171,7 @@ fn a_mebibyte_without_a_newline_gets_an_error_and_is_closed() {
         // The node may cut the connection short once it has answered; either way is fine.
         let _ = writer.write_all(&vec![b'x'; 1 << 20]);
     });
-    let times = round_trips(&mut neighbour, 20);
+    let times = round_trips(&mut neighbour, 20, Duration::ZERO);
     let mut reply = Vec::new();
     // The reply, then the end of the stream (or a reset, once the node stops waiting for us).
     let _ = flood.read_to_end(&mut reply);

@@ -19,7 +19,7 @@ use anysock::opt::RecvBufferSize;
 use anysock::posix::Posix;
 use anysock::{Domain, SockOpt as _, Socket as _, SocketAddr, Stack as _, Type};
 
-use node::{ask_control, quantile, serial, Client, Launch, Node, PATIENCE};
+use node::{ask_control, quantile, round_trips, serial, Client, Launch, Node, PATIENCE};
 
 /// The idle limit of these tests.
 const IDLE: Duration = Duration::from_millis(1000);
@@ -229,20 +229,8 @@ fn beside_attackers_on_every_other_slot_a_client_is_served_at_once() {
     let deaf: Vec<_> = (0..CLIENTS - 6).map(|_| deaf_client(&addr)).collect();
     await_clients(&node, CLIENTS as u64 - 1);
     let mut client = node.client();
-    let mut times: Vec<Duration> = (0..200)
-        .map(|i| {
-            // A command every 5 ms, well within the limit: the slot stays.
-            thread::sleep(Duration::from_millis(5));
-            let began = Instant::now();
-            let ms = 1000 + i;
-            assert_eq!(
-                client.ask(&format!("SET interval {ms}")),
-                format!("OK interval {ms}")
-            );
-            began.elapsed()
-        })
-        .collect();
-    times.sort();
+    // A command every 5 ms, well within the limit: the slot stays.
+    let times = round_trips(&mut client, 200, Duration::from_millis(5));
     println!(
         "round trip beside {} attackers: p50 {:?} p99 {:?} max {:?}",
         CLIENTS - 1,

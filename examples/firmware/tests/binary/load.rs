@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anysock::posix::Posix;
 use anysock::{Interest, PollFd, Stack as _};
 
-use node::{firmware_with_clients, quantile, serial, Launch, PATIENCE};
+use node::{firmware_with_clients, quantile, serial, stat, Launch, PATIENCE};
 use system::raise_nofile;
 
 const SLOTS: usize = 1024;
@@ -277,13 +277,4 @@ fn a_thousand_clients_times_a_hundred_exchanges() {
     );
     assert_eq!(checker.ask("SHUTDOWN"), "OK shutting down");
     assert_eq!(node.wait().and_then(|s| s.code()), Some(0));
-}
-
-/// The number after `name=` in a `STATS` reply.
-fn stat(stats: &str, name: &str) -> u64 {
-    stats
-        .split(' ')
-        .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in {stats:?}"))
 }
