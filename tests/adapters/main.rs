@@ -9,21 +9,38 @@
 
 #[path = "../support/common.rs"]
 mod common;
-#[path = "../support/system.rs"]
-mod system;
-#[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio", feature = "mock"))]
+#[path = "../support/data.rs"]
+mod data;
+#[cfg(all(
+    feature = "nal-async",
+    feature = "async-io",
+    feature = "tokio",
+    feature = "mock"
+))]
 #[path = "../support/netns.rs"]
 mod netns;
-#[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio", feature = "mock"))]
+#[cfg(all(
+    feature = "nal-async",
+    feature = "async-io",
+    feature = "tokio",
+    feature = "mock"
+))]
 #[path = "../support/reactors.rs"]
 mod reactors;
+#[path = "../support/system.rs"]
+mod system;
 
 /// embedded-nal 0.9's blocking stacks, on loopback and on the mock.
 #[cfg(all(feature = "nal", feature = "mock"))]
 mod nal;
 
 /// embedded-nal-async 0.9's stacks, on both reactors and on the mock.
-#[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio", feature = "mock"))]
+#[cfg(all(
+    feature = "nal-async",
+    feature = "async-io",
+    feature = "tokio",
+    feature = "mock"
+))]
 mod nal_async;
 
 /// Descriptors, `std::net` and `std::io` with the POSIX backend.

@@ -17,6 +17,7 @@ use anysock::posix::Posix;
 use anysock::ErrorKind;
 
 use crate::common::fd_check;
+use crate::data::pattern;
 
 /// How many times a step may say `WouldBlock` before a test gives up: every wait is bounded.
 const TRIES: usize = 20_000;
@@ -260,11 +261,6 @@ fn reconnects_after_server_restarts<C: TcpClientStack, Sv: TcpFullStack>(
 
 // ---- the tests: the generic code on each backend ----
 
-/// Bytes that show where a misplaced chunk came from.
-fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i % 251) as u8).collect()
-}
-
 fn nap() {
     std::thread::sleep(Duration::from_micros(200));
 }
@@ -283,7 +279,7 @@ fn tcp_echo_on_posix_loopback() -> Outcome {
     let mut listener = tcp_listen(&mut server, 0).map_err(|e| format!("{e:?}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     // More than a socket buffer's worth, so sends and receives meet `WouldBlock` on the way.
-    let msg = pattern(300_000);
+    let msg = pattern(0, 300_000);
     let echoed = tcp_echo(
         &mut client,
         &mut server,
@@ -321,7 +317,7 @@ fn tcp_echo_on_the_mock() -> Outcome {
     let mut server = server.with_backlog(2);
     let mut listener = tcp_listen(&mut server, 7).map_err(|e| format!("{e:?}"))?;
     // Bigger than the mock's 4 KiB receive queues: the client must wait for the server.
-    let msg = pattern(20_000);
+    let msg = pattern(0, 20_000);
     let to = "10.0.0.2:7".parse().unwrap();
     let echoed = tcp_echo(
         &mut client,

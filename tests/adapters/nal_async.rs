@@ -4,8 +4,8 @@
 //! adapter documents (a datagram cut short is an error, a foreign local address is refused); and
 //! the same stories, but multicast, on the mock network.
 
-use crate::system;
 use crate::netns;
+use crate::system;
 use crate::{on_both_reactors, reactors};
 
 use core::net::{IpAddr, Ipv4Addr, SocketAddr};

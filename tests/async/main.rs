@@ -10,8 +10,6 @@
 
 #[path = "../support/common.rs"]
 mod common;
-#[path = "../support/system.rs"]
-mod system;
 #[cfg(feature = "nal-async")]
 #[path = "../support/mock_common.rs"]
 mod mock_common;
@@ -21,6 +19,8 @@ mod protocol_clients;
 #[cfg(all(feature = "async-io", feature = "tokio"))]
 #[path = "../support/reactors.rs"]
 mod reactors;
+#[path = "../support/system.rs"]
+mod system;
 
 /// The async suite on the kernel, on both reactors, and the POSIX stack's own stories.
 #[cfg(all(feature = "async-io", feature = "tokio"))]

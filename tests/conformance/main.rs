@@ -14,6 +14,8 @@
 
 #[path = "../support/common.rs"]
 mod common;
+#[path = "../support/data.rs"]
+mod data;
 #[path = "../support/system.rs"]
 mod system;
 

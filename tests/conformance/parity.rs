@@ -8,11 +8,11 @@ use anysock::Endpoint as _;
 use std::fmt::Debug;
 use std::time::Duration;
 
+use crate::common::fd_check;
 use anysock::embedded_io::{Read, Write};
 use anysock::mock::Net;
 use anysock::opt::{Linger, SocketError};
 use anysock::posix::Posix;
-use crate::common::fd_check;
 use anysock::{
     Datagram as _, Domain, Listener as _, Result, Shutdown, SockOpt, Socket as _, SocketAddr,
     Stack, Stream as _, Type,

@@ -4,6 +4,7 @@
 //! threads, and give up after a bound instead of hanging; the conformance suite passes on it.
 
 use crate::common;
+use crate::data::pattern;
 
 use anysock::Endpoint as _;
 use std::thread;
@@ -52,13 +53,6 @@ where
             .map(|w| w.join().unwrap_or(Err(ErrorKind::Other.into())))
             .collect()
     })
-}
-
-/// The bytes client `id` sends: different per client and per position.
-fn pattern(id: usize, len: usize) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i * 31 + id * 7 + i / 251) as u8)
-        .collect()
 }
 
 /// One client: sends its pattern in chunks of varying size, reading each echo back before the

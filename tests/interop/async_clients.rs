@@ -12,8 +12,8 @@
 //! installs both) that is a failure. Each test holds `reactors::checked`, the binary's
 //! descriptor lock, and leaves no descriptor open.
 
-use crate::{common, system};
 use crate::protocol_clients;
+use crate::{common, system};
 use crate::{on_both_reactors, reactors};
 
 use core::time::Duration;
@@ -25,11 +25,11 @@ use anysock::nal_async::Nal;
 use anysock::posix::asynch::{AsyncIo, Posix};
 
 use common::TempDir;
-use system::{free_port, have_tool, Daemon};
 use protocol_clients::{connect_and_subscribe, fetch, publish_and_receive, Mqtt};
 use reactors::checked;
 use rust_mqtt::buffer::AllocBuffer;
 use rust_mqtt::client::Client;
+use system::{free_port, have_tool, Daemon};
 
 // ---------------------------------------------------------------------------------------
 // reqwless against python3 -m http.server

@@ -9,14 +9,16 @@
 
 #[path = "../support/common.rs"]
 mod common;
-#[path = "../support/system.rs"]
-mod system;
+#[path = "../support/data.rs"]
+mod data;
 #[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio"))]
 #[path = "../support/protocol_clients.rs"]
 mod protocol_clients;
 #[cfg(all(feature = "nal-async", feature = "async-io", feature = "tokio"))]
 #[path = "../support/reactors.rs"]
 mod reactors;
+#[path = "../support/system.rs"]
+mod system;
 
 /// Python's `socket` module (`tests/support/peer.py`): TCP, UDP, Unix streams and datagrams.
 mod python;

@@ -6,12 +6,13 @@
 //! so partial reads and writes on both sides are exercised; both sides compare every byte.
 
 use crate::common;
+use crate::data::pattern;
 
 use anysock::embedded_io::Write;
 use anysock::posix::Posix;
 use anysock::{Datagram as _, Endpoint, Listener as _, SocketAddr, Stack as _};
 
-use common::{bounded, fd_check, pattern, read_to_end, write_and_finish, Peer, Place, TempDir};
+use common::{bounded, fd_check, read_to_end, write_and_finish, Peer, Place, TempDir};
 
 const STREAM_LEN: usize = 64 * 1024;
 

@@ -6,6 +6,8 @@
 //! No test here opens a kernel socket, so the tests run in parallel without a lock.
 //! `cargo test --test mock MODULE` runs one group, e.g. `trace::pcap`.
 
+#[path = "../support/data.rs"]
+mod data;
 #[path = "../support/mock_common.rs"]
 mod mock_common;
 #[path = "../support/system.rs"]

@@ -8,10 +8,12 @@
 
 #[path = "../support/common.rs"]
 mod common;
-#[path = "../support/system.rs"]
-mod system;
+#[path = "../support/data.rs"]
+mod data;
 #[path = "../support/netns.rs"]
 mod netns;
+#[path = "../support/system.rs"]
+mod system;
 
 /// The calls themselves, domain by domain: connections, datagrams, what only the Unix domain
 /// has, scatter/gather messages and batches.

@@ -1,6 +1,6 @@
 //! What the tests on the kernel share: the per-binary lock with its descriptor-leak check,
-//! places to bind (loopback, temporary directories, abstract names), patterned data, connected
-//! pairs, a guard around a Python peer process, and the report of a conformance suite.
+//! places to bind (loopback, temporary directories, abstract names), connected pairs, a guard
+//! around a Python peer process, and the report of a conformance suite.
 //!
 //! Each test binary compiles this module on its own (beside `system`, which it uses) and
 //! uses only part of it.
@@ -164,12 +164,6 @@ impl Place {
             Place::UnixAbstract => abstract_addr(&format!("s{n}")),
         }
     }
-}
-
-/// `len` bytes in which a lost, doubled or reordered chunk shows up (the period, 251, is prime
-/// and no power of two); `seed` makes messages differ. The Python peer makes the same bytes.
-pub fn pattern(seed: usize, len: usize) -> Vec<u8> {
-    (0..len).map(|i| ((seed + i) % 251) as u8).collect()
 }
 
 /// Gives a socket [`PATIENCE`] as receive and send timeout, so no blocking call waits forever.

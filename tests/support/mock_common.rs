@@ -5,11 +5,12 @@
 #![allow(dead_code)]
 
 use std::convert::Infallible;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
 use anysock::embedded_io::{ErrorType, Write};
-use anysock::mock::trace::Tracer;
+use anysock::mock::trace::{Event, Tracer};
 use anysock::mock::{Host, Net, Sharing};
 use anysock::SocketAddr;
 
@@ -17,23 +18,38 @@ pub fn addr(s: &str) -> SocketAddr {
     s.parse().unwrap()
 }
 
+/// The host at 10.0.0.`n` and fd00::`n`.
+pub fn nth_host<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>(
+    net: &Net<S, B, Q, T, K>,
+    n: u8,
+) -> Host<'_, S, B, Q, T, K> {
+    let v6 = format!("fd00::{n}").parse().unwrap();
+    net.host([10, 0, 0, n].into(), v6).unwrap()
+}
+
 /// A host at 10.0.0.1 and fd00::1.
 pub fn host<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>(
     net: &Net<S, B, Q, T, K>,
 ) -> Host<'_, S, B, Q, T, K> {
-    net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
-        .unwrap()
+    nth_host(net, 1)
 }
 
 /// Two hosts: 10.0.0.1 and fd00::1, then 10.0.0.2 and fd00::2.
 pub fn two_hosts<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing>(
     net: &Net<S, B, Q, T, K>,
 ) -> (Host<'_, S, B, Q, T, K>, Host<'_, S, B, Q, T, K>) {
-    let a = host(net);
-    let b = net
-        .host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())
-        .unwrap();
-    (a, b)
+    (nth_host(net, 1), nth_host(net, 2))
+}
+
+/// A tracer that writes the whole trace to one string, one event per line, for comparing
+/// runs.
+#[derive(Debug, Default)]
+pub struct Text(pub String);
+
+impl Tracer for Text {
+    fn record(&mut self, event: &Event<'_>) {
+        let _ = writeln!(self.0, "{event}");
+    }
 }
 
 /// A growing in-memory file.
@@ -126,7 +142,7 @@ impl Default for TraceHash {
 }
 
 impl Tracer for TraceHash {
-    fn record(&mut self, event: &anysock::mock::trace::Event<'_>) {
+    fn record(&mut self, event: &Event<'_>) {
         for b in event.to_string().bytes().chain([b'\n']) {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }

@@ -128,13 +128,19 @@ impl Daemon {
     /// Starts `command`, a server that is to listen on `127.0.0.1:port`, and waits until
     /// `serves(port)` says it serves (at most 10 s). `Err`, saying why, when it exits first or
     /// never serves (then it is killed).
-    pub fn start(mut command: Command, port: u16, serves: fn(u16) -> bool) -> Result<Daemon, String> {
+    pub fn start(
+        mut command: Command,
+        port: u16,
+        serves: fn(u16) -> bool,
+    ) -> Result<Daemon, String> {
         let child = command.spawn().map_err(|e| format!("cannot start: {e}"))?;
         let mut daemon = Daemon { child, port };
         let deadline = Instant::now() + STARTUP;
         while !serves(port) {
             if let Some(status) = daemon.child.try_wait().expect("wait for the server") {
-                return Err(format!("exited with {status} before serving on port {port}"));
+                return Err(format!(
+                    "exited with {status} before serving on port {port}"
+                ));
             }
             if Instant::now() > deadline {
                 return Err(format!("not serving on port {port} after {STARTUP:?}"));

@@ -32,7 +32,6 @@ pub type Host<'n> = anysock::mock::Host<'n, SOCKETS, 4096, QUEUE>;
 /// A stream of the client host.
 pub type Conn<'n> = <Host<'n> as Stack>::Stream;
 
-
 /// The node's configuration: telemetry every second, the default idle limit.
 pub fn config() -> Config {
     Config {

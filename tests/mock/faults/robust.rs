@@ -13,20 +13,7 @@ use anysock::{
     Socket as _, SocketAddr, Stack as _, Stream as _, Type, UnixAddr,
 };
 
-/// xorshift64*: a small deterministic generator for the test's choices.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use crate::data::Rng;
 
 fn pick_addr(rng: &mut Rng) -> SocketAddr {
     let all = [
@@ -49,7 +36,7 @@ fn pick_addr(rng: &mut Rng) -> SocketAddr {
 }
 
 fn story(seed: u64) -> String {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let net: Net<12, 256, 3> = Net::new();
     let hosts = [
         net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())
@@ -91,7 +78,7 @@ fn story(seed: u64) -> String {
             }
             2 if !sockets.is_empty() => {
                 let s = sockets.swap_remove(rng.below(sockets.len()));
-                s.listen(rng.next() as u32 % 5)
+                s.listen(rng.next_u64() as u32 % 5)
                     .map(|l| listeners.push(l))
                     .map(|_| "listen".into())
             }
@@ -124,7 +111,7 @@ fn story(seed: u64) -> String {
             }
             7 if !streams.is_empty() => {
                 let i = rng.below(streams.len());
-                let flags = MsgFlags::from_bits(rng.next() as u32 & 0x1ff).unwrap();
+                let flags = MsgFlags::from_bits(rng.next_u64() as u32 & 0x1ff).unwrap();
                 streams[i]
                     .recv(&mut buf[..n], flags)
                     .map(|k| format!("recv {k}"))

@@ -1,41 +1,23 @@
 //! Seeded faults: the same seed gives the same run, event for event; and a client that
 //! retries gets its answers through a lossy network.
 
+use crate::mock_common;
+
 use anysock::Endpoint as _;
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use anysock::embedded_io::{Read, Write};
-use anysock::mock::trace::{Event, Tracer};
-use anysock::mock::{FaultPlan, Host, Net};
+use anysock::mock::{FaultPlan, Net};
 use anysock::opt::RecvTimeout;
 use anysock::{
-    Datagram as _, ErrorKind, Interest, Listener as _, PollFd, Pollable, SockOpt, SocketAddr,
-    Stack as _,
+    Datagram as _, ErrorKind, Interest, Listener as _, PollFd, Pollable, SockOpt, Stack as _,
 };
+
+use mock_common::{addr, nth_host, Text};
 
 const MS: Duration = Duration::from_millis(1);
 
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
-
-/// The whole trace as text, one event per line.
-#[derive(Default)]
-struct Text(String);
-
-impl Tracer for Text {
-    fn record(&mut self, event: &Event<'_>) {
-        let _ = writeln!(self.0, "{event}");
-    }
-}
-
 type TracedNet = Net<32, 4096, 8, Text>;
-
-fn host<T: Tracer>(net: &Net<32, 4096, 8, T>, n: u8) -> Host<'_, 32, 4096, 8, T> {
-    let v6 = format!("fd00::{n}").parse().unwrap();
-    net.host([10, 0, 0, n].into(), v6).unwrap()
-}
 
 /// Three hosts: two clients send datagrams to a server that echoes them, and one of them
 /// also streams 600 bytes over TCP; everything under loss, duplication, reordering,
@@ -52,7 +34,7 @@ fn scenario(seed: u64) -> String {
             .max_chunk(50),
     );
     {
-        let (server, c1, c2) = (host(&net, 1), host(&net, 2), host(&net, 3));
+        let (server, c1, c2) = (nth_host(&net, 1), nth_host(&net, 2), nth_host(&net, 3));
         let mut echo = server.bind(&addr("10.0.0.1:7")).unwrap();
         echo.set_nonblocking(true).unwrap();
         let mut listener = server.listen(&addr("10.0.0.1:80"), 4).unwrap();
@@ -109,8 +91,8 @@ fn a_client_retries_through_twenty_percent_loss() {
     // The network: two hosts, 20 % of datagrams lost, each delayed 1 to 10 ms.
     let net: Net = Net::with_seed(42);
     net.set_faults(FaultPlan::new().loss(200_000).latency(MS..10 * MS));
-    let server_host = host(&net, 1);
-    let client_host = host(&net, 2);
+    let server_host = nth_host(&net, 1);
+    let client_host = nth_host(&net, 2);
 
     // The server answers "q<i>" with "a<i>".
     let mut server = server_host.bind(&addr("10.0.0.1:53")).unwrap();

@@ -4,6 +4,7 @@
 //! their simulated values, the checks made before anything is sent, and the control decoder
 //! fed garbage.
 
+use crate::data::Rng;
 use crate::mock_common;
 
 use anysock::cmsg::{Ancillary, Cmsg, Credentials, PktInfo};
@@ -490,27 +491,16 @@ fn a_stream_peek_hands_out_another_handle_and_keeps_the_socket_queued() {
     assert_eq!((meta.len, passed.len()), (1, 1));
 }
 
-/// splitmix64: deterministic bytes for the decoder.
-fn next(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 #[test]
 fn the_control_decoder_never_panics_on_garbage() {
-    let mut seed = 42;
+    let mut rng = Rng::new(42);
     let mut buf = [0u8; 96];
     for round in 0..200_000 {
-        let len = (next(&mut seed) % 97) as usize;
-        for b in &mut buf[..len] {
-            *b = next(&mut seed) as u8;
-        }
+        let len = rng.below(97);
+        rng.fill(&mut buf[..len]);
         // Plausible headers now and then, so the payload checks run too.
         if round % 2 == 0 && len >= cmsg::HEADER {
-            let rlen = (next(&mut seed) % (len as u64 + 1)) as u32;
+            let rlen = rng.below(len + 1) as u32;
             buf[..4].copy_from_slice(&rlen.to_le_bytes());
             let (level, ty) = [(1, 1), (1, 2), (0, 8), (41, 50), (7, 7)][round % 5];
             buf[4..8].copy_from_slice(&i32::to_le_bytes(level));
@@ -526,13 +516,11 @@ fn garbage_control_data_on_send_is_refused_or_sent_never_a_panic() {
     let net: Net = Net::new();
     let h = host(&net);
     let (mut a, mut b) = dgram_pair(&h);
-    let mut seed = 7;
+    let mut rng = Rng::new(7);
     let mut buf = [0u8; 64];
     for _ in 0..20_000 {
-        let len = (next(&mut seed) % 65) as usize;
-        for x in &mut buf[..len] {
-            *x = next(&mut seed) as u8;
-        }
+        let len = rng.below(65);
+        rng.fill(&mut buf[..len]);
         let iov = IoVec::<1>::from_slices(&[b"g"]).unwrap();
         if a.send_msg(&SendMsg::new(iov).control(&buf[..len])).is_ok() {
             let _ = recv_passed(&mut b, &mut [0u8; 1], 256);

@@ -6,6 +6,7 @@
 //! tshark comes from Debian's `tshark` package. Without it the tshark checks print why they are
 //! skipped, unless `CI` is set: there a missing tshark fails the test.
 
+use crate::data::pattern;
 use crate::mock_common;
 use crate::system::have_tool;
 
@@ -32,11 +33,6 @@ struct Story {
     doomed: Vec<u8>,
     queries: Vec<Vec<u8>>,
     answered: Vec<usize>,
-}
-
-/// Bytes that show where they are: a shifted or dropped byte changes what follows.
-fn pattern(salt: usize, len: usize) -> Vec<u8> {
-    (0..len).map(|i| ((i + salt) % 251) as u8).collect()
 }
 
 /// Reads exactly `len` bytes (a blocking read waits on the virtual clock for bytes on their

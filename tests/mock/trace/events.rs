@@ -3,7 +3,6 @@
 
 use crate::mock_common;
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use anysock::embedded_io::{Read, Write};
@@ -14,7 +13,7 @@ use anysock::{
     Datagram as _, Listener as _, Shutdown, SockOpt, Socket as _, Stack as _, Stream as _, Type,
 };
 
-use mock_common::{addr, two_hosts};
+use mock_common::{addr, two_hosts, Text};
 
 /// Keeps each event as its line.
 #[derive(Default)]
@@ -176,16 +175,6 @@ fn the_tracer_can_be_looked_at_and_taken_back() {
     assert_eq!(log.lines.len(), 2);
     assert!(log.lines[1].contains("10.0.0.2:7 -> 10.0.0.1:7"));
     let _ = ConnId(0);
-}
-
-/// A tracer that writes everything to one string, for comparing runs.
-#[derive(Default)]
-struct Text(String);
-
-impl Tracer for Text {
-    fn record(&mut self, event: &Event<'_>) {
-        let _ = writeln!(self.0, "{event}");
-    }
 }
 
 /// One short exchange; what the reader got.

@@ -5,6 +5,7 @@
 //! tshark comes from Debian's `tshark` package. Without it the tshark checks print why they
 //! are skipped, unless `CI` is set: there a missing tshark fails the test.
 
+use crate::data::pattern;
 use crate::mock_common;
 use crate::system::have_tool;
 
@@ -90,11 +91,6 @@ fn capture<const CONNS: usize>(events: &[Event<'_>]) -> (Vec<u8>, Stats) {
     }
     let stats = pcap.stats();
     (pcap.finish().unwrap().0, stats)
-}
-
-/// Bytes that show where they are: a shifted or dropped byte changes what follows.
-fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i % 251) as u8).collect()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -193,7 +189,7 @@ fn check_with_tshark(test: &str, events: &[Event<'_>], expected: &[Vec<String>])
 #[test]
 fn a_tcp_v4_conversation_reads_back_segment_by_segment() {
     let (c, s) = ("10.0.0.1:49152", "10.0.0.2:45000");
-    let big = pattern(70_000); // three segments: 32768, 32768, 4464
+    let big = pattern(0, 70_000); // three segments: 32768, 32768, 4464
     let events = [
         connect(0, 0, c, s),
         at(1, EventKind::Accept { conn: ConnId(0) }),
@@ -260,7 +256,7 @@ fn a_reset_ends_a_connection_at_its_current_numbers() {
 #[test]
 fn udp_v4_datagrams_keep_their_bytes() {
     let (a, b) = ("10.0.0.1:40000", "10.0.0.2:40001");
-    let large = pattern(60_001);
+    let large = pattern(0, 60_001);
     let events = [
         datagram(0, a, b, b"query"),
         datagram(1, b, a, b"answer"),
@@ -349,7 +345,7 @@ fn the_checks_catch_a_corrupted_byte() {
 #[test]
 fn a_datagram_longer_than_the_snapshot_length_is_stored_cut_short() {
     // 40 + 8 + 65_500 bytes of IPv6 packet: more than the 65535 bytes a record holds.
-    let big = pattern(65_500);
+    let big = pattern(0, 65_500);
     let (bytes, stats) = capture::<1>(&[datagram(0, "[fd00::1]:1", "[fd00::2]:2", &big)]);
     assert_eq!((stats.packets, stats.truncated), (1, 1));
     assert!(!stats.complete());

@@ -3,6 +3,7 @@
 //! `MsgIo` keeping the same contract; and the bad-input table of batches and control data.
 
 use crate::common;
+use crate::data::pattern;
 
 use anysock::cmsg::{Ancillary, Cmsg};
 use anysock::opt::{self, SendBufferSize};
@@ -13,7 +14,7 @@ use anysock::{
     RecvMsg, SendBatch, SendMsg, SockOpt, Socket as _, SocketAddr, Stack as _, Type,
 };
 
-use common::{assert_kind, bounded, fd_check, pattern};
+use common::{assert_kind, bounded, fd_check};
 
 fn udp() -> posix::Datagram {
     let mut s = Posix.bind(&"127.0.0.1:0".parse().unwrap()).expect("bind");

@@ -3,6 +3,7 @@
 //! message boundaries, empty and truncated datagrams, blocking and non-blocking.
 
 use crate::common;
+use crate::data::pattern;
 
 use anysock::opt::{AcceptConn, SocketType};
 use anysock::posix::{self, Posix};
@@ -10,7 +11,7 @@ use anysock::{
     Datagram as _, Domain, Endpoint, ErrorKind, Pollable, SockOpt, Socket as _, Stack as _, Type,
 };
 
-use common::{assert_kind, bounded, fd_check, is_cloexec, pattern, Place, TempDir};
+use common::{assert_kind, bounded, fd_check, is_cloexec, Place, TempDir};
 
 /// Two bounded datagram sockets at fresh addresses of `place`: one made step by step, one with
 /// the `Stack::bind` shortcut.

@@ -3,6 +3,7 @@
 //! buffers, flags, and partial stream sends resumed with `IoVec::advance`.
 
 use crate::common;
+use crate::data::pattern;
 
 use anysock::Endpoint as _;
 use std::thread;
@@ -14,7 +15,7 @@ use anysock::{
     RecvMeta, RecvMsg, SendMsg, SockOpt, Socket as _, SocketAddr, Stack as _, Stream as _, Type,
 };
 
-use common::{assert_kind, bounded, connected, fd_check, pattern, Place, TempDir, PATIENCE};
+use common::{assert_kind, bounded, connected, fd_check, Place, TempDir, PATIENCE};
 
 /// `sendmsg` of `parts` gathered in one call, to `to` when given.
 fn send_gathered<S: MsgIo>(s: &mut S, parts: &[&[u8]], to: Option<&SocketAddr>) -> usize {

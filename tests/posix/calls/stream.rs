@@ -4,6 +4,7 @@
 //! with flags, `shutdown`, and the addresses each end reports.
 
 use crate::common;
+use crate::data::pattern;
 
 use anysock::Endpoint as _;
 use std::thread;
@@ -18,8 +19,7 @@ use anysock::{
 };
 
 use common::{
-    assert_kind, bounded, connected, fd_check, is_cloexec, is_nonblocking, pattern, Place, TempDir,
-    PATIENCE,
+    assert_kind, bounded, connected, fd_check, is_cloexec, is_nonblocking, Place, TempDir, PATIENCE,
 };
 
 /// Every connection-oriented pair: TCP where there is IP, stream and seqpacket where Unix.

@@ -2,6 +2,7 @@
 //! in the filesystem, and abstract names that vanish with their socket.
 
 use crate::common;
+use crate::data::pattern;
 
 use anysock::Endpoint as _;
 use std::os::unix::fs::FileTypeExt;
@@ -14,7 +15,7 @@ use anysock::{
     Stack as _, Stream as _, Type,
 };
 
-use common::{abstract_addr, assert_kind, bounded, fd_check, is_cloexec, pattern, TempDir};
+use common::{abstract_addr, assert_kind, bounded, fd_check, is_cloexec, TempDir};
 
 fn is_unnamed(addr: &SocketAddr) -> bool {
     addr.as_unix().is_some_and(|u| u.is_unnamed())

@@ -15,34 +15,15 @@ use anysock::cmsg::{Cmsg, Credentials, PktInfo, Timestamp};
 use anysock::posix::cmsg::{self, ControlReader, ControlWriter, RawFds};
 use anysock::ErrorKind;
 
-/// xorshift64*: tiny, fast, and good enough to cover the shapes of the input.
-struct Rng(u64);
+use crate::data::Rng;
 
-impl Rng {
-    fn new() -> Rng {
-        let seed = std::env::var("ANYSOCK_CMSG_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0x9E37_79B9_7F4A_7C15u64);
-        Rng(seed | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn bytes(&mut self, out: &mut [u8]) {
-        for b in out {
-            *b = self.next() as u8;
-        }
-    }
+/// The generator, started at `ANYSOCK_CMSG_SEED` (or a fixed seed).
+fn rng() -> Rng {
+    let seed = std::env::var("ANYSOCK_CMSG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15u64);
+    Rng::new(seed)
 }
 
 fn cases() -> u64 {
@@ -85,43 +66,43 @@ struct Pool {
 
 /// A random typed message, and its descriptors (if any) from `fds`, its raw payload from `data`.
 fn random_msg<'a>(rng: &mut Rng, fds: &'a [i32; 6], data: &'a [u8; 40]) -> Cmsg<'a, &'a [i32]> {
-    let byte = rng.next() as u8;
+    let byte = rng.next_u64() as u8;
     match rng.below(13) {
-        0 => Cmsg::Rights(&fds[..rng.below(7) as usize]),
+        0 => Cmsg::Rights(&fds[..rng.below(7)]),
         1 => Cmsg::Credentials(Credentials {
-            pid: rng.next() as i32,
-            uid: rng.next() as u32,
-            gid: rng.next() as u32,
+            pid: rng.next_u64() as i32,
+            uid: rng.next_u64() as u32,
+            gid: rng.next_u64() as u32,
         }),
         2 => Cmsg::PktInfo(PktInfo {
-            addr: IpAddr::V4(Ipv4Addr::from(rng.next() as u32)),
-            ifindex: rng.below(i32::MAX as u64 + 1) as u32,
+            addr: IpAddr::V4(Ipv4Addr::from(rng.next_u64() as u32)),
+            ifindex: rng.below(i32::MAX as usize + 1) as u32,
         }),
         3 => Cmsg::PktInfo(PktInfo {
             addr: IpAddr::V6(Ipv6Addr::from(
-                (u128::from(rng.next()) << 64) | u128::from(rng.next()),
+                (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64()),
             )),
-            ifindex: rng.next() as u32,
+            ifindex: rng.next_u64() as u32,
         }),
         4 => Cmsg::Timestamp(Timestamp {
-            secs: rng.next() as i64,
+            secs: rng.next_u64() as i64,
             nanos: rng.below(1_000_000) as u32 * 1000,
         }),
         5 => Cmsg::TimestampNs(Timestamp {
-            secs: rng.next() as i64,
+            secs: rng.next_u64() as i64,
             nanos: rng.below(1_000_000_000) as u32,
         }),
         6 => Cmsg::Tos(byte),
         7 => Cmsg::TrafficClass(byte),
         8 => Cmsg::Ttl(byte),
         9 => Cmsg::HopLimit(byte),
-        10 => Cmsg::UdpSegment(rng.next() as u16),
-        11 => Cmsg::UdpGro(rng.next() as u16),
+        10 => Cmsg::UdpSegment(rng.next_u64() as u16),
+        11 => Cmsg::UdpGro(rng.next_u64() as u16),
         // Levels no typed message uses.
         _ => Cmsg::Raw {
             level: 1000 + rng.below(100) as i32,
-            ty: rng.next() as i32,
-            data: &data[..rng.below(41) as usize],
+            ty: rng.next_u64() as i32,
+            data: &data[..rng.below(41)],
         },
     }
 }
@@ -130,14 +111,14 @@ fn random_msg<'a>(rng: &mut Rng, fds: &'a [i32; 6], data: &'a [u8; 40]) -> Cmsg<
 fn random_encoded<'p>(rng: &mut Rng, pool: &'p mut Pool) -> (Vec<Cmsg<'p, &'p [i32]>>, Vec<u8>) {
     for fds in &mut pool.fds {
         for fd in fds.iter_mut() {
-            *fd = rng.below(i32::MAX as u64) as i32;
+            *fd = rng.below(i32::MAX as usize) as i32;
         }
     }
     for data in &mut pool.data {
-        rng.bytes(data);
+        rng.fill(data);
     }
     let pool: &'p Pool = pool;
-    let n = 1 + rng.below(5) as usize;
+    let n = 1 + rng.below(5);
     let msgs: Vec<_> = (0..n)
         .map(|i| random_msg(rng, &pool.fds[i], &pool.data[i]))
         .collect();
@@ -205,15 +186,15 @@ fn decode_all(buf: &[u8]) -> Vec<anysock::Result<Plain<'_>>> {
 
 #[test]
 fn arbitrary_bytes_never_panic() {
-    let mut rng = Rng::new();
+    let mut rng = rng();
     let header = cmsg::record_len(0);
     let (mut errors, mut typed, mut raw) = (0u64, 0u64, 0u64);
     for _ in 0..cases() {
-        let mut buf = vec![0u8; rng.below(200) as usize];
-        rng.bytes(&mut buf);
+        let mut buf = vec![0u8; rng.below(200)];
+        rng.fill(&mut buf);
         // Plausible lengths and levels now and then, so that decoding goes past the header.
         if buf.len() >= header && rng.below(2) == 0 {
-            let len = header + rng.below((buf.len() - header) as u64 + 8) as usize;
+            let len = header + rng.below(buf.len() - header + 8);
             set_cmsg_len(&mut buf, 0, len);
         }
         for item in decode_all(&buf) {
@@ -238,7 +219,7 @@ fn arbitrary_bytes_never_panic() {
 
 #[test]
 fn every_typed_message_round_trips() {
-    let mut rng = Rng::new();
+    let mut rng = rng();
     let mut seen = [false; 13];
     for _ in 0..cases() {
         let mut pool = pool();
@@ -282,7 +263,7 @@ fn kind<F>(m: &Cmsg<'_, F>) -> usize {
 /// for a header. Every item before the damage decodes as it was sent.
 #[test]
 fn damaged_buffers_decode_their_sound_prefix_then_stop() {
-    let mut rng = Rng::new();
+    let mut rng = rng();
     let header = cmsg::record_len(0);
     let mut reached = [0u64; 4];
     for _ in 0..cases() {
@@ -290,22 +271,20 @@ fn damaged_buffers_decode_their_sound_prefix_then_stop() {
         let (msgs, mut buf) = random_encoded(&mut rng, &mut pool);
         let want: Vec<_> = msgs.iter().map(|m| plain(*m, <[i32]>::to_vec)).collect();
         let starts = offsets(&msgs);
-        let victim = rng.below(msgs.len() as u64) as usize;
-        let check = rng.below(4) as usize;
+        let victim = rng.below(msgs.len());
+        let check = rng.below(4);
         match check {
             // Cut short anywhere inside the victim record.
-            0 => buf.truncate(
-                starts[victim] + 1 + rng.below(cmsg::space_of(&msgs[victim]) as u64 - 1) as usize,
-            ),
+            0 => buf.truncate(starts[victim] + 1 + rng.below(cmsg::space_of(&msgs[victim]) - 1)),
             // A length shorter than the header.
-            1 => set_cmsg_len(&mut buf, starts[victim], rng.below(header as u64) as usize),
+            1 => set_cmsg_len(&mut buf, starts[victim], rng.below(header)),
             // A length past the end of the buffer.
             2 => {
-                let past = buf.len() - starts[victim] + 1 + rng.below(1 << 20) as usize;
+                let past = buf.len() - starts[victim] + 1 + rng.below(1 << 20);
                 set_cmsg_len(&mut buf, starts[victim], past);
             }
             // Trailing bytes too few for a header.
-            _ => buf.extend((0..1 + rng.below(header as u64 - 1)).map(|_| rng.next() as u8)),
+            _ => buf.extend((0..1 + rng.below(header - 1)).map(|_| rng.next_u64() as u8)),
         }
         let got = decode_all(&buf);
         let sound = if check == 3 { msgs.len() } else { victim };
@@ -349,14 +328,14 @@ fn malformed_typed_payloads_are_error_items_and_decoding_goes_on() {
         (libc::SOL_UDP, libc::UDP_SEGMENT, &[0, 1, 4]),
         (libc::SOL_UDP, libc::UDP_GRO, &[0, 2, 8]),
     ];
-    let mut rng = Rng::new();
+    let mut rng = rng();
     let mut checked = 0u64;
     let rounds = (cases() / 50).max(1);
     for _ in 0..rounds {
         for &(level, ty, sizes) in table {
             for &size in sizes {
                 let mut data = [0u8; 24];
-                rng.bytes(&mut data);
+                rng.fill(&mut data);
                 let mut buf = [0u8; 128];
                 let mut w = ControlWriter::new(&mut buf);
                 w.push(&Cmsg::Raw {
@@ -417,12 +396,12 @@ fn malformed_typed_payloads_are_error_items_and_decoding_goes_on() {
 /// keeps what was written before it.
 #[test]
 fn encoding_into_a_buffer_too_small_is_invalid_input_and_writes_nothing() {
-    let mut rng = Rng::new();
+    let mut rng = rng();
     let mut refused = 0u64;
     for _ in 0..cases() / 4 {
         let mut pool = pool();
         let (msgs, full) = random_encoded(&mut rng, &mut pool);
-        let short = rng.below(full.len() as u64) as usize;
+        let short = rng.below(full.len());
         let mut buf = vec![0u8; short];
         let mut w = ControlWriter::new(&mut buf);
         let mut written = 0;

@@ -88,8 +88,8 @@ fn a_listening_socket_passed_to_a_child_process_accepts_there() {
         "a_listening_socket_passed_to_a_child_process_accepts_there",
     )
     .env(CHILD, &name)
-        .spawn()
-        .expect("spawn the child");
+    .spawn()
+    .expect("spawn the child");
     let (mut to_child, _) = control.accept().expect("the child connects");
     bounded(&mut to_child);
     send_fds(&mut to_child, &[tcp.handle()]);

@@ -3,8 +3,8 @@
 //! against what they must say, group memberships joined and left, the bad inputs each refused
 //! with its exact kind, and multicast delivered inside a network namespace of the test's own.
 
-use crate::{common, system};
 use crate::netns;
+use crate::{common, system};
 
 use anysock::Endpoint as _;
 use std::env;

@@ -3,6 +3,7 @@
 //! byte, duplicate one, or cut a timeout short.
 
 use crate::common;
+use crate::data::pattern;
 
 use anysock::Endpoint as _;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -74,7 +75,7 @@ fn a_stream_under_signals_loses_and_duplicates_nothing() {
     let (mut tx, mut rx) = (a.into_stream().unwrap(), b.into_stream().unwrap());
     let writer = thread::spawn(move || {
         // Small writes with pauses keep the reader blocked in `recv` when signals land.
-        for chunk in pattern(TOTAL).chunks(4096) {
+        for chunk in pattern(0, TOTAL).chunks(4096) {
             tx.write_all(chunk).unwrap();
             thread::sleep(Duration::from_micros(50));
         }
@@ -93,7 +94,7 @@ fn a_stream_under_signals_loses_and_duplicates_nothing() {
     writer.join().unwrap();
     assert!(signals > 10, "the storm sent only {signals} signals");
     assert_eq!(received.len(), TOTAL);
-    assert!(received == pattern(TOTAL), "bytes differ");
+    assert!(received == pattern(0, TOTAL), "bytes differ");
 }
 
 #[test]
@@ -130,8 +131,4 @@ fn accept_and_poll_wait_out_signals() {
         accepted.unwrap(),
         anysock::Endpoint::local_addr(&client).unwrap()
     );
-}
-
-fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i % 251) as u8).collect()
 }

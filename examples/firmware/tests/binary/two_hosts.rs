@@ -17,9 +17,9 @@ use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, TcpStream, UdpSocket};
 use std::process::{Child, Stdio};
 
+use netns::NetNs;
 use node::{firmware, ready_lines, shared, Client, PATIENCE};
 use system::{wait_bounded, TempDir};
-use netns::NetNs;
 
 /// The firmware's end of the cable.
 const SERVER: Ipv4Addr = Ipv4Addr::new(10, 99, 0, 1);

@@ -2,6 +2,8 @@
 //! split, reset, delayed, or replaced by arbitrary bytes), and a real `redis-server` over the
 //! POSIX backend. `cargo test -p anysock-resp --test client`.
 
+#[path = "../../../../tests/support/data.rs"]
+mod data;
 #[path = "../../../../tests/support/system.rs"]
 mod system;
 

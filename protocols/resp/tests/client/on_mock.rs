@@ -5,6 +5,7 @@
 //! One thread drives both ends: the client sends its pipeline, the server reads and answers
 //! (`Server::serve`), then the client reads the replies.
 
+use crate::data::Rng;
 use crate::server;
 
 use std::time::Duration;
@@ -318,23 +319,6 @@ fn the_same_seed_gives_the_same_transcript() {
     assert_ne!(transcript(12).0, first, "another seed, other delays");
 }
 
-/// splitmix64: a small generator, so the cases are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// Bytes that look like replies: valid ones, broken ones, and noise from RESP's alphabet.
 fn arbitrary_reply(rng: &mut Rng) -> Vec<u8> {
     let mut out = Vec::new();
@@ -348,12 +332,12 @@ fn arbitrary_reply(rng: &mut Rng) -> Vec<u8> {
         match rng.below(5) {
             0 => out.truncate(at),
             1 => out.insert(at, ALPHABET[rng.below(ALPHABET.len())]),
-            2 if at < out.len() => out[at] = rng.next() as u8,
+            2 if at < out.len() => out[at] = rng.next_u64() as u8,
             3 if at < out.len() => drop(out.remove(at)),
             _ => out
                 .splice(
                     at..at,
-                    format!("{}", rng.next() as i64 >> rng.below(64)).bytes(),
+                    format!("{}", rng.next_u64() as i64 >> rng.below(64)).bytes(),
                 )
                 .for_each(drop),
         }
@@ -388,7 +372,7 @@ fn client_reads(bytes: &[u8], chunk: usize) -> Vec<Result<Value, Error>> {
 
 #[test]
 fn arbitrary_bytes_as_replies_give_clean_errors_never_a_panic() {
-    let mut rng = Rng(0x5eed);
+    let mut rng = Rng::new(0x5eed);
     // Outcomes seen: replies accepted, protocol errors, too long, closed early.
     let mut seen = [0usize; 4];
     for case in 0..3000 {
