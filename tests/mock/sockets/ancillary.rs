@@ -4,7 +4,7 @@
 //! their simulated values, the checks made before anything is sent, and the control decoder
 //! fed garbage.
 
-use crate::data::Rng;
+use crate::data::{fill, Rng};
 use crate::mock_common;
 
 use anysock::cmsg::{Ancillary, Cmsg, Credentials, PktInfo};
@@ -497,7 +497,7 @@ fn the_control_decoder_never_panics_on_garbage() {
     let mut buf = [0u8; 96];
     for round in 0..200_000 {
         let len = rng.below(97);
-        rng.fill(&mut buf[..len]);
+        fill(&mut rng, &mut buf[..len]);
         // Plausible headers now and then, so the payload checks run too.
         if round % 2 == 0 && len >= cmsg::HEADER {
             let rlen = rng.below(len + 1) as u32;
@@ -520,7 +520,7 @@ fn garbage_control_data_on_send_is_refused_or_sent_never_a_panic() {
     let mut buf = [0u8; 64];
     for _ in 0..20_000 {
         let len = rng.below(65);
-        rng.fill(&mut buf[..len]);
+        fill(&mut rng, &mut buf[..len]);
         let iov = IoVec::<1>::from_slices(&[b"g"]).unwrap();
         if a.send_msg(&SendMsg::new(iov).control(&buf[..len])).is_ok() {
             let _ = recv_passed(&mut b, &mut [0u8; 1], 256);

@@ -15,7 +15,7 @@ use anysock::cmsg::{Cmsg, Credentials, PktInfo, Timestamp};
 use anysock::posix::cmsg::{self, ControlReader, ControlWriter, RawFds};
 use anysock::ErrorKind;
 
-use crate::data::Rng;
+use crate::data::{fill, Rng};
 
 /// The generator, started at `ANYSOCK_CMSG_SEED` (or a fixed seed).
 fn rng() -> Rng {
@@ -115,7 +115,7 @@ fn random_encoded<'p>(rng: &mut Rng, pool: &'p mut Pool) -> (Vec<Cmsg<'p, &'p [i
         }
     }
     for data in &mut pool.data {
-        rng.fill(data);
+        fill(rng, data);
     }
     let pool: &'p Pool = pool;
     let n = 1 + rng.below(5);
@@ -191,7 +191,7 @@ fn arbitrary_bytes_never_panic() {
     let (mut errors, mut typed, mut raw) = (0u64, 0u64, 0u64);
     for _ in 0..cases() {
         let mut buf = vec![0u8; rng.below(200)];
-        rng.fill(&mut buf);
+        fill(&mut rng, &mut buf);
         // Plausible lengths and levels now and then, so that decoding goes past the header.
         if buf.len() >= header && rng.below(2) == 0 {
             let len = header + rng.below(buf.len() - header + 8);
@@ -335,7 +335,7 @@ fn malformed_typed_payloads_are_error_items_and_decoding_goes_on() {
         for &(level, ty, sizes) in table {
             for &size in sizes {
                 let mut data = [0u8; 24];
-                rng.fill(&mut data);
+                fill(&mut rng, &mut data);
                 let mut buf = [0u8; 128];
                 let mut w = ControlWriter::new(&mut buf);
                 w.push(&Cmsg::Raw {
