@@ -184,9 +184,7 @@ fn multicast_is_delivered_through_the_adapter_in_a_namespace_of_its_own() {
     let Some(ns) = netns::NetNs::create("nalmc") else {
         return;
     };
-    // `lo` has no multicast flag and no route to the groups until it is given them.
-    ns.ip(&["link", "set", "lo", "multicast", "on"]);
-    ns.ip(&["route", "add", "239.0.0.0/8", "dev", "lo"]);
+    ns.multicast_on_lo();
     let inside = system::test_path(module_path!(), "multicast_inside_the_namespace");
     ns.expect_test(&inside, INSIDE, "multicast: received");
 }

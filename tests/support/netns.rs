@@ -53,6 +53,14 @@ impl NetNs {
         run(Command::new("ip").args(["-n", &self.name]).args(args));
     }
 
+    /// Makes `lo` carry multicast: it has no multicast flag and no route to the groups
+    /// (239.0.0.0/8) until it is given them. (Choosing the interface with `IP_MULTICAST_IF`
+    /// would do without the route; a test should not lean on that fallback.)
+    pub fn multicast_on_lo(&self) {
+        self.ip(&["link", "set", "lo", "multicast", "on"]);
+        self.ip(&["route", "add", "239.0.0.0/8", "dev", "lo"]);
+    }
+
     /// Joins this namespace and `other` with a veth pair, a cable between two hosts: one end
     /// in each, both named `veth0`, given the addresses `mine` and `theirs` (`10.99.0.1/24`)
     /// and brought up. Created inside the namespaces, the pair never appears in the host's; it

@@ -36,26 +36,8 @@ fn cases() -> u64 {
 /// A typed message with its descriptors as a list, comparable whatever held them.
 type Plain<'a> = Cmsg<'a, Vec<i32>>;
 
-fn plain<'a, F>(msg: Cmsg<'a, F>, fds: impl FnOnce(F) -> Vec<i32>) -> Plain<'a> {
-    match msg {
-        Cmsg::Rights(f) => Cmsg::Rights(fds(f)),
-        Cmsg::Credentials(c) => Cmsg::Credentials(c),
-        Cmsg::PktInfo(p) => Cmsg::PktInfo(p),
-        Cmsg::Timestamp(t) => Cmsg::Timestamp(t),
-        Cmsg::TimestampNs(t) => Cmsg::TimestampNs(t),
-        Cmsg::Tos(v) => Cmsg::Tos(v),
-        Cmsg::TrafficClass(v) => Cmsg::TrafficClass(v),
-        Cmsg::Ttl(v) => Cmsg::Ttl(v),
-        Cmsg::HopLimit(v) => Cmsg::HopLimit(v),
-        Cmsg::UdpSegment(v) => Cmsg::UdpSegment(v),
-        Cmsg::UdpGro(v) => Cmsg::UdpGro(v),
-        Cmsg::Raw { level, ty, data } => Cmsg::Raw { level, ty, data },
-        _ => panic!("a variant this test does not know"),
-    }
-}
-
 fn decoded<'a>(item: Cmsg<'a, RawFds<'a>>) -> Plain<'a> {
-    plain(item, |fds| fds.collect())
+    item.map_rights(|fds| fds.collect())
 }
 
 /// The storage a random message borrows from.
@@ -228,7 +210,7 @@ fn every_typed_message_round_trips() {
             .into_iter()
             .map(|r| r.expect("an encoding decodes"))
             .collect();
-        let want: Vec<_> = msgs.iter().map(|m| plain(*m, <[i32]>::to_vec)).collect();
+        let want: Vec<_> = msgs.iter().map(|m| m.map_rights(<[i32]>::to_vec)).collect();
         assert_eq!(back, want);
         for m in &msgs {
             seen[kind(m)] = true;
@@ -269,7 +251,7 @@ fn damaged_buffers_decode_their_sound_prefix_then_stop() {
     for _ in 0..cases() {
         let mut pool = pool();
         let (msgs, mut buf) = random_encoded(&mut rng, &mut pool);
-        let want: Vec<_> = msgs.iter().map(|m| plain(*m, <[i32]>::to_vec)).collect();
+        let want: Vec<_> = msgs.iter().map(|m| m.map_rights(<[i32]>::to_vec)).collect();
         let starts = offsets(&msgs);
         let victim = rng.below(msgs.len());
         let check = rng.below(4);

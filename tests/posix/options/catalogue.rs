@@ -432,11 +432,7 @@ fn multicast_is_delivered_inside_a_namespace_of_its_own() {
     let Some(ns) = NetNs::create("mc") else {
         return;
     };
-    ns.ip(&["link", "set", "lo", "multicast", "on"]);
-    // `lo` has no multicast flag and no route to the groups until it is given them. (Choosing
-    // the interface with IP_MULTICAST_IF would do without the route; a test should not lean on
-    // that fallback.)
-    ns.ip(&["route", "add", "239.0.0.0/8", "dev", "lo"]);
+    ns.multicast_on_lo();
     let inside = system::test_path(module_path!(), "multicast_inside_the_namespace");
     ns.expect_test(&inside, INSIDE, "multicast: received");
 }
