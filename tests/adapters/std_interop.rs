@@ -11,12 +11,11 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr as StdAddr, TcpListener, TcpStream, UdpSocket};
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
 use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
-use std::path::PathBuf;
 
 use anysock::posix::{Datagram, Listener, Posix, Socket, Stream};
 use anysock::{Datagram as _, Domain, Listener as _, Socket as _, Stack, Stream as _, Type};
 
-use crate::common::fd_check;
+use crate::common::{fd_check, TempDir};
 
 type Outcome = Result<(), Box<dyn std::error::Error>>;
 
@@ -182,29 +181,13 @@ fn udp_both_ways() -> Outcome {
     Ok(())
 }
 
-/// A path for a Unix socket of this test, removed when dropped.
-struct TempPath(PathBuf);
-
-impl TempPath {
-    fn new(name: &str) -> TempPath {
-        let path = std::env::temp_dir().join(format!("anysock-{}-{name}.sock", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        TempPath(path)
-    }
-}
-
-impl Drop for TempPath {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 #[test]
 fn unix_both_ways() -> Outcome {
     let _fds = fd_check();
-    let path = TempPath::new("interop");
-    let mut listener = Listener::from(UnixListener::bind(&path.0)?);
-    let mut client = Stream::from(UnixStream::connect(&path.0)?);
+    let dir = TempDir::new();
+    let path = dir.path().join("interop.sock");
+    let mut listener = Listener::from(UnixListener::bind(&path)?);
+    let mut client = Stream::from(UnixStream::connect(&path)?);
     let (server, _) = listener.accept()?;
     let mut server = UnixStream::try_from(server).map_err(|_| "a Unix stream is a UnixStream")?;
     client.write_all(b"unix")?;
@@ -212,7 +195,7 @@ fn unix_both_ways() -> Outcome {
     server.read_exact(&mut buf)?;
     assert_eq!(&buf, b"unix");
     let back = UnixListener::try_from(listener).map_err(|_| "a Unix listener")?;
-    assert_eq!(back.local_addr()?.as_pathname(), Some(path.0.as_path()));
+    assert_eq!(back.local_addr()?.as_pathname(), Some(path.as_path()));
 
     let (a, b) = UnixDatagram::pair()?;
     let mut a = Datagram::from(a);

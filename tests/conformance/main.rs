@@ -24,9 +24,6 @@ mod parity;
 /// The thread-safe mock: one echo server over `Stack`, on loopback and on `SharedNet`.
 mod threads;
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use anysock::mock::cmsg::ReceivedSockets;
 use anysock::mock::{self as backend_mock, Host, Net, SharedNet, Sharing};
 use anysock::posix::cmsg::ReceivedFds;
@@ -35,30 +32,23 @@ use anysock::{SocketAddr, UnixAddr};
 use anysock_core::conformance::{
     self, AncillaryHarness, FullHarness, Harness, Quirk, Stop, Summary, UnixHarness,
 };
+use common::TempDir;
 
 /// The fewest cases the suite may have: it only grows.
 const AT_LEAST: usize = 200;
 
 /// The POSIX backend on loopback, with Unix paths in a directory of its own.
 struct PosixHarness {
-    dir: PathBuf,
+    dir: TempDir,
     names: u32,
 }
 
-static RUN: AtomicU32 = AtomicU32::new(0);
-
 impl PosixHarness {
     fn new() -> Self {
-        let run = RUN.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("anysock-conf-{}-{run}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create the socket directory");
-        PosixHarness { dir, names: 0 }
-    }
-}
-
-impl Drop for PosixHarness {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        PosixHarness {
+            dir: TempDir::new(),
+            names: 0,
+        }
     }
 }
 
@@ -88,7 +78,7 @@ impl Harness for PosixHarness {
 impl UnixHarness for PosixHarness {
     fn unix_path(&mut self) -> UnixAddr {
         self.names += 1;
-        let path = self.dir.join(format!("s{}", self.names));
+        let path = self.dir.path().join(format!("s{}", self.names));
         UnixAddr::pathname(path.as_os_str().as_encoded_bytes()).unwrap()
     }
 
