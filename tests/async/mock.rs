@@ -1,4 +1,4 @@
-//! The async conformance suite (`anysock_core::conformance::asynch`), the cases `async_posix.rs`
+//! The async conformance suite (`anysock_core::conformance::asynch`), the cases `posix.rs`
 //! runs on the kernel under both reactors, on the mock network under its driver (`Net::run`), on
 //! the virtual clock: on the single-threaded network and on the thread-safe one. Every case
 //! leaves no socket open.

@@ -1,8 +1,8 @@
 //! The client half of the acceptance tests, generic over any async stack: reqwless 0.14
 //! fetching a page through `anysock::nal_async`, and rust-mqtt 0.6 connecting, subscribing,
 //! publishing and receiving on the async streams. The servers differ: real ones on the kernel
-//! (`async_clients.rs`), ones written on anysock's async traits on the mock network
-//! (`async_clients_mock.rs`); the clients are the same code.
+//! (`tests/interop/async_clients.rs`), ones written on anysock's async traits on the mock
+//! network (`tests/async/clients_on_mock.rs`); the clients are the same code.
 //!
 //! Each test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
