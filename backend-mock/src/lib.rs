@@ -287,7 +287,8 @@
 //!   connection (3939840 bytes on loopback).
 //! - `Quirk::NoNagle`: every write goes at once, where Linux holds a small write back while
 //!   earlier bytes wait for their acknowledgement (on loopback, only a socket connected to
-//!   itself waits: its acknowledgements are delayed).
+//!   itself waits: its acknowledgements are delayed; bytes it held back that arrive after it
+//!   shut down both ways abort its connection, `ECONNRESET`).
 //! - `Quirk::SynRetriedAtOnce`: a `SYN` dropped for a full accept queue gets in as soon as an
 //!   `accept` makes room; Linux waits for its retransmission (1 s, then 2 s, 4 s, ...).
 //! - `Quirk::NoTimeWait`: there is no `TIME_WAIT`: the port of a TCP connection that is over

@@ -117,7 +117,13 @@ impl<'a> Campaign<'a> {
         if quirk.is_none() {
             report.undocumented += 1;
         }
-        if let Some(group) = report.groups.iter_mut().find(|g| g.key == key) {
+        // A group is a way of diverging and whether a quirk explains it: one sequence a quirk
+        // does not explain never hides in a group of ones it does.
+        if let Some(group) = report
+            .groups
+            .iter_mut()
+            .find(|g| g.key == key && g.quirk == quirk)
+        {
             group.count += 1;
             return;
         }

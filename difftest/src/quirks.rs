@@ -2,7 +2,7 @@
 //! backend's documented answer on the other.
 
 use anysock_core::conformance::Quirk;
-use anysock_core::{Domain, ErrorKind, MsgFlags, Type};
+use anysock_core::{Domain, ErrorKind, MsgFlags, Shutdown, Type};
 
 use crate::call::{Addr, Call, GetOpt, Port};
 use crate::compare::Divergence;
@@ -22,6 +22,8 @@ pub const KNOWN: &[Quirk] = &[
 
 /// `POLLIN` in a [`Outcome::Ready`].
 const POLLIN: i16 = 0x1;
+/// `POLLERR` in a [`Outcome::Ready`].
+const POLLERR: i16 = 0x8;
 
 /// The flags a call passes, if it passes any.
 fn flags(call: &Call) -> MsgFlags {
@@ -71,19 +73,26 @@ pub fn explains(quirk: Quirk, calls: &[Call], reference: &[Step], d: &Divergence
                     (Outcome::Value(_), Outcome::Value(_))
                 )
         }
+        // Bytes Linux holds back on a socket connected to itself: read later (or not yet), or,
+        // arriving after it shut down both ways, aborting its connection (RFC 1122's reset),
+        // where the mock had them in at once.
         Quirk::NoNagle => match (call, &d.reference.outcome, subject) {
             (Call::Poll { .. }, Outcome::Ready(a), Outcome::Ready(b)) => {
                 a.iter().zip(b).all(|(&(sa, ra), &(sb, rb))| {
                     sa == sb
-                        && (ra == rb || (rb & !ra == POLLIN && self_connected(calls, d.step, sa)))
+                        && (ra == rb
+                            || (self_connected(calls, d.step, sa)
+                                && (rb & !ra == POLLIN
+                                    || (ra & POLLERR != 0 && aborted(calls, d.step, sa)))))
                 })
             }
             (_, reference, subject) => {
                 matches!(sock, Some((Domain::Inet | Domain::Inet6, Type::Stream)))
-                    && call
-                        .slot()
-                        .is_some_and(|s| self_connected(calls, d.step, s))
-                    && received_less(reference, subject)
+                    && call.slot().is_some_and(|s| {
+                        self_connected(calls, d.step, s)
+                            && (received_less(reference, subject)
+                                || (shows_reset(reference) && aborted(calls, d.step, s)))
+                    })
             }
         },
         // A connection the mock let in at once, which Linux has not yet: whatever is asked of
@@ -158,6 +167,37 @@ fn received_less(reference: &Outcome, subject: &Outcome) -> bool {
         (r, Some(b)) => bytes(r).is_some_and(|a| a.len() < b.len() && b.starts_with(&a)),
         _ => false,
     }
+}
+
+/// Whether an outcome shows a connection reset: the error, or `SO_ERROR` holding it.
+fn shows_reset(outcome: &Outcome) -> bool {
+    match outcome {
+        Outcome::Err(ErrorKind::ConnectionReset) => true,
+        Outcome::Value(v) => v.contains("ConnectionReset"),
+        _ => false,
+    }
+}
+
+/// Whether the socket in `slot` could have been aborted by bytes of its own held back: it
+/// wrote more than once, then shut down reading and writing (before step `upto`).
+fn aborted(calls: &[Call], upto: usize, slot: u8) -> bool {
+    let on_slot = |c: &&Call| c.slot() == Some(slot);
+    let writes = calls[..upto]
+        .iter()
+        .filter(on_slot)
+        .filter(|c| {
+            matches!(
+                c,
+                Call::Send { .. } | Call::SendMsg { .. } | Call::Write { .. }
+            )
+        })
+        .count();
+    let shut = |how: Shutdown| {
+        calls[..upto].iter().filter(on_slot).any(
+            |c| matches!(c, Call::Shutdown { how: h, .. } if *h == how || *h == Shutdown::Both),
+        )
+    };
+    writes > 1 && shut(Shutdown::Read) && shut(Shutdown::Write)
 }
 
 /// Whether the TCP socket in `slot`, as of step `upto`, connected to itself: its last

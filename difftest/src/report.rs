@@ -25,7 +25,8 @@ pub struct Example {
     pub step: usize,
 }
 
-/// The divergences of one group (same call, socket kind and outcome shapes).
+/// The divergences of one group (same call, socket kind and outcome shapes, and the same quirk
+/// explaining them, or none).
 #[derive(Clone, Debug)]
 pub struct Group {
     /// The group's name (see [`crate::compare::category`]).

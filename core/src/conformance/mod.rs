@@ -132,7 +132,9 @@ pub enum Quirk {
     FixedSendBuffer,
     /// Every write goes at once: no Nagle delay. Linux holds a small write back while earlier
     /// bytes wait for their acknowledgement, which on loopback only a socket connected to
-    /// itself ends up waiting for (its acknowledgements are delayed, up to 40 ms).
+    /// itself ends up waiting for (its acknowledgements are delayed, up to 40 ms). Bytes held
+    /// back that arrive after such a socket shut down both ways abort its connection there
+    /// (`ECONNRESET`); on the mock they were in before.
     NoNagle,
     /// A `SYN` dropped because the accept queue was full gets in as soon as an `accept` makes
     /// room; Linux waits for the `SYN`'s retransmission (1 s after the first, then 2 s, 4 s,
