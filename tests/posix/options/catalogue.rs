@@ -1,7 +1,8 @@
 //! The option catalogue on the POSIX backend: every option beyond the first sixteen (those are
-//! the conformance suite's option groups) set to a value other than its default and read back, read-only ones checked
-//! against what they must say, group memberships joined and left, the bad inputs each refused
-//! with its exact kind, and multicast delivered inside a network namespace of the test's own.
+//! the conformance suite's option groups) set to a value other than its default and read back,
+//! read-only ones checked against what they must say, group memberships joined and left, the
+//! bad inputs each refused with its exact kind, and multicast delivered inside a network
+//! namespace of the test's own.
 
 use crate::netns;
 use crate::{common, system};
