@@ -24,8 +24,10 @@
 //! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 21).
 
 mod common;
-#[path = "../tests/resp/redis.rs"]
+#[path = "../protocols/resp/tests/client/redis.rs"]
 mod redis;
+#[path = "../tests/support/system.rs"]
+mod system;
 
 use std::process::{exit, Command};
 use std::time::Instant;
@@ -75,7 +77,7 @@ fn anysock_run(server: &RedisServer, pipelines: usize) -> f64 {
 /// Runs the same commands through `redis-benchmark`; returns its commands per second.
 fn tool_run(server: &RedisServer, pipelines: usize) -> f64 {
     let out = Command::new("redis-benchmark")
-        .args(["-h", "127.0.0.1", "-p", &server.port.to_string()])
+        .args(["-h", "127.0.0.1", "-p", &server.port().to_string()])
         .args(["-t", "set", "-c", "1", "-P", &PIPELINE.to_string()])
         .args(["-n", &(pipelines * PIPELINE).to_string(), "-q", "--csv"])
         .output()
@@ -114,7 +116,7 @@ fn main() {
     println!(
         "resp: SET in pipelines of {PIPELINE}, {pipelines} pipelines per run, {rounds} interleaved \
          rounds; redis-server on 127.0.0.1:{}",
-        server.port
+        server.port()
     );
     anysock_run(&server, pipelines);
     tool_run(&server, pipelines);

@@ -37,7 +37,7 @@
 //! A case that cannot run where it is (no IPv6 loopback, no abstract names, no `socketpair`)
 //! stops with [`Stop::Skipped`] and says why; a skip is counted apart, never as a pass.
 //! [`conformance_cases!`](crate::conformance_cases) lists every case by group, so a test
-//! crate can make one `#[test]` of each (see `tests/conformance.rs` in the repository).
+//! crate can make one `#[test]` of each (see `tests/conformance/main.rs` in the repository).
 //!
 //! Cases are single-threaded and never block on something only another party could finish:
 //! before a read, accept or write that might wait, they [`wait`] for readiness with
