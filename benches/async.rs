@@ -30,6 +30,8 @@
 //! - `ANYSOCK_BENCH_ONLY=async:C` with `ANYSOCK_BENCH_ITERS=N`: only contender `C`
 //!   (`anysock-tokio`, `tokio`, `anysock-async-io`, `async-io`), `N` round trips, no output;
 //!   for `benches/callgrind.sh async`, which counts instructions instead of timing.
+//!   `ANYSOCK_BENCH_ONLY=sim:S` does the same for simulator `S` (`mock`, `turmoil`,
+//!   `mock-latency`, `turmoil-latency`), for a profiler.
 
 mod common;
 // The modules live in a subfolder so that Cargo does not take them for benches of their own.
@@ -77,6 +79,16 @@ impl Simulator {
         Simulator::MockLatency,
         Simulator::TurmoilLatency,
     ];
+
+    /// The simulator's name in `ANYSOCK_BENCH_ONLY`.
+    fn key(self) -> &'static str {
+        match self {
+            Simulator::Mock => "mock",
+            Simulator::Turmoil => "turmoil",
+            Simulator::MockLatency => "mock-latency",
+            Simulator::TurmoilLatency => "turmoil-latency",
+        }
+    }
 
     fn name(self) -> &'static str {
         match self {
@@ -265,26 +277,45 @@ async fn async_io_pingpong(trips: usize) -> f64 {
     timed(ping, pong).await
 }
 
-/// `ANYSOCK_BENCH_ONLY=async:C`: the contender to run alone, with its round trips.
-fn only() -> Result<Option<(Contender, usize)>, String> {
+/// What `ANYSOCK_BENCH_ONLY` names to run alone.
+enum Only {
+    Contender(Contender),
+    Simulator(Simulator),
+}
+
+/// `ANYSOCK_BENCH_ONLY=async:C` or `sim:S`: the contender or simulator to run alone, with its
+/// round trips.
+fn only() -> Result<Option<(Only, usize)>, String> {
     let Some(only) = common::var("ANYSOCK_BENCH_ONLY") else {
         return Ok(None);
     };
-    let key = only.strip_prefix("async:").unwrap_or(&only);
-    let c = Contender::ALL
-        .into_iter()
-        .find(|c| c.key() == key)
-        .ok_or(format!(
-            "ANYSOCK_BENCH_ONLY={only}: expected async:<contender>"
-        ))?;
-    let iters = common::positive("ANYSOCK_BENCH_ITERS")?.unwrap_or(TRIPS as u64);
-    Ok(Some((c, iters as usize)))
+    let which = if let Some(key) = only.strip_prefix("sim:") {
+        Simulator::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .map(|s| (Only::Simulator(s), s.trips()))
+    } else {
+        let key = only.strip_prefix("async:").unwrap_or(&only);
+        Contender::ALL
+            .into_iter()
+            .find(|c| c.key() == key)
+            .map(|c| (Only::Contender(c), TRIPS))
+    };
+    let (which, trips) = which.ok_or(format!(
+        "ANYSOCK_BENCH_ONLY={only}: expected async:<contender> or sim:<simulator>"
+    ))?;
+    let iters = common::positive("ANYSOCK_BENCH_ITERS")?.unwrap_or(trips as u64);
+    Ok(Some((which, iters as usize)))
 }
 
 fn main() {
     match only() {
-        Ok(Some((c, trips))) => {
+        Ok(Some((Only::Contender(c), trips))) => {
             c.run(trips);
+            return;
+        }
+        Ok(Some((Only::Simulator(s), trips))) => {
+            s.run(trips);
             return;
         }
         Ok(None) => {}

@@ -10,9 +10,9 @@ use core::time::Duration;
 
 use anysock_core::{ErrorKind, Result, Wait};
 
-use crate::base::handle::Handle;
 use crate::base::wakers::Ticket;
 use crate::kernel::state::State;
+use crate::kernel::table::wake::WaitOn;
 use crate::net::sharing::Sharing;
 use crate::net::Net;
 use crate::trace::Tracer;
@@ -23,6 +23,10 @@ use crate::trace::Tracer;
 ///
 /// Cancel-safe as the calls are: one that would block has changed nothing, and only the poll
 /// that completes moves bytes or takes a connection.
+///
+/// Polled again while still parked (not woken: a join polls all its futures whenever one
+/// of them can go on), it answers `Pending` without making the call: nothing it waits for
+/// has changed.
 pub(crate) struct Io<
     'n,
     const S: usize,
@@ -35,7 +39,7 @@ pub(crate) struct Io<
 > {
     net: &'n Net<S, B, Q, T, K, H>,
     call: F,
-    parked: Option<(Handle, Ticket)>,
+    parked: Option<(WaitOn, Ticket)>,
 }
 
 impl<
@@ -79,6 +83,14 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<R>> {
         let this = self.get_mut();
         let mut st = this.net.state_mut();
+        if let Some((at, t)) = this.parked {
+            if st.still_parked(at.on, t, cx.waker()) {
+                st.last_wait = Some(at.what);
+                return Poll::Pending;
+            }
+            // Woken: the entry is no longer this future's.
+            this.parked = None;
+        }
         st.waiting = None;
         let answer = (this.call)(&mut st);
         let at = match answer {
@@ -88,22 +100,11 @@ where
         let Some(at) = at else {
             // Done (or a would-block with nothing to wait for, such as a full Unix
             // listener's queue, which is the answer).
-            if let Some((h, t)) = this.parked.take() {
-                st.unpark(h, t);
-            }
             return Poll::Ready(answer);
         };
-        let mine = match this.parked.take() {
-            Some((h, t)) if h == at.on => Some(t),
-            Some((h, t)) => {
-                st.unpark(h, t);
-                None
-            }
-            None => None,
-        };
-        match st.park(at, cx.waker(), mine) {
+        match st.park(at, cx.waker()) {
             Ok(t) => {
-                this.parked = Some((at.on, t));
+                this.parked = Some((at, t));
                 st.last_wait = Some(at.what);
                 Poll::Pending
             }
@@ -116,8 +117,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     for Io<'_, S, B, Q, T, K, H, F>
 {
     fn drop(&mut self) {
-        if let Some((h, t)) = self.parked.take() {
-            self.net.state_mut().unpark(h, t);
+        if let Some((at, t)) = self.parked.take() {
+            self.net.state_mut().unpark(at.on, t);
         }
     }
 }

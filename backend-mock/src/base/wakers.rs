@@ -66,6 +66,20 @@ impl<const N: usize> Wakers<N> {
         })
     }
 
+    /// Whether the waiter holding `ticket` is still parked (not woken since it parked): then
+    /// its entry takes `waker`, should the waiter's task have moved.
+    pub(crate) fn still_parked(&mut self, waker: &Waker, ticket: Ticket) -> bool {
+        if !self.owns(ticket) {
+            return false;
+        }
+        if let Some(Some(parked)) = self.entries.get_mut(usize::from(ticket.index)) {
+            if !parked.will_wake(waker) {
+                parked.clone_from(waker);
+            }
+        }
+        true
+    }
+
     /// Frees the entry of `ticket` if its waiter is still parked there (a future given up
     /// before it was woken); a stale ticket changes nothing.
     pub(crate) fn unpark(&mut self, ticket: Ticket) {

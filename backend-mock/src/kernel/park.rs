@@ -12,23 +12,26 @@ use crate::kernel::state::State;
 use crate::kernel::table::wake::WaitOn;
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
-    /// Parks `waker` on the socket `at` names until it changes (see [`State::settle`]), in
-    /// the entry of `ticket` if it is still this future's.
+    /// Parks `waker` on the socket `at` names until it changes (see [`State::settle`]), in a
+    /// free entry (a future parks again only once woken, which frees its entry).
     ///
     /// Errors: [`ErrorKind::BadDescriptor`] for a closed socket; [`ErrorKind::OutOfMemory`]
     /// when [`crate::kernel::table::sock::MAX_WAITERS`] other futures wait on it.
-    pub(crate) fn park(
-        &mut self,
-        at: WaitOn,
-        waker: &Waker,
-        ticket: Option<Ticket>,
-    ) -> Result<Ticket> {
+    pub(crate) fn park(&mut self, at: WaitOn, waker: &Waker) -> Result<Ticket> {
         let waiters = &mut self.sock_untracked(at.on)?.waiters;
         let before = waiters.len();
-        let parked = waiters.park(waker, ticket);
+        let parked = waiters.park(waker, None);
         let after = waiters.len();
         self.parked = (self.parked + after).saturating_sub(before);
         parked.ok_or(Error::new(ErrorKind::OutOfMemory))
+    }
+
+    /// Whether the future holding `ticket` on `on` is still parked there, not woken since:
+    /// nothing it waits for has changed, so its call would wait again. Its waker is kept up
+    /// to date.
+    pub(crate) fn still_parked(&mut self, on: Handle, ticket: Ticket, waker: &Waker) -> bool {
+        self.sock_untracked(on)
+            .is_ok_and(|s| s.waiters.still_parked(waker, ticket))
     }
 
     /// Takes back the entry of a future that stopped waiting on `on` before it was woken.

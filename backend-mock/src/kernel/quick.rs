@@ -5,6 +5,11 @@
 //! same way; here the bytes move at once (and, with a latency, are noted on their way, as the
 //! general write notes them). Anything else answers "not the common case" and takes the
 //! general path, having changed nothing.
+//!
+//! Each knows what it changed, so it wakes the futures that wait for that change itself
+//! (bytes that arrive at once wake the peer's readers; bytes taken wake whoever waits for
+//! room), where the general calls list the sockets they touch and compare them when the
+//! call ends (`State::settle`).
 
 use core::time::Duration;
 
@@ -56,6 +61,9 @@ pub(crate) enum Quick {
         blocking: bool,
         timeout: Option<Duration>,
     },
+    /// Nothing to read and nothing on its way on a non-blocking socket: the call would block,
+    /// waiting for data on its own socket, as the general path would find.
+    Empty,
     /// Not the common case: nothing done, the general path answers.
     No,
 }
@@ -127,7 +135,7 @@ fn writes_quick<const B: usize, const Q: usize, const H: usize>(
 }
 
 /// How many bytes a read on `s` in the common case finds at `now` (more than none), else
-/// [`Quick::OnItsWay`] or [`Quick::No`].
+/// [`Quick::OnItsWay`], [`Quick::Empty`] or [`Quick::No`].
 fn reads_quick<const B: usize, const Q: usize, const H: usize>(
     faults: &Faults<H>,
     s: &Sock<B, Q>,
@@ -135,8 +143,18 @@ fn reads_quick<const B: usize, const Q: usize, const H: usize>(
     now: Duration,
 ) -> Result<usize, Quick> {
     let unix = s.domain == Domain::Unix;
-    if !clean(s) || (unix && s.opts.pass_cred) || s.rx.is_empty() {
+    if !clean(s) || (unix && s.opts.pass_cred) {
         return Err(Quick::No);
+    }
+    if s.rx.is_empty() {
+        // A clean connection with nothing queued: no end of stream, no error and nothing on
+        // its way (bytes on their way sit in the queue). A blocking call may have to move
+        // the clock, which is the general path's to do.
+        return Err(if s.nonblocking {
+            Quick::Empty
+        } else {
+            Quick::No
+        });
     }
     // Reads are cut short by no plan (a latency only delays the bytes).
     if Latency::only(faults, s, true).is_none() {
@@ -171,15 +189,6 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         if flags != MsgFlags::NONE || buf.is_empty() || self.outbox.on {
             return None;
         }
-        if self.parked != 0 {
-            // Both ends change, as the general path's would: their waiters see it (once it
-            // is sure the write happens here).
-            let (s, p, _) = self.slots.with_peer_mut(h)?;
-            writes_quick(&self.faults, s, p, buf.len())?;
-            let peer = s.peer?;
-            self.touch(h);
-            self.touch(peer);
-        }
         let (s, p, bulk) = self.slots.with_peer_mut(h)?;
         let latency = writes_quick(&self.faults, s, p, buf.len())?;
         let peer = s.peer?;
@@ -194,16 +203,19 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             pos,
             len: done,
         });
-        if later {
-            self.on_their_way(h, peer, latency, done);
+        let now = !later || self.on_their_way(h, peer, latency, done);
+        if now {
+            // The peer's readers see the bytes. (The writer's own socket shows nothing new.)
+            self.wake_watchers(peer);
         }
         Some(done)
     }
 
     /// The `done` bytes [`State::write_quick`] just queued at `peer` arrive after `latency`
-    /// (drawn now), or after the bytes before them still on their way.
+    /// (drawn now), or after the bytes before them still on their way; `true` when that is
+    /// now after all (a latency drawn as zero).
     #[inline(never)]
-    fn on_their_way(&mut self, h: Handle, peer: Handle, latency: Latency, done: usize) {
+    fn on_their_way(&mut self, h: Handle, peer: Handle, latency: Latency, done: usize) -> bool {
         let now = self.clock.now();
         let at = if latency.is_some() {
             self.stream_delay(h, latency.min, latency.max)
@@ -211,7 +223,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             now
         };
         let Some((p, bulk)) = self.slots.with_bulk_mut(peer) else {
-            return;
+            return false;
         };
         p.flights.add(&mut bulk.chunks, now, done, at);
         if at > now {
@@ -225,6 +237,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 _ => self.rearm(peer),
             }
         }
+        at <= now
     }
 
     /// `read(h, buf)` in the common case (see the module docs), with no control data to give
@@ -237,17 +250,6 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Quick::No;
         }
         let now = self.clock.now();
-        if self.parked != 0 {
-            // It changes, as the general path would change it: its waiters see it (once it
-            // is sure the read happens here).
-            let Some((s, bulk)) = self.slots.with_bulk(h) else {
-                return Quick::No;
-            };
-            if let Err(other) = reads_quick(&self.faults, s, bulk, now) {
-                return other;
-            }
-            self.touch(h);
-        }
         let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
             return Quick::No;
         };
@@ -262,10 +264,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let len = s.rx.peek_at(s.bytes_ref(bulk), 0, into);
         s.rx.consume(len);
         s.rx_head = s.rx_head.saturating_add(len as u64);
+        let named = s.domain == Domain::Unix;
+        // Room made: a peer's writer waiting for it (and any other reader) looks again.
+        self.wake_watchers(h);
         Quick::Got(Read {
             len,
             truncated: false,
-            named: s.domain == Domain::Unix,
+            named,
         })
     }
 }

@@ -248,6 +248,22 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
     }
 
+    /// [`State::wake`] for a call that knows it changed what the futures waiting on `h` wait
+    /// for, without listing `h` to compare (see `quick.rs`).
+    #[inline]
+    pub(crate) fn wake_watchers(&mut self, h: Handle) {
+        if self.parked == 0 {
+            return;
+        }
+        let watched = self
+            .slots
+            .get(h)
+            .is_some_and(|s| s.waiters.len() > 0 || s.parent.is_some());
+        if watched {
+            self.wake(h);
+        }
+    }
+
     /// Wakes the futures waiting on `h`, and those waiting to accept on its listener if it is
     /// a connection in an accept queue.
     pub(crate) fn wake(&mut self, h: Handle) {

@@ -341,6 +341,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     }
                     return Err(self.wait_on(h, Wait::Data, blocking, timeout));
                 }
+                Quick::Empty => {
+                    let timeout = self.sock(h)?.opts.recv_timeout;
+                    return Err(self.wait_on(h, Wait::Data, false, timeout));
+                }
                 Quick::No => {}
             }
         }

@@ -37,8 +37,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// Each socket whose event fell due: a `connect` whose `SYN`s went unanswered for
     /// [`crate::SYN_TIMEOUT`] fails with `ETIMEDOUT`, reported through `SO_ERROR`; bytes on
     /// their way arrive; then the socket is filed under its next event, and the futures
-    /// waiting on it are woken at the end of the call. Sleeping futures whose deadline came
-    /// are woken too.
+    /// waiting on it are woken. Sleeping futures whose deadline came are woken too.
     fn fire_timers(&mut self) {
         let now = self.clock.now();
         while let Some((at, i)) = self.timers.peek() {
@@ -49,16 +48,18 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 self.timers.remove(i);
                 continue;
             };
-            // Time changed it (bytes arrived, a `connect` gave up): its waiters are woken at
-            // the end of the call, whatever it looks like (a listed socket, that is: only
-            // those are looked at).
-            self.touch(h);
-            let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
+            let Some((s, _)) = self.slots.with_bulk_mut(h) else {
                 self.timers.remove(i);
                 continue;
             };
-            s.due = s.touched;
             if s.phase == Phase::SynSent && s.retry.deadline <= now {
+                // A `connect` gave up, which changes more than this socket: the change is
+                // listed as the calls' are, and its waiters woken at the end of the call
+                // whatever it looks like.
+                self.touch(h);
+                if let Ok(s) = self.sock_untracked(h) {
+                    s.due = s.touched;
+                }
                 self.timers.remove(i);
                 self.set_phase(h, Phase::Connected);
                 self.tcp_closed(h);
@@ -68,12 +69,17 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 self.rearm(h);
                 continue;
             }
-            // The bytes that arrived are queued bytes like any others from now on.
+            // Bytes or datagrams arrived. The bytes are queued bytes like any others from
+            // now on.
+            let Some((s, bulk)) = self.slots.with_bulk_mut(h) else {
+                continue;
+            };
             s.flights.settle(&mut bulk.chunks, now);
             match s.next_event(bulk, now) {
                 Some(at) => self.timers.set(i, at),
                 None => self.timers.remove(i),
             }
+            self.wake_watchers(h);
         }
         let woken = self.sleepers.fire(now);
         self.wakes = self.wakes.wrapping_add(u64::from(woken));
