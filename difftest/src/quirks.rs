@@ -81,17 +81,17 @@ pub fn explains(quirk: Quirk, calls: &[Call], reference: &[Step], d: &Divergence
                 a.iter().zip(b).all(|(&(sa, ra), &(sb, rb))| {
                     sa == sb
                         && (ra == rb
-                            || (self_connected(calls, d.step, sa)
+                            || (self_connected(calls, reference, d.step, sa)
                                 && (rb & !ra == POLLIN
                                     || (ra & POLLERR != 0 && aborted(calls, d.step, sa)))))
                 })
             }
-            (_, reference, subject) => {
+            (_, kernel, subject) => {
                 matches!(sock, Some((Domain::Inet | Domain::Inet6, Type::Stream)))
                     && call.slot().is_some_and(|s| {
-                        self_connected(calls, d.step, s)
-                            && (received_less(reference, subject)
-                                || (shows_reset(reference) && aborted(calls, d.step, s)))
+                        self_connected(calls, reference, d.step, s)
+                            && (received_less(kernel, subject)
+                                || (shows_reset(kernel) && aborted(calls, d.step, s)))
                     })
             }
         },
@@ -201,18 +201,24 @@ fn aborted(calls: &[Call], upto: usize, slot: u8) -> bool {
 }
 
 /// Whether the TCP socket in `slot`, as of step `upto`, connected to itself: its last
-/// `connect` named its own address, port or fixed port.
-fn self_connected(calls: &[Call], upto: usize, slot: u8) -> bool {
+/// `connect` made named its own address, port or fixed port.
+fn self_connected(calls: &[Call], reference: &[Step], upto: usize, slot: u8) -> bool {
     let bound_to = |k: u8| {
         calls[..upto].iter().any(|c| {
             matches!(c, Call::Bind { slot: s, addr: Addr::Loopback { port: Port::Fresh(f), .. } }
                 if *s == slot && *f == k)
         })
     };
-    calls[..upto]
-        .iter()
+    // A call that was not made (it named a socket that did not exist) changed nothing.
+    let made = |i: &usize| {
+        reference
+            .get(*i)
+            .is_some_and(|r| r.outcome != Outcome::NotMade)
+    };
+    (0..upto)
         .rev()
-        .find_map(|c| match *c {
+        .filter(made)
+        .find_map(|i| match calls[i] {
             Call::Connect { slot: s, addr } if s == slot => Some(match addr {
                 Addr::Of(o) => o == slot,
                 Addr::Loopback {

@@ -44,13 +44,12 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
                 st.last_wait = None;
                 st.wakes
             };
-            woken.clear();
             if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
                 return Ok(out);
             }
             // Woken during the poll: someone can progress right now.
             let local_wake = !K::THREADS && self.state().wakes != wakes;
-            if woken.is_set() || local_wake {
+            if woken.take() || local_wake {
                 continue;
             }
             let mut st = self.state_mut();
@@ -68,11 +67,11 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
             // network, as a blocking call would; a change wakes nothing here but the poll.
             let seen = K::changes(&self.signal);
             let bound = st.max_wait;
-            if woken.is_set() {
+            if woken.take() {
                 continue;
             }
             drop(st);
-            if K::wait(&self.signal, seen.wrapping_add(1), K::start(), bound) && !woken.is_set() {
+            if K::wait(&self.signal, seen.wrapping_add(1), K::start(), bound) && !woken.take() {
                 return Err(Error::new(ErrorKind::TimedOut));
             }
         }
@@ -96,7 +95,7 @@ impl std::task::Wake for Flag {
     }
 
     fn wake_by_ref(self: &std::sync::Arc<Self>) {
-        self.0.store(true, core::sync::atomic::Ordering::SeqCst);
+        self.0.store(true, core::sync::atomic::Ordering::Release);
     }
 }
 
@@ -112,14 +111,12 @@ impl Woken {
         Waker::from(std::sync::Arc::clone(&self.flag))
     }
 
-    fn clear(&self) {
+    /// Whether a wake came since the last look (one swap: a wake is never lost between
+    /// a look and a reset).
+    fn take(&self) -> bool {
         self.flag
             .0
-            .store(false, core::sync::atomic::Ordering::SeqCst);
-    }
-
-    fn is_set(&self) -> bool {
-        self.flag.0.load(core::sync::atomic::Ordering::SeqCst)
+            .swap(false, core::sync::atomic::Ordering::Acquire)
     }
 }
 
@@ -133,9 +130,7 @@ impl Woken {
         Waker::noop().clone()
     }
 
-    fn clear(&self) {}
-
-    fn is_set(&self) -> bool {
+    fn take(&self) -> bool {
         false
     }
 }

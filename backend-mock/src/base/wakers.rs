@@ -116,6 +116,9 @@ impl<const N: usize> Wakers<N> {
         }
         let mut n = 0;
         for i in 0..N {
+            if self.parked == 0 {
+                break;
+            }
             n += u32::from(self.wake(i));
         }
         n
