@@ -44,12 +44,14 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
                 st.last_wait = None;
                 st.wakes
             };
+            // Wakes so far (from the clock moving, say) are for this poll to see.
+            woken.clear();
             if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
                 return Ok(out);
             }
             // Woken during the poll: someone can progress right now.
             let local_wake = !K::THREADS && self.state().wakes != wakes;
-            if woken.take() || local_wake {
+            if woken.is_set() || local_wake {
                 continue;
             }
             let mut st = self.state_mut();
@@ -67,11 +69,11 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
             // network, as a blocking call would; a change wakes nothing here but the poll.
             let seen = K::changes(&self.signal);
             let bound = st.max_wait;
-            if woken.take() {
+            if woken.is_set() {
                 continue;
             }
             drop(st);
-            if K::wait(&self.signal, seen.wrapping_add(1), K::start(), bound) && !woken.take() {
+            if K::wait(&self.signal, seen.wrapping_add(1), K::start(), bound) && !woken.is_set() {
                 return Err(Error::new(ErrorKind::TimedOut));
             }
         }
@@ -111,12 +113,16 @@ impl Woken {
         Waker::from(std::sync::Arc::clone(&self.flag))
     }
 
-    /// Whether a wake came since the last look (one swap: a wake is never lost between
-    /// a look and a reset).
-    fn take(&self) -> bool {
+    /// Forgets the wakes so far. A swap, as an acquire: the poll that follows cannot read
+    /// the network before it.
+    fn clear(&self) {
         self.flag
             .0
-            .swap(false, core::sync::atomic::Ordering::Acquire)
+            .swap(false, core::sync::atomic::Ordering::Acquire);
+    }
+
+    fn is_set(&self) -> bool {
+        self.flag.0.load(core::sync::atomic::Ordering::Acquire)
     }
 }
 
@@ -130,7 +136,9 @@ impl Woken {
         Waker::noop().clone()
     }
 
-    fn take(&self) -> bool {
+    fn clear(&self) {}
+
+    fn is_set(&self) -> bool {
         false
     }
 }

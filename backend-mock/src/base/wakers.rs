@@ -14,12 +14,18 @@ pub(crate) struct Ticket {
 /// At most `N` (at most 256) parked wakers. Each waiting future holds the [`Ticket`] of its
 /// own entry: parking again updates it in place, [`Wakers::unpark`] frees it, and waking
 /// frees it too (the woken future parks anew if it still has to wait).
+///
+/// A freed entry keeps its waker: a future that parks again, as most do, finds its own
+/// there and neither clones nor drops one (each would be an atomic count on most
+/// executors' wakers). It goes when another waker takes the entry or the socket closes.
 /// `repr(C)`, the count first: a socket's state looks at it on every change (see the
 /// kernel's `Sock`).
 #[derive(Debug)]
 #[repr(C)]
 pub(crate) struct Wakers<const N: usize> {
     parked: u16,
+    /// Which entries a waiter owns now.
+    busy: [bool; N],
     generations: [u32; N],
     entries: [Option<Waker>; N],
 }
@@ -29,6 +35,7 @@ impl<const N: usize> Wakers<N> {
         Wakers {
             entries: [const { None }; N],
             generations: [0; N],
+            busy: [false; N],
             parked: 0,
         }
     }
@@ -41,29 +48,37 @@ impl<const N: usize> Wakers<N> {
     /// Whether the entry `ticket` names is still that waiter's.
     fn owns(&self, ticket: Ticket) -> bool {
         let i = usize::from(ticket.index);
-        self.generations.get(i) == Some(&ticket.generation)
-            && self.entries.get(i).is_some_and(Option::is_some)
+        self.generations.get(i) == Some(&ticket.generation) && self.busy.get(i) == Some(&true)
+    }
+
+    /// Puts `waker` in entry `i`, unless the entry holds one that wakes the same task.
+    fn keep(&mut self, i: usize, waker: &Waker) {
+        match self.entries.get_mut(i) {
+            Some(Some(kept)) if kept.will_wake(waker) => {}
+            Some(Some(kept)) => kept.clone_from(waker),
+            Some(slot) => *slot = Some(waker.clone()),
+            None => {}
+        }
     }
 
     /// Parks `waker` for the waiter holding `ticket` (its entry, updated in place, when it is
     /// still parked; else a free one). `None` when all `N` entries belong to other waiters.
     pub(crate) fn park(&mut self, waker: &Waker, ticket: Option<Ticket>) -> Option<Ticket> {
         if let Some(t) = ticket.filter(|&t| self.owns(t)) {
-            if let Some(Some(parked)) = self.entries.get_mut(usize::from(t.index)) {
-                if !parked.will_wake(waker) {
-                    parked.clone_from(waker);
-                }
-            }
+            self.keep(usize::from(t.index), waker);
             return Some(t);
         }
-        let index = self.entries.iter().position(Option::is_none)?;
-        let slot = self.entries.get_mut(index)?;
-        *slot = Some(waker.clone());
-        self.parked = self.parked.saturating_add(1);
-        Some(Ticket {
+        let index = self.busy.iter().position(|&b| !b)?;
+        let ticket = Ticket {
             index: u8::try_from(index).ok()?,
             generation: self.generations.get(index).copied().unwrap_or(0),
-        })
+        };
+        self.keep(index, waker);
+        if let Some(b) = self.busy.get_mut(index) {
+            *b = true;
+        }
+        self.parked = self.parked.saturating_add(1);
+        Some(ticket)
     }
 
     /// Whether the waiter holding `ticket` is still parked (not woken since it parked): then
@@ -72,11 +87,7 @@ impl<const N: usize> Wakers<N> {
         if !self.owns(ticket) {
             return false;
         }
-        if let Some(Some(parked)) = self.entries.get_mut(usize::from(ticket.index)) {
-            if !parked.will_wake(waker) {
-                parked.clone_from(waker);
-            }
-        }
+        self.keep(usize::from(ticket.index), waker);
         true
     }
 
@@ -84,36 +95,36 @@ impl<const N: usize> Wakers<N> {
     /// before it was woken); a stale ticket changes nothing.
     pub(crate) fn unpark(&mut self, ticket: Ticket) {
         if self.owns(ticket) {
-            self.take(usize::from(ticket.index));
+            self.free(usize::from(ticket.index));
         }
     }
 
-    /// Frees entry `i` and hands back its waker.
-    fn take(&mut self, i: usize) -> Option<Waker> {
-        let waker = self.entries.get_mut(i)?.take()?;
+    /// Frees entry `i` if a waiter owns it; `true` if one did.
+    fn free(&mut self, i: usize) -> bool {
+        match self.busy.get_mut(i) {
+            Some(b) if *b => *b = false,
+            _ => return false,
+        }
         if let Some(g) = self.generations.get_mut(i) {
             *g = g.wrapping_add(1);
         }
         self.parked = self.parked.saturating_sub(1);
-        Some(waker)
+        true
     }
 
     /// Wakes the waiter of entry `i`, if one is parked there; `true` if one was.
     pub(crate) fn wake(&mut self, i: usize) -> bool {
-        match self.take(i) {
-            Some(w) => {
-                w.wake();
-                true
-            }
-            None => false,
+        if !self.free(i) {
+            return false;
         }
+        if let Some(Some(w)) = self.entries.get(i) {
+            w.wake_by_ref();
+        }
+        true
     }
 
     /// Wakes every parked waiter; returns how many there were.
     pub(crate) fn wake_all(&mut self) -> u32 {
-        if self.parked == 0 {
-            return 0;
-        }
         let mut n = 0;
         for i in 0..N {
             if self.parked == 0 {
@@ -126,10 +137,10 @@ impl<const N: usize> Wakers<N> {
 
     /// The indices of the entries in use, in order.
     pub(crate) fn parked(&self) -> impl Iterator<Item = usize> + '_ {
-        self.entries
+        self.busy
             .iter()
             .enumerate()
-            .filter(|(_, e)| e.is_some())
+            .filter(|(_, &b)| b)
             .map(|(i, _)| i)
     }
 
@@ -186,5 +197,26 @@ mod tests {
         w.unpark(tb2);
         assert_eq!(w.len(), 0);
         assert_eq!(w.wake_all(), 0);
+    }
+
+    #[test]
+    fn a_woken_waiter_parking_again_reuses_its_waker() {
+        let mut w = Wakers::<2>::new();
+        let (count, a) = counter();
+        let first = w.park(&a, None).unwrap();
+        let held = Arc::strong_count(&count);
+        assert_eq!(w.wake_all(), 1);
+        assert_eq!(count.0.load(Ordering::Relaxed), 1);
+        let again = w.park(&a, None).unwrap();
+        assert_ne!(first, again, "a new claim: the old ticket is stale");
+        assert_eq!(Arc::strong_count(&count), held, "the kept waker, not a clone");
+        w.unpark(first);
+        assert_eq!(w.len(), 1, "a stale ticket frees nothing");
+        let (_, b) = counter();
+        w.unpark(again);
+        let other = w.park(&b, None).unwrap();
+        assert_eq!(Arc::strong_count(&count), held - 1, "another task's waker replaced it");
+        w.unpark(other);
+        assert_eq!(w.len(), 0);
     }
 }
