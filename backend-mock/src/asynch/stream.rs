@@ -1,5 +1,7 @@
 //! [`Stream`]: a connected stream socket (TCP, Unix stream or seqpacket), async.
 
+use core::future::Future;
+
 use anysock_core::embedded_io_async::{ErrorType, Read, Write};
 use anysock_core::{asynch, Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr};
 use anysock_core::{RecvMeta, RecvMsg, SendMsg, Stream as _};
@@ -29,24 +31,32 @@ async_type! {
 impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
     Stream<'_, S, B, Q, T, K, H>
 {
-    /// One read of `buf` with `flags`, waiting for bytes (or the end, or an error).
-    async fn read_with(&self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+    /// One read of `buf` with `flags`, waiting for bytes (or the end, or an error). The
+    /// future of the call itself, with nothing around it: a read is the hot path.
+    fn read_with<'a>(
+        &'a self,
+        buf: &'a mut [u8],
+        flags: MsgFlags,
+    ) -> impl Future<Output = Result<usize>> + 'a {
         let h = self.inner.handle;
-        let got = Io::new(self.inner.net, |st| {
-            st.stream_read(h, &mut [&mut *buf], flags, &mut Ctl::none())
+        Io::new(self.inner.net, move |st| {
+            let got = st.stream_read(h, &mut [&mut *buf], flags, &mut Ctl::none())?;
+            // A seqpacket record longer than the buffer, as the blocking read reports it.
+            if got.truncated {
+                return Err(Error::new(ErrorKind::MessageTooLong));
+            }
+            Ok(got.len)
         })
-        .await?;
-        // A seqpacket record longer than the buffer, as the blocking read reports it.
-        if got.truncated {
-            return Err(Error::new(ErrorKind::MessageTooLong));
-        }
-        Ok(got.len)
     }
 
     /// One write of `buf` with `flags`, waiting for room (or the connection).
-    async fn write_with(&self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
+    fn write_with<'a>(
+        &'a self,
+        buf: &'a [u8],
+        flags: MsgFlags,
+    ) -> impl Future<Output = Result<usize>> + 'a {
         let h = self.inner.handle;
-        Io::new(self.inner.net, |st| st.stream_write(h, &[buf], flags)).await
+        Io::new(self.inner.net, move |st| st.stream_write(h, &[buf], flags))
     }
 }
 

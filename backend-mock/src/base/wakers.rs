@@ -209,13 +209,21 @@ mod tests {
         assert_eq!(count.0.load(Ordering::Relaxed), 1);
         let again = w.park(&a, None).unwrap();
         assert_ne!(first, again, "a new claim: the old ticket is stale");
-        assert_eq!(Arc::strong_count(&count), held, "the kept waker, not a clone");
+        assert_eq!(
+            Arc::strong_count(&count),
+            held,
+            "the kept waker, not a clone"
+        );
         w.unpark(first);
         assert_eq!(w.len(), 1, "a stale ticket frees nothing");
         let (_, b) = counter();
         w.unpark(again);
         let other = w.park(&b, None).unwrap();
-        assert_eq!(Arc::strong_count(&count), held - 1, "another task's waker replaced it");
+        assert_eq!(
+            Arc::strong_count(&count),
+            held - 1,
+            "another task's waker replaced it"
+        );
         w.unpark(other);
         assert_eq!(w.len(), 0);
     }
