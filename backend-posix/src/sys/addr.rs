@@ -62,10 +62,14 @@ pub(crate) fn with_sockaddr<T>(
             size_of::<sockaddr_in6>() as socklen_t
         }
         SocketAddr::Unix(u) => {
-            let (sun, len) = encode_unix(u)?;
-            // SAFETY: the storage has room for, and the alignment of, a `sockaddr_un`.
-            unsafe { ptr::write(raw.as_mut_ptr().cast::<sockaddr_un>(), sun) };
-            len
+            let sun = raw.as_mut_ptr().cast::<sockaddr_un>();
+            // SAFETY: the storage has room for, and the alignment of, a `sockaddr_un`; all-zero
+            // bytes are a valid one, so the reference is to an initialised value.
+            let sun = unsafe {
+                ptr::write(sun, mem::zeroed());
+                &mut *sun
+            };
+            encode_unix(u, sun)?
         }
     };
     // The first `len` bytes of `raw` are the address written above.
@@ -96,9 +100,10 @@ fn encode_v6(a: &SocketAddrV6) -> sockaddr_in6 {
     sin6
 }
 
-fn encode_unix(addr: &UnixAddr) -> Result<(sockaddr_un, socklen_t)> {
-    // SAFETY: plain old data; all-zero bytes are a valid value.
-    let mut sun: sockaddr_un = unsafe { mem::zeroed() };
+/// Writes `addr` into `sun`, which is all zeros, and returns its length. Out of line: the
+/// path of every `sendto` carries no 110-byte copy.
+#[inline(never)]
+fn encode_unix(addr: &UnixAddr, sun: &mut sockaddr_un) -> Result<socklen_t> {
     sun.sun_family = libc::AF_UNIX as sa_family_t;
     let room = sun.sun_path.len();
     let used = match addr.kind() {
@@ -122,8 +127,8 @@ fn encode_unix(addr: &UnixAddr) -> Result<(sockaddr_un, socklen_t)> {
             name.len() + 1
         }
     };
-    set_len_field(&mut sun, SUN_PATH_OFFSET + used);
-    Ok((sun, (SUN_PATH_OFFSET + used) as socklen_t))
+    set_len_field(sun, SUN_PATH_OFFSET + used);
+    Ok((SUN_PATH_OFFSET + used) as socklen_t)
 }
 
 /// Room for an address the kernel returns (`accept`, `recvfrom`, `getsockname`...), decoded
