@@ -62,10 +62,14 @@ pub(crate) fn with_sockaddr<T>(
             size_of::<sockaddr_in6>() as socklen_t
         }
         SocketAddr::Unix(u) => {
-            let (sun, len) = encode_unix(u)?;
-            // SAFETY: the storage has room for, and the alignment of, a `sockaddr_un`.
-            unsafe { ptr::write(raw.as_mut_ptr().cast::<sockaddr_un>(), sun) };
-            len
+            let sun = raw.as_mut_ptr().cast::<sockaddr_un>();
+            // SAFETY: the storage has room for, and the alignment of, a `sockaddr_un`; all-zero
+            // bytes are a valid one, so the reference is to an initialised value.
+            let sun = unsafe {
+                ptr::write(sun, mem::zeroed());
+                &mut *sun
+            };
+            encode_unix(u, sun)?
         }
     };
     // The first `len` bytes of `raw` are the address written above.
@@ -96,9 +100,10 @@ fn encode_v6(a: &SocketAddrV6) -> sockaddr_in6 {
     sin6
 }
 
-fn encode_unix(addr: &UnixAddr) -> Result<(sockaddr_un, socklen_t)> {
-    // SAFETY: plain old data; all-zero bytes are a valid value.
-    let mut sun: sockaddr_un = unsafe { mem::zeroed() };
+/// Writes `addr` into `sun`, which is all zeros, and returns its length. Out of line: the
+/// path of every `sendto` carries no 110-byte copy.
+#[inline(never)]
+fn encode_unix(addr: &UnixAddr, sun: &mut sockaddr_un) -> Result<socklen_t> {
     sun.sun_family = libc::AF_UNIX as sa_family_t;
     let room = sun.sun_path.len();
     let used = match addr.kind() {
@@ -122,36 +127,30 @@ fn encode_unix(addr: &UnixAddr) -> Result<(sockaddr_un, socklen_t)> {
             name.len() + 1
         }
     };
-    set_len_field(&mut sun, SUN_PATH_OFFSET + used);
-    Ok((sun, (SUN_PATH_OFFSET + used) as socklen_t))
+    set_len_field(sun, SUN_PATH_OFFSET + used);
+    Ok((SUN_PATH_OFFSET + used) as socklen_t)
 }
 
 /// Room for an address the kernel returns (`accept`, `recvfrom`, `getsockname`...), decoded
 /// by [`SockAddr::to_socket_addr`].
 ///
-/// Only the first [`PREFIX`] bytes are cleared beforehand: all an Internet address takes, so
-/// the path of every `recvfrom` does not clear 128 bytes. A call that fills it writes `len`
-/// bytes (at most its size) and sets `len`. Decoding reads nothing else: the family field
-/// and an Internet address lie in the cleared prefix (or what was written over it), and a
-/// Unix path, whose family only a filling call can have written, is read up to `len` only.
+/// Nothing is cleared beforehand, so the path of every `recvfrom` writes one word here, not
+/// 128 bytes. A call that fills it writes `len` bytes (at most its size) and sets `len`;
+/// decoding reads only what `len` says was written.
 pub(crate) struct SockAddr {
     storage: MaybeUninit<sockaddr_storage>,
     len: socklen_t,
 }
 
-/// The bytes of a [`SockAddr`] cleared before a call: the largest Internet address.
-const PREFIX: usize = size_of::<sockaddr_in6>();
+/// The bytes of a [`SockAddr`] up to the end of its family field.
+const FAMILY_END: usize = mem::offset_of!(sockaddr, sa_family) + size_of::<sa_family_t>();
 
 impl SockAddr {
     /// Room for any address the kernel returns.
     #[inline]
     pub(crate) fn empty() -> Self {
-        let mut storage = MaybeUninit::<sockaddr_storage>::uninit();
-        const { assert!(PREFIX <= size_of::<sockaddr_storage>()) };
-        // SAFETY: the storage has room for `PREFIX` bytes, writable.
-        unsafe { ptr::write_bytes(storage.as_mut_ptr().cast::<u8>(), 0, PREFIX) };
         SockAddr {
-            storage,
+            storage: MaybeUninit::uninit(),
             len: size_of::<sockaddr_storage>() as socklen_t,
         }
     }
@@ -161,11 +160,18 @@ impl SockAddr {
         self.storage.as_mut_ptr().cast()
     }
 
-    /// The `AF_*` value in the family field (`AF_UNSPEC` when nothing was written there).
+    /// The `AF_*` value in the family field (`AF_UNSPEC` when the call wrote no family).
     #[inline]
     pub(crate) fn family(&self) -> c_int {
-        let head: sockaddr = self.get();
-        c_int::from(head.sa_family)
+        if (self.len as usize) < FAMILY_END {
+            return libc::AF_UNSPEC;
+        }
+        let at = mem::offset_of!(sockaddr, sa_family);
+        // SAFETY: the call wrote the first `len` bytes of the storage, which include the family
+        // field; the storage is aligned for it.
+        let family: sa_family_t =
+            unsafe { ptr::read(self.storage.as_ptr().cast::<u8>().add(at).cast()) };
+        c_int::from(family)
     }
 
     #[inline]
@@ -180,94 +186,78 @@ impl SockAddr {
 
     /// Decodes what the kernel wrote. `domain` is the socket's: the kernel reports an unnamed
     /// Unix peer with length 0, which carries no family of its own.
-    #[inline]
-    pub(crate) fn to_socket_addr(&self, domain: Domain) -> Result<SocketAddr> {
-        self.decode_into(domain, |addr| addr)
-    }
-
-    /// [`SockAddr::to_socket_addr`], each arm handing the address to `wrap` where it is made.
-    /// An Internet socket's own family (what its calls return) is decoded here, on the path of
-    /// every `recvfrom`; the rest goes out of line. (Written so rather than as one `match`
-    /// returning the address: it compiles to fewer instructions on the `recvfrom` path, 108
-    /// against 117 per datagram by `benches/callgrind.sh udp`.)
+    ///
+    /// The Internet families are decoded here, on the path of every `recvfrom`; a Unix address
+    /// goes out of line. (Written so, the address reaches the caller in one copy: 105
+    /// instructions per datagram by `benches/callgrind.sh udp`, where one `match` on the
+    /// family, or a Unix decoder returning the whole `SocketAddr`, take 111 or more.)
     #[inline(always)]
-    fn decode_into<R>(&self, domain: Domain, wrap: impl FnOnce(SocketAddr) -> R) -> Result<R> {
-        let len = self.len as usize;
-        match domain {
-            Domain::Inet if len >= size_of::<sockaddr_in>() && self.family() == libc::AF_INET => {
-                let sin: sockaddr_in = self.get();
-                let ip = Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes());
-                Ok(wrap(SocketAddr::V4(SocketAddrV4::new(
-                    ip,
-                    u16::from_be(sin.sin_port),
-                ))))
+    pub(crate) fn to_socket_addr(&self, domain: Domain) -> Result<SocketAddr> {
+        if let Some(sin) = self.get::<sockaddr_in>() {
+            if c_int::from(sin.sin_family) == libc::AF_INET {
+                return Ok(SocketAddr::V4(decode_v4(&sin)));
             }
-            Domain::Inet6
-                if len >= size_of::<sockaddr_in6>() && self.family() == libc::AF_INET6 =>
-            {
-                let sin6: sockaddr_in6 = self.get();
-                Ok(wrap(SocketAddr::V6(SocketAddrV6::new(
-                    Ipv6Addr::from(sin6.sin6_addr.s6_addr),
-                    u16::from_be(sin6.sin6_port),
-                    u32::from_be(sin6.sin6_flowinfo),
-                    sin6.sin6_scope_id,
-                ))))
-            }
-            _ => self.to_other_addr(domain).map(wrap),
         }
+        if let Some(sin6) = self.get::<sockaddr_in6>() {
+            if c_int::from(sin6.sin6_family) == libc::AF_INET6 {
+                return Ok(SocketAddr::V6(decode_v6(&sin6)));
+            }
+        }
+        self.to_unix_addr(domain).map(SocketAddr::Unix)
     }
 
-    /// [`SockAddr::decode_into`] for a Unix address, no address at all (an unnamed peer), a
-    /// short answer, or a family the socket's domain does not lead to expect. Out of line: a
-    /// Unix path is 108 bytes to copy.
-    #[cold]
+    /// [`SockAddr::to_socket_addr`] for what is not an Internet address: on a Unix-domain
+    /// socket, unnamed when the call wrote no family (the kernel reports an unnamed peer with
+    /// length 0). An Internet socket's calls always report their own family, so anything else
+    /// there is [`ErrorKind::Unsupported`].
     #[inline(never)]
-    fn to_other_addr(&self, domain: Domain) -> Result<SocketAddr> {
-        let len = (self.len as usize).min(size_of::<sockaddr_storage>());
-        if len < mem::offset_of!(sockaddr, sa_family) + size_of::<sa_family_t>() {
-            return Ok(SocketAddr::unspecified(domain));
+    fn to_unix_addr(&self, domain: Domain) -> Result<UnixAddr> {
+        if domain != Domain::Unix {
+            return Err(Error::new(ErrorKind::Unsupported));
         }
+        let len = (self.len as usize).min(size_of::<sockaddr_storage>());
         match self.family() {
-            libc::AF_INET if len >= size_of::<sockaddr_in>() => {
-                let sin: sockaddr_in = self.get();
-                let ip = Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes());
-                Ok(SocketAddr::V4(SocketAddrV4::new(
-                    ip,
-                    u16::from_be(sin.sin_port),
-                )))
-            }
-            libc::AF_INET6 if len >= size_of::<sockaddr_in6>() => {
-                let sin6: sockaddr_in6 = self.get();
-                Ok(SocketAddr::V6(SocketAddrV6::new(
-                    Ipv6Addr::from(sin6.sin6_addr.s6_addr),
-                    u16::from_be(sin6.sin6_port),
-                    u32::from_be(sin6.sin6_flowinfo),
-                    sin6.sin6_scope_id,
-                )))
-            }
             libc::AF_UNIX => {
-                // SAFETY: the family field says `AF_UNIX`, so a call filled the storage (the
-                // cleared prefix says `AF_UNSPEC`): its first `len` bytes (at most its size)
-                // are written.
+                // SAFETY: a call wrote the first `len` bytes of the storage (at most its size).
                 let written =
                     unsafe { slice::from_raw_parts(self.storage.as_ptr().cast::<u8>(), len) };
                 let path = written.get(SUN_PATH_OFFSET..).unwrap_or_default();
                 let path = path.get(..SUN_PATH_CAPACITY).unwrap_or(path);
-                UnixAddr::from_sun_path(path).map(SocketAddr::Unix)
+                UnixAddr::from_sun_path(path)
             }
+            libc::AF_UNSPEC if len < FAMILY_END => Ok(UnixAddr::unnamed()),
             _ => Err(Error::new(ErrorKind::Unsupported)),
         }
     }
 
-    /// Reads the start of the storage as `T`, which fits in the cleared prefix.
+    /// The start of the storage as `T`, when the call wrote that many bytes.
     #[inline(always)]
-    fn get<T: Copy>(&self) -> T {
-        const { assert!(size_of::<T>() <= PREFIX) };
-        // SAFETY: the storage is large enough and aligned for every `sockaddr_*` type; the
-        // first `PREFIX` bytes are initialised (cleared, then perhaps written by a call), and
-        // `T` is plain old data for which any bytes are a valid value.
-        unsafe { ptr::read(self.storage.as_ptr().cast::<T>()) }
+    fn get<T: Copy>(&self) -> Option<T> {
+        const { assert!(size_of::<T>() <= size_of::<sockaddr_storage>()) };
+        if (self.len as usize) < size_of::<T>() {
+            return None;
+        }
+        // SAFETY: the storage is large enough and aligned for every `sockaddr_*` type; its
+        // first `len` bytes, at least `size_of::<T>()`, were written by the call, and `T` is
+        // plain old data for which any bytes are a valid value.
+        Some(unsafe { ptr::read(self.storage.as_ptr().cast::<T>()) })
     }
+}
+
+#[inline(always)]
+fn decode_v4(sin: &sockaddr_in) -> SocketAddrV4 {
+    let ip = Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes());
+    SocketAddrV4::new(ip, u16::from_be(sin.sin_port))
+}
+
+#[inline(always)]
+fn decode_v6(sin6: &sockaddr_in6) -> SocketAddrV6 {
+    SocketAddrV6::new(
+        Ipv6Addr::from(sin6.sin6_addr.s6_addr),
+        u16::from_be(sin6.sin6_port),
+        u32::from_be(sin6.sin6_flowinfo),
+        sin6.sin6_scope_id,
+    )
 }
 
 fn copy_bytes(dst: &mut [libc::c_char], src: &[u8]) {
