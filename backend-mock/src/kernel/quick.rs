@@ -62,8 +62,9 @@ pub(crate) enum Quick {
         timeout: Option<Duration>,
     },
     /// Nothing to read and nothing on its way on a non-blocking socket: the call would block,
-    /// waiting for data on its own socket, as the general path would find.
-    Empty,
+    /// waiting for data on its own socket (within `timeout`, for `Wait`'s sake), as the
+    /// general path would find.
+    Empty { timeout: Option<Duration> },
     /// Not the common case: nothing done, the general path answers.
     No,
 }
@@ -151,7 +152,9 @@ fn reads_quick<const B: usize, const Q: usize, const H: usize>(
         // its way (bytes on their way sit in the queue). A blocking call may have to move
         // the clock, which is the general path's to do.
         return Err(if s.nonblocking {
-            Quick::Empty
+            Quick::Empty {
+                timeout: s.opts.recv_timeout,
+            }
         } else {
             Quick::No
         });

@@ -267,18 +267,16 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// Wakes the futures waiting on `h`, and those waiting to accept on its listener if it is
     /// a connection in an accept queue.
     pub(crate) fn wake(&mut self, h: Handle) {
-        let Ok(s) = self.sock_untracked(h) else {
+        let Some(s) = self.slots.get_mut(h) else {
             return;
         };
         let parent = s.parent;
-        let woken = s.waiters.wake_all();
+        let mut woken = s.waiters.wake_all();
+        if let Some(l) = parent.and_then(|p| self.slots.get_mut(p)) {
+            woken += l.waiters.wake_all();
+        }
         self.wakes = self.wakes.wrapping_add(u64::from(woken));
         self.parked = self.parked.saturating_sub(woken as usize);
-        if let Some(l) = parent.and_then(|p| self.sock_untracked(p).ok()) {
-            let woken = l.waiters.wake_all();
-            self.wakes = self.wakes.wrapping_add(u64::from(woken));
-            self.parked = self.parked.saturating_sub(woken as usize);
-        }
     }
 
     pub(crate) fn next_seq(&mut self) -> u64 {

@@ -311,6 +311,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         };
         match quick {
             Quick::Got(got) => Ok(got),
+            Quick::Empty { timeout } => Err(self.wait_on(h, Wait::Data, false, timeout)),
             other => self.stream_read_general(h, bufs, flags, ctl, other),
         }
     }
@@ -341,8 +342,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     }
                     return Err(self.wait_on(h, Wait::Data, blocking, timeout));
                 }
-                Quick::Empty => {
-                    let timeout = self.sock(h)?.opts.recv_timeout;
+                Quick::Empty { timeout } => {
                     return Err(self.wait_on(h, Wait::Data, false, timeout));
                 }
                 Quick::No => {}
