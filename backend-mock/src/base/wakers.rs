@@ -46,12 +46,14 @@ impl<const N: usize> Wakers<N> {
     }
 
     /// Whether the entry `ticket` names is still that waiter's.
+    #[inline]
     fn owns(&self, ticket: Ticket) -> bool {
         let i = usize::from(ticket.index);
         self.generations.get(i) == Some(&ticket.generation) && self.busy.get(i) == Some(&true)
     }
 
     /// Puts `waker` in entry `i`, unless the entry holds one that wakes the same task.
+    #[inline]
     fn keep(&mut self, i: usize, waker: &Waker) {
         match self.entries.get_mut(i) {
             Some(Some(kept)) if kept.will_wake(waker) => {}
@@ -63,6 +65,7 @@ impl<const N: usize> Wakers<N> {
 
     /// Parks `waker` for the waiter holding `ticket` (its entry, updated in place, when it is
     /// still parked; else a free one). `None` when all `N` entries belong to other waiters.
+    #[inline]
     pub(crate) fn park(&mut self, waker: &Waker, ticket: Option<Ticket>) -> Option<Ticket> {
         if let Some(t) = ticket.filter(|&t| self.owns(t)) {
             self.keep(usize::from(t.index), waker);
@@ -83,6 +86,7 @@ impl<const N: usize> Wakers<N> {
 
     /// Whether the waiter holding `ticket` is still parked (not woken since it parked): then
     /// its entry takes `waker`, should the waiter's task have moved.
+    #[inline]
     pub(crate) fn still_parked(&mut self, waker: &Waker, ticket: Ticket) -> bool {
         if !self.owns(ticket) {
             return false;
@@ -100,6 +104,7 @@ impl<const N: usize> Wakers<N> {
     }
 
     /// Frees entry `i` if a waiter owns it; `true` if one did.
+    #[inline]
     fn free(&mut self, i: usize) -> bool {
         match self.busy.get_mut(i) {
             Some(b) if *b => *b = false,
@@ -113,6 +118,7 @@ impl<const N: usize> Wakers<N> {
     }
 
     /// Wakes the waiter of entry `i`, if one is parked there; `true` if one was.
+    #[inline]
     pub(crate) fn wake(&mut self, i: usize) -> bool {
         if !self.free(i) {
             return false;
@@ -124,6 +130,7 @@ impl<const N: usize> Wakers<N> {
     }
 
     /// Wakes every parked waiter; returns how many there were.
+    #[inline]
     pub(crate) fn wake_all(&mut self) -> u32 {
         let mut n = 0;
         for i in 0..N {

@@ -17,6 +17,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     ///
     /// Errors: [`ErrorKind::BadDescriptor`] for a closed socket; [`ErrorKind::OutOfMemory`]
     /// when [`crate::kernel::table::sock::MAX_WAITERS`] other futures wait on it.
+    #[inline]
     pub(crate) fn park(&mut self, at: WaitOn, waker: &Waker) -> Result<Ticket> {
         let waiters = &mut self.sock_untracked(at.on)?.waiters;
         let before = waiters.len();
@@ -29,6 +30,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// Whether the future holding `ticket` on `on` is still parked there, not woken since:
     /// nothing it waits for has changed, so its call would wait again. Its waker is kept up
     /// to date.
+    #[inline]
     pub(crate) fn still_parked(&mut self, on: Handle, ticket: Ticket, waker: &Waker) -> bool {
         self.sock_untracked(on)
             .is_ok_and(|s| s.waiters.still_parked(waker, ticket))

@@ -119,6 +119,7 @@ impl Latency {
 
 /// Whether a write of `len` bytes from `s` to its peer `p` is the common case: the latency
 /// its bytes take if so.
+#[inline]
 fn writes_quick<const B: usize, const Q: usize, const H: usize>(
     faults: &Faults<H>,
     s: &Sock<B, Q>,
@@ -137,6 +138,7 @@ fn writes_quick<const B: usize, const Q: usize, const H: usize>(
 
 /// How many bytes a read on `s` in the common case finds at `now` (more than none), else
 /// [`Quick::OnItsWay`], [`Quick::Empty`] or [`Quick::No`].
+#[inline]
 fn reads_quick<const B: usize, const Q: usize, const H: usize>(
     faults: &Faults<H>,
     s: &Sock<B, Q>,
