@@ -1,7 +1,7 @@
 //! Serving the two TCP services: accepting console clients and HTTP connections into their
 //! slots (or turning them away when every slot is taken), and answering what they send.
 
-use anysock_core::{Endpoint, Instant, Interest, Listener, Stack};
+use anysock_core::{Instant, Interest, Listener, Stack};
 
 use super::conn::{Conn, Filled};
 use super::console::{self, After, REPLY_MAX};
@@ -89,11 +89,10 @@ impl<S: Stack> Node<S> {
             Slot::Console => &mut self.console,
             _ => &mut self.http,
         };
-        match listener.accept() {
-            Ok((mut stream, _peer)) => match stream.set_nonblocking(true) {
-                Ok(()) => Accepted::Stream(stream),
-                Err(_) => Accepted::Skipped,
-            },
+        // One call (`accept4` with `SOCK_NONBLOCK`): the stream is never blocking, not
+        // even between two calls.
+        match listener.accept_nonblocking() {
+            Ok((stream, _peer)) => Accepted::Stream(stream),
             Err(e) if self.pause_accepting(e, now) => Accepted::Skipped,
             Err(_) => Accepted::Nothing,
         }
