@@ -203,15 +203,16 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let done = p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
         s.sent = s.sent.saturating_add(done as u64);
         let later = latency.is_some() || !p.flights.is_empty();
+        let watched = self.parked != 0 && p.watched();
         self.landed = Some(Landed::Bytes {
             holder: peer,
             pos,
             len: done,
         });
         let now = !later || self.on_their_way(h, peer, latency, done);
-        if now {
+        if now && watched {
             // The peer's readers see the bytes. (The writer's own socket shows nothing new.)
-            self.wake_watchers(peer);
+            self.wake(peer);
         }
         Some(done)
     }
@@ -270,8 +271,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         s.rx.consume(len);
         s.rx_head = s.rx_head.saturating_add(len as u64);
         let named = s.domain == Domain::Unix;
-        // Room made: a peer's writer waiting for it (and any other reader) looks again.
-        self.wake_watchers(h);
+        if self.parked != 0 && s.watched() {
+            // Room made: a peer's writer waiting for it (and any other reader) looks again.
+            self.wake(h);
+        }
         Quick::Got(Read {
             len,
             truncated: false,

@@ -167,7 +167,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             s.touched = true;
             // Nobody waits on it and it is in no accept queue: nobody to wake, so no need
             // to look at it.
-            let before = if s.waiters.len() > 0 || s.parent.is_some() {
+            let before = if s.watched() {
                 Before::Seen(s.signature(bulk, now))
             } else {
                 Before::Unwatched
@@ -255,11 +255,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         if self.parked == 0 {
             return;
         }
-        let watched = self
-            .slots
-            .get(h)
-            .is_some_and(|s| s.waiters.len() > 0 || s.parent.is_some());
-        if watched {
+        if self.slots.get(h).is_some_and(Sock::watched) {
             self.wake(h);
         }
     }

@@ -363,6 +363,13 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
         }
     }
 
+    /// Whether a change of it has anyone to wake: futures waiting on it, or, for a connection
+    /// in an accept queue, its listener's.
+    #[inline]
+    pub(crate) fn watched(&self) -> bool {
+        self.waiters.len() > 0 || self.parent.is_some()
+    }
+
     /// What its waiters can see at `now` (see [`Signature`]; `bulk`: the socket's).
     pub(crate) fn signature(&self, bulk: &Bulk<B, Q>, now: Duration) -> Signature {
         let visible = match self.dgrams.len() {
