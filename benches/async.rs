@@ -369,7 +369,7 @@ fn main() {
     let sim_median = |s: Simulator| common::median(&sim[s as usize]);
     for s in Simulator::ALL {
         println!(
-            "{:<28} {:>8.2} us  (best {:.2})",
+            "{:<28} {:>8.3} us  (best {:.3})",
             s.name(),
             sim_median(s),
             common::min(&sim[s as usize])
@@ -384,6 +384,6 @@ fn main() {
         sim_median(Simulator::TurmoilLatency) / sim_median(Simulator::MockLatency);
     println!(
         "async ratio anysock/tokio={tokio_ratio:.2} anysock/async-io={async_io_ratio:.2} \
-         mock/turmoil={mock_ratio:.0} mock/turmoil@20ms={mock_latency_ratio:.0}"
+         mock/turmoil={mock_ratio:.1} mock/turmoil@20ms={mock_latency_ratio:.0}"
     );
 }

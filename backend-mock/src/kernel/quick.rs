@@ -82,6 +82,7 @@ impl Latency {
         max: Duration::ZERO,
     };
 
+    #[inline]
     fn is_some(self) -> bool {
         self.max > self.min || !self.min.is_zero()
     }
@@ -90,6 +91,7 @@ impl Latency {
     /// touch them (no cut link anywhere, no cap on a read or write): `None` otherwise. Unix
     /// streams are never faulted. (The hosts are looked up only when some plan is set: they
     /// live in another cache line.)
+    #[inline]
     fn only<const B: usize, const Q: usize, const H: usize>(
         faults: &Faults<H>,
         s: &Sock<B, Q>,
