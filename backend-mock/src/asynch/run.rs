@@ -37,6 +37,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         let woken = Woken::new();
         let waker = woken.waker();
         let mut cx = Context::from_waker(&waker);
+        // One thread: every wake by the network shows in its count, which the loop reads, so
+        // the network need not call this waker (nor the loop reset a flag for it).
+        let _counted = (!K::THREADS).then(|| Counted::new(self, &waker));
         loop {
             let wakes = {
                 // What the next poll parks on is what a deadlock would name.
@@ -80,6 +83,37 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     }
 }
 
+/// The driver's waker noted in the network as one whose wakes are counted (see
+/// `State::counted`) while the driver runs.
+struct Counted<
+    'n,
+    const S: usize,
+    const B: usize,
+    const Q: usize,
+    T: Tracer,
+    K: Sharing,
+    const H: usize,
+> {
+    net: &'n Net<S, B, Q, T, K, H>,
+}
+
+impl<'n, const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize>
+    Counted<'n, S, B, Q, T, K, H>
+{
+    fn new(net: &'n Net<S, B, Q, T, K, H>, waker: &Waker) -> Self {
+        net.state_unwatched().counted = Some(waker.clone());
+        Counted { net }
+    }
+}
+
+impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> Drop
+    for Counted<'_, S, B, Q, T, K, H>
+{
+    fn drop(&mut self) {
+        self.net.state_unwatched().counted = None;
+    }
+}
+
 /// What the driver's waker records: with `std`, a flag any wake sets, from any thread;
 /// without, nothing (the network's own count of wakes tells the driver instead).
 struct Woken {
@@ -114,11 +148,13 @@ impl Woken {
     }
 
     /// Forgets the wakes so far. A swap, as an acquire: the poll that follows cannot read
-    /// the network before it.
+    /// the network before it (and only when there is one to forget: a swap is dear).
     fn clear(&self) {
-        self.flag
-            .0
-            .swap(false, core::sync::atomic::Ordering::Acquire);
+        if self.is_set() {
+            self.flag
+                .0
+                .swap(false, core::sync::atomic::Ordering::Acquire);
+        }
     }
 
     fn is_set(&self) -> bool {

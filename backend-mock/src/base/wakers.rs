@@ -117,27 +117,31 @@ impl<const N: usize> Wakers<N> {
         true
     }
 
-    /// Wakes the waiter of entry `i`, if one is parked there; `true` if one was.
+    /// Wakes the waiter of entry `i`, if one is parked there; `true` if one was. Its waker is
+    /// not called when it wakes the same task as `counted`, whose owner counts the wakes
+    /// itself.
     #[inline]
-    pub(crate) fn wake(&mut self, i: usize) -> bool {
+    pub(crate) fn wake(&mut self, i: usize, counted: Option<&Waker>) -> bool {
         if !self.free(i) {
             return false;
         }
         if let Some(Some(w)) = self.entries.get(i) {
-            w.wake_by_ref();
+            if !counted.is_some_and(|c| w.will_wake(c)) {
+                w.wake_by_ref();
+            }
         }
         true
     }
 
-    /// Wakes every parked waiter; returns how many there were.
+    /// Wakes every parked waiter (as [`Wakers::wake`]); returns how many there were.
     #[inline]
-    pub(crate) fn wake_all(&mut self) -> u32 {
+    pub(crate) fn wake_all(&mut self, counted: Option<&Waker>) -> u32 {
         let mut n = 0;
         for i in 0..N {
             if self.parked == 0 {
                 break;
             }
-            n += u32::from(self.wake(i));
+            n += u32::from(self.wake(i, counted));
         }
         n
     }
@@ -194,7 +198,7 @@ mod tests {
         assert_eq!(w.park(&b, None), None, "full");
         w.unpark(tb);
         assert_eq!(w.len(), 1);
-        assert_eq!(w.wake_all(), 1);
+        assert_eq!(w.wake_all(None), 1);
         assert_eq!(a_count.0.load(Ordering::Relaxed), 1);
         assert_eq!(b_count.0.load(Ordering::Relaxed), 0);
         // A woken waiter's ticket is stale: unparking it frees nobody else's entry.
@@ -203,7 +207,7 @@ mod tests {
         assert_eq!(w.len(), 1);
         w.unpark(tb2);
         assert_eq!(w.len(), 0);
-        assert_eq!(w.wake_all(), 0);
+        assert_eq!(w.wake_all(None), 0);
     }
 
     #[test]
@@ -212,7 +216,7 @@ mod tests {
         let (count, a) = counter();
         let first = w.park(&a, None).unwrap();
         let held = Arc::strong_count(&count);
-        assert_eq!(w.wake_all(), 1);
+        assert_eq!(w.wake_all(None), 1);
         assert_eq!(count.0.load(Ordering::Relaxed), 1);
         let again = w.park(&a, None).unwrap();
         assert_ne!(first, again, "a new claim: the old ticket is stale");

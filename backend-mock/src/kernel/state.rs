@@ -1,6 +1,7 @@
 //! The state of the simulated kernel: the socket table and everything else the calls read and
 //! change, behind the network's lock.
 
+use core::task::Waker;
 use core::time::Duration;
 
 use anysock_core::{Error, ErrorKind, Result, SocketAddr, UnixAddr, Wait};
@@ -74,6 +75,9 @@ pub(crate) struct State<const S: usize, const B: usize, const Q: usize, const H:
     pub(crate) parked: usize,
     /// The timers of sleeping futures.
     pub(crate) sleepers: Sleepers,
+    /// The waker of a driver that learns of every wake from [`State::wakes`] (`Net::run` on
+    /// a network of one thread): waking a future parked with it calls nothing.
+    pub(crate) counted: Option<Waker>,
     /// Where the last call that would block waits (set by [`State::wait_on`]).
     pub(crate) waiting: Option<WaitOn>,
     /// What the last future to park waited for: what a driver names when nothing is left
@@ -109,6 +113,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             wakes: 0,
             parked: 0,
             sleepers: Sleepers::new(),
+            counted: None,
             waiting: None,
             last_wait: None,
             names: Names::new(),
@@ -267,9 +272,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return;
         };
         let parent = s.parent;
-        let mut woken = s.waiters.wake_all();
+        let counted = self.counted.as_ref();
+        let mut woken = s.waiters.wake_all(counted);
         if let Some(l) = parent.and_then(|p| self.slots.get_mut(p)) {
-            woken += l.waiters.wake_all();
+            woken += l.waiters.wake_all(counted);
         }
         self.wakes = self.wakes.wrapping_add(u64::from(woken));
         self.parked = self.parked.saturating_sub(woken as usize);

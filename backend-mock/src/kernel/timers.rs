@@ -81,7 +81,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             }
             self.wake_watchers(h);
         }
-        let woken = self.sleepers.fire(now);
+        let woken = self.sleepers.fire(now, self.counted.as_ref());
         self.wakes = self.wakes.wrapping_add(u64::from(woken));
     }
 

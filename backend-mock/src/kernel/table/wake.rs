@@ -133,15 +133,16 @@ impl Sleepers {
             .min()
     }
 
-    /// Wakes the futures whose deadline is `now` or earlier; returns how many.
-    pub(crate) fn fire(&mut self, now: Duration) -> u32 {
+    /// Wakes the futures whose deadline is `now` or earlier (see [`Wakers::wake`] for
+    /// `counted`); returns how many.
+    pub(crate) fn fire(&mut self, now: Duration, counted: Option<&Waker>) -> u32 {
         if self.wakers.len() == 0 {
             return 0;
         }
         let mut n = 0;
         for i in 0..MAX_TIMERS {
             if self.deadlines.get(i).is_some_and(|&d| d <= now) {
-                n += u32::from(self.wakers.wake(i));
+                n += u32::from(self.wakers.wake(i, counted));
             }
         }
         n
