@@ -157,6 +157,43 @@ fn a_program_that_can_never_finish_is_a_deadlock_that_says_what_waits() {
 // ---------------------------------------------------------------------------------------
 // Wakes
 
+/// A wake that does not come from the network (one task handing another a value through a
+/// cell of their own) reaches the driver too: the waiting task goes on at once, where a
+/// driver that only counted the network's wakes would find nothing scheduled and call it a
+/// deadlock. Meanwhile the network's own wakes keep working: the value is the byte a stream
+/// carried.
+#[test]
+fn a_wake_from_outside_the_network_reaches_the_driver() {
+    use std::cell::{Cell, RefCell};
+
+    let net: Net = Net::new();
+    let (a, b) = two_hosts(&net);
+    let (mut client, mut server) = connected(&net, a.asynch(), b.asynch());
+    let handed = Cell::new(None);
+    let waiting: RefCell<Option<Waker>> = RefCell::new(None);
+    let receiver = core::future::poll_fn(|cx| match handed.take() {
+        Some(v) => Poll::Ready(v),
+        None => {
+            *waiting.borrow_mut() = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    });
+    let giver = async {
+        let mut byte = [0u8; 1];
+        server.read_exact(&mut byte).await?;
+        handed.set(Some(byte[0]));
+        if let Some(w) = waiting.borrow_mut().take() {
+            w.wake();
+        }
+        Ok::<(), anysock::Error>(())
+    };
+    let sender = async { client.write_all(&[42]).await };
+    let (got, given, sent) = net.run(join3(receiver, giver, sender)).unwrap();
+    given.unwrap();
+    sent.unwrap();
+    assert_eq!(got, 42);
+}
+
 #[test]
 fn a_change_wakes_the_futures_parked_on_that_socket_and_looking_wakes_nobody() {
     let net: Net = Net::new();
