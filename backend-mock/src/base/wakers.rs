@@ -67,8 +67,7 @@ impl<const N: usize> Wakers<N> {
     /// still parked; else a free one). `None` when all `N` entries belong to other waiters.
     #[inline]
     pub(crate) fn park(&mut self, waker: &Waker, ticket: Option<Ticket>) -> Option<Ticket> {
-        if let Some(t) = ticket.filter(|&t| self.owns(t)) {
-            self.keep(usize::from(t.index), waker);
+        if let Some(t) = ticket.filter(|&t| self.still_parked(waker, t)) {
             return Some(t);
         }
         let index = self.busy.iter().position(|&b| !b)?;
@@ -96,11 +95,9 @@ impl<const N: usize> Wakers<N> {
     }
 
     /// Frees the entry of `ticket` if its waiter is still parked there (a future given up
-    /// before it was woken); a stale ticket changes nothing.
-    pub(crate) fn unpark(&mut self, ticket: Ticket) {
-        if self.owns(ticket) {
-            self.free(usize::from(ticket.index));
-        }
+    /// before it was woken); a stale ticket changes nothing. `true` if it freed one.
+    pub(crate) fn unpark(&mut self, ticket: Ticket) -> bool {
+        self.owns(ticket) && self.free(usize::from(ticket.index))
     }
 
     /// Frees entry `i` if a waiter owns it; `true` if one did.

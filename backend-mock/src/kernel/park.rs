@@ -19,12 +19,13 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// when [`crate::kernel::table::sock::MAX_WAITERS`] other futures wait on it.
     #[inline]
     pub(crate) fn park(&mut self, at: WaitOn, waker: &Waker) -> Result<Ticket> {
-        let waiters = &mut self.sock_untracked(at.on)?.waiters;
-        let before = waiters.len();
-        let parked = waiters.park(waker, None);
-        let after = waiters.len();
-        self.parked = (self.parked + after).saturating_sub(before);
-        parked.ok_or(Error::new(ErrorKind::OutOfMemory))
+        let ticket = self
+            .sock_untracked(at.on)?
+            .waiters
+            .park(waker, None)
+            .ok_or(Error::new(ErrorKind::OutOfMemory))?;
+        self.parked += 1;
+        Ok(ticket)
     }
 
     /// Whether the future holding `ticket` on `on` is still parked there, not woken since:
@@ -38,11 +39,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     /// Takes back the entry of a future that stopped waiting on `on` before it was woken.
     pub(crate) fn unpark(&mut self, on: Handle, ticket: Ticket) {
-        if let Ok(s) = self.sock_untracked(on) {
-            let before = s.waiters.len();
-            s.waiters.unpark(ticket);
-            let after = s.waiters.len();
-            self.parked = (self.parked + after).saturating_sub(before);
+        if self
+            .sock_untracked(on)
+            .is_ok_and(|s| s.waiters.unpark(ticket))
+        {
+            self.parked = self.parked.saturating_sub(1);
         }
     }
 

@@ -227,10 +227,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 continue; // closed during the call: its waiters were woken then
             };
             s.touched = false;
-            let due = core::mem::take(&mut s.due);
             let changed = match before {
-                Before::Seen(sig) => due || s.signature(bulk, now) != sig,
-                Before::Unwatched => due || s.parent.is_some(),
+                Before::Seen(sig) => s.signature(bulk, now) != sig,
+                Before::Unwatched => s.parent.is_some(),
             };
             if changed {
                 self.wake(h);
@@ -245,7 +244,6 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 };
                 if let Ok(s) = self.sock_untracked(h) {
                     if core::mem::take(&mut s.touched) {
-                        s.due = false;
                         self.wake(h);
                     }
                 }

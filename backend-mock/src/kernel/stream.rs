@@ -316,8 +316,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
     }
 
-    /// [`State::stream_read`] past the common case: bytes on their way (`quick` says so), or
-    /// not the common case at all.
+    /// [`State::stream_read`] past the common case: bytes on their way (`quick` is
+    /// [`Quick::OnItsWay`]), or not the common case at all ([`Quick::No`]).
     #[inline(never)]
     fn stream_read_general(
         &mut self,
@@ -327,26 +327,17 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         ctl: &mut Ctl<'_>,
         quick: Quick,
     ) -> Result<Read> {
-        if let [buf] = bufs {
-            match quick {
-                Quick::Got(got) => return Ok(got),
-                Quick::OnItsWay { blocking, timeout } => {
-                    // As below, where the first look finds nothing yet.
-                    if self.wait_next_event(h, blocking, timeout) {
-                        if let Quick::Got(got) = self.read_quick(h, buf, flags) {
-                            return Ok(got);
-                        }
-                        if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
-                            return Ok(got);
-                        }
-                    }
-                    return Err(self.wait_on(h, Wait::Data, blocking, timeout));
+        if let (Quick::OnItsWay { blocking, timeout }, [buf]) = (quick, &mut *bufs) {
+            // As below, where the first look finds nothing yet.
+            if self.wait_next_event(h, blocking, timeout) {
+                if let Quick::Got(got) = self.read_quick(h, buf, flags) {
+                    return Ok(got);
                 }
-                Quick::Empty { timeout } => {
-                    return Err(self.wait_on(h, Wait::Data, false, timeout));
+                if let Some(got) = self.stream_read_now(h, bufs, flags, ctl)? {
+                    return Ok(got);
                 }
-                Quick::No => {}
             }
+            return Err(self.wait_on(h, Wait::Data, blocking, timeout));
         }
         check_recv(flags)?;
         let s = self.sock(h)?;

@@ -48,18 +48,15 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 self.timers.remove(i);
                 continue;
             };
-            let Some((s, _)) = self.slots.with_bulk_mut(h) else {
-                self.timers.remove(i);
-                continue;
-            };
-            if s.phase == Phase::SynSent && s.retry.deadline <= now {
-                // A `connect` gave up, which changes more than this socket: the change is
-                // listed as the calls' are, and its waiters woken at the end of the call
-                // whatever it looks like.
-                self.touch(h);
-                if let Ok(s) = self.sock_untracked(h) {
-                    s.due = s.touched;
+            let gave_up = match self.slots.get(h) {
+                Some(s) => s.phase == Phase::SynSent && s.retry.deadline <= now,
+                None => {
+                    self.timers.remove(i);
+                    continue;
                 }
+            };
+            if gave_up {
+                // A `connect` gave up: `ETIMEDOUT`, through `SO_ERROR`.
                 self.timers.remove(i);
                 self.set_phase(h, Phase::Connected);
                 self.tcp_closed(h);
@@ -67,6 +64,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                     s.so_error = Some(ErrorKind::TimedOut);
                 }
                 self.rearm(h);
+                self.wake_watchers(h);
                 continue;
             }
             // Bytes or datagrams arrived. The bytes are queued bytes like any others from

@@ -192,9 +192,6 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) ty: Type,
     /// Listed among the sockets the current call changed (see `State::sock_mut`).
     pub(crate) touched: bool,
-    /// Changed by time during the current call (bytes arrived, a `connect` timed out): its
-    /// waiters are woken at the end of the call whatever it looks like.
-    pub(crate) due: bool,
     /// Bytes this end has written on its connection.
     pub(crate) sent: u64,
     /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
@@ -324,7 +321,6 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             domain,
             ty,
             touched: false,
-            due: false,
             sent: 0,
             rx_head: 0,
             reset_after: None,
