@@ -3,9 +3,10 @@
 use anysock_core::{asynch, Datagram as _, MsgFlags, Received, Result, SocketAddr};
 use anysock_core::{RecvMeta, RecvMsg, SendMsg};
 
-use crate::asynch::io::Io;
+use crate::asynch::io::{recv_msg, Io};
 use crate::asynch::wrap::async_type;
 use crate::kernel::ancillary::{Ctl, Outgoing};
+use crate::kernel::state::State;
 use crate::net::sharing::Sharing;
 use crate::socket::passed::datagram_meta;
 use crate::trace::Tracer;
@@ -101,16 +102,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         if msg.flags.contains(MsgFlags::DONTWAIT) {
             return anysock_core::MsgIo::recv_msg(&mut self.inner, msg);
         }
-        let control = core::mem::take(&mut msg.control);
-        let mut ctl = Ctl::new(&mut *control, false);
-        let (h, flags) = (self.inner.handle, msg.flags);
-        let iov = &mut msg.iov;
-        let got = Io::new(self.inner.net, |st| {
-            st.datagram_recv(h, iov.as_mut_slices(), flags, &mut ctl)
-        })
-        .await;
-        let meta = got.map(|got| datagram_meta(&got, &ctl));
-        msg.control = control;
-        meta
+        let (net, h) = (self.inner.net, self.inner.handle);
+        recv_msg(net, h, msg, State::datagram_recv, datagram_meta).await
     }
 }

@@ -8,9 +8,11 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use core::time::Duration;
 
-use anysock_core::{ErrorKind, Result, Wait};
+use anysock_core::{ErrorKind, MsgFlags, RecvMeta, RecvMsg, Result, Wait};
 
+use crate::base::handle::Handle;
 use crate::base::wakers::Ticket;
+use crate::kernel::ancillary::Ctl;
 use crate::kernel::state::State;
 use crate::kernel::table::wake::WaitOn;
 use crate::net::sharing::Sharing;
@@ -121,6 +123,39 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
             self.net.state_mut().unpark(at.on, t);
         }
     }
+}
+
+/// A kernel receive with ancillary data: socket, buffers, flags, control data out.
+type Recv<const S: usize, const B: usize, const Q: usize, const H: usize, G> =
+    fn(&mut State<S, B, Q, H>, Handle, &mut [&mut [u8]], MsgFlags, &mut Ctl<'_>) -> Result<G>;
+
+/// `recvmsg` on socket `h` made by `recv` (a stream's or a datagram's receive), waiting as
+/// [`Io`] does: `msg`'s control buffer is lent to the call for the ancillary data it takes
+/// and given back whatever the answer; `meta` says what was received.
+pub(crate) async fn recv_msg<
+    const S: usize,
+    const B: usize,
+    const Q: usize,
+    T: Tracer,
+    K: Sharing,
+    const H: usize,
+    const N: usize,
+    G,
+>(
+    net: &Net<S, B, Q, T, K, H>,
+    h: Handle,
+    msg: &mut RecvMsg<'_, N>,
+    recv: Recv<S, B, Q, H, G>,
+    meta: impl FnOnce(&G, &Ctl<'_>) -> RecvMeta,
+) -> Result<RecvMeta> {
+    let control = core::mem::take(&mut msg.control);
+    let mut ctl = Ctl::new(&mut *control, false);
+    let flags = msg.flags;
+    let iov = &mut msg.iov;
+    let got = Io::new(net, |st| recv(st, h, iov.as_mut_slices(), flags, &mut ctl)).await;
+    let meta = got.map(|got| meta(&got, &ctl));
+    msg.control = control;
+    meta
 }
 
 /// A timer on the network's virtual clock: completes once the clock reads `deadline`. The

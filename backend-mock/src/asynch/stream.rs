@@ -6,9 +6,10 @@ use anysock_core::embedded_io_async::{ErrorType, Read, Write};
 use anysock_core::{asynch, Error, ErrorKind, MsgFlags, Result, Shutdown, SocketAddr};
 use anysock_core::{RecvMeta, RecvMsg, SendMsg, Stream as _};
 
-use crate::asynch::io::Io;
+use crate::asynch::io::{recv_msg, Io};
 use crate::asynch::wrap::async_type;
 use crate::kernel::ancillary::{Ctl, Outgoing};
+use crate::kernel::state::State;
 use crate::net::sharing::Sharing;
 use crate::trace::Tracer;
 
@@ -190,16 +191,14 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         if msg.flags.contains(MsgFlags::DONTWAIT) {
             return anysock_core::MsgIo::recv_msg(&mut self.inner, msg);
         }
-        let control = core::mem::take(&mut msg.control);
-        let mut ctl = Ctl::new(&mut *control, false);
-        let (h, flags) = (self.inner.handle, msg.flags);
-        let iov = &mut msg.iov;
-        let got = Io::new(self.inner.net, |st| {
-            st.stream_recv(h, iov.as_mut_slices(), flags, &mut ctl)
-        })
-        .await;
-        let meta = got.map(|got| self.inner.meta(&got, &ctl));
-        msg.control = control;
-        meta
+        let inner = &self.inner;
+        recv_msg(
+            inner.net,
+            inner.handle,
+            msg,
+            State::stream_recv,
+            |got, ctl| inner.meta(got, ctl),
+        )
+        .await
     }
 }

@@ -128,13 +128,12 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
 impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, const H: usize> MsgIo
     for Stream<'_, S, B, Q, T, K, H>
 {
-    /// `sendmsg`: the buffers in order, as one write, with the ancillary data of `control`
-    /// in the mock's encoding ([`crate::cmsg`]): passed sockets and credentials on a Unix
-    /// stream, checked before anything is sent (see [`anysock_core::cmsg::Ancillary`]). An
-    /// address is ignored on TCP (as Linux does) and refused on a Unix stream (`EISCONN`).
-    /// `sendmsg(fd, &msghdr, flags)`. An address is checked against the socket's domain, then
-    /// taken as Linux takes it: ignored by TCP and seqpacket sockets, refused by a Unix
-    /// stream (`EISCONN` when connected, `EOPNOTSUPP` when not).
+    /// `sendmsg(fd, &msghdr, flags)`: the buffers in order, as one write, with the ancillary
+    /// data of `control` in the mock's encoding ([`crate::cmsg`]): passed sockets and
+    /// credentials on a Unix stream, checked before anything is sent (see
+    /// [`anysock_core::cmsg::Ancillary`]). An address is checked against the socket's
+    /// domain, then taken as Linux takes it: ignored by TCP and seqpacket sockets, refused by
+    /// a Unix stream (`EISCONN` when connected, `EOPNOTSUPP` when not).
     fn send_msg<const N: usize>(&mut self, msg: &SendMsg<'_, N>) -> Result<usize> {
         let h = self.handle;
         if msg.control.is_empty() && msg.addr.is_none() && msg.iov.total_len() == 0 {
