@@ -6,6 +6,7 @@ use libc::c_int;
 
 use super::codecs;
 use super::encode::*;
+use crate::sys::addr::{in_addr, ipv4};
 use anysock_core::opt::*;
 use anysock_core::{Error, ErrorKind, Result};
 
@@ -85,19 +86,12 @@ fn decode_congestion(raw: [u8; 16]) -> Result<CongestionName> {
     CongestionName::from_bytes(decode_name(&raw).unwrap_or_default())
 }
 
-/// `in_addr` holds the address in network byte order: its bytes are the octets.
-fn in_addr(addr: Ipv4Addr) -> libc::in_addr {
-    libc::in_addr {
-        s_addr: u32::from_ne_bytes(addr.octets()),
-    }
-}
-
 fn encode_in_addr(addr: Ipv4Addr) -> Result<libc::in_addr> {
     Ok(in_addr(addr))
 }
 
 fn decode_in_addr(raw: libc::in_addr) -> Result<Ipv4Addr> {
-    Ok(Ipv4Addr::from(raw.s_addr.to_ne_bytes()))
+    Ok(ipv4(raw))
 }
 
 /// A group that is not multicast is refused here, as the kernel would, so the answer does not

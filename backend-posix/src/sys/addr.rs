@@ -82,7 +82,7 @@ fn encode_v4(a: &SocketAddrV4) -> sockaddr_in {
     let mut sin: sockaddr_in = unsafe { mem::zeroed() };
     sin.sin_family = libc::AF_INET as sa_family_t;
     sin.sin_port = a.port().to_be();
-    sin.sin_addr.s_addr = u32::from_ne_bytes(a.ip().octets());
+    sin.sin_addr = in_addr(*a.ip());
     set_len_field(&mut sin, size_of::<sockaddr_in>());
     sin
 }
@@ -246,18 +246,37 @@ impl SockAddr {
 
 #[inline(always)]
 fn decode_v4(sin: &sockaddr_in) -> SocketAddrV4 {
-    let ip = Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes());
-    SocketAddrV4::new(ip, u16::from_be(sin.sin_port))
+    SocketAddrV4::new(ipv4(sin.sin_addr), u16::from_be(sin.sin_port))
 }
 
 #[inline(always)]
 fn decode_v6(sin6: &sockaddr_in6) -> SocketAddrV6 {
     SocketAddrV6::new(
-        Ipv6Addr::from(sin6.sin6_addr.s6_addr),
+        ipv6(sin6.sin6_addr),
         u16::from_be(sin6.sin6_port),
         u32::from_be(sin6.sin6_flowinfo),
         sin6.sin6_scope_id,
     )
+}
+
+/// An IPv4 address as the kernel holds it (network byte order in memory).
+#[inline(always)]
+pub(crate) fn in_addr(ip: Ipv4Addr) -> libc::in_addr {
+    libc::in_addr {
+        s_addr: u32::from_ne_bytes(ip.octets()),
+    }
+}
+
+/// The IPv4 address the kernel holds in `addr`.
+#[inline(always)]
+pub(crate) fn ipv4(addr: libc::in_addr) -> Ipv4Addr {
+    Ipv4Addr::from(addr.s_addr.to_ne_bytes())
+}
+
+/// The IPv6 address the kernel holds in `addr`.
+#[inline(always)]
+pub(crate) fn ipv6(addr: libc::in6_addr) -> Ipv6Addr {
+    Ipv6Addr::from(addr.s6_addr)
 }
 
 fn copy_bytes(dst: &mut [libc::c_char], src: &[u8]) {

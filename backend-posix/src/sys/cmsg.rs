@@ -7,11 +7,12 @@
 //! shorter than the header or longer than what is left) end decoding with an error item.
 
 use core::mem::size_of;
-use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use core::net::IpAddr;
 use core::ptr;
 
 use libc::c_int;
 
+use super::addr::{in_addr, ipv4, ipv6};
 use super::pod::{zeroed, Pod};
 use anysock_core::cmsg::{Cmsg, PktInfo, Timestamp};
 use anysock_core::{Error, ErrorKind, Result};
@@ -281,8 +282,8 @@ fn encode_payload(msg: &Cmsg<'_, &[c_int]>, out: &mut [u8]) -> Result<()> {
             let mut info: libc::in_pktinfo = zeroed();
             info.ipi_ifindex = c_int::try_from(ifindex).map_err(|_| invalid)?;
             // On send, `ipi_spec_dst` is the source address; `ipi_addr` is ignored.
-            info.ipi_spec_dst.s_addr = u32::from_ne_bytes(a.octets());
-            info.ipi_addr.s_addr = u32::from_ne_bytes(a.octets());
+            info.ipi_spec_dst = in_addr(a);
+            info.ipi_addr = in_addr(a);
             store(out, info);
         }
         Cmsg::PktInfo(PktInfo {
@@ -304,14 +305,6 @@ fn encode_payload(msg: &Cmsg<'_, &[c_int]>, out: &mut [u8]) -> Result<()> {
         _ => return Err(Error::new(ErrorKind::Unsupported)),
     }
     Ok(())
-}
-
-fn ipv4(addr: libc::in_addr) -> Ipv4Addr {
-    Ipv4Addr::from(addr.s_addr.to_ne_bytes())
-}
-
-fn ipv6(addr: libc::in6_addr) -> Ipv6Addr {
-    Ipv6Addr::from(addr.s6_addr)
 }
 
 cfg_if::cfg_if! {
