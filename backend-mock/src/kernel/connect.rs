@@ -40,7 +40,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 }
             }
         }
-        let backlog = usize::try_from(backlog).unwrap_or(usize::MAX).min(Q);
+        let backlog = u32::try_from(Q).map_or(backlog, |q| backlog.min(q));
         self.sock_mut(h)?.phase = Phase::Listening { backlog };
         Ok(())
     }
@@ -117,7 +117,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
 
     fn queue_full(&self, listener: Handle) -> Result<bool> {
         match self.sock(listener)?.phase {
-            Phase::Listening { backlog } => Ok(self.queued(listener) > backlog),
+            Phase::Listening { backlog } => Ok(self.queued(listener) > backlog as usize),
             _ => Ok(true),
         }
     }
@@ -460,7 +460,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         s.peer_host = client_host;
         s.reset_after = reset_after;
         // An accepted socket inherits the listener's options, as on Linux.
-        s.opts = opts;
+        s.inherit(opts);
         s.remote = remote;
         s.peer = Some(client);
         s.seq = seq;

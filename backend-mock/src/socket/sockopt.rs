@@ -109,8 +109,7 @@ impl MockOpt for RecvBufferSize {
         Ok(s.opts.rcvbuf)
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
-        s.opts.rcvbuf = buffer_size(v, MIN_RCVBUF_REPORTED);
-        s.opts.rcvbuf_set = true;
+        s.set_rcvbuf(buffer_size(v, MIN_RCVBUF_REPORTED));
         Ok(())
     }
 }
@@ -120,8 +119,7 @@ impl MockOpt for SendBufferSize {
         Ok(s.opts.sndbuf)
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: usize) -> Result<()> {
-        s.opts.sndbuf = buffer_size(v, MIN_SNDBUF_REPORTED);
-        s.opts.sndbuf_set = true;
+        s.set_sndbuf(buffer_size(v, MIN_SNDBUF_REPORTED));
         Ok(())
     }
 }

@@ -29,8 +29,9 @@ pub(crate) const DEFAULT_TTL: u32 = 64;
 pub(crate) enum Phase {
     /// Fresh, or a datagram socket (connected or not).
     Idle,
-    /// Accepting connections; `backlog` is already clamped to the queue capacity.
-    Listening { backlog: usize },
+    /// Accepting connections; `backlog` is already clamped to the queue capacity (kept as a
+    /// `u32`, so the phase takes 8 bytes of the socket's first line).
+    Listening { backlog: u32 },
     /// A TCP `SYN` went unanswered, and the kernel retries it (see [`Retry`]).
     SynSent,
     /// A stream with a peer (which may since have gone: see [`Stream`]).
@@ -170,18 +171,23 @@ impl Stream {
 
 /// One simulated socket.
 ///
-/// The fields are in the order a read or a write touches them (`repr(C)` keeps that order,
-/// `align(64)` starts each socket on a cache line): the first two lines hold all a stream
-/// read or write looks at in the common case (the state, the counts of its receive ring and
-/// of its bytes in flight, the peer, the buffer sizes), the third the rest of the options,
-/// the fourth the first bytes of the receive ring, the fifth who waits on it; then comes what
-/// only the other calls, tracing, setup and teardown use. The other bytes, the records and
-/// the chunks in flight are in the socket's [`Bulk`], in another table. A network of a
-/// thousand hosts keeps its sockets out of the processor's caches, and this is what keeps a
-/// message from costing more there: a short message touches a few neighbouring lines of each
-/// end and nothing else.
+/// The fields are in the order a stream write and read touch them (`repr(C)` keeps that
+/// order, `align(64)` starts each socket on a cache line, and its size, a multiple of 128
+/// bytes, keeps the first two lines a pair the processor fetches together):
+/// - the first line holds all a writer looks at: the state, the peer, the bytes sent and how
+///   many may be on their way;
+/// - the second what the receiving end adds: the counts of its receive ring and of its bytes
+///   in flight, how many may wait, and who it belongs to;
+/// - the third the first bytes of the receive ring;
+/// - then the options, who waits on the socket, and what only the other calls, tracing, setup
+///   and teardown use.
+///
+/// The other bytes, the records and the chunks in flight are in the socket's [`Bulk`], in
+/// another table. A network of a thousand hosts keeps its sockets out of the processor's
+/// caches, and this is what keeps a message from costing more there: a short message touches
+/// one line of the writer and three neighbouring lines of the reader, nothing else.
 #[derive(Debug)]
-#[repr(C, align(64))]
+#[repr(C, align(128))]
 pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) phase: Phase,
     pub(crate) stream: Stream,
@@ -192,33 +198,39 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) ty: Type,
     /// Listed among the sockets the current call changed (see `State::sock_mut`).
     pub(crate) touched: bool,
-    /// Bytes this end has written on its connection.
-    pub(crate) sent: u64,
-    /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
-    /// descriptors passed with a write are found again.
-    pub(crate) rx_head: u64,
     /// Bytes the connection may carry, both ways together, before the network resets it.
     pub(crate) reset_after: Option<u64>,
+    /// Bytes this end has written on its connection.
+    pub(crate) sent: u64,
+    /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
+    pub(crate) peer: Option<Handle>,
+    /// How many bytes this socket may have on their way ([`Sock::tx_limit`]), kept in step
+    /// with `SO_SNDBUF` so that a write reads it from this line.
+    tx_cap: u32,
     /// Bytes received and not yet read (their counts; the bytes are in `front` and the
     /// [`Bulk`]).
     pub(crate) rx: Ring<B>,
     /// For streams: the bytes at the end of `rx` that have not arrived yet (their count; the
     /// chunks are in the [`Bulk`]).
     pub(crate) flights: Flights,
-    /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
-    pub(crate) peer: Option<Handle>,
-    /// Its buffer sizes end the second cache line; the rest fills the third.
-    pub(crate) opts: Opts,
-    /// The first bytes of `rx` (see [`FRONT`]).
-    pub(crate) front: [u8; FRONT],
-    /// Futures waiting for this socket to change: to read from it, accept on it, see its
-    /// connect end, or write into its queue.
-    pub(crate) waiters: Wakers<MAX_WAITERS>,
+    /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
+    /// descriptors passed with a write are found again.
+    pub(crate) rx_head: u64,
+    /// How many bytes may wait in the receive queue ([`Sock::rx_limit`]), kept in step with
+    /// `SO_RCVBUF`.
+    rx_cap: u32,
     /// A connection waiting in this listener's accept queue.
     pub(crate) parent: Option<Handle>,
     pub(crate) host: usize,
     /// The host at the other end of a connected stream (whose fault plan applies).
     pub(crate) peer_host: usize,
+    /// The first bytes of `rx` (see [`FRONT`]).
+    pub(crate) front: [u8; FRONT],
+    /// Its buffer sizes end the second cache line; the rest fills the third.
+    pub(crate) opts: Opts,
+    /// Futures waiting for this socket to change: to read from it, accept on it, see its
+    /// connect end, or write into its queue.
+    pub(crate) waiters: Wakers<MAX_WAITERS>,
     /// For datagram and seqpacket sockets: where each record in `rx` starts and who sent it
     /// (its counts; the records are in the [`Bulk`]).
     pub(crate) dgrams: Queue<Q>,
@@ -295,6 +307,17 @@ impl<const B: usize, const Q: usize> Bulk<B, Q> {
     }
 }
 
+/// A byte count for a ring of `B` bytes: at most `B`, kept as a `u32` (a ring is never
+/// that large: the network's tables would not fit in memory).
+const fn cap<const B: usize>(n: usize) -> u32 {
+    let n = if n < B { n } else { B };
+    if n > u32::MAX as usize {
+        u32::MAX
+    } else {
+        n as u32
+    }
+}
+
 impl<const B: usize, const Q: usize> Sock<B, Q> {
     /// The receive ring's bytes: its first ones, here, and the rest, in `bulk`.
     pub(crate) fn bytes<'a>(front: &'a mut [u8; FRONT], bulk: &'a mut Bulk<B, Q>) -> Bytes<'a, B> {
@@ -327,6 +350,8 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             rx: Ring::new(),
             flights: Flights::new(),
             peer: None,
+            tx_cap: cap::<B>(B),
+            rx_cap: cap::<B>(B),
             opts: Opts::new(domain, ty),
             front: [0; FRONT],
             waiters: Wakers::new(),
@@ -465,22 +490,38 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
     /// How many bytes may wait in this socket's receive queue: the receive buffer it was given
     /// (half the reported `SO_RCVBUF`, as Linux counts its bookkeeping in the other half),
     /// never more than the array; the whole array when the size was never set.
+    #[inline]
     pub(crate) fn rx_limit(&self) -> usize {
-        if self.opts.rcvbuf_set {
-            (self.opts.rcvbuf / 2).min(B)
-        } else {
-            B
-        }
+        self.rx_cap as usize
     }
 
     /// How many bytes this socket may have on their way: half the reported `SO_SNDBUF` once
     /// set, else as many as the array holds.
+    #[inline]
     pub(crate) fn tx_limit(&self) -> usize {
-        if self.opts.sndbuf_set {
-            (self.opts.sndbuf / 2).min(B)
-        } else {
-            B
-        }
+        self.tx_cap as usize
+    }
+
+    /// `SO_RCVBUF` set to `reported` (as Linux reports it, doubled).
+    pub(crate) fn set_rcvbuf(&mut self, reported: usize) {
+        self.opts.rcvbuf = reported;
+        self.opts.rcvbuf_set = true;
+        self.rx_cap = cap::<B>(reported / 2);
+    }
+
+    /// `SO_SNDBUF` set to `reported` (as Linux reports it, doubled).
+    pub(crate) fn set_sndbuf(&mut self, reported: usize) {
+        self.opts.sndbuf = reported;
+        self.opts.sndbuf_set = true;
+        self.tx_cap = cap::<B>(reported / 2);
+    }
+
+    /// Takes `opts` for its own, as an accepted socket takes its listener's.
+    pub(crate) fn inherit(&mut self, opts: Opts) {
+        self.opts = opts;
+        let (rx, tx) = (opts.rcvbuf / 2, opts.sndbuf / 2);
+        self.rx_cap = cap::<B>(if opts.rcvbuf_set { rx } else { B });
+        self.tx_cap = cap::<B>(if opts.sndbuf_set { tx } else { B });
     }
 
     /// The local address, if the socket holds its port (bound, explicitly or implicitly, and
@@ -492,5 +533,59 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
     /// Takes the pending error (`SO_ERROR` is read-and-clear).
     pub(crate) fn take_error(&mut self) -> Option<ErrorKind> {
         self.so_error.take()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::mem::{offset_of, size_of};
+
+    use super::Sock;
+
+    type S = Sock<4096, 8>;
+
+    /// Where a field of `S` ends.
+    macro_rules! end {
+        ($field:ident) => {{
+            let s = S::new(0, anysock_core::Domain::Inet, anysock_core::Type::Stream);
+            offset_of!(S, $field) + size_of_val(&s.$field)
+        }};
+    }
+
+    #[test]
+    fn a_write_reads_one_line_of_the_writer() {
+        for end in [
+            end!(phase),
+            end!(stream),
+            end!(so_error),
+            end!(ty),
+            end!(reset_after),
+            end!(sent),
+            end!(peer),
+            end!(tx_cap),
+        ] {
+            assert!(end <= 64, "a writer's field ends at byte {end}");
+        }
+    }
+
+    #[test]
+    fn the_reader_keeps_its_counts_in_the_second_line_and_its_first_bytes_in_the_third() {
+        for field in [
+            offset_of!(S, rx),
+            offset_of!(S, flights),
+            offset_of!(S, rx_head),
+        ] {
+            assert!(
+                (64..128).contains(&field),
+                "a reader's count at byte {field}"
+            );
+        }
+        assert!(end!(rx_cap) <= 128);
+        assert_eq!(offset_of!(S, front), 128);
+        assert_eq!(
+            size_of::<S>() % 128,
+            0,
+            "each socket starts a pair of lines"
+        );
     }
 }
