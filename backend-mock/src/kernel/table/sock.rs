@@ -49,11 +49,10 @@ pub(crate) struct Retry {
     pub(crate) deadline: Duration,
 }
 
-/// The options `setsockopt` stores. Buffer sizes are kept as Linux reports them (doubled).
-/// What every read or write looks at comes first: the buffer sizes and whether they were set,
-/// then the flags, the timeouts and the rest (see [`Sock`]).
+/// The options `setsockopt` stores. Buffer sizes are kept as Linux reports them (doubled);
+/// the limits they set, which every read and write looks at, are kept with the socket's
+/// counts (see [`Sock::set_rcvbuf`]).
 #[derive(Clone, Copy, Debug)]
-#[repr(C)]
 pub(crate) struct Opts {
     pub(crate) rcvbuf: usize,
     pub(crate) sndbuf: usize,
