@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # User-space instructions per operation of the overhead workloads (benches/overhead.rs), for
 # anysock, raw libc and std, and of the async ping-pong (benches/async.rs, workload `async`) for
-# anysock on tokio and async-io against their own sockets, counted by valgrind's callgrind. System calls run in the kernel and
-# are not counted, so what is left is what each library adds around the same syscalls; unlike a
-# timing, the count does not depend on how busy the machine is.
+# anysock on tokio and async-io against their own sockets, counted by valgrind's callgrind.
+# System calls run in the kernel and are not counted, so what is left is what each library adds
+# around the same syscalls; unlike a timing, the count does not depend on how busy the machine is.
+#
+# udp also counts the overhead bench's `typed`: libc with a `std::net::SocketAddr`, encoded on
+# every send and decoded on every receive, which raw libc skips. It is the floor for any API with
+# typed addresses, printed on a line of its own before the usual one:
+#   callgrind floor udp typed=W (libc with the address typed: encoded per send, decoded per receive)
+#   callgrind instructions/op udp anysock=X libc=Y std=Z
 #
 # Each implementation runs alone twice, with N and 2N iterations; the difference of the two
 # totals divided by N is the cost of one iteration, with start-up and teardown cancelled out.
@@ -73,6 +79,15 @@ instructions() { # bin workload impl iterations
     awk '/^(summary|totals):/ { print $2; exit }' "$file"
 }
 
+# Instructions per operation: the runs of N and 2N iterations, their difference over N's ops.
+per_op() { # bin workload impl iterations ops-per-iteration
+    local once twice
+    # A command substitution does not inherit `set -e`: stop on a failed run explicitly.
+    once=$(instructions "$1" "$2" "$3" "$4") || exit 1
+    twice=$(instructions "$1" "$2" "$3" $((2 * $4))) || exit 1
+    awk -v a="$once" -v b="$twice" -v ops=$(($4 * $5)) 'BEGIN { printf "%.1f", (b - a) / ops }'
+}
+
 for workload in "${workloads[@]}"; do
     impls=(anysock libc std)
     case $workload in
@@ -86,12 +101,14 @@ for workload in "${workloads[@]}"; do
     else
         bin=$(bench_binary overhead)
     fi
+    if [ "$workload" = udp ]; then
+        floor=$(per_op "$bin" udp typed "$n" "$per")
+        echo "callgrind floor udp typed=$floor" \
+            "(libc with the address typed: encoded per send, decoded per receive)"
+    fi
     line="callgrind instructions/op $workload"
     for impl in "${impls[@]}"; do
-        once=$(instructions "$bin" "$workload" "$impl" "$n")
-        twice=$(instructions "$bin" "$workload" "$impl" $((2 * n)))
-        line+=" $impl=$(awk -v a="$once" -v b="$twice" -v ops=$((n * per)) \
-            'BEGIN { printf "%.1f", (b - a) / ops }')"
+        line+=" $impl=$(per_op "$bin" "$workload" "$impl" "$n" "$per")"
     done
     echo "$line"
 done

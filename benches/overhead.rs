@@ -1,5 +1,5 @@
 //! What anysock costs over the calls it wraps: the same socket workloads through anysock-posix,
-//! raw `libc` calls and `std`, in one process.
+//! raw `libc` calls and `std`, in one process, and `typed`: `libc` with a typed address.
 //!
 //! Workloads, all with 64-byte messages:
 //! - `socketpair`: one thread, a Unix stream socketpair; send 64 bytes on one end and receive them
@@ -10,12 +10,20 @@
 //!   = one datagram sent and received.
 //!
 //! Each workload is written once (`overhead/workloads.rs`), generic over small traits that each
-//! implementation fills in with its own calls (`overhead/via_*.rs`), so all three run the very
+//! implementation fills in with its own calls (`overhead/via_*.rs`), so all of them run the very
 //! same loop.
 //!
-//! A shared machine is noisy, so the iterations are split into rounds and the three
-//! implementations run interleaved (each round runs all three, the order rotating), after a
-//! warm-up; the table shows the median time per operation over the rounds, and the min.
+//! `typed` is the floor for an API with typed addresses. `libc` sends to a prebuilt
+//! `sockaddr_in` and never looks at the sender it receives, but any API that takes and returns
+//! a typed address (`std::net::SocketAddr`, anysock's `SocketAddr`) must encode the address on
+//! every send and decode the sender, checking its length and family, on every receive. `typed`
+//! does just that over the same `libc` calls, so its UDP figure is the least such an API can
+//! cost; `anysock/typed` is what anysock adds over that floor. Its streams are `libc`'s
+//! unchanged, so on `socketpair` and `tcp` it measures the same as `libc` up to the noise.
+//!
+//! A shared machine is noisy, so the iterations are split into rounds and the implementations
+//! run interleaved (each round runs all of them, the order rotating), after a warm-up; the table
+//! shows the median time per operation over the rounds, and the min.
 //!
 //! Environment (the selection can also be given as command-line arguments):
 //! - `ANYSOCK_BENCH_QUICK=1`: 1/50 of the default sizes, for a smoke test.
@@ -38,6 +46,8 @@ mod via_anysock;
 mod via_libc;
 #[path = "overhead/via_std.rs"]
 mod via_std;
+#[path = "overhead/via_typed.rs"]
+mod via_typed;
 
 use std::process::exit;
 use std::thread;
@@ -94,16 +104,19 @@ enum Impl {
     Anysock,
     Libc,
     Std,
+    /// `libc` with a typed address: the floor for a typed-address API.
+    Typed,
 }
 
 impl Impl {
-    const ALL: [Impl; 3] = [Impl::Anysock, Impl::Libc, Impl::Std];
+    const ALL: [Impl; 4] = [Impl::Anysock, Impl::Libc, Impl::Std, Impl::Typed];
 
     fn name(self) -> &'static str {
         match self {
             Impl::Anysock => "anysock",
             Impl::Libc => "libc",
             Impl::Std => "std",
+            Impl::Typed => "typed",
         }
     }
 }
@@ -115,6 +128,7 @@ fn run(workload: Workload, imp: Impl, iters: u64) -> Duration {
         Impl::Anysock => run_with::<via_anysock::Anysock>(workload, iters),
         Impl::Libc => run_with::<via_libc::Libc>(workload, iters),
         Impl::Std => run_with::<via_std::Std>(workload, iters),
+        Impl::Typed => run_with::<via_typed::Typed>(workload, iters),
     }
 }
 
@@ -209,7 +223,11 @@ fn plan() -> Result<Plan, String> {
         let imps: Vec<Impl> = match Impl::ALL.into_iter().find(|x| x.name() == i) {
             Some(x) => vec![x],
             None if i.is_empty() => Impl::ALL.to_vec(),
-            None => return Err(format!("unknown implementation {i:?} (anysock, libc, std)")),
+            None => {
+                return Err(format!(
+                    "unknown implementation {i:?} (anysock, libc, std, typed)"
+                ))
+            }
         };
         for &w in &workloads {
             chosen.extend(imps.iter().map(|&i| (w, i)));
@@ -287,7 +305,7 @@ fn row(label: &str, t: &Timings, stat: impl Fn(&Timings, Impl) -> Option<f64>) -
         }
     }
     let anysock = stat(t, Impl::Anysock);
-    for other in [Impl::Libc, Impl::Std] {
+    for other in [Impl::Libc, Impl::Std, Impl::Typed] {
         if let Some(r) = ratio(anysock, stat(t, other)) {
             line += &format!("   anysock/{}={:.2}", other.name(), r);
         }

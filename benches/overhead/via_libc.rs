@@ -70,7 +70,7 @@ fn set<T>(fd: &Fd, level: libc::c_int, name: libc::c_int, value: T, what: &str) 
 }
 
 impl Fd {
-    fn raw(&self) -> libc::c_int {
+    pub fn raw(&self) -> libc::c_int {
         self.0.as_raw_fd()
     }
 }
@@ -142,7 +142,7 @@ impl Sockets for Libc {
 
 /// The raw return value, negative on failure; the check against 64 is then one compare.
 #[inline(always)]
-fn transferred(ret: isize) -> Result<usize, isize> {
+pub fn transferred(ret: isize) -> Result<usize, isize> {
     if ret >= 0 {
         Ok(ret as usize)
     } else {
