@@ -69,7 +69,7 @@ pub(crate) enum Quick {
     No,
 }
 
-/// A stream's latency, `min..max` (both zero: none).
+/// A stream's latency, `min..max`, when it has one.
 #[derive(Clone, Copy)]
 struct Latency {
     min: Duration,
@@ -77,34 +77,24 @@ struct Latency {
 }
 
 impl Latency {
-    const NONE: Latency = Latency {
-        min: Duration::ZERO,
-        max: Duration::ZERO,
-    };
-
-    #[inline]
-    fn is_some(self) -> bool {
-        self.max > self.min || !self.min.is_zero()
-    }
-
     /// The latency of the bytes `s` sends (or, `incoming`, receives) when nothing else can
-    /// touch them (no cut link anywhere, no cap on a read or write): `None` otherwise. Unix
-    /// streams are never faulted. (The hosts are looked up only when some plan is set: they
-    /// live in another cache line.)
+    /// touch them (no cut link anywhere, no cap on a read or write): `Some(None)` when they
+    /// take none, `None` when something else can touch them. Unix streams are never faulted.
+    /// (The hosts are looked up only when some plan is set: they live in another cache line.)
     #[inline]
     fn only<const B: usize, const Q: usize, const H: usize>(
         faults: &Faults<H>,
         s: &Sock<B, Q>,
         incoming: bool,
-    ) -> Option<Self> {
+    ) -> Option<Option<Self>> {
         if faults.quiet() {
-            return Some(Latency::NONE);
+            return Some(None);
         }
         if !faults.uncut() {
             return None;
         }
         if !s.is_tcp() {
-            return Some(Latency::NONE);
+            return Some(None);
         }
         let (from, to) = if incoming {
             (s.peer_host, s.host)
@@ -112,22 +102,23 @@ impl Latency {
             (s.host, s.peer_host)
         };
         let plan = faults.plan(from, to);
-        plan.max_chunk.is_none().then_some(Latency {
+        let some = plan.latency_max > plan.latency_min || !plan.latency_min.is_zero();
+        plan.max_chunk.is_none().then_some(some.then_some(Latency {
             min: plan.latency_min,
             max: plan.latency_max,
-        })
+        }))
     }
 }
 
-/// Whether a write of `len` bytes from `s` to its peer `p` is the common case: the latency
-/// its bytes take if so.
+/// Whether a write of `len` bytes from `s` to its peer `p` is the common case: if so, the
+/// latency its bytes take (if any) and how many bytes may wait at the peer.
 #[inline]
 fn writes_quick<const B: usize, const Q: usize, const H: usize>(
     faults: &Faults<H>,
     s: &Sock<B, Q>,
     p: &Sock<B, Q>,
     len: usize,
-) -> Option<Latency> {
+) -> Option<(Option<Latency>, usize)> {
     if !clean(s) || (p.stream.rd_shut && p.stream.wr_shut) {
         return None;
     }
@@ -135,7 +126,7 @@ fn writes_quick<const B: usize, const Q: usize, const H: usize>(
     if p.rx.room(limit) < len {
         return None;
     }
-    Latency::only(faults, s, false)
+    Some((Latency::only(faults, s, false)?, limit))
 }
 
 /// How many bytes a read on `s` in the common case finds at `now` (more than none), else
@@ -197,11 +188,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return None;
         }
         let (s, p, bulk) = self.slots.with_peer_mut(h)?;
-        let latency = writes_quick(&self.faults, s, p, buf.len())?;
+        let (latency, limit) = writes_quick(&self.faults, s, p, buf.len())?;
         let peer = s.peer?;
         // Where these bytes start in the peer's stream, for descriptors passed with them.
         let pos = p.rx_head.saturating_add(p.rx.len() as u64);
-        let limit = p.rx_limit().min(s.tx_limit());
         let done = p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
         s.sent = s.sent.saturating_add(done as u64);
         let later = latency.is_some() || !p.flights.is_empty();
@@ -223,12 +213,17 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// (drawn now), or after the bytes before them still on their way; `true` when that is
     /// now after all (a latency drawn as zero).
     #[inline(never)]
-    fn on_their_way(&mut self, h: Handle, peer: Handle, latency: Latency, done: usize) -> bool {
+    fn on_their_way(
+        &mut self,
+        h: Handle,
+        peer: Handle,
+        latency: Option<Latency>,
+        done: usize,
+    ) -> bool {
         let now = self.clock.now();
-        let at = if latency.is_some() {
-            self.stream_delay(h, latency.min, latency.max)
-        } else {
-            now
+        let at = match latency {
+            Some(l) => self.stream_delay(h, l.min, l.max),
+            None => now,
         };
         let Some((p, bulk)) = self.slots.with_bulk_mut(peer) else {
             return false;
