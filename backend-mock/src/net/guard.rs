@@ -104,6 +104,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     Net<S, B, Q, T, K, H>
 {
     /// The state, for a change.
+    #[inline]
     pub(crate) fn state_mut(&self) -> StateMut<'_, S, B, Q, T, K, H> {
         StateMut {
             locked: Locked {
@@ -170,6 +171,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     /// call says it has to wait (see `State::would_block`), the thread sleeps until another
     /// thread changes the network and tries again, until the call's own timeout or the
     /// network's `max_wait` passes; then `give_up` decides the answer from the last one.
+    #[inline]
     pub(crate) fn blocking<R>(
         &self,
         call: impl FnMut(&mut State<S, B, Q, H>) -> Result<R>,
@@ -179,6 +181,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     }
 
     /// As [`Net::blocking`], with the state at hand to give up.
+    #[inline(always)]
     pub(crate) fn blocking_then<R>(
         &self,
         mut call: impl FnMut(&mut State<S, B, Q, H>) -> Result<R>,
