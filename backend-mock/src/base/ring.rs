@@ -5,6 +5,17 @@
 /// back, touches nothing else.
 pub(crate) const FRONT: usize = 64;
 
+/// A ring's first [`FRONT`] bytes, kept apart from the others on a cache line of their own.
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+pub(crate) struct Front(pub(crate) [u8; FRONT]);
+
+impl Front {
+    pub(crate) const fn new() -> Self {
+        Front([0; FRONT])
+    }
+}
+
 /// Where a ring's `B` bytes are: positions below [`FRONT`] in `front`, the others at the same
 /// position in `rest` (whose first [`FRONT`] bytes go unused).
 #[derive(Debug)]

@@ -248,8 +248,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     ) {
         let Ok(s) = self.sock(h) else { return };
         let (domain, host) = (s.domain, s.host);
-        let (pass_cred, recv_pktinfo, pktinfo) =
-            (s.opts.pass_cred, s.opts.recv_pktinfo, s.opts.pktinfo);
+        let (pass_cred, recv_pktinfo, pktinfo) = (s.pass_cred, s.opts.recv_pktinfo, s.opts.pktinfo);
         if creds && domain == Domain::Unix && pass_cred {
             let c = credentials_bytes(host_credentials(host));
             ctl.put(SOL_SOCKET, SCM_CREDENTIALS, &c);

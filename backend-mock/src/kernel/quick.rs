@@ -139,7 +139,7 @@ fn reads_quick<const B: usize, const Q: usize, const H: usize>(
     now: Duration,
 ) -> Result<usize, Quick> {
     let unix = s.domain == Domain::Unix;
-    if !clean(s) || (unix && s.opts.pass_cred) {
+    if !clean(s) || (unix && s.pass_cred) {
         return Err(Quick::No);
     }
     if s.rx.is_empty() {

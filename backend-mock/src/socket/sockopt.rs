@@ -279,13 +279,13 @@ impl MockOpt for PassCredentials {
         if !s.is_unix() {
             return Err(unsupported());
         }
-        Ok(s.opts.pass_cred)
+        Ok(s.pass_cred)
     }
     fn write<const B: usize, const Q: usize>(s: &mut Sock<B, Q>, v: bool) -> Result<()> {
         if !s.is_unix() {
             return Err(unsupported());
         }
-        s.opts.pass_cred = v;
+        s.pass_cred = v;
         Ok(())
     }
 }

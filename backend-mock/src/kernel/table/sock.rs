@@ -8,7 +8,7 @@ use crate::base::flight::{Chunks, Flights, NO_CHUNKS};
 use crate::base::handle::Handle;
 use crate::base::list::List;
 use crate::base::queue::{Queue, Records};
-use crate::base::ring::{Bytes, BytesRef, Ring, FRONT};
+use crate::base::ring::{Bytes, BytesRef, Front, Ring};
 use crate::base::wakers::Wakers;
 use crate::trace::ConnId;
 
@@ -61,8 +61,6 @@ pub(crate) struct Opts {
     pub(crate) rcvbuf_set: bool,
     /// `SO_SNDBUF` was set (`SOCK_SNDBUF_LOCK`), likewise.
     pub(crate) sndbuf_set: bool,
-    /// `SO_PASSCRED`: attach the sender's credentials to each message received.
-    pub(crate) pass_cred: bool,
     pub(crate) reuse_addr: bool,
     pub(crate) reuse_port: bool,
     pub(crate) keepalive: bool,
@@ -108,7 +106,6 @@ impl Opts {
             sndbuf_set: false,
             ttl: DEFAULT_TTL,
             hops: DEFAULT_TTL,
-            pass_cred: false,
             pktinfo: false,
             recv_pktinfo: false,
         }
@@ -171,15 +168,16 @@ impl Stream {
 /// One simulated socket.
 ///
 /// The fields are in the order a stream write and read touch them (`repr(C)` keeps that
-/// order, `align(64)` starts each socket on a cache line, and its size, a multiple of 128
-/// bytes, keeps the first two lines a pair the processor fetches together):
+/// order; `align(128)` starts each socket on a pair of cache lines the processor fetches
+/// together):
 /// - the first line holds all a writer looks at: the state, the peer, the bytes sent and how
 ///   many may be on their way;
 /// - the second what the receiving end adds: the counts of its receive ring and of its bytes
-///   in flight, how many may wait, and who it belongs to;
+///   in flight, how many may wait, whether a read carries credentials, and the hosts;
 /// - the third the first bytes of the receive ring;
 /// - then the options, who waits on the socket, and what only the other calls, tracing, setup
-///   and teardown use.
+///   and teardown use: none of it is read by a common write or read (an option read there,
+///   even behind a test that fails, would be a line more for each message).
 ///
 /// The other bytes, the records and the chunks in flight are in the socket's [`Bulk`], in
 /// another table. A network of a thousand hosts keeps its sockets out of the processor's
@@ -218,18 +216,20 @@ pub(crate) struct Sock<const B: usize, const Q: usize> {
     /// How many bytes may wait in the receive queue ([`Sock::rx_limit`]), kept in step with
     /// `SO_RCVBUF`.
     rx_cap: u32,
-    /// A connection waiting in this listener's accept queue.
-    pub(crate) parent: Option<Handle>,
+    /// `SO_PASSCRED` (Unix sockets only): each read carries the sender's credentials, so it
+    /// is not the common case.
+    pub(crate) pass_cred: bool,
     pub(crate) host: usize,
     /// The host at the other end of a connected stream (whose fault plan applies).
     pub(crate) peer_host: usize,
-    /// The first bytes of `rx` (see [`FRONT`]).
-    pub(crate) front: [u8; FRONT],
-    /// Its buffer sizes end the second cache line; the rest fills the third.
+    /// The first bytes of `rx` (see [`Front`]).
+    pub(crate) front: Front,
     pub(crate) opts: Opts,
     /// Futures waiting for this socket to change: to read from it, accept on it, see its
     /// connect end, or write into its queue.
     pub(crate) waiters: Wakers<MAX_WAITERS>,
+    /// A connection waiting in this listener's accept queue.
+    pub(crate) parent: Option<Handle>,
     /// For datagram and seqpacket sockets: where each record in `rx` starts and who sent it
     /// (its counts; the records are in the [`Bulk`]).
     pub(crate) dgrams: Queue<Q>,
@@ -319,9 +319,9 @@ const fn cap<const B: usize>(n: usize) -> u32 {
 
 impl<const B: usize, const Q: usize> Sock<B, Q> {
     /// The receive ring's bytes: its first ones, here, and the rest, in `bulk`.
-    pub(crate) fn bytes<'a>(front: &'a mut [u8; FRONT], bulk: &'a mut Bulk<B, Q>) -> Bytes<'a, B> {
+    pub(crate) fn bytes<'a>(front: &'a mut Front, bulk: &'a mut Bulk<B, Q>) -> Bytes<'a, B> {
         Bytes {
-            front,
+            front: &mut front.0,
             rest: &mut bulk.bytes,
         }
     }
@@ -329,7 +329,7 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
     /// [`Sock::bytes`], to read.
     pub(crate) fn bytes_ref<'a>(&'a self, bulk: &'a Bulk<B, Q>) -> BytesRef<'a, B> {
         BytesRef {
-            front: &self.front,
+            front: &self.front.0,
             rest: &bulk.bytes,
         }
     }
@@ -351,8 +351,9 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             peer: None,
             tx_cap: cap::<B>(B),
             rx_cap: cap::<B>(B),
+            pass_cred: false,
             opts: Opts::new(domain, ty),
-            front: [0; FRONT],
+            front: Front::new(),
             waiters: Wakers::new(),
             parent: None,
             host,
@@ -515,9 +516,10 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
         self.tx_cap = cap::<B>(reported / 2);
     }
 
-    /// Takes `opts` for its own, as an accepted socket takes its listener's.
-    pub(crate) fn inherit(&mut self, opts: Opts) {
+    /// Takes `opts` and `SO_PASSCRED` for its own, as an accepted socket takes its listener's.
+    pub(crate) fn inherit(&mut self, opts: Opts, pass_cred: bool) {
         self.opts = opts;
+        self.pass_cred = pass_cred;
         let (rx, tx) = (opts.rcvbuf / 2, opts.sndbuf / 2);
         self.rx_cap = cap::<B>(if opts.rcvbuf_set { rx } else { B });
         self.tx_cap = cap::<B>(if opts.sndbuf_set { tx } else { B });
@@ -579,7 +581,7 @@ mod tests {
                 "a reader's count at byte {field}"
             );
         }
-        assert!(end!(rx_cap) <= 128);
+        assert!(end!(rx_cap) <= 128 && end!(pass_cred) <= 128);
         assert_eq!(offset_of!(S, front), 128);
         assert_eq!(
             size_of::<S>() % 128,
