@@ -110,15 +110,15 @@ impl Latency {
     }
 }
 
-/// Whether a write of `len` bytes from `s` to its peer `p` is the common case: if so, the
-/// latency its bytes take (if any) and how many bytes may wait at the peer.
+/// Whether a write of `len` bytes from `s` to its peer `p` is the common case: if so, whether
+/// its bytes take a latency, and how many bytes may wait at the peer.
 #[inline]
 fn writes_quick<const B: usize, const Q: usize, const H: usize>(
     faults: &Faults<H>,
     s: &Sock<B, Q>,
     p: &Sock<B, Q>,
     len: usize,
-) -> Option<(Option<Latency>, usize)> {
+) -> Option<(bool, usize)> {
     if !clean(s) || (p.stream.rd_shut && p.stream.wr_shut) {
         return None;
     }
@@ -126,7 +126,7 @@ fn writes_quick<const B: usize, const Q: usize, const H: usize>(
     if p.rx.room(limit) < len {
         return None;
     }
-    Some((Latency::only(faults, s, false)?, limit))
+    Some((Latency::only(faults, s, false)?.is_some(), limit))
 }
 
 /// How many bytes a read on `s` in the common case finds at `now` (more than none), else
@@ -188,20 +188,20 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return None;
         }
         let (s, p, bulk) = self.slots.with_peer_mut(h)?;
-        let (latency, limit) = writes_quick(&self.faults, s, p, buf.len())?;
+        let (delayed, limit) = writes_quick(&self.faults, s, p, buf.len())?;
         let peer = s.peer?;
         // Where these bytes start in the peer's stream, for descriptors passed with them.
         let pos = p.rx_head.saturating_add(p.rx.len() as u64);
         let done = p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
         s.sent = s.sent.saturating_add(done as u64);
-        let later = latency.is_some() || !p.flights.is_empty();
+        let later = delayed || !p.flights.is_empty();
         let watched = self.parked != 0 && p.watched();
         self.landed = Some(Landed::Bytes {
             holder: peer,
             pos,
             len: done,
         });
-        let now = !later || self.on_their_way(h, peer, latency, done);
+        let now = !later || self.on_their_way(h, peer, delayed, done);
         if now && watched {
             // The peer's readers see the bytes. (The writer's own socket shows nothing new.)
             self.wake(peer);
@@ -209,18 +209,17 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         Some(done)
     }
 
-    /// The `done` bytes [`State::write_quick`] just queued at `peer` arrive after `latency`
-    /// (drawn now), or after the bytes before them still on their way; `true` when that is
-    /// now after all (a latency drawn as zero).
+    /// The `done` bytes [`State::write_quick`] just queued at `peer` arrive after the
+    /// latency of `h`'s bytes (drawn now) when `delayed`, or after the bytes before them still
+    /// on their way; `true` when that is now after all (a latency drawn as zero). (The latency
+    /// is looked up again here, off the common path, rather than carried through it.)
     #[inline(never)]
-    fn on_their_way(
-        &mut self,
-        h: Handle,
-        peer: Handle,
-        latency: Option<Latency>,
-        done: usize,
-    ) -> bool {
+    fn on_their_way(&mut self, h: Handle, peer: Handle, delayed: bool, done: usize) -> bool {
         let now = self.clock.now();
+        let latency = match (delayed, self.slots.get(h)) {
+            (true, Some(s)) => Latency::only(&self.faults, s, false).flatten(),
+            _ => None,
+        };
         let at = match latency {
             Some(l) => self.stream_delay(h, l.min, l.max),
             None => now,
