@@ -140,6 +140,29 @@ impl Sockets for Libc {
     measured_loops!();
 }
 
+/// `recvfrom` with the sender written into `from`: the bytes received and the sender's length.
+#[inline(always)]
+pub fn recv_from_raw(
+    fd: &Fd,
+    buf: &mut [u8],
+    from: &mut MaybeUninit<libc::sockaddr_storage>,
+) -> Result<(usize, libc::socklen_t), isize> {
+    let mut from_len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    let (data, len) = (buf.as_mut_ptr().cast(), buf.len());
+    // SAFETY: `buf` and `from` are valid for writes of the lengths given.
+    let got = transferred(unsafe {
+        libc::recvfrom(
+            fd.raw(),
+            data,
+            len,
+            0,
+            from.as_mut_ptr().cast(),
+            &mut from_len,
+        )
+    })?;
+    Ok((got, from_len))
+}
+
 /// The raw return value, negative on failure; the check against 64 is then one compare.
 #[inline(always)]
 pub fn transferred(ret: isize) -> Result<usize, isize> {
@@ -182,19 +205,7 @@ impl Dgram for Fd {
     #[inline(always)]
     fn recv_from(&mut self, buf: &mut [u8]) -> Result<usize, isize> {
         let mut from = MaybeUninit::<libc::sockaddr_storage>::uninit();
-        let mut from_len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        let (data, len) = (buf.as_mut_ptr().cast(), buf.len());
-        // SAFETY: `buf` and `from` are valid for writes of the lengths given.
-        let got = transferred(unsafe {
-            libc::recvfrom(
-                self.raw(),
-                data,
-                len,
-                0,
-                from.as_mut_ptr().cast(),
-                &mut from_len,
-            )
-        });
+        let got = recv_from_raw(self, buf, &mut from).map(|(got, _)| got);
         black_box(&from);
         got
     }

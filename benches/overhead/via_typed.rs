@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::mem::{self, MaybeUninit};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
-use crate::via_libc::{transferred, Fd, Libc};
+use crate::via_libc::{recv_from_raw, transferred, Fd, Libc};
 use crate::workloads::*;
 
 pub struct Typed;
@@ -129,19 +129,7 @@ impl Dgram for Udp {
     #[inline(always)]
     fn recv_from(&mut self, buf: &mut [u8]) -> Result<usize, isize> {
         let mut from = MaybeUninit::<libc::sockaddr_storage>::uninit();
-        let mut from_len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        let (data, len) = (buf.as_mut_ptr().cast(), buf.len());
-        // SAFETY: `buf` and `from` are valid for writes of the lengths given.
-        let got = transferred(unsafe {
-            libc::recvfrom(
-                self.0.raw(),
-                data,
-                len,
-                0,
-                from.as_mut_ptr().cast(),
-                &mut from_len,
-            )
-        })?;
+        let (got, from_len) = recv_from_raw(&self.0, buf, &mut from)?;
         // Each family's arm hands its whole `SocketAddr` to `black_box`. With one `black_box`
         // after the match, LLVM carries the V6 fields through the V4 arm from one datagram to
         // the next: 11 more instructions a datagram (rustc 1.95), the compiler's and not the
