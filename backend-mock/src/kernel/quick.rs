@@ -138,8 +138,8 @@ fn reads_quick<const B: usize, const Q: usize, const H: usize>(
     bulk: &Bulk<B, Q>,
     now: Duration,
 ) -> Result<usize, Quick> {
-    let unix = s.domain == Domain::Unix;
-    if !clean(s) || (unix && s.pass_cred) {
+    // (`SO_PASSCRED` is set on Unix sockets only.)
+    if !clean(s) || s.pass_cred {
         return Err(Quick::No);
     }
     if s.rx.is_empty() {
