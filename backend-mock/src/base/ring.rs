@@ -1,8 +1,8 @@
 //! A fixed-capacity byte ring: the bytes queued at a receiver, for streams and datagrams alike.
 
-/// How many of a ring's bytes live with its counts (the socket keeps them in the cache line
-/// after its state): a message of that size or less, written to an empty ring and read
-/// back, touches nothing else.
+/// How many of a ring's bytes live with its counts (the socket keeps them on the cache line
+/// after its receive counts, see [`Front`]): a message of that size or less, written to an
+/// empty ring and read back, touches nothing else.
 pub(crate) const FRONT: usize = 64;
 
 /// A ring's first [`FRONT`] bytes, kept apart from the others on a cache line of their own.
