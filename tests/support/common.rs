@@ -8,11 +8,13 @@
 
 use anysock::Endpoint as _;
 use anysock_core::conformance::{Outcome, Stop, Summary};
+use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::os::fd::RawFd;
 use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex, MutexGuard, PoisonError};
@@ -51,11 +53,37 @@ pub fn fd_count() -> usize {
         .count()
 }
 
+/// The descriptors open in this process, each with what it names (`socket:[inode]`, a path),
+/// leaving out the one the listing itself holds.
+fn open_fds() -> BTreeMap<RawFd, PathBuf> {
+    let listing = PathBuf::from(format!("/proc/{}/fd", std::process::id()));
+    let mut fds = BTreeMap::new();
+    for entry in fs::read_dir("/proc/self/fd").expect("list /proc/self/fd") {
+        let Ok(entry) = entry else { continue };
+        let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        // A descriptor closed since the listing began names nothing: left out too.
+        let Ok(target) = fs::read_link(entry.path()) else {
+            continue;
+        };
+        if target != listing {
+            fds.insert(fd, target);
+        }
+    }
+    fds
+}
+
 /// Held for a test's whole life: serialises it with the other tests of its binary, aborts the
-/// binary if the test hangs, and when dropped asserts the test left as many descriptors open as
-/// it found. Declare it first in the test, so it is dropped last.
+/// binary if the test hangs, and when dropped asserts that every descriptor open then was open
+/// when the test began (the same number naming the same thing).
+///
+/// What it checks is what the test opened and left open. A descriptor that closed meanwhile
+/// is not the test's: a thread of an earlier test, or a test that counts nothing and so runs
+/// beside this one, may close its own (a count, not a set, failed then). Declare it first in
+/// the test, so it is dropped last.
 pub struct FdCheck {
-    before: usize,
+    before: BTreeMap<RawFd, PathBuf>,
     watchdog: Option<(mpsc::Sender<()>, thread::JoinHandle<()>)>,
     _serial: MutexGuard<'static, ()>,
 }
@@ -71,19 +99,27 @@ pub fn fd_check() -> FdCheck {
         }
     });
     FdCheck {
-        before: fd_count(),
+        before: open_fds(),
         watchdog: Some((done, watchdog)),
         _serial: serial,
     }
 }
 
 impl FdCheck {
-    /// Waits, up to `limit`, for the count to come back to where it was: for descriptors that a
+    /// The descriptors open now that were not open when the test began.
+    fn opened(&self) -> Vec<(RawFd, PathBuf)> {
+        open_fds()
+            .into_iter()
+            .filter(|(fd, target)| self.before.get(fd) != Some(target))
+            .collect()
+    }
+
+    /// Waits, up to `limit`, for the descriptors the test opened to be closed: for those that a
     /// thread ending on its own closes as it exits (the C library's per-thread resolver state),
     /// after the test already has its answer. A real leak still fails when the check drops.
     pub fn settle(&self, limit: Duration) {
         let end = Instant::now() + limit;
-        while fd_count() != self.before && Instant::now() < end {
+        while !self.opened().is_empty() && Instant::now() < end {
             thread::sleep(Duration::from_millis(5));
         }
     }
@@ -97,7 +133,8 @@ impl Drop for FdCheck {
         }
         // A failing test already reports its own panic; a second one here would abort.
         if !thread::panicking() {
-            assert_eq!(fd_count(), self.before, "the test leaked descriptors");
+            let opened = self.opened();
+            assert!(opened.is_empty(), "the test leaked descriptors: {opened:?}");
         }
     }
 }
