@@ -3,12 +3,10 @@
 //!
 //! Each example compiles this module on its own.
 
-use std::convert::Infallible;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anysock::embedded_io::{ErrorType, Write};
 use anysock::mock::pcap::PcapTracer;
 use anysock::mock::trace::{Event, Tracer};
 use anysock::mock::{FaultPlan, Net};
@@ -68,29 +66,11 @@ fn parse_args(pcap_name: &str) -> Result<Args, String> {
     Ok(args)
 }
 
-/// The pcap file's bytes, growing in memory until the tour ends.
-#[derive(Default)]
-struct Capture(Vec<u8>);
-
-impl ErrorType for Capture {
-    type Error = Infallible;
-}
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> Result<usize, Infallible> {
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> Result<(), Infallible> {
-        Ok(())
-    }
-}
-
 /// Prints each event, folds it into a hash (FNV-1a over the printed lines), and hands it to
 /// the pcap writer: tracers are ordinary values, so one can feed another.
 pub struct Tour {
-    pcap: PcapTracer<Capture>,
+    /// The pcap file's bytes, growing in memory until the tour ends.
+    pcap: PcapTracer<Vec<u8>>,
     hash: u64,
 }
 
@@ -135,7 +115,7 @@ pub fn run(
         }
     };
     let mut tour = Tour {
-        pcap: PcapTracer::new(Capture::default()),
+        pcap: PcapTracer::new(Vec::new()),
         hash: 0xcbf2_9ce4_8422_2325,
     };
     {
@@ -150,7 +130,7 @@ pub fn run(
     let hash = tour.hash;
     // The capture lives in memory, whose writes cannot fail.
     let bytes = match tour.pcap.finish() {
-        Ok(Capture(bytes)) => bytes,
+        Ok(bytes) => bytes,
         Err(e) => {
             eprintln!("{name}: {e}");
             return ExitCode::from(1);

@@ -19,7 +19,7 @@ use anysock::{
     Socket as _, Stack as _, Type, UnixAddr,
 };
 
-use mock_common::{addr, Capture};
+use mock_common::addr;
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -33,19 +33,19 @@ fn addresses(n: u32) -> (Ipv4Addr, Ipv6Addr) {
 /// The trace as text and as a capture file, side by side.
 struct Both {
     text: String,
-    pcap: PcapTracer<Capture>,
+    pcap: PcapTracer<Vec<u8>>,
 }
 
 impl Both {
     fn new() -> Both {
         Both {
             text: String::new(),
-            pcap: PcapTracer::new(Capture::default()),
+            pcap: PcapTracer::new(Vec::new()),
         }
     }
 
     fn finish(self) -> (String, Vec<u8>) {
-        (self.text, self.pcap.finish().unwrap().0)
+        (self.text, self.pcap.finish().unwrap())
     }
 }
 

@@ -4,12 +4,10 @@
 //! Each test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
-use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
-use anysock::embedded_io::{ErrorType, Write};
 use anysock::mock::trace::{Event, Tracer};
 use anysock::mock::{Host, Net, Sharing};
 use anysock::SocketAddr;
@@ -49,25 +47,6 @@ pub struct Text(pub String);
 impl Tracer for Text {
     fn record(&mut self, event: &Event<'_>) {
         let _ = writeln!(self.0, "{event}");
-    }
-}
-
-/// A growing in-memory file.
-#[derive(Debug, Default)]
-pub struct Capture(pub Vec<u8>);
-
-impl ErrorType for Capture {
-    type Error = Infallible;
-}
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> Result<usize, Infallible> {
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> Result<(), Infallible> {
-        Ok(())
     }
 }
 

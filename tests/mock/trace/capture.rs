@@ -20,10 +20,10 @@ use anysock::mock::{FaultPlan, Net};
 use anysock::opt::Linger;
 use anysock::{Datagram, ErrorKind, Listener, Shutdown, SockOpt, Stack, Stream};
 
-use mock_common::{addr, flagged, tshark, two_hosts, Capture, Saved};
+use mock_common::{addr, flagged, tshark, two_hosts, Saved};
 
 /// Queues of 64 KiB, so one write of more than a 32 KiB segment crosses in one event.
-type CaptureNet = Net<16, 65536, 8, PcapTracer<Capture>>;
+type CaptureNet = Net<16, 65536, 8, PcapTracer<Vec<u8>>>;
 
 /// What the program sent and received, to compare with the capture.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -119,12 +119,12 @@ fn capture(seed: u64) -> (Vec<u8>, Story) {
     std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
-            let net: CaptureNet = Net::with_tracer(PcapTracer::new(Capture::default()));
+            let net: CaptureNet = Net::with_tracer(PcapTracer::new(Vec::new()));
             net.set_seed(seed);
             let story = program(&net);
             let pcap = net.into_tracer();
             assert!(pcap.stats().complete(), "{:?}", pcap.stats());
-            (pcap.finish().unwrap().0, story)
+            (pcap.finish().unwrap(), story)
         })
         .unwrap()
         .join()

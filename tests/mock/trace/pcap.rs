@@ -15,7 +15,7 @@ use anysock::embedded_io::{self, ErrorType, Write};
 use anysock::mock::pcap::{PcapError, PcapTracer, Stats};
 use anysock::mock::trace::{ConnId, Event, EventKind, Tracer};
 
-use mock_common::{addr, flagged, tshark, Capture, Saved};
+use mock_common::{addr, flagged, tshark, Saved};
 
 fn at(millis: u64, kind: EventKind<'_>) -> Event<'_> {
     let time = Duration::from_millis(millis);
@@ -85,12 +85,12 @@ fn datagram<'a>(ms: u64, from: &str, to: &str, bytes: &'a [u8]) -> Event<'a> {
 
 /// The capture of `events`, and what it could not write.
 fn capture<const CONNS: usize>(events: &[Event<'_>]) -> (Vec<u8>, Stats) {
-    let mut pcap: PcapTracer<Capture, CONNS> = PcapTracer::new(Capture::default());
+    let mut pcap: PcapTracer<Vec<u8>, CONNS> = PcapTracer::new(Vec::new());
     for event in events {
         pcap.record(event);
     }
     let stats = pcap.stats();
-    (pcap.finish().unwrap().0, stats)
+    (pcap.finish().unwrap(), stats)
 }
 
 fn hex(bytes: &[u8]) -> String {
