@@ -1,7 +1,7 @@
 //! `libc` with a typed address: what any socket API that takes and returns typed addresses must
 //! do at least.
 //!
-//! The streams are `via_libc`'s, unchanged. A datagram's address is a `std::net::SocketAddr`:
+//! The streams are `via_libc`'s, unchanged (the bench runs `typed` on UDP only). A datagram's address is a `std::net::SocketAddr`:
 //! every `send_to` encodes it into a `sockaddr_in` or `sockaddr_in6` for `sendto`, and every
 //! `recv_from` decodes the sender that `recvfrom` wrote, checking its length and family. That
 //! is the address work `via_libc` leaves out (it sends a prebuilt `sockaddr_in` and never looks
