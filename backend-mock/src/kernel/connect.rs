@@ -429,7 +429,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     fn establish(&mut self, client: Handle, listener: Handle) -> Result<()> {
         let l = self.sock(listener)?;
         let (host, domain, ty, listen_addr) = (l.host, l.domain, l.ty, l.local);
-        let (opts, pass_cred) = (l.opts, l.pass_cred);
+        let inheritance = l.inheritance();
         let c = self.sock(client)?;
         let (client_host, tcp) = (c.host, c.is_tcp());
         let (local, remote) = match (c.remote, c.local) {
@@ -460,8 +460,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         s.conn = Some(conn);
         s.peer_host = client_host;
         s.reset_after = reset_after;
-        // An accepted socket inherits the listener's options, as on Linux.
-        s.inherit(opts, pass_cred);
+        s.inherit(inheritance);
         s.remote = remote;
         s.peer = Some(client);
         s.seq = seq;

@@ -56,11 +56,6 @@ pub(crate) struct Retry {
 pub(crate) struct Opts {
     pub(crate) rcvbuf: usize,
     pub(crate) sndbuf: usize,
-    /// `SO_RCVBUF` was set (Linux's `SOCK_RCVBUF_LOCK`): the receive queue follows it. Left
-    /// alone, Linux tunes the buffer to the traffic, and the mock's queue is its `BUF`.
-    pub(crate) rcvbuf_set: bool,
-    /// `SO_SNDBUF` was set (`SOCK_SNDBUF_LOCK`), likewise.
-    pub(crate) sndbuf_set: bool,
     pub(crate) reuse_addr: bool,
     pub(crate) reuse_port: bool,
     pub(crate) keepalive: bool,
@@ -102,8 +97,6 @@ impl Opts {
             send_timeout: None,
             rcvbuf,
             sndbuf,
-            rcvbuf_set: false,
-            sndbuf_set: false,
             ttl: DEFAULT_TTL,
             hops: DEFAULT_TTL,
             pktinfo: false,
@@ -306,6 +299,15 @@ impl<const B: usize, const Q: usize> Bulk<B, Q> {
     }
 }
 
+/// See [`Sock::inheritance`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Inheritance {
+    opts: Opts,
+    pass_cred: bool,
+    rx_cap: u32,
+    tx_cap: u32,
+}
+
 /// A byte count for a ring of `B` bytes: at most `B`, kept as a `u32` (a ring is never
 /// that large: the network's tables would not fit in memory).
 const fn cap<const B: usize>(n: usize) -> u32 {
@@ -502,27 +504,37 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
         self.tx_cap as usize
     }
 
-    /// `SO_RCVBUF` set to `reported` (as Linux reports it, doubled).
+    /// `SO_RCVBUF` set to `reported` (as Linux reports it, doubled): the receive queue
+    /// follows it from now on (Linux's `SOCK_RCVBUF_LOCK`). Left alone, Linux tunes the buffer
+    /// to the traffic, and the mock's queue is its whole array.
     pub(crate) fn set_rcvbuf(&mut self, reported: usize) {
         self.opts.rcvbuf = reported;
-        self.opts.rcvbuf_set = true;
         self.rx_cap = cap::<B>(reported / 2);
     }
 
-    /// `SO_SNDBUF` set to `reported` (as Linux reports it, doubled).
+    /// `SO_SNDBUF` set to `reported` (as Linux reports it, doubled), likewise.
     pub(crate) fn set_sndbuf(&mut self, reported: usize) {
         self.opts.sndbuf = reported;
-        self.opts.sndbuf_set = true;
         self.tx_cap = cap::<B>(reported / 2);
     }
 
-    /// Takes `opts` and `SO_PASSCRED` for its own, as an accepted socket takes its listener's.
-    pub(crate) fn inherit(&mut self, opts: Opts, pass_cred: bool) {
-        self.opts = opts;
-        self.pass_cred = pass_cred;
-        let (rx, tx) = (opts.rcvbuf / 2, opts.sndbuf / 2);
-        self.rx_cap = cap::<B>(if opts.rcvbuf_set { rx } else { B });
-        self.tx_cap = cap::<B>(if opts.sndbuf_set { tx } else { B });
+    /// What an accepted socket takes from its listener, as on Linux: the options, with the
+    /// buffer limits they set, and `SO_PASSCRED`.
+    pub(crate) fn inheritance(&self) -> Inheritance {
+        Inheritance {
+            opts: self.opts,
+            pass_cred: self.pass_cred,
+            rx_cap: self.rx_cap,
+            tx_cap: self.tx_cap,
+        }
+    }
+
+    /// Takes what [`Sock::inheritance`] gave for its own.
+    pub(crate) fn inherit(&mut self, from: Inheritance) {
+        self.opts = from.opts;
+        self.pass_cred = from.pass_cred;
+        self.rx_cap = from.rx_cap;
+        self.tx_cap = from.tx_cap;
     }
 
     /// The local address, if the socket holds its port (bound, explicitly or implicitly, and
