@@ -180,7 +180,8 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
         self.blocking_then(call, |_, last, why| give_up(last, why))
     }
 
-    /// As [`Net::blocking`], with the state at hand to give up.
+    /// As [`Net::blocking`], with the state at hand to give up. (Always inlined: on a
+    /// one-thread network it is just the call, which then needs no frame of its own.)
     #[inline(always)]
     pub(crate) fn blocking_then<R>(
         &self,
