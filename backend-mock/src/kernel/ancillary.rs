@@ -217,7 +217,11 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return Err(invalid());
         }
         self.landed = None;
-        let n = self.stream_write(h, bufs, flags)?;
+        let n = if out.n > 0 {
+            self.stream_write_general(h, bufs, flags)?
+        } else {
+            self.stream_write(h, bufs, flags)?
+        };
         self.attach_landed(out);
         Ok(n)
     }

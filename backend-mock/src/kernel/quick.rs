@@ -18,7 +18,6 @@ use anysock_core::{Domain, MsgFlags, Type};
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
 use crate::kernel::table::faults::Faults;
-use crate::kernel::table::rights::Landed;
 use crate::kernel::table::sock::{Bulk, Phase, Sock, Stream};
 
 /// Whether socket `s` is a byte stream in the common case: connected, nothing shut, reset
@@ -190,17 +189,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let (s, p, bulk) = self.slots.with_peer_mut(h)?;
         let (delayed, limit) = writes_quick(&self.faults, s, p, buf.len())?;
         let peer = s.peer?;
-        // Where these bytes start in the peer's stream, for descriptors passed with them.
-        let pos = p.rx_head.saturating_add(p.rx.len() as u64);
         let done = p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
         s.sent = s.sent.saturating_add(done as u64);
         let later = delayed || !p.flights.is_empty();
         let watched = self.parked != 0 && p.watched();
-        self.landed = Some(Landed::Bytes {
-            holder: peer,
-            pos,
-            len: done,
-        });
         let now = !later || self.on_their_way(h, peer, delayed, done);
         if now && watched {
             // The peer's readers see the bytes. (The writer's own socket shows nothing new.)

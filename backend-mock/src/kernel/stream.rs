@@ -40,9 +40,10 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         self.stream_write_general(h, bufs, flags)
     }
 
-    /// [`State::stream_write`] past the common case.
+    /// [`State::stream_write`] past the common case, and every write that carries
+    /// descriptors: only this path notes where its bytes land (`State::landed`).
     #[inline(never)]
-    fn stream_write_general(
+    pub(crate) fn stream_write_general(
         &mut self,
         h: Handle,
         bufs: &[&[u8]],
