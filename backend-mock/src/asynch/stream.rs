@@ -8,7 +8,7 @@ use anysock_core::{RecvMeta, RecvMsg, SendMsg, Stream as _};
 
 use crate::asynch::io::{recv_msg, Io};
 use crate::asynch::wrap::async_type;
-use crate::kernel::ancillary::{Ctl, Outgoing};
+use crate::kernel::ancillary::Outgoing;
 use crate::kernel::state::State;
 use crate::net::sharing::Sharing;
 use crate::trace::Tracer;
@@ -41,7 +41,7 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
     ) -> impl Future<Output = Result<usize>> + 'a {
         let h = self.inner.handle;
         Io::new(self.inner.net, move |st| {
-            let got = st.stream_read(h, &mut [&mut *buf], flags, &mut Ctl::none())?;
+            let got = st.stream_read_one(h, buf, flags)?;
             // A seqpacket record longer than the buffer, as the blocking read reports it.
             if got.truncated {
                 return Err(Error::new(ErrorKind::MessageTooLong));

@@ -312,13 +312,41 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         };
         match quick {
             Quick::Got(got) => Ok(got),
-            Quick::Empty { timeout } => Err(self.wait_on(h, Wait::Data, false, timeout)),
             other => self.stream_read_general(h, bufs, flags, ctl, other),
         }
     }
 
-    /// [`State::stream_read`] past the common case: bytes on their way (`quick` is
-    /// [`Quick::OnItsWay`]), or not the common case at all ([`Quick::No`]).
+    /// `read`/`recv` into one buffer: [`State::stream_read`] with no control buffer (what
+    /// would go there is dropped, as Linux's `read` drops it), made only past the common
+    /// case.
+    #[inline]
+    pub(crate) fn stream_read_one(
+        &mut self,
+        h: Handle,
+        buf: &mut [u8],
+        flags: MsgFlags,
+    ) -> Result<Read> {
+        match self.read_quick(h, buf, flags) {
+            Quick::Got(got) => Ok(got),
+            other => self.stream_read_one_general(h, buf, flags, other),
+        }
+    }
+
+    /// [`State::stream_read_one`] past the common case.
+    #[inline(never)]
+    fn stream_read_one_general(
+        &mut self,
+        h: Handle,
+        buf: &mut [u8],
+        flags: MsgFlags,
+        quick: Quick,
+    ) -> Result<Read> {
+        self.stream_read_general(h, &mut [buf], flags, &mut Ctl::none(), quick)
+    }
+
+    /// [`State::stream_read`] past the common case: nothing queued on a non-blocking socket
+    /// ([`Quick::Empty`]), bytes on their way ([`Quick::OnItsWay`]), or not the common case at
+    /// all ([`Quick::No`]).
     #[inline(never)]
     fn stream_read_general(
         &mut self,
@@ -328,6 +356,9 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         ctl: &mut Ctl<'_>,
         quick: Quick,
     ) -> Result<Read> {
+        if let Quick::Empty { timeout } = quick {
+            return Err(self.wait_on(h, Wait::Data, false, timeout));
+        }
         if let (Quick::OnItsWay { blocking, timeout }, [buf]) = (quick, &mut *bufs) {
             // As below, where the first look finds nothing yet.
             if self.wait_next_event(h, blocking, timeout) {

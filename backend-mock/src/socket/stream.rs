@@ -38,11 +38,9 @@ impl<const S: usize, const B: usize, const Q: usize, T: Tracer, K: Sharing, cons
             return nothing_to_receive(flags);
         }
         let h = self.handle;
-        let ctl = &mut Ctl::none();
-        let got = self.net.blocking(
-            |st| st.stream_read(h, &mut [&mut *buf], flags, ctl),
-            gave_up,
-        )?;
+        let got = self
+            .net
+            .blocking(|st| st.stream_read_one(h, buf, flags), gave_up)?;
         if got.truncated {
             return Err(Error::new(ErrorKind::MessageTooLong));
         }
