@@ -1,6 +1,6 @@
 //! The common case of a stream write and read, recognised in one look at the two sockets:
 //! a connection both ends still use both ways, no link cut anywhere and no fault plan on it
-//! but a latency, no tracer, no ancillary data, and room for the whole write. Then the
+//! but a latency, no tracer, no ancillary data, and room for some of the write. Then the
 //! general calls (`stream.rs`) would do exactly this, past many checks that all come out the
 //! same way; here the bytes move at once (and, with a latency, are noted on their way, as the
 //! general write notes them). Anything else answers "not the common case" and takes the
@@ -109,22 +109,19 @@ impl Latency {
     }
 }
 
-/// Whether a write of `len` bytes from `s` to its peer `p` is the common case: if so, whether
-/// its bytes take a latency, and how many bytes may wait at the peer.
+/// Whether a write from `s` to its peer `p` is the common case (if there is room for it: see
+/// [`State::write_quick`]): if so, whether its bytes take a latency, and how many bytes may
+/// wait at the peer.
 #[inline]
 fn writes_quick<const B: usize, const Q: usize, const H: usize>(
     faults: &Faults<H>,
     s: &Sock<B, Q>,
     p: &Sock<B, Q>,
-    len: usize,
 ) -> Option<(bool, usize)> {
     if !clean(s) || (p.stream.rd_shut && p.stream.wr_shut) {
         return None;
     }
     let limit = p.rx_limit().min(s.tx_limit());
-    if p.rx.room(limit) < len {
-        return None;
-    }
     Some((Latency::only(faults, s, false)?.is_some(), limit))
 }
 
@@ -172,9 +169,9 @@ fn reads_quick<const B: usize, const Q: usize, const H: usize>(
 }
 
 impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B, Q, H> {
-    /// `write(h, buf)` in the common case (see the module docs): all of `buf` fits in the
-    /// peer's queue, and the peer has not shut down both ways (new data would make it abort
-    /// the connection). `None`: not the common case, nothing done.
+    /// `write(h, buf)` in the common case (see the module docs): what fits of `buf` in the
+    /// peer's queue, when something does and the peer has not shut down both ways (new data
+    /// would make it abort the connection). `None`: not the common case, nothing done.
     #[inline]
     pub(crate) fn write_quick(
         &mut self,
@@ -187,25 +184,41 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             return None;
         }
         let (s, p, bulk) = self.slots.with_peer_mut(h)?;
-        let (delayed, limit) = writes_quick(&self.faults, s, p, buf.len())?;
-        let peer = s.peer?;
+        let (delayed, limit) = writes_quick(&self.faults, s, p)?;
         let done = p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
+        if done == 0 {
+            // No room: the general path waits for it, or says the call would block.
+            return None;
+        }
         s.sent = s.sent.saturating_add(done as u64);
         let later = delayed || !p.flights.is_empty();
         let watched = self.parked != 0 && p.watched();
+        if later || watched {
+            self.after_write(h, delayed, later, watched, done);
+        }
+        Some(done)
+    }
+
+    /// What [`State::write_quick`] leaves to do off its path: its `done` bytes noted on their
+    /// way when they arrive `later`, and the peer's readers woken when they arrived now and
+    /// somebody is `watched`. (The peer is looked up again here, rather than carried through
+    /// the common path.)
+    #[inline(never)]
+    fn after_write(&mut self, h: Handle, delayed: bool, later: bool, watched: bool, done: usize) {
+        let Some(peer) = self.slots.get(h).and_then(|s| s.peer) else {
+            return;
+        };
         let now = !later || self.on_their_way(h, peer, delayed, done);
         if now && watched {
             // The peer's readers see the bytes. (The writer's own socket shows nothing new.)
             self.wake(peer);
         }
-        Some(done)
     }
 
     /// The `done` bytes [`State::write_quick`] just queued at `peer` arrive after the
     /// latency of `h`'s bytes (drawn now) when `delayed`, or after the bytes before them still
     /// on their way; `true` when that is now after all (a latency drawn as zero). (The latency
     /// is looked up again here, off the common path, rather than carried through it.)
-    #[inline(never)]
     fn on_their_way(&mut self, h: Handle, peer: Handle, delayed: bool, done: usize) -> bool {
         let now = self.clock.now();
         let latency = match (delayed, self.slots.get(h)) {
