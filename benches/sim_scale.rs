@@ -11,13 +11,15 @@
 //!
 //! - anysock: one single-threaded `Net` built for exactly the ring (`Net::builder()`, `N`
 //!   hosts, a socket per listener and per end of each connection), driven with `write_all` and
-//!   `read_exact` on `anysock::mock::Stream`. The iterations are split into rounds and the
-//!   three sizes run interleaved after a warm-up; the table shows the median round (and the
-//!   slowest).
+//!   `read_exact` on `anysock::mock::Stream`. The iterations are split into rounds; the
+//!   table shows the median round (and the slowest).
 //! - turmoil 0.7.2: one client host per node, each an async task running the schedule with
-//!   turmoil's `TcpStream`. Each size runs in a child process (this program again), killed
-//!   if it has not finished within 60 s; it runs [`TURMOIL_RUNS`] times and the table shows
-//!   the median.
+//!   turmoil's `TcpStream`. Each run is a child process (this program again), killed if it
+//!   has not finished within 60 s; the table shows the median run (and the slowest).
+//!
+//! The two take turns after a warm-up (see [`measure`]): each round runs anysock at every
+//! size, then turmoil once at every size, so that both are sampled over the same minutes of
+//! a machine whose speed varies.
 //!
 //! Memory: for anysock, all the network holds (`Net::memory`: the tables allocated by
 //! `build`, nothing else grows); for turmoil, the heap bytes in use once every node is
@@ -31,7 +33,7 @@
 //!
 //! Environment:
 //! - `ANYSOCK_BENCH_QUICK=1`: a tenth of the messages and one turmoil run, for a smoke test.
-//! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds for anysock (default 10).
+//! - `ANYSOCK_BENCH_ROUNDS=R`: `R` rounds (default 10), each with a run of turmoil.
 //! - `ANYSOCK_SIM_SCALE_ONLY=N`: anysock alone with `N` hosts, one round, for a profiler
 //!   (`valgrind --tool=callgrind`).
 
@@ -58,8 +60,6 @@ const SIZES: [usize; 3] = [10, 100, 1_000];
 const K: usize = 2;
 /// How long a turmoil run may take, all in.
 const TURMOIL_LIMIT: Duration = Duration::from_secs(60);
-/// Turmoil runs per size.
-const TURMOIL_RUNS: usize = 3;
 /// The variable that makes this program run one turmoil ring and print what it measured.
 const CHILD_VAR: &str = "ANYSOCK_SIM_SCALE_TURMOIL";
 /// The variable that makes this program run anysock alone at one size.
@@ -180,11 +180,12 @@ impl Plan {
         }
     }
 
+    /// turmoil's runs per size: one a round.
     fn turmoil_runs(&self) -> usize {
         if self.quick {
             1
         } else {
-            TURMOIL_RUNS
+            self.rounds
         }
     }
 }
@@ -232,65 +233,58 @@ impl Row {
     }
 }
 
-/// anysock at every size, interleaved over the rounds after a warm-up.
-fn measure_mock(plan: &Plan) -> Result<Vec<Row>, String> {
+/// Both simulators at every size, sampled in turns after a warm-up: each round runs anysock
+/// at every size (starting one size further each round), then turmoil once at every size that
+/// has not run out of time. A round of anysock takes milliseconds and one of turmoil about a
+/// second, so a slow spell of the machine falls on a round of each alike, rather than on the
+/// whole of anysock's short measurement and none of turmoil's long one.
+fn measure(plan: &Plan) -> Result<Vec<Row>, String> {
     let messages = plan.mock_messages();
     let run =
         |hosts| on_mock::ring(Ring { hosts, k: K }, messages).map_err(|e| format!("anysock: {e}"));
     for &hosts in &SIZES {
         run(hosts)?;
     }
-    let mut rows: Vec<Row> = SIZES
-        .iter()
-        .map(|&hosts| Row {
-            simulator: "anysock",
-            hosts,
-            ns: Vec::new(),
-            bytes: 0,
-            note: None,
-        })
-        .collect();
-    for i in common::interleaved(plan.rounds, SIZES.len()) {
-        let m = run(SIZES[i])?;
-        rows[i]
-            .ns
-            .push(m.elapsed.as_nanos() as f64 / messages as f64);
-        rows[i].bytes = m.bytes;
-    }
-    Ok(rows)
-}
-
-/// turmoil at every size, each run in a child process with a time limit.
-fn measure_turmoil(plan: &Plan) -> Result<Vec<Row>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("this program: {e}"))?;
-    let mut rows = Vec::new();
-    for &hosts in &SIZES {
-        let messages = plan.turmoil_messages(hosts);
-        let mut row = Row {
-            simulator: "turmoil",
-            hosts,
-            ns: Vec::new(),
-            bytes: 0,
-            note: None,
-        };
-        for _ in 0..plan.turmoil_runs() {
-            match turmoil_child(&exe, hosts, messages)? {
+    let row = |simulator, hosts| Row {
+        simulator,
+        hosts,
+        ns: Vec::new(),
+        bytes: 0,
+        note: None,
+    };
+    let mut mock: Vec<Row> = SIZES.iter().map(|&h| row("anysock", h)).collect();
+    let mut turmoil: Vec<Row> = SIZES.iter().map(|&h| row("turmoil", h)).collect();
+    let sizes = SIZES.len();
+    for round in 0..plan.rounds {
+        for i in (0..sizes).map(|k| (round + k) % sizes) {
+            let m = run(SIZES[i])?;
+            mock[i]
+                .ns
+                .push(m.elapsed.as_nanos() as f64 / messages as f64);
+            mock[i].bytes = m.bytes;
+        }
+        if round >= plan.turmoil_runs() {
+            continue;
+        }
+        for r in turmoil.iter_mut().filter(|r| r.note.is_none()) {
+            let messages = plan.turmoil_messages(r.hosts);
+            match turmoil_child(&exe, r.hosts, messages)? {
                 Some((ns, bytes)) => {
-                    row.ns.push(ns);
-                    row.bytes = bytes;
+                    r.ns.push(ns);
+                    r.bytes = bytes;
                 }
                 None => {
-                    row.note = Some(format!(
+                    r.note = Some(format!(
                         "did not finish within {} s ({messages} messages)",
                         TURMOIL_LIMIT.as_secs()
-                    ));
-                    break;
+                    ))
                 }
             }
         }
-        rows.push(row);
     }
-    Ok(rows)
+    mock.extend(turmoil);
+    Ok(mock)
 }
 
 /// Runs one turmoil ring in a child process: nanoseconds per message and bytes, or `None`
@@ -384,18 +378,15 @@ fn main() {
     }
     println!(
         "sim scale: a ring of N hosts, each connected to its next {K}; one {MSG}-byte message at \
-         a time goes around, no latency.\nanysock: {} messages in each of {} interleaved rounds \
-         (median, slowest); turmoil: {} run(s) per size in a child process, at most {} s each",
+         a time goes around, no latency.\nanysock: {} messages in each of {} rounds (median, \
+         slowest); turmoil: {} run(s) per size, taking turns with anysock's rounds, each in a \
+         child process, at most {} s",
         plan.mock_messages(),
         plan.rounds,
         plan.turmoil_runs(),
         TURMOIL_LIMIT.as_secs()
     );
-    let rows = measure_mock(&plan).and_then(|mut rows| {
-        rows.extend(measure_turmoil(&plan)?);
-        Ok(rows)
-    });
-    let rows = match rows {
+    let rows = match measure(&plan) {
         Ok(rows) => rows,
         Err(e) => {
             eprintln!("sim_scale: {e}");
