@@ -1,5 +1,5 @@
-//! Writing commands: `Pipeline` gathers them into `sendmsg` batches; `Replies` reads their
-//! answers.
+//! Sending commands (`Client::call`, `Client::pipeline`): `Pipeline` gathers them into
+//! `sendmsg` batches; `Replies` reads their answers.
 
 use core::fmt;
 
@@ -17,6 +17,79 @@ const INLINE: usize = 64;
 /// The longest header: `\r\n` ending the previous argument, `*<count>\r\n`, `$<len>\r\n`,
 /// each number at most 20 digits.
 const MAX_HEAD: usize = 2 + (1 + 20 + 2) * 2;
+
+/// Sending commands: one, or many gathered into as few `sendmsg` calls as `IOV` allows.
+impl<S: Stream + MsgIo, const BUF: usize, const IOV: usize> Client<S, BUF, IOV> {
+    /// Sends one command and reads its reply. `args` are the command's name and arguments,
+    /// any bytes; an empty `args` is [`Error::Io`] with `InvalidInput`, and nothing is sent.
+    ///
+    /// The reply borrows the client's buffer until the next call.
+    pub fn call(&mut self, args: &[&[u8]]) -> Result<Reply<'_>, Error> {
+        if args.is_empty() {
+            return Err(Error::Io(ErrorKind::InvalidInput.into()));
+        }
+        self.send(|p| {
+            p.cmd(args);
+        })?;
+        self.read_reply()
+    }
+
+    /// Sends the commands `build` gives, gathered into as few `sendmsg` calls as `IOV`
+    /// allows, and returns their replies to read in order.
+    ///
+    /// Arguments are borrowed until they are sent (long ones are not copied at all), so they
+    /// must outlive the call. The replies are read after everything is sent: the server must keep reading
+    /// while its answers wait (Redis does); for endless streams, send pipelines of bounded
+    /// size. Replies not read are skipped before the next command's.
+    ///
+    /// ```
+    /// # use anysock::embedded_io::{Read, Write};
+    /// # use anysock::{Listener, Stack};
+    /// # let net: anysock::mock::Net = anysock::mock::Net::new();
+    /// # let app = net.host([10, 0, 0, 1].into(), "fd00::1".parse().unwrap())?;
+    /// # let db = net.host([10, 0, 0, 2].into(), "fd00::2".parse().unwrap())?;
+    /// # let mut listener = db.listen(&"10.0.0.2:6379".parse()?, 1)?;
+    /// # let mut client: anysock_resp::Client<_> = anysock_resp::Client::connect(&app, &"10.0.0.2:6379".parse()?)?;
+    /// # let (mut server, _) = listener.accept()?;
+    /// let keys: [&[u8]; 3] = [b"a", b"b", b"c"];
+    /// let mut replies = client.pipeline(|p| {
+    ///     for key in keys {
+    ///         p.cmd(&[b"SET", key, b"1"]);
+    ///     }
+    /// })?;
+    /// # let mut request = [0u8; 256];
+    /// # let _ = server.read(&mut request)?;
+    /// server.write_all(b"+OK\r\n+OK\r\n+OK\r\n")?; // the scripted server's answers
+    /// while let Some(reply) = replies.next_reply()? {
+    ///     assert!(reply.is_ok());
+    /// }
+    /// # Ok::<(), anysock_resp::Error>(())
+    /// ```
+    pub fn pipeline<'a, F>(&mut self, build: F) -> Result<Replies<'_, S, BUF, IOV>, Error>
+    where
+        F: FnOnce(&mut Pipeline<'_, 'a, S, BUF, IOV>),
+    {
+        let count = self.send(build)?;
+        Ok(Replies::new(self, count))
+    }
+
+    /// Writes the commands of `build`; returns how many.
+    fn send<'a, F>(&mut self, build: F) -> Result<usize, Error>
+    where
+        F: FnOnce(&mut Pipeline<'_, 'a, S, BUF, IOV>),
+    {
+        self.ready()?;
+        let mut pipeline = Pipeline::new(self);
+        build(&mut pipeline);
+        let (result, sent_any) = pipeline.finish();
+        // A command that failed before anything was sent (an empty one) leaves the
+        // connection as it was; once bytes went out, their replies are owed.
+        if result.is_err() && sent_any {
+            self.broken = true;
+        }
+        result
+    }
+}
 
 /// One buffer of a batch: bytes in the client's buffer (headers and short arguments), or a
 /// long argument's own bytes.
