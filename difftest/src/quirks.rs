@@ -9,16 +9,8 @@ use crate::compare::Divergence;
 use crate::exec::Step;
 use crate::outcome::Outcome;
 
-/// Every quirk the tester knows how to recognise.
-pub const KNOWN: &[Quirk] = &[
-    Quirk::SequentialPorts,
-    Quirk::NoOutOfBand,
-    Quirk::NoDirectories,
-    Quirk::FixedSendBuffer,
-    Quirk::NoNagle,
-    Quirk::SynRetriedAtOnce,
-    Quirk::NoTimeWait,
-];
+/// Every quirk the tester knows how to recognise: all of them (see [`explains`]).
+pub const KNOWN: &[Quirk] = Quirk::ALL;
 
 /// `POLLIN` in a [`Outcome::Ready`].
 const POLLIN: i16 = 0x1;

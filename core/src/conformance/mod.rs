@@ -146,6 +146,20 @@ pub enum Quirk {
     NoTimeWait,
 }
 
+impl Quirk {
+    /// Every quirk there is, for a tool that goes through them (a backend declares the ones
+    /// it has).
+    pub const ALL: &'static [Quirk] = &[
+        Quirk::SequentialPorts,
+        Quirk::NoOutOfBand,
+        Quirk::NoDirectories,
+        Quirk::FixedSendBuffer,
+        Quirk::NoNagle,
+        Quirk::SynRetriedAtOnce,
+        Quirk::NoTimeWait,
+    ];
+}
+
 /// The basics every backend has: its stack, and the addresses it can use.
 pub trait Harness {
     /// The backend.
