@@ -16,7 +16,7 @@ mod sockopt;
 pub(crate) mod stream;
 
 /// The struct of a socket type, and what every socket type shares: closing on drop, a
-/// [`Handle`] for `poll`, and its domain and type.
+/// [`Handle`](crate::base::handle::Handle) for `poll`, and its domain and type.
 macro_rules! socket_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
