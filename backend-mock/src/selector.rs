@@ -229,7 +229,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 .and_then(|c| self.sock(c).ok())
                 .map_or(0, |c| c.seq)
         } else if s.ty == Type::Stream {
-            s.rx_head.wrapping_add(s.readable(bulk, now) as u64)
+            s.rx_head().wrapping_add(s.readable(bulk, now) as u64)
         } else {
             let here = s.dgrams.iter(&bulk.records).filter(|r| r.at <= now).count();
             s.dgrams.popped().wrapping_add(here as u64)
@@ -237,7 +237,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let freed = s
             .peer
             .and_then(|p| self.sock(p).ok())
-            .map_or(0, |p| p.rx_head.wrapping_add(p.dgrams.popped()));
+            .map_or(0, |p| p.rx_head().wrapping_add(p.dgrams.popped()));
         let st = s.stream;
         let flags = [
             st.fin,

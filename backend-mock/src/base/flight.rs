@@ -21,7 +21,8 @@ pub(crate) const NO_CHUNKS: Chunks = [(0, Duration::ZERO); CHUNKS];
 /// most sockets have nothing in flight and look no further than the count.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Flights {
-    len: usize,
+    // At most `CHUNKS`; a `u32`, to take 4 bytes of its socket's first cache line.
+    len: u32,
 }
 
 impl Flights {
@@ -29,21 +30,30 @@ impl Flights {
         Flights { len: 0 }
     }
 
+    fn len(self) -> usize {
+        self.len as usize
+    }
+
+    /// Sets the count: at most `CHUNKS`.
+    fn set_len(&mut self, len: usize) {
+        self.len = len.min(CHUNKS) as u32;
+    }
+
     fn live(self, chunks: &Chunks) -> &[(usize, Duration)] {
-        chunks.get(..self.len).unwrap_or_default()
+        chunks.get(..self.len()).unwrap_or_default()
     }
 
     /// Forgets the chunks that have arrived by `now` (they count as queued bytes like any
     /// other: nothing else changes).
     pub(crate) fn settle(&mut self, chunks: &mut Chunks, now: Duration) {
         let mut arrived = 0;
-        while arrived < self.len && chunks.get(arrived).is_some_and(|c| c.1 <= now) {
+        while arrived < self.len() && chunks.get(arrived).is_some_and(|c| c.1 <= now) {
             arrived += 1;
         }
-        if arrived > 0 && arrived < self.len {
+        if arrived > 0 && arrived < self.len() {
             chunks.rotate_left(arrived.min(CHUNKS));
         }
-        self.len -= arrived;
+        self.set_len(self.len() - arrived);
     }
 
     /// Bytes at the end of the queue that have not arrived by `now`.
@@ -65,28 +75,28 @@ impl Flights {
 
     /// Notes `bytes` just queued, arriving at `at` (or with the chunk before, if later).
     pub(crate) fn add(&mut self, chunks: &mut Chunks, now: Duration, bytes: usize, at: Duration) {
-        if self.len > 0 {
+        if !self.is_empty() {
             self.settle(chunks, now);
         }
         if self.len == 0 {
             // The first on its way, if it is.
             if let Some(first) = chunks.first_mut().filter(|_| at > now) {
                 *first = (bytes, at);
-                self.len = 1;
+                self.set_len(1);
             }
             return;
         }
         let last = self.live(chunks).last().copied();
         let at = last.map_or(at, |l| at.max(l.1));
-        let merge = last.is_some_and(|l| l.1 == at) || self.len >= CHUNKS;
+        let merge = last.is_some_and(|l| l.1 == at) || self.len() >= CHUNKS;
         if merge {
-            if let Some(l) = self.len.checked_sub(1).and_then(|i| chunks.get_mut(i)) {
+            if let Some(l) = self.len().checked_sub(1).and_then(|i| chunks.get_mut(i)) {
                 l.0 += bytes;
                 l.1 = at;
             }
-        } else if let Some(slot) = chunks.get_mut(self.len) {
+        } else if let Some(slot) = chunks.get_mut(self.len()) {
             *slot = (bytes, at);
-            self.len += 1;
+            self.set_len(self.len() + 1);
         }
     }
 
@@ -101,7 +111,7 @@ impl Flights {
     /// A partition healed: held chunks arrive now (after the chunks before them).
     pub(crate) fn release(self, chunks: &mut Chunks, now: Duration) {
         let mut floor = now;
-        for c in chunks.iter_mut().take(self.len) {
+        for c in chunks.iter_mut().take(self.len()) {
             if c.1 == HELD {
                 c.1 = floor;
             }

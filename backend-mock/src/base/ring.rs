@@ -103,26 +103,45 @@ impl<const B: usize> BytesRef<'_, B> {
 /// `SO_RCVBUF`/`SO_SNDBUF` can be smaller than the array.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Ring<const B: usize> {
-    head: usize,
-    len: usize,
+    // Kept as `u32`s (a ring is at most `B` bytes, and `new` refuses a `B` that does not
+    // fit), so the counts take 8 bytes of their socket's first cache line.
+    head: u32,
+    len: u32,
 }
 
 impl<const B: usize> Ring<B> {
+    /// A ring's size must fit the `u32` counts.
+    const FITS: () = assert!(
+        B <= u32::MAX as usize,
+        "a ring holds at most u32::MAX bytes"
+    );
+
     pub(crate) const fn new() -> Self {
+        let () = Self::FITS;
         Ring { head: 0, len: 0 }
     }
 
     pub(crate) const fn len(&self) -> usize {
-        self.len
+        self.len as usize
     }
 
     pub(crate) const fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    const fn head(&self) -> usize {
+        self.head as usize
+    }
+
+    /// Sets the counts: both at most `B`, which fits a `u32` (see [`Ring::FITS`]).
+    fn set(&mut self, head: usize, len: usize) {
+        self.head = head as u32;
+        self.len = len as u32;
+    }
+
     /// Room left when at most `limit` bytes may be queued.
     pub(crate) fn room(&self, limit: usize) -> usize {
-        limit.min(B).saturating_sub(self.len)
+        limit.min(B).saturating_sub(self.len())
     }
 
     /// The array's two runs holding the `n` bytes that start `offset` bytes after the oldest
@@ -137,12 +156,12 @@ impl<const B: usize> Ring<B> {
     #[inline]
     pub(crate) fn push(&mut self, bytes: Bytes<'_, B>, src: &[u8], limit: usize) -> usize {
         let n = src.len().min(self.room(limit));
-        let start = self.head + self.len;
+        let start = self.head() + self.len();
         if start + n <= FRONT.min(B) {
             // All in the front, before the ring wraps: one copy.
             if let (Some(d), Some(x)) = (bytes.front.get_mut(start..start + n), src.get(..n)) {
                 d.copy_from_slice(x);
-                self.len += n;
+                self.set(self.head(), self.len() + n);
                 return n;
             }
         }
@@ -152,13 +171,13 @@ impl<const B: usize> Ring<B> {
     /// [`Ring::push`] of `n` bytes beyond the front, or wrapping.
     #[inline(never)]
     fn push_runs(&mut self, mut bytes: Bytes<'_, B>, src: &[u8], n: usize) -> usize {
-        let ((a, an), (b, bn)) = self.runs(self.len, n);
+        let ((a, an), (b, bn)) = self.runs(self.len(), n);
         let (x, y) = src.split_at(an.min(src.len()));
         bytes.write(a, x);
         if let Some(y) = y.get(..bn).filter(|y| !y.is_empty()) {
             bytes.write(b, y);
         }
-        self.len += n;
+        self.set(self.head(), self.len() + n);
         n
     }
 
@@ -172,20 +191,20 @@ impl<const B: usize> Ring<B> {
         limit: usize,
     ) -> bool {
         let n = src.len();
-        if offset > self.len || n > self.room(limit) {
+        if offset > self.len() || n > self.room(limit) {
             return false;
         }
-        if offset == self.len {
+        if offset == self.len() {
             return self.push(bytes, src, limit) == n;
         }
-        for i in (offset..self.len).rev() {
+        for i in (offset..self.len()).rev() {
             let b = bytes.as_ref().get(self.wrap(i));
             bytes.set(self.wrap(i + n), b);
         }
         for (i, &b) in src.iter().enumerate() {
             bytes.set(self.wrap(offset + i), b);
         }
-        self.len += n;
+        self.set(self.head(), self.len() + n);
         true
     }
 
@@ -193,9 +212,9 @@ impl<const B: usize> Ring<B> {
     /// them; returns how many were copied.
     #[inline]
     pub(crate) fn peek_at(&self, bytes: BytesRef<'_, B>, offset: usize, dst: &mut [u8]) -> usize {
-        let avail = self.len.saturating_sub(offset);
+        let avail = self.len().saturating_sub(offset);
         let n = dst.len().min(avail);
-        let start = self.head.saturating_add(offset);
+        let start = self.head().saturating_add(offset);
         if start.saturating_add(n) <= FRONT.min(B) {
             // All in the front, before the ring wraps: one copy.
             if let (Some(s), Some(d)) = (bytes.front.get(start..start + n), dst.get_mut(..n)) {
@@ -220,19 +239,17 @@ impl<const B: usize> Ring<B> {
 
     /// Removes the `n` oldest bytes (all of them if there are fewer).
     pub(crate) fn consume(&mut self, n: usize) {
-        let n = n.min(self.len);
-        self.head = self.wrap(n);
-        self.len -= n;
-        if self.len == 0 {
-            // Writes start again at the ring's start, which lives with its counts.
-            self.head = 0;
-        }
+        let n = n.min(self.len());
+        let len = self.len() - n;
+        // Once empty, writes start again at the ring's start, which lives with its counts.
+        let head = if len == 0 { 0 } else { self.wrap(n) };
+        self.set(head, len);
     }
 
     /// The array index of the byte `i` places after the oldest (0 for a zero-sized ring,
     /// which never holds anything).
     fn wrap(&self, i: usize) -> usize {
-        self.head.wrapping_add(i).checked_rem(B).unwrap_or(0)
+        self.head().wrapping_add(i).checked_rem(B).unwrap_or(0)
     }
 }
 

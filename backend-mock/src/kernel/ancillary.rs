@@ -113,7 +113,7 @@ impl Outgoing {
     /// [`ErrorKind::Unsupported`].
     pub(crate) fn parse(control: &[u8]) -> Result<Outgoing> {
         let mut out = Outgoing {
-            rights: [Handle::from_bytes([0; 8]); MAX_RIGHTS],
+            rights: [Handle::NOTHING; MAX_RIGHTS],
             n: 0,
             has_rights: false,
             creds: None,

@@ -11,7 +11,7 @@ use crate::kernel::ports::Cover;
 use crate::kernel::route::{check_family, destination};
 use crate::kernel::state::State;
 use crate::kernel::table::addrs::Key;
-use crate::kernel::table::sock::{Phase, Retry};
+use crate::kernel::table::sock::{Phase, ResetAfter, Retry};
 use crate::kernel::table::wait::{gave_up, Expiry};
 use crate::kernel::table::wake::WaitOn;
 use crate::trace::EventKind;
@@ -459,7 +459,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         let s = self.sock_mut(child)?;
         s.conn = Some(conn);
         s.peer_host = client_host;
-        s.reset_after = reset_after;
+        s.reset_after = ResetAfter::new(reset_after);
         s.inherit(inheritance);
         s.remote = remote;
         s.peer = Some(client);
@@ -472,7 +472,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         c.peer = Some(child);
         c.conn = Some(conn);
         c.peer_host = host;
-        c.reset_after = reset_after;
+        c.reset_after = ResetAfter::new(reset_after);
         let (client, server) = self.ends(client);
         self.emit(EventKind::Connect {
             conn,
@@ -536,7 +536,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 if stream {
                     s.phase = Phase::Connected;
                     s.conn = conn;
-                    s.reset_after = reset_after;
+                    s.reset_after = ResetAfter::new(reset_after);
                 }
             }
         }
@@ -557,7 +557,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         // A setup call, made once per script: it looks at every socket.
         for s in self.slots.open_socks_mut() {
             if s.conn == Some(conn) {
-                s.reset_after = Some(after);
+                s.reset_after = ResetAfter::new(Some(after));
                 found = true;
             }
         }

@@ -432,6 +432,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             t.rx.insert(Sock::bytes(&mut t.front, bulk), offset + done, buf, limit);
             done += buf.len();
         }
+        t.received = t.received.saturating_add(done as u64);
         t.dgrams.insert(
             &mut bulk.records,
             index,

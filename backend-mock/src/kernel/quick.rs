@@ -13,12 +13,12 @@
 
 use core::time::Duration;
 
-use anysock_core::{Domain, MsgFlags, Type};
+use anysock_core::{MsgFlags, Type};
 
 use crate::base::handle::Handle;
 use crate::kernel::state::State;
 use crate::kernel::table::faults::Faults;
-use crate::kernel::table::sock::{Bulk, Phase, Sock, Stream};
+use crate::kernel::table::sock::{Bulk, Phase, ResetAfter, Sock, Stream};
 
 /// Whether socket `s` is a byte stream in the common case: connected, nothing shut, reset
 /// or pending on it, no reset armed.
@@ -27,7 +27,7 @@ fn clean<const B: usize, const Q: usize>(s: &Sock<B, Q>) -> bool {
         && s.ty == Type::Stream
         && s.stream == Stream::CLEAN
         && s.so_error.is_none()
-        && s.reset_after.is_none()
+        && s.reset_after == ResetAfter::NEVER
 }
 
 /// What a stream read got, here in the common case or in `stream.rs`: bytes copied, for a
@@ -35,8 +35,9 @@ fn clean<const B: usize, const Q: usize>(s: &Sock<B, Q>) -> bool {
 pub(crate) struct Read {
     pub(crate) len: usize,
     pub(crate) truncated: bool,
-    /// Whether `recvmsg` names the sender (a Unix stream or seqpacket read that took bytes:
-    /// see [`State::sender_name`] and [`State::stream_recv`]).
+    /// Whether `recvmsg` looks for the sender's name: a stream or seqpacket read that took
+    /// bytes (only a Unix sender has one: see [`State::sender_name`] and
+    /// [`State::stream_recv`]).
     pub(crate) named: bool,
 }
 
@@ -190,7 +191,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             // No room: the general path waits for it, or says the call would block.
             return None;
         }
-        s.sent = s.sent.saturating_add(done as u64);
+        p.received = p.received.saturating_add(done as u64);
         let later = delayed || !p.flights.is_empty();
         let watched = self.parked != 0 && p.watched();
         if later || watched {
@@ -270,8 +271,6 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         };
         let len = s.rx.peek_at(s.bytes_ref(bulk), 0, into);
         s.rx.consume(len);
-        s.rx_head = s.rx_head.saturating_add(len as u64);
-        let named = s.domain == Domain::Unix;
         if self.parked != 0 && s.watched() {
             // Room made: a peer's writer waiting for it (and any other reader) looks again.
             self.wake(h);
@@ -279,7 +278,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         Quick::Got(Read {
             len,
             truncated: false,
-            named,
+            named: true,
         })
     }
 }

@@ -23,7 +23,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
     /// in flight. The caller checked there is room and that each handle is open.
     pub(crate) fn attach_rights(&mut self, landed: Landed, handles: &[Handle]) {
         let n = handles.len().min(MAX_RIGHTS);
-        let mut held = [Handle::from_bytes([0; 8]); MAX_RIGHTS];
+        let mut held = [Handle::NOTHING; MAX_RIGHTS];
         held[..n].copy_from_slice(&handles[..n]);
         // Ids only tell entries apart; 0 is skipped so a fresh table never matches one.
         self.rights.next_id = self.rights.next_id.wrapping_add(1).max(1);

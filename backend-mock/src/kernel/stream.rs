@@ -150,8 +150,8 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         };
         let tx_limit = s.tx_limit();
         let from = s.local.unwrap_or(SocketAddr::Unix(UnixAddr::unnamed()));
-        let (host, peer_host, conn, sent, reset_after) =
-            (s.host, s.peer_host, s.conn, s.sent, s.reset_after);
+        let (host, peer_host, conn, received, reset_after) =
+            (s.host, s.peer_host, s.conn, s.received, s.reset_after.get());
         let plan = if tcp {
             *self.faults.plan(host, peer_host)
         } else {
@@ -159,7 +159,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         };
         let now = self.clock.now();
         let (p, bulk) = self.sock_bulk_mut(peer)?;
-        let carried = sent.saturating_add(p.sent);
+        let carried = received.saturating_add(p.received);
         let allowance = reset_after.map(|n| n.saturating_sub(carried));
         if allowance == Some(0) {
             self.reset_connection(h, peer);
@@ -168,7 +168,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         }
         let limit = p.rx_limit().min(tx_limit);
         // Where these bytes start in the peer's stream, for descriptors passed with them.
-        let pos = p.rx_head.saturating_add(p.rx.len() as u64);
+        let pos = p.received;
         let landed;
         let done = if seqpacket {
             // A record goes whole or not at all.
@@ -181,6 +181,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             for buf in bufs {
                 p.rx.push(Sock::bytes(&mut p.front, bulk), buf, limit);
             }
+            p.received = p.received.saturating_add(total as u64);
             p.dgrams.push(
                 &mut bulk.records,
                 Record {
@@ -207,6 +208,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
                 let want = buf.len().min(cap - done);
                 let bytes = Sock::bytes(&mut p.front, bulk);
                 let n = p.rx.push(bytes, buf.get(..want).unwrap_or_default(), limit);
+                p.received = p.received.saturating_add(n as u64);
                 done += n;
                 if n < buf.len() {
                     break;
@@ -242,8 +244,6 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
         } else if at > now {
             self.rearm(peer);
         }
-        let s = self.sock_mut(h)?;
-        s.sent = s.sent.saturating_add(done as u64);
         if allowance.is_some_and(|a| done as u64 >= a) {
             self.reset_connection(h, peer);
         }
@@ -477,7 +477,7 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             s.readable(bulk, now)
         };
         if readable > 0 {
-            let head = s.rx_head;
+            let head = s.rx_head();
             // A plan's short reads (only TCP is faulted).
             let cap = if tcp {
                 self.faults.plan(peer_host, host).chunk()
@@ -500,7 +500,6 @@ impl<const S: usize, const B: usize, const Q: usize, const H: usize> State<S, B,
             let len = scatter(&s.rx, s.bytes_ref(bulk), 0, upto, bufs);
             if !peek {
                 s.rx.consume(len);
-                s.rx_head = s.rx_head.saturating_add(len as u64);
             }
             if !tcp && flags.contains(MsgFlags::WAITALL) && len < total && s.rx.is_empty() {
                 // unix_stream_read_generic, wanting more with nothing left, looks at the

@@ -4,6 +4,8 @@
 //! kernel's lists: its host's sockets, a listener's queues, the address index, a host's
 //! waiting lists, and the sockets no handle owns.
 
+use core::num::NonZeroU32;
+
 use anysock_core::{Domain, Error, ErrorKind, Result, Type};
 
 use crate::base::handle::Handle;
@@ -79,7 +81,8 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
 
     /// Whether `h` names the socket open in its slot.
     fn names(&self, h: Handle) -> bool {
-        h.generation & 1 == 1 && self.generations.get(h.index()) == Some(&h.generation)
+        let generation = h.generation.get();
+        generation & 1 == 1 && self.generations.get(h.index()) == Some(&generation)
     }
 
     pub(crate) fn get(&self, h: Handle) -> Option<&Sock<B, Q>> {
@@ -144,8 +147,8 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
 
     /// The handle of the socket in slot `index`, if one is open there.
     pub(crate) fn handle_at(&self, index: u32) -> Option<Handle> {
-        let generation = *self.generations.get(index as usize)?;
-        (generation & 1 == 1).then_some(Handle { index, generation })
+        let generation = NonZeroU32::new(*self.generations.get(index as usize)?)?;
+        (generation.get() & 1 == 1).then_some(Handle { index, generation })
     }
 
     /// Every open socket, in slot order.
@@ -172,12 +175,12 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
         // A new generation per opening keeps old handles from naming the new socket; a
         // generation comes back only after 2^31 openings of one slot.
         *generation = generation.wrapping_add(1);
+        let Some(generation) = NonZeroU32::new(*generation) else {
+            return Err(Error::new(ErrorKind::TooManyOpenFiles)); // odd: never zero
+        };
         *sock = Sock::new(host, domain, ty);
         self.open += 1;
-        Ok(Handle {
-            index,
-            generation: *generation,
-        })
+        Ok(Handle { index, generation })
     }
 
     /// Closes the slot of `h` and gives it back (the caller took the socket out of every

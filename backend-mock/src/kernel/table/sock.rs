@@ -133,6 +133,27 @@ pub(crate) struct Stream {
     pub(crate) disconnecting: bool,
 }
 
+/// How many bytes a connection may carry, both ways together, before the network resets it,
+/// if any limit is set: in 8 bytes, where an `Option<u64>` takes 16 (none is `u64::MAX`, a
+/// count no connection reaches).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ResetAfter(u64);
+
+impl ResetAfter {
+    /// No limit.
+    pub(crate) const NEVER: ResetAfter = ResetAfter(u64::MAX);
+
+    /// `bytes`, or no limit.
+    pub(crate) fn new(bytes: Option<u64>) -> Self {
+        ResetAfter(bytes.map_or(u64::MAX, |n| n.min(u64::MAX - 1)))
+    }
+
+    /// The limit, if one is set.
+    pub(crate) fn get(self) -> Option<u64> {
+        (self != ResetAfter::NEVER).then_some(self.0)
+    }
+}
+
 /// What an explicit `bind` pinned (Linux's `SOCK_BINDADDR_LOCK`, `SOCK_BINDPORT_LOCK`): a
 /// TCP socket whose connection ends keeps these, and gives up the rest.
 #[derive(Clone, Copy, Debug, Default)]
@@ -163,60 +184,59 @@ impl Stream {
 /// The fields are in the order a stream write and read touch them (`repr(C)` keeps that
 /// order; `align(128)` starts each socket on a pair of cache lines the processor fetches
 /// together):
-/// - the first line holds all a writer looks at: the state, the peer, the bytes sent and how
-///   many may be on their way;
-/// - the second what the receiving end adds: the counts of its receive ring and of its bytes
-///   in flight, how many may wait, whether a read carries credentials, and the hosts;
-/// - the third the first bytes of the receive ring;
-/// - then the options, who waits on the socket, and what only the other calls, tracing, setup
-///   and teardown use: none of it is read by a common write or read (an option read there,
-///   even behind a test that fails, would be a line more for each message).
+/// - the first line holds all a common write or read looks at, of the writer and of the
+///   reader alike: the state, the peer, the counts of the receive ring and of its bytes in
+///   flight, how many bytes may wait and be on their way, and whether a read carries
+///   credentials (64 bytes exactly: each count is as small as it can be);
+/// - the second the first bytes of the receive ring;
+/// - then the hosts, the options, who waits on the socket, and what only the other calls,
+///   tracing, setup and teardown use: none of it is read by a common write or read (an
+///   option read there, even behind a test that fails, would be a line more for each
+///   message).
 ///
 /// The other bytes, the records and the chunks in flight are in the socket's [`Bulk`], in
 /// another table. A network of a thousand hosts keeps its sockets out of the processor's
 /// caches, and this is what keeps a message from costing more there: a short message touches
-/// one line of the writer and three neighbouring lines of the reader, nothing else.
+/// the first line of the writer and the first pair of lines of the reader, nothing else.
 #[derive(Debug)]
 #[repr(C, align(128))]
 pub(crate) struct Sock<const B: usize, const Q: usize> {
     pub(crate) phase: Phase,
-    pub(crate) stream: Stream,
-    /// `SO_ERROR`: reported once, by the next call that looks at it.
-    pub(crate) so_error: Option<ErrorKind>,
-    pub(crate) nonblocking: bool,
-    pub(crate) domain: Domain,
-    pub(crate) ty: Type,
-    /// Listed among the sockets the current call changed (see `State::sock_mut`).
-    pub(crate) touched: bool,
-    /// Bytes the connection may carry, both ways together, before the network resets it.
-    pub(crate) reset_after: Option<u64>,
-    /// Bytes this end has written on its connection.
-    pub(crate) sent: u64,
     /// The socket at the other end: a stream's peer, or a connected Unix datagram's target.
     pub(crate) peer: Option<Handle>,
-    /// How many bytes this socket may have on their way ([`Sock::tx_limit`]), kept in step
-    /// with `SO_SNDBUF` so that a write reads it from this line.
-    tx_cap: u32,
+    /// Bytes the connection may carry, both ways together, before the network resets it.
+    pub(crate) reset_after: ResetAfter,
+    /// Bytes ever queued in `rx`: what the peer wrote, for a stream, and so the bytes this
+    /// end received on its connection. With `rx`'s length it gives [`Sock::rx_head`].
+    pub(crate) received: u64,
     /// Bytes received and not yet read (their counts; the bytes are in `front` and the
     /// [`Bulk`]).
     pub(crate) rx: Ring<B>,
     /// For streams: the bytes at the end of `rx` that have not arrived yet (their count; the
     /// chunks are in the [`Bulk`]).
     pub(crate) flights: Flights,
-    /// Stream bytes read from `rx` so far: the stream offset of `rx`'s first byte, where
-    /// descriptors passed with a write are found again.
-    pub(crate) rx_head: u64,
+    /// How many bytes this socket may have on their way ([`Sock::tx_limit`]), kept in step
+    /// with `SO_SNDBUF` so that a write reads it from this line.
+    tx_cap: u32,
     /// How many bytes may wait in the receive queue ([`Sock::rx_limit`]), kept in step with
     /// `SO_RCVBUF`.
     rx_cap: u32,
+    pub(crate) stream: Stream,
+    /// `SO_ERROR`: reported once, by the next call that looks at it.
+    pub(crate) so_error: Option<ErrorKind>,
+    pub(crate) ty: Type,
     /// `SO_PASSCRED` (Unix sockets only): each read carries the sender's credentials, so it
     /// is not the common case.
     pub(crate) pass_cred: bool,
+    /// The first bytes of `rx` (see [`Front`]).
+    pub(crate) front: Front,
+    pub(crate) nonblocking: bool,
+    pub(crate) domain: Domain,
+    /// Listed among the sockets the current call changed (see `State::sock_mut`).
+    pub(crate) touched: bool,
     pub(crate) host: usize,
     /// The host at the other end of a connected stream (whose fault plan applies).
     pub(crate) peer_host: usize,
-    /// The first bytes of `rx` (see [`Front`]).
-    pub(crate) front: Front,
     pub(crate) opts: Opts,
     /// Futures waiting for this socket to change: to read from it, accept on it, see its
     /// connect end, or write into its queue.
@@ -336,6 +356,12 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
         }
     }
 
+    /// Bytes read from `rx` so far: for a stream, the stream offset of `rx`'s first byte,
+    /// where descriptors passed with a write are found again.
+    pub(crate) fn rx_head(&self) -> u64 {
+        self.received.wrapping_sub(self.rx.len() as u64)
+    }
+
     pub(crate) const fn new(host: usize, domain: Domain, ty: Type) -> Self {
         Sock {
             phase: Phase::Idle,
@@ -345,9 +371,8 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             domain,
             ty,
             touched: false,
-            sent: 0,
-            rx_head: 0,
-            reset_after: None,
+            received: 0,
+            reset_after: ResetAfter::NEVER,
             rx: Ring::new(),
             flights: Flights::new(),
             peer: None,
@@ -424,11 +449,11 @@ impl<const B: usize, const Q: usize> Sock<B, Q> {
             | flag(self.parent.is_some(), 8);
         Signature {
             arrived: self
-                .rx_head
+                .rx_head()
                 .wrapping_add(self.readable(bulk, now) as u64)
                 .wrapping_add(records)
                 .wrapping_add(visible),
-            taken: self.rx_head.wrapping_add(records),
+            taken: self.rx_head().wrapping_add(records),
             limit: self.rx_limit(),
             state,
         }
@@ -566,35 +591,28 @@ mod tests {
     }
 
     #[test]
-    fn a_write_reads_one_line_of_the_writer() {
+    fn a_common_write_or_read_reads_the_first_line_of_each_socket() {
         for end in [
             end!(phase),
+            end!(peer),
+            end!(reset_after),
+            end!(received),
+            end!(rx),
+            end!(flights),
+            end!(tx_cap),
+            end!(rx_cap),
             end!(stream),
             end!(so_error),
             end!(ty),
-            end!(reset_after),
-            end!(sent),
-            end!(peer),
-            end!(tx_cap),
+            end!(pass_cred),
         ] {
-            assert!(end <= 64, "a writer's field ends at byte {end}");
+            assert!(end <= 64, "a common field ends at byte {end}");
         }
     }
 
     #[test]
-    fn the_reader_keeps_its_counts_in_the_second_line_and_its_first_bytes_in_the_third() {
-        for field in [
-            offset_of!(S, rx),
-            offset_of!(S, flights),
-            offset_of!(S, rx_head),
-        ] {
-            assert!(
-                (64..128).contains(&field),
-                "a reader's count at byte {field}"
-            );
-        }
-        assert!(end!(rx_cap) <= 128 && end!(pass_cred) <= 128);
-        assert_eq!(offset_of!(S, front), 128);
+    fn the_first_bytes_received_are_in_the_second_line() {
+        assert_eq!(offset_of!(S, front), 64);
         assert_eq!(
             size_of::<S>() % 128,
             0,

@@ -47,10 +47,7 @@ pub(crate) struct Touched<const S: usize> {
 impl<const S: usize> Touched<S> {
     /// An empty list for a network of `sockets` slots.
     pub(crate) fn try_new(sockets: usize) -> Result<Self, NoMemory> {
-        let none = Handle {
-            index: 0,
-            generation: 0,
-        };
+        let none = Handle::NOTHING;
         Ok(Touched {
             entries: Table::try_new(sockets, |_| (none, Before::Unwatched))?,
             len: 0,
