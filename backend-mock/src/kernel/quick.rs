@@ -22,6 +22,9 @@ use crate::kernel::table::sock::{Bulk, Phase, ResetAfter, Sock, Stream};
 
 /// Whether socket `s` is a byte stream in the common case: connected, nothing shut, reset
 /// or pending on it, no reset armed.
+// (Always inlined: left to itself, the compiler made this a call from the read, 15
+// instructions a sim_scale message more.)
+#[inline(always)]
 fn clean<const B: usize, const Q: usize>(s: &Sock<B, Q>) -> bool {
     s.phase == Phase::Connected
         && s.ty == Type::Stream
