@@ -175,8 +175,9 @@ impl<const S: usize, const B: usize, const Q: usize> Slots<S, B, Q> {
         // A new generation per opening keeps old handles from naming the new socket; a
         // generation comes back only after 2^31 openings of one slot.
         *generation = generation.wrapping_add(1);
+        // A free slot's generation is even, so the new one is odd, never zero.
         let Some(generation) = NonZeroU32::new(*generation) else {
-            return Err(Error::new(ErrorKind::TooManyOpenFiles)); // odd: never zero
+            return Err(Error::new(ErrorKind::TooManyOpenFiles));
         };
         *sock = Sock::new(host, domain, ty);
         self.open += 1;

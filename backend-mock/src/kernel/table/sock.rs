@@ -329,15 +329,10 @@ pub(crate) struct Inheritance {
     tx_cap: u32,
 }
 
-/// A byte count for a ring of `B` bytes: at most `B`, kept as a `u32` (a ring is never
-/// that large: the network's tables would not fit in memory).
+/// A byte count for a ring of `B` bytes: at most `B`, which fits a `u32` (the socket's
+/// [`Ring`] does not compile for a `B` that does not).
 const fn cap<const B: usize>(n: usize) -> u32 {
-    let n = if n < B { n } else { B };
-    if n > u32::MAX as usize {
-        u32::MAX
-    } else {
-        n as u32
-    }
+    (if n < B { n } else { B }) as u32
 }
 
 impl<const B: usize, const Q: usize> Sock<B, Q> {
